@@ -1,0 +1,19 @@
+# One image for web, worker and beat; compose changes only the command.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+COPY scripts/copy-vendor.mjs scripts/
+RUN npm ci --no-audit --no-fund && npm run build
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 RISKREG_ENV=production RISKREG_VAR_DIR=/data
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+COPY --from=assets /build/static/vendor static/vendor
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+    && useradd --system --home /app riskreg && mkdir -p /data && chown riskreg /data
+USER riskreg
+EXPOSE 8000
+CMD ["gunicorn", "riskreg.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

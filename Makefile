@@ -1,0 +1,40 @@
+# RiskReg: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test lint bench assets install migrate clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+static/vendor/.built: node_modules/.package-lock.json scripts/copy-vendor.mjs
+	npm run --silent build
+	touch $@
+
+assets: static/vendor/.built
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+run: install assets migrate
+	$(PY) manage.py seed_demo
+	@bash scripts/run-dev.sh
+
+test: install assets
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from clients.models import Client, Contact, PracticeProfile, ServiceAgreement
+
+
+@admin.register(PracticeProfile)
+class PracticeProfileAdmin(admin.ModelAdmin):
+    list_display = ("legal_name", "email", "phone")
+
+    def has_add_permission(self, request) -> bool:
+        return not PracticeProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("name", "title", "email", "phone", "can_sign", "is_active")
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "industry", "status", "vcio", "risk_score", "risk_band", "liability_coverage")
+    list_filter = ("status", "industry", "risk_band", "service_tier")
+    search_fields = ("name",)
+    readonly_fields = ("public_id", "risk_score", "risk_band", "liability_coverage", "scored_at")
+    inlines = [ContactInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "client", "email", "can_sign", "is_active")
+    list_filter = ("can_sign", "is_active")
+    search_fields = ("name", "email", "client__name")
+    list_select_related = ("client",)
+
+
+@admin.register(ServiceAgreement)
+class ServiceAgreementAdmin(admin.ModelAdmin):
+    list_display = ("reference", "client", "effective_date", "renewal_date", "has_software_consent_clause")
+    search_fields = ("reference", "client__name")
+    list_select_related = ("client",)

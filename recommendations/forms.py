@@ -1,0 +1,108 @@
+from django import forms
+
+from recommendations.models import Control, Recommendation
+from riskreg.accounts.models import User
+
+LIKELIHOOD_CHOICES = [
+    (1, "1 — Rare"),
+    (2, "2 — Unlikely"),
+    (3, "3 — Possible"),
+    (4, "4 — Likely"),
+    (5, "5 — Almost certain"),
+]
+IMPACT_CHOICES = [
+    (1, "1 — Negligible"),
+    (2, "2 — Minor"),
+    (3, "3 — Moderate"),
+    (4, "4 — Major"),
+    (5, "5 — Severe"),
+]
+
+
+class ControlPickForm(forms.Form):
+    control = forms.ModelChoiceField(
+        queryset=Control.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label="Custom recommendation (not from the catalog)",
+        label="Start from catalog control",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["control"].queryset = Control.objects.filter(is_active=True).order_by("category", "code")
+
+
+class RecommendationForm(forms.ModelForm):
+    likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
+    impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "title",
+            "description",
+            "why_it_matters",
+            "consequences",
+            "likelihood",
+            "impact",
+            "rationale",
+            "estimated_cost",
+            "target_date",
+            "owner",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+            "consequences": forms.Textarea(attrs={"rows": 3}),
+            "rationale": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "estimated_cost": "One-off estimate in the client's currency; shown to the signer.",
+            "rationale": "Why this matters for this client in particular.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["owner"].label = "Owner at the MSP"
+
+
+def initial_from_control(control: Control | None) -> dict:
+    if control is None:
+        return {"likelihood": 3, "impact": 3}
+    return {
+        "title": control.title,
+        "description": control.description,
+        "why_it_matters": control.why_it_matters,
+        "consequences": control.consequences,
+        "likelihood": control.default_likelihood,
+        "impact": control.default_impact,
+    }
+
+
+class ControlForm(forms.ModelForm):
+    default_likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
+    default_impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+
+    class Meta:
+        model = Control
+        fields = [
+            "code",
+            "title",
+            "category",
+            "description",
+            "why_it_matters",
+            "consequences",
+            "default_likelihood",
+            "default_impact",
+            "nist_csf",
+            "cis_controls",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+            "consequences": forms.Textarea(attrs={"rows": 3}),
+        }

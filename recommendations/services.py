@@ -1,0 +1,231 @@
+"""Writes for recommendations. Every status change is one named service that checks the
+transition, writes one audit event and rescores the client, all in one transaction."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, PracticeProfile
+from clients.services import apply_changes, client_update, locked_copy
+from recommendations import selectors
+from recommendations.models import Control, Recommendation
+from recommendations.scoring import score_client
+from riskreg.audit.chain import audit_append
+
+Status = Recommendation.Status
+
+# Which states each named transition may start from.
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "present": ({Status.DRAFT, Status.DEFERRED}, Status.PRESENTED),
+    "defer": ({Status.PRESENTED}, Status.DEFERRED),
+    "accept": ({Status.PRESENTED, Status.REFUSED, Status.LAPSED}, Status.ACCEPTED),
+    "refuse": ({Status.PRESENTED, Status.REFUSED, Status.LAPSED}, Status.REFUSED),
+    "implement": (
+        {Status.PRESENTED, Status.ACCEPTED, Status.DEFERRED, Status.REFUSED, Status.LAPSED},
+        Status.IMPLEMENTED,
+    ),
+    "withdraw": (
+        {Status.DRAFT, Status.PRESENTED, Status.ACCEPTED, Status.DEFERRED, Status.REFUSED, Status.LAPSED},
+        Status.WITHDRAWN,
+    ),
+    "lapse": ({Status.REFUSED}, Status.LAPSED),
+}
+TRANSITION_LABELS = {
+    "present": "presented to the client",
+    "defer": "deferred",
+    "accept": "accepted",
+    "refuse": "refused",
+    "implement": "marked implemented",
+    "withdraw": "withdrawn",
+    "lapse": "lapsed",
+}
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def allowed_actions(recommendation: Recommendation) -> list[str]:
+    return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
+
+
+@transaction.atomic
+def client_rescore(*, client: Client) -> Client:
+    """Recompute and cache one client's score; called inside every service that changes an input."""
+    result = score_client(
+        selectors.scoring_items_for_client(client),
+        selectors.sensitivity_of(client),
+        timezone.localdate(),
+        selectors.scoring_config(),
+    )
+    Client.objects.filter(pk=client.pk).update(
+        risk_score=result.score,
+        risk_band=result.band,
+        liability_coverage=round(result.coverage, 1),
+        scored_at=timezone.now(),
+    )
+    client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
+    return client
+
+
+@transaction.atomic
+def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[str]:
+    """Edit a client and rescore it: industry and regulated data drive its sensitivity."""
+    changed = client_update(actor=actor, client=client, data=data)
+    if changed:
+        client_rescore(client=client)
+    return changed
+
+
+@transaction.atomic
+def recommendation_create(
+    *, actor: Any, client: Client, control: Control | None, data: dict[str, Any]
+) -> Recommendation:
+    recommendation = Recommendation(client=client, control=control, **data)
+    recommendation.full_clean()
+    recommendation.save()
+    audit_append(
+        actor=actor,
+        event_type="recommendation.created",
+        object_type="recommendation",
+        object_id=str(recommendation.public_id),
+        scope=client.scope,
+        summary=f"Recommendation raised: {recommendation.title}",
+        payload={
+            "control": control.code if control else None,
+            "likelihood": recommendation.likelihood,
+            "impact": recommendation.impact,
+        },
+    )
+    client_rescore(client=client)
+    return recommendation
+
+
+CLIENT_FACING_FIELDS = {
+    "title",
+    "description",
+    "why_it_matters",
+    "consequences",
+    "likelihood",
+    "impact",
+    "estimated_cost",
+}
+
+
+@transaction.atomic
+def recommendation_update(*, actor: Any, recommendation: Recommendation, data: dict[str, Any]) -> list[str]:
+    recommendation = locked_copy(recommendation)
+    if not recommendation.is_editable:
+        raise TransitionError(
+            f"A {recommendation.get_status_display().lower()} recommendation cannot be edited: "
+            "its decision is on record."
+        )
+    if CLIENT_FACING_FIELDS.intersection(
+        name for name, value in data.items() if getattr(recommendation, name) != value
+    ):
+        data = {**data, "content_version": recommendation.content_version + 1}
+    changed = [name for name in apply_changes(recommendation, data) if name != "content_version"]
+    if not changed:
+        return []
+    audit_append(
+        actor=actor,
+        event_type="recommendation.updated",
+        object_type="recommendation",
+        object_id=str(recommendation.public_id),
+        scope=recommendation.client.scope,
+        summary=f"Recommendation edited: {recommendation.title} ({', '.join(changed)})",
+        payload={"fields": changed, "content_version": recommendation.content_version},
+    )
+    client_rescore(client=recommendation.client)
+    return changed
+
+
+@transaction.atomic
+def recommendation_transition(
+    *,
+    actor: Any,
+    recommendation: Recommendation,
+    action: str,
+    payload: dict[str, Any] | None = None,
+    actor_label: str | None = None,
+    valid_until=None,
+) -> Recommendation:
+    """Move a recommendation along one named transition, or raise TransitionError and change nothing."""
+    sources, target = TRANSITIONS[action]
+    # Lock the row so two concurrent transitions cannot both start from the same state.
+    recommendation = Recommendation.objects.select_for_update().select_related("client").get(pk=recommendation.pk)
+    if recommendation.status not in sources:
+        raise TransitionError(
+            f"“{recommendation.title}” is {recommendation.get_status_display().lower()} and cannot be "
+            f"{TRANSITION_LABELS[action]}."
+        )
+    previous = recommendation.status
+    recommendation.status = target
+    recommendation.status_changed_at = timezone.now()
+    if action == "refuse":
+        if valid_until is None:
+            raise TransitionError("A refusal needs a valid-until date.")
+        recommendation.valid_until = valid_until
+    elif action in {"accept", "implement", "withdraw"}:
+        recommendation.valid_until = None
+    recommendation.full_clean()
+    recommendation.save()
+    audit_append(
+        actor=actor,
+        actor_label=actor_label,
+        event_type=f"recommendation.{target}",
+        object_type="recommendation",
+        object_id=str(recommendation.public_id),
+        scope=recommendation.client.scope,
+        summary=f"“{recommendation.title}” {TRANSITION_LABELS[action]}",
+        payload={"from": previous, "to": target, **(payload or {})},
+    )
+    client_rescore(client=recommendation.client)
+    return recommendation
+
+
+def refusal_valid_until(*, recommendation: Recommendation, signed_on) -> Any:
+    """A refusal is never open-ended: its cadence follows the risk level (SPEC 4.6); the
+    client's agreement may override the practice's cadence."""
+    agreement = recommendation.client.agreements.order_by("-effective_date").first()
+    if agreement and agreement.refusal_cadence_days:
+        days = agreement.refusal_cadence_days
+    else:
+        days = PracticeProfile.load().cadence_days(recommendation.level)
+    return signed_on + timedelta(days=days)
+
+
+@transaction.atomic
+def control_update(*, actor: Any, control: Control, data: dict[str, Any]) -> list[str]:
+    control = locked_copy(control)
+    changed = apply_changes(control, data)
+    if not changed:
+        return []
+    audit_append(
+        actor=actor,
+        event_type="control.updated",
+        object_type="control",
+        object_id=control.code,
+        summary=f"Catalog control {control.code} updated: {', '.join(changed)}",
+        payload={"fields": changed},
+    )
+    return changed
+
+
+@transaction.atomic
+def control_create(*, actor: Any, data: dict[str, Any]) -> Control:
+    control = Control(**data)
+    control.full_clean()
+    control.save()
+    audit_append(
+        actor=actor,
+        event_type="control.created",
+        object_type="control",
+        object_id=control.code,
+        summary=f"Catalog control {control.code} added",
+        payload={"title": control.title},
+    )
+    return control

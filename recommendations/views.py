@@ -1,0 +1,157 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clients.forms import ClientForm
+from clients.selectors import client_for_user, current_agreement
+from clients.views import apply_service_errors
+from recommendations import selectors, services
+from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
+from recommendations.models import Control
+from riskreg.accounts.permissions import admin_required
+
+STAFF_ACTIONS = {"present", "defer", "implement", "withdraw"}
+
+
+@login_required
+def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = client_for_user(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "recommendations/client_detail.html",
+        {
+            "client": client,
+            "contacts": client.contacts.order_by("-can_sign", "name"),
+            "agreement": current_agreement(client),
+            "groups": selectors.recommendations_by_status(client),
+            "timeline": selectors.client_timeline(client),
+        },
+    )
+
+
+@login_required
+def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = client_for_user(user=request.user, public_id=public_id)
+    form = ClientForm(request.POST or None, instance=client)
+    if not request.user.sees_all_clients:
+        form.fields["vcio"].queryset = form.fields["vcio"].queryset.filter(pk=request.user.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_profile_update(actor=request.user, client=client, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Client saved.")
+            return redirect("register:client_detail", public_id=client.public_id)
+    return render(request, "clients/form.html", {"form": form, "client": client, "title": f"Edit {client.name}"})
+
+
+@login_required
+def recommendation_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = client_for_user(user=request.user, public_id=public_id)
+    picker = ControlPickForm(request.GET or None)
+    control = picker.cleaned_data["control"] if picker.is_valid() else None
+    form = RecommendationForm(request.POST or None, initial={**initial_from_control(control), "owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            recommendation = services.recommendation_create(
+                actor=request.user, client=client, control=control, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"“{recommendation.title}” saved as a draft. Present it when it is ready.")
+            return redirect("register:client_detail", public_id=client.public_id)
+    return render(
+        request,
+        "recommendations/recommendation_form.html",
+        {"form": form, "picker": picker, "client": client, "control": control, "title": "New recommendation"},
+    )
+
+
+@login_required
+def recommendation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    recommendation = selectors.recommendation_for_user(user=request.user, public_id=public_id)
+    if not recommendation.is_editable:
+        messages.error(request, f"A {recommendation.get_status_display().lower()} recommendation cannot be edited.")
+        return redirect("register:client_detail", public_id=recommendation.client.public_id)
+    form = RecommendationForm(request.POST or None, instance=recommendation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_update(actor=request.user, recommendation=recommendation, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Recommendation saved.")
+            return redirect("register:client_detail", public_id=recommendation.client.public_id)
+    return render(
+        request,
+        "recommendations/recommendation_form.html",
+        {
+            "form": form,
+            "client": recommendation.client,
+            "recommendation": recommendation,
+            "title": f"Edit “{recommendation.title}”",
+        },
+    )
+
+
+@login_required
+def recommendation_confirm(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+    """Confirmation page for a status change (works without JavaScript)."""
+    if action not in STAFF_ACTIONS:
+        raise Http404
+    recommendation = selectors.recommendation_for_user(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "recommendations/recommendation_confirm.html",
+        {"recommendation": recommendation, "action": action, "label": services.TRANSITION_LABELS[action]},
+    )
+
+
+@require_POST
+@login_required
+def recommendation_action(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+    if action not in STAFF_ACTIONS:
+        raise Http404
+    recommendation = selectors.recommendation_for_user(user=request.user, public_id=public_id)
+    try:
+        services.recommendation_transition(actor=request.user, recommendation=recommendation, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{recommendation.title}” {services.TRANSITION_LABELS[action]}.")
+    return redirect("register:client_detail", public_id=recommendation.client.public_id)
+
+
+@login_required
+def catalog(request: HttpRequest) -> HttpResponse:
+    controls = Control.objects.order_by("category", "code")
+    return render(request, "recommendations/catalog.html", {"controls": controls})
+
+
+@admin_required
+def control_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    control = get_object_or_404(Control, code=code) if code else None
+    form = ControlForm(request.POST or None, instance=control)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if control:
+                services.control_update(actor=request.user, control=control, data=form.cleaned_data)
+            else:
+                control = services.control_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Control {control.code} saved.")
+            return redirect("register:catalog")
+    return render(
+        request,
+        "recommendations/control_form.html",
+        {"form": form, "control": control, "title": f"Edit {control.code}" if control else "New catalog control"},
+    )

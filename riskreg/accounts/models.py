@@ -1,0 +1,28 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        VCIO = "vcio", "vCIO"
+        MANAGER = "manager", "Manager"
+        ADMIN = "admin", "Practice admin"
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VCIO)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=["vcio", "manager", "admin"]), name="user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_all_clients(self) -> bool:
+        """Managers and admins see the whole portfolio; a vCIO only the clients assigned to them."""
+        return self.role in {self.Role.MANAGER, self.Role.ADMIN} or self.is_superuser
+
+    @property
+    def is_practice_admin(self) -> bool:
+        return self.role == self.Role.ADMIN or self.is_superuser

@@ -1,0 +1,156 @@
+"""Append to and verify the audit hash chain.
+
+Each event's hash = SHA-256(previous hash + canonical JSON of the event's fields). Changing,
+removing or reordering any stored event breaks every hash after it.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from riskreg.audit.models import AuditEvent, ChainHead
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_hash(
+    *,
+    previous_hash: str,
+    sequence: int,
+    occurred_at: datetime,
+    actor_label: str,
+    event_type: str,
+    object_type: str,
+    object_id: str,
+    scope: str,
+    summary: str,
+    payload: dict,
+) -> str:
+    body = canonical_json(
+        {
+            "sequence": sequence,
+            "occurred_at": occurred_at.isoformat(),
+            "actor": actor_label,
+            "type": event_type,
+            "object": f"{object_type}:{object_id}",
+            "scope": scope,
+            "summary": summary,
+            "payload": payload,
+        }
+    )
+    return hashlib.sha256((previous_hash + body).encode()).hexdigest()
+
+
+@transaction.atomic
+def audit_append(
+    *,
+    actor: Any,
+    event_type: str,
+    object_type: str,
+    object_id: str,
+    summary: str,
+    scope: str = "",
+    payload: dict | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one event. `actor` is a staff user or None (signer, system); `actor_label` names
+    who acted when there is no user (e.g. "signer:<contact id>" or "system")."""
+    # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before we read
+    # the head, so two concurrent appends can never chain from the same previous hash.
+    ChainHead.objects.get_or_create(id=1)
+    ChainHead.objects.filter(id=1).update(sequence=F("sequence") + 1)
+    head = ChainHead.objects.get(id=1)
+    payload = json.loads(canonical_json(payload or {}))
+    label = actor_label or (f"user:{actor.pk}:{actor.get_username()}" if actor else "system")
+    occurred_at = timezone.now()
+    fields = {
+        "sequence": head.sequence,
+        "occurred_at": occurred_at,
+        "actor_label": label,
+        "event_type": event_type,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "scope": scope,
+        "summary": summary[:300],
+        "payload": payload,
+    }
+    digest = event_hash(previous_hash=head.hash, **fields)
+    event = AuditEvent.objects.create(actor=actor, previous_hash=head.hash, hash=digest, **fields)
+    ChainHead.objects.filter(id=1).update(hash=digest)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    intact: bool
+    events_checked: int
+    head_hash: str
+    problem: str = ""
+    broken_sequence: int | None = None
+
+
+def verify_chain(*, batch_size: int = 2000) -> ChainReport:
+    """Walk every event in order; report the first one whose link or hash does not hold."""
+    previous_hash = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
+        if event.sequence != expected_sequence:
+            return ChainReport(
+                False,
+                checked,
+                previous_hash,
+                f"event #{expected_sequence} is missing (next stored event is #{event.sequence})",
+                expected_sequence,
+            )
+        if event.previous_hash != previous_hash:
+            return ChainReport(
+                False,
+                checked,
+                previous_hash,
+                f"event #{event.sequence} does not link to the event before it",
+                event.sequence,
+            )
+        recomputed = event_hash(
+            previous_hash=event.previous_hash,
+            sequence=event.sequence,
+            occurred_at=event.occurred_at,
+            actor_label=event.actor_label,
+            event_type=event.event_type,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            scope=event.scope,
+            summary=event.summary,
+            payload=event.payload,
+        )
+        if recomputed != event.hash:
+            return ChainReport(
+                False,
+                checked,
+                previous_hash,
+                f"event #{event.sequence} ({event.event_type}) was altered: its hash does not match its content",
+                event.sequence,
+            )
+        previous_hash = event.hash
+        expected_sequence += 1
+        checked += 1
+    head = ChainHead.objects.filter(id=1).first()
+    if head and head.sequence != checked:
+        return ChainReport(
+            False,
+            checked,
+            previous_hash,
+            f"the chain head records {head.sequence} events but {checked} are stored: the newest were removed",
+            checked + 1,
+        )
+    return ChainReport(True, checked, previous_hash)

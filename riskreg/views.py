@@ -1,0 +1,25 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from riskreg import health
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = health.database_ok()
+    broker = health.broker_ok()
+    body = {
+        "status": "ok" if database and broker else ("degraded" if database else "down"),
+        "database": "ok" if database else "unavailable",
+        "broker": "ok" if broker else "unavailable",
+    }
+    # Without the broker the app still records decisions (the outbox holds the emails), so
+    # only a dead database takes the instance out of rotation.
+    return JsonResponse(body, status=200 if database else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("clients:list")

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Starts the web server and one Celery worker with embedded beat; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PORT="${PORT:-8000}"
+mkdir -p var
+export DEBUG="${DEBUG:-true}"
+
+pids=()
+cleanup() {
+    trap - INT TERM EXIT
+    echo; echo "Stopping RiskReg..."
+    kill "${pids[@]}" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+.venv/bin/celery -A riskreg worker --beat --loglevel INFO --concurrency 2 \
+    --schedule var/celerybeat-schedule >var/worker.log 2>&1 &
+pids+=($!)
+$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+pids+=($!)
+
+sleep 2
+cat <<MSG
+
+  RiskReg is running at http://127.0.0.1:${PORT}/
+  Broker: ${REDIS_URL:-embedded (filesystem, var/broker)}   Worker and beat log: var/worker.log
+
+  Demo logins (password riskreg-demo):
+    vcio      a vCIO with six clients        manager   the portfolio manager
+    vcio2     another vCIO                   admin     practice admin (also /admin/)
+
+  Press Ctrl-C to stop the web server, the worker and beat.
+
+MSG
+wait -n "${pids[@]}"
