@@ -24,6 +24,21 @@ class PracticeProfile(models.Model):
     lapse_grace_days = models.PositiveSmallIntegerField(default=14)
     retention_years = models.PositiveSmallIntegerField(default=7)
     review_threshold_score = models.PositiveSmallIntegerField(default=50)
+    heads_up_days = models.CharField(
+        max_length=40, default="30,7,1", help_text="Days before a refusal's valid-until to warn the signatory."
+    )
+    request_reminder_days = models.CharField(
+        max_length=40, default="3,7", help_text="Days after sending to remind about an unanswered request."
+    )
+    reacknowledgment_hour = models.PositiveSmallIntegerField(default=6, help_text="Hour (UTC) of the daily sweep.")
+    band_moderate_from = models.PositiveSmallIntegerField(default=25)
+    band_high_from = models.PositiveSmallIntegerField(default=50)
+    band_critical_from = models.PositiveSmallIntegerField(default=75)
+    multiplier_overrides = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Sensitivity multipliers by industry or regulated data, e.g. {"healthcare": 1.6, "personal": 1.2}.',
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -191,6 +206,7 @@ class ServiceAgreement(models.Model):
     responsibilities = models.TextField()
     exclusions = models.TextField(help_text="Quoted in every waiver the client signs.")
     has_software_consent_clause = models.BooleanField("Carries a software-install consent clause", default=False)
+    signed_file = models.FileField("Signed agreement (PDF)", upload_to="agreements/", blank=True)
     refusal_cadence_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -214,3 +230,108 @@ class ServiceAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class RiskSnapshot(models.Model):
+    """One client's score on one day, for trends. A re-run of the daily task changes nothing."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="snapshots")
+    taken_on = models.DateField()
+    score = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=16, choices=Client.Band.choices)
+    coverage = models.DecimalField(max_digits=4, decimal_places=1)
+    total_exposure = models.FloatField(default=0)
+    multiplier = models.FloatField(default=1)
+    components = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["client", "taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "taken_on"], name="risksnapshot_one_per_client_per_day"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="risksnapshot_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.taken_on}: {self.score}"
+
+
+class RelationshipDecision(models.Model):
+    """A manager's call on whether to keep a client (SPEC section 1)."""
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", "Continue"
+        CONDITIONS = "conditions", "Continue with conditions"
+        OFFBOARD = "offboard", "Offboard"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="relationship_decisions")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    conditions = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    score_at_decision = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="conditions") | ~Q(conditions=""), name="relationshipdecision_conditions_stated"
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_on__isnull=True) | Q(next_review_on__gt=models.F("decided_on")),
+                name="relationshipdecision_review_after_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "-decided_on"], name="reldecision_client_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.decided_on}"
+
+
+class Software(models.Model):
+    """An agent or tool the MSP installs, or wants to install, on the client's computers (CASL)."""
+
+    class InstallStatus(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        INSTALLED = "installed", "Installed"
+        REMOVED = "removed", "Removed"
+
+    class ConsentStatus(models.TextChoices):
+        NONE = "none", "Not requested"
+        REQUESTED = "requested", "Requested"
+        GIVEN = "given", "Given"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="software")
+    name = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=200)
+    function_and_purpose = models.TextField()
+    collects_personal_information = models.BooleanField(default=False)
+    changes_settings_or_data = models.BooleanField(default=False)
+    communicates_with_other_systems = models.BooleanField(default=False)
+    allows_remote_access = models.BooleanField(default=False)
+    install_status = models.CharField(max_length=16, choices=InstallStatus.choices, default=InstallStatus.PLANNED)
+    consent_status = models.CharField(max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.NONE)
+    consent_by_agreement = models.ForeignKey(
+        ServiceAgreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consented_software",
+        help_text="An agreement whose consent clause names this software counts as consent.",
+    )
+    consent_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "name"], name="software_name_unique_per_client"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

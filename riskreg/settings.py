@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "riskreg",
     "riskreg.accounts",
     "riskreg.audit",
+    "riskreg.mail",
     "clients",
     "recommendations",
 ]
