@@ -36,5 +36,10 @@ test: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 
+# Builds the 2,000-client dataset once (cached under .bench/), measures, writes .bench/results.json.
+# CHECK=1 fails when a target is missed; DATABASE_URL=postgres://... measures on PostgreSQL.
+bench: install
+	$(PY) manage.py bench $(if $(filter-out 0,$(CHECK)),--check)
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache

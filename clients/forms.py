@@ -1,7 +1,18 @@
-from django import forms
+import datetime
 
-from clients.models import Client, Contact, PracticeProfile, ServiceAgreement
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from clients.models import Client, Contact, PracticeProfile, RelationshipDecision, ServiceAgreement, Software
+from clients.services import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
+from riskreg.uploads import checked_image, checked_pdf
+
+# Keys a practice may override in PracticeProfile.multiplier_overrides: every industry and every
+# kind of regulated data a client can hold (Client.regulated_data).
+REGULATED_DATA_KINDS = ("health", "payment_card", "personal", "legal_privilege", "financial")
+MULTIPLIER_KEYS = (*Client.Industry.values, *REGULATED_DATA_KINDS)
 
 
 class ClientFilterForm(forms.Form):
@@ -56,6 +67,7 @@ class AgreementForm(forms.ModelForm):
             "responsibilities",
             "exclusions",
             "has_software_consent_clause",
+            "signed_file",
             "refusal_cadence_days",
         ]
         widgets = {
@@ -64,11 +76,80 @@ class AgreementForm(forms.ModelForm):
             "scope": forms.Textarea(attrs={"rows": 4}),
             "responsibilities": forms.Textarea(attrs={"rows": 4}),
             "exclusions": forms.Textarea(attrs={"rows": 4}),
+            "signed_file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
+        help_texts = {
+            "signed_file": "PDF, at most 10 MB. With a consent clause, it stands as install consent for the "
+            "software it names.",
+        }
+
+    def clean_signed_file(self):
+        signed_file = self.cleaned_data.get("signed_file")
+        # A new upload is an UploadedFile; the stored file was checked when it came in.
+        if isinstance(signed_file, UploadedFile):
+            return checked_pdf(signed_file, stem="agreement")
+        return signed_file
+
+
+class SoftwareForm(forms.ModelForm):
+    """The register entry. Install and consent states change through their own buttons, except
+    that a new entry may be recorded as already installed."""
+
+    class Meta:
+        model = Software
+        fields = [
+            "name",
+            "publisher",
+            "function_and_purpose",
+            "collects_personal_information",
+            "changes_settings_or_data",
+            "communicates_with_other_systems",
+            "allows_remote_access",
+            "install_status",
+            "consent_by_agreement",
+        ]
+        widgets = {"function_and_purpose": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "function_and_purpose": "Function and purpose",
+            "collects_personal_information": "Collects personal information",
+            "changes_settings_or_data": "Changes settings or data",
+            "communicates_with_other_systems": "Communicates with other systems",
+            "allows_remote_access": "Allows remote access",
+            "consent_by_agreement": "Consent given by agreement",
+        }
+        help_texts = {
+            "function_and_purpose": "In plain words for the client: what it does and why the MSP needs it.",
+            "consent_by_agreement": "Only agreements that carry a software-install consent clause and have their "
+            "signed copy uploaded are listed.",
+        }
+
+    def __init__(self, *args, agreements, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_by_agreement"].queryset = agreements
+        self.fields["consent_by_agreement"].empty_label = "None: ask for consent by signature"
+        if self.instance.pk:
+            del self.fields["install_status"]
+        else:
+            self.fields["install_status"].choices = [
+                choice for choice in Software.InstallStatus.choices if choice[0] != Software.InstallStatus.REMOVED
+            ]
+
+
+class ConsentWithdrawalForm(forms.Form):
+    received_by = forms.ChoiceField(
+        label="How the client told you", choices=list(WITHDRAWAL_CHANNELS.items()), widget=forms.RadioSelect
+    )
 
 
 class PracticeProfileForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # A new upload is an UploadedFile; an unchanged logo is the stored file, already checked.
+        if isinstance(logo, UploadedFile):
+            return checked_image(logo, stem="logo")
+        return logo
 
     class Meta:
         model = PracticeProfile
@@ -88,5 +169,68 @@ class PracticeProfileForm(forms.ModelForm):
             "lapse_grace_days",
             "retention_years",
             "review_threshold_score",
+            "band_moderate_from",
+            "band_high_from",
+            "band_critical_from",
+            "multiplier_overrides",
         ]
-        widgets = {"mailing_address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "mailing_address": forms.Textarea(attrs={"rows": 3}),
+            "multiplier_overrides": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_multiplier_overrides(self) -> dict[str, float]:
+        overrides = self.cleaned_data.get("multiplier_overrides") or {}
+        if not isinstance(overrides, dict):
+            raise forms.ValidationError('Enter an object such as {"healthcare": 1.6, "personal": 1.2}.')
+        errors = []
+        for key, value in overrides.items():
+            if key not in MULTIPLIER_KEYS:
+                errors.append(
+                    f"“{key}” is neither an industry nor a kind of regulated data. "
+                    f"Use one of: {', '.join(MULTIPLIER_KEYS)}."
+                )
+            elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                errors.append(f"The multiplier for “{key}” must be a number above 0, not {value!r}.")
+        if errors:
+            raise forms.ValidationError(errors)
+        return {key: float(value) for key, value in overrides.items()}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        limits = [cleaned.get(name) for name in ("band_moderate_from", "band_high_from", "band_critical_from")]
+        if None not in limits and not 0 < limits[0] < limits[1] < limits[2] <= 100:
+            self.add_error(
+                "band_critical_from",
+                "Band limits must rise: moderate from above 0, high above moderate, critical above high and "
+                "at most 100.",
+            )
+        return cleaned
+
+
+class RelationshipDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision", choices=RelationshipDecision.Outcome.choices, widget=forms.RadioSelect
+    )
+    conditions = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when continuing with conditions: what the client must do, and by when.",
+    )
+    next_review_on = forms.DateField(
+        label="Next review", widget=forms.DateInput(attrs={"type": "date"}), help_text="A date after today."
+    )
+
+    def clean_next_review_on(self) -> datetime.date:
+        next_review_on = self.cleaned_data["next_review_on"]
+        if next_review_on <= timezone.localdate():
+            raise forms.ValidationError("Set the next review to a date after today.")
+        return next_review_on
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        stated = cleaned.get("conditions", "").strip()
+        if cleaned.get("outcome") == RelationshipDecision.Outcome.CONDITIONS and not stated:
+            self.add_error("conditions", "State the conditions the client must meet.")
+        return cleaned

@@ -1,12 +1,29 @@
 """Reads for clients. A vCIO sees only the clients assigned to them; anyone else gets a 404."""
 
+import hashlib
+import hmac
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from clients.models import Client, Contact, ServiceAgreement
+from clients.models import Client, ConsentWithdrawalToken, Contact, PracticeProfile, ServiceAgreement, Software
+
+# The one definition of "installed without current consent" (CASL), used by the client page and
+# the dashboard alike: installed, the client has not given express consent, and no agreement that
+# carries a consent clause *and* has its signed copy on file names it.
+SOFTWARE_WITHOUT_CONSENT = (
+    Q(install_status=Software.InstallStatus.INSTALLED)
+    & ~Q(consent_status=Software.ConsentStatus.GIVEN)
+    & (
+        Q(consent_by_agreement__isnull=True)
+        | Q(consent_by_agreement__has_software_consent_clause=False)
+        | Q(consent_by_agreement__signed_file="")
+    )
+)
 
 
 def clients_visible_to(user: Any) -> QuerySet[Client]:
@@ -50,3 +67,74 @@ def agreement_for_user(*, user: Any, public_id: UUID) -> ServiceAgreement:
 
 def current_agreement(client: Client) -> ServiceAgreement | None:
     return client.agreements.order_by("-effective_date").first()
+
+
+def email_branding() -> dict[str, str]:
+    """The letterhead on every email (settings.RISKREG_EMAIL_BRANDING): CASL wants the sender's
+    name, mailing address and one other way to reach them."""
+    profile = PracticeProfile.load()
+    return {
+        "legal_name": profile.legal_name,
+        "mailing_address": profile.mailing_address,
+        "email": profile.email,
+        "phone": profile.phone,
+        "website": profile.website,
+    }
+
+
+def software_without_consent() -> QuerySet[Software]:
+    return Software.objects.filter(SOFTWARE_WITHOUT_CONSENT)
+
+
+def clients_with_unconsented_software() -> QuerySet[Client]:
+    return Client.objects.filter(Exists(software_without_consent().filter(client=OuterRef("pk"))))
+
+
+def software_for_client(client: Client) -> list[Software]:
+    """The client's software register, each row flagged `without_consent` (one query)."""
+    return list(
+        client.software.select_related("consent_by_agreement")
+        .annotate(without_consent=ExpressionWrapper(SOFTWARE_WITHOUT_CONSENT, output_field=BooleanField()))
+        .order_by("name")
+    )
+
+
+def software_for_user(*, user: Any, public_id: UUID) -> Software:
+    return get_object_or_404(
+        Software.objects.select_related("client", "client__vcio", "consent_by_agreement").filter(
+            client__in=clients_visible_to(user)
+        ),
+        public_id=public_id,
+    )
+
+
+def consent_agreements(client: Client) -> QuerySet[ServiceAgreement]:
+    """The client's agreements that can stand as consent: a consent clause and the signed copy on file."""
+    return client.agreements.filter(has_software_consent_clause=True).exclude(signed_file="")
+
+
+def withdrawal_token_row(token: str) -> ConsentWithdrawalToken | None:
+    """The withdrawal link behind a token, or None for anything unknown (no hint why)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ConsentWithdrawalToken.objects.select_related("software", "software__client")
+        .filter(token_hash=hashlib.sha256(token.encode()).hexdigest())
+        .first()
+    )
+
+
+def withdrawal_token(row: ConsentWithdrawalToken) -> str:
+    # Keyed: the nonce in the database is not enough to build a working link.
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"consent-withdrawal:{row.nonce}".encode(), hashlib.sha256)
+    return digest.hexdigest()
+
+
+def withdrawal_url(token: str) -> str:
+    return settings.RISKREG_BASE_URL.rstrip("/") + reverse("clients:withdraw", args=[token])
+
+
+def withdrawal_links_for(issued_for: UUID) -> dict[int, str]:
+    """Software pk -> withdrawal link, for the links issued with one signing request (one query)."""
+    rows = ConsentWithdrawalToken.objects.filter(issued_for=issued_for)
+    return {row.software_id: withdrawal_url(withdrawal_token(row)) for row in rows}

@@ -1,11 +1,29 @@
 """Writes for clients, contacts, agreements and the practice profile. Each writes an audit event."""
 
+import datetime
+import hashlib
+import secrets
+import uuid
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, ServiceAgreement
+from clients.models import (
+    Client,
+    ConsentWithdrawalToken,
+    Contact,
+    PracticeProfile,
+    RelationshipDecision,
+    ServiceAgreement,
+    Software,
+)
+from clients.selectors import withdrawal_token, withdrawal_url
 from riskreg.audit.chain import audit_append
+from riskreg.mail.services import email_enqueue
 
 
 def locked_copy(instance: Any) -> Any:
@@ -81,6 +99,8 @@ def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Conta
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> list[str]:
     contact = locked_copy(contact)
+    if contact.erased_at is not None:
+        raise ValidationError("This contact's personal data was erased; add a new contact instead.")
     changed = apply_changes(contact, data)
     if not changed:
         return []
@@ -146,3 +166,295 @@ def practice_profile_update(*, actor: Any, data: dict[str, Any]) -> list[str]:
         payload={"fields": changed},
     )
     return changed
+
+
+def may_decide_relationship(user: Any) -> bool:
+    """Keeping or letting go of a client is a manager's call (SPEC section 1), not a vCIO's."""
+    return bool(user.is_superuser or user.role in {"manager", "admin"})
+
+
+@transaction.atomic
+def relationship_decision_record(
+    *, actor: Any, client: Client, outcome: str, conditions: str, next_review_on: datetime.date | None
+) -> RelationshipDecision:
+    """Record a manager's decision to continue, continue with conditions, or offboard a client.
+
+    Offboarding also moves an active client to "offboarding" through client_update, so the
+    status change has its own audit event.
+    """
+    if not may_decide_relationship(actor):
+        raise PermissionDenied("Only a manager or practice admin records relationship decisions.")
+    today = timezone.localdate()
+    conditions = conditions.strip()
+    errors = {}
+    if next_review_on is None or next_review_on <= today:
+        errors["next_review_on"] = "Set the next review to a date after today."
+    if outcome == RelationshipDecision.Outcome.CONDITIONS and not conditions:
+        errors["conditions"] = "State the conditions the client must meet."
+    if errors:
+        raise ValidationError(errors)
+    decision = RelationshipDecision(
+        client=client,
+        manager=actor,
+        decided_on=today,
+        outcome=outcome,
+        conditions=conditions,
+        next_review_on=next_review_on,
+        score_at_decision=client.risk_score,
+    )
+    decision.full_clean()
+    decision.save()
+    # The conditions are free text and may name people, so the permanent chain holds only
+    # whether there were any.
+    audit_append(
+        actor=actor,
+        event_type="relationship.decided",
+        object_type="relationship_decision",
+        object_id=str(decision.public_id),
+        scope=client.scope,
+        summary=f"Relationship decision: {decision.get_outcome_display()}; next review {next_review_on.isoformat()}",
+        payload={
+            "outcome": decision.outcome,
+            "next_review_on": next_review_on.isoformat(),
+            "score_at_decision": decision.score_at_decision,
+            "has_conditions": bool(conditions),
+        },
+    )
+    if decision.outcome == RelationshipDecision.Outcome.OFFBOARD and client.status == Client.Status.ACTIVE:
+        client_update(actor=actor, client=client, data={"status": Client.Status.OFFBOARDING})
+    return decision
+
+
+# --- software register and install consent (CASL) -------------------------------------------
+
+CAPABILITY_FIELDS = (
+    "collects_personal_information",
+    "changes_settings_or_data",
+    "communicates_with_other_systems",
+    "allows_remote_access",
+)
+WITHDRAWAL_CHANNELS = {
+    "email": "Email",
+    "phone": "Telephone",
+    "letter": "Letter",
+    "in_person": "In person",
+    "other": "Other",
+}
+
+
+def _check_consent_agreement(client: Client, agreement: ServiceAgreement | None) -> None:
+    if agreement is None:
+        return
+    if agreement.client_id != client.pk or not agreement.has_software_consent_clause or not agreement.signed_file:
+        raise ValidationError(
+            {
+                "consent_by_agreement": "Only an agreement of this client that carries a software-install consent "
+                "clause and has its signed copy uploaded can stand as consent."
+            }
+        )
+
+
+def _software_payload(software: Software) -> dict[str, Any]:
+    return {
+        "install_status": software.install_status,
+        "consent_status": software.consent_status,
+        "consent_by_agreement": str(software.consent_by_agreement.public_id) if software.consent_by_agreement else None,
+        "capabilities": [name for name in CAPABILITY_FIELDS if getattr(software, name)],
+    }
+
+
+@transaction.atomic
+def software_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Software:
+    _check_consent_agreement(client, data.get("consent_by_agreement"))
+    software = Software(client=client, **data)
+    if software.consent_by_agreement is not None:
+        software.consent_changed_at = timezone.now()
+    software.full_clean()
+    software.save()
+    audit_append(
+        actor=actor,
+        event_type="software.created",
+        object_type="software",
+        object_id=str(software.public_id),
+        scope=client.scope,
+        summary=f"Software added to the register: {software.name} ({software.get_install_status_display().lower()})",
+        payload=_software_payload(software),
+    )
+    return software
+
+
+@transaction.atomic
+def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> list[str]:
+    """Edit the description or the agreement evidence; install and consent states have their own services."""
+    if {"install_status", "consent_status", "consent_changed_at"} & set(data):
+        raise ValueError("install and consent states change only through their own services")
+    software = locked_copy(software)
+    _check_consent_agreement(software.client, data.get("consent_by_agreement", software.consent_by_agreement))
+    if "consent_by_agreement" in data and data["consent_by_agreement"] != software.consent_by_agreement:
+        data = {**data, "consent_changed_at": timezone.now()}
+    changed = [name for name in apply_changes(software, data) if name != "consent_changed_at"]
+    if not changed:
+        return []
+    audit_append(
+        actor=actor,
+        event_type="software.updated",
+        object_type="software",
+        object_id=str(software.public_id),
+        scope=software.client.scope,
+        summary=f"Software {software.name} updated: {', '.join(changed)}",
+        payload={"fields": changed, **_software_payload(software)},
+    )
+    return changed
+
+
+def _set_install_status(*, actor: Any, software: Software, status: str, allowed_from: set[str]) -> Software:
+    changed = Software.objects.filter(pk=software.pk, install_status__in=allowed_from).update(install_status=status)
+    if not changed:
+        raise ValidationError(f"{software.name} is already {software.get_install_status_display().lower()}.")
+    software.refresh_from_db()
+    audit_append(
+        actor=actor,
+        event_type=f"software.{status}",
+        object_type="software",
+        object_id=str(software.public_id),
+        scope=software.client.scope,
+        summary=f"Software {software.name} marked {software.get_install_status_display().lower()}",
+        payload=_software_payload(software),
+    )
+    return software
+
+
+@transaction.atomic
+def software_mark_installed(*, actor: Any, software: Software) -> Software:
+    """Recorded even without consent: the register states what is on the client's computers, and the
+    flag on the client page and the dashboard then shows the missing consent."""
+    return _set_install_status(
+        actor=actor,
+        software=software,
+        status=Software.InstallStatus.INSTALLED,
+        allowed_from={Software.InstallStatus.PLANNED, Software.InstallStatus.REMOVED},
+    )
+
+
+@transaction.atomic
+def software_mark_removed(*, actor: Any, software: Software) -> Software:
+    return _set_install_status(
+        actor=actor,
+        software=software,
+        status=Software.InstallStatus.REMOVED,
+        allowed_from={Software.InstallStatus.PLANNED, Software.InstallStatus.INSTALLED},
+    )
+
+
+@transaction.atomic
+def software_consent_record(
+    *, software: Software, status: str, request_id: str, actor: Any = None, actor_label: str | None = None
+) -> Software:
+    """Record the outcome of a consent request (requested, given or refused) for one program."""
+    if status not in {Software.ConsentStatus.REQUESTED, Software.ConsentStatus.GIVEN, Software.ConsentStatus.REFUSED}:
+        raise ValueError(f"a consent request cannot set consent status {status!r}")
+    software = locked_copy(software)
+    software.consent_status = status
+    software.consent_changed_at = timezone.now()
+    software.save(update_fields=["consent_status", "consent_changed_at"])
+    audit_append(
+        actor=actor,
+        actor_label=actor_label,
+        event_type=f"software.consent_{status}",
+        object_type="software",
+        object_id=str(software.public_id),
+        scope=software.client.scope,
+        summary=f"Install consent {software.get_consent_status_display().lower()}: {software.name}",
+        payload={"request": request_id, **_software_payload(software)},
+    )
+    return software
+
+
+@transaction.atomic
+def withdrawal_link_issue(*, software: Software, issued_for: uuid.UUID) -> str:
+    """The withdrawal link for one program in one signing request (the same link on every call)."""
+    row = ConsentWithdrawalToken.objects.filter(software=software, issued_for=issued_for).first()
+    if row is None:
+        row = ConsentWithdrawalToken(software=software, issued_for=issued_for, nonce=secrets.token_hex(16))
+        row.token_hash = hashlib.sha256(withdrawal_token(row).encode()).hexdigest()
+        row.save()
+    return withdrawal_url(withdrawal_token(row))
+
+
+def may_withdraw(software: Software) -> bool:
+    return software.consent_status == Software.ConsentStatus.GIVEN or software.consent_by_agreement_id is not None
+
+
+@transaction.atomic
+def software_consent_withdraw(
+    *, software: Software, actor: Any = None, actor_label: str | None = None, received_by: str = "link"
+) -> Software:
+    """Withdraw consent to one program, whether it was given by signature or by an agreement clause.
+
+    Every withdrawal link of the program stops working, and the vCIO is told to uninstall it."""
+    software = Software.objects.select_for_update(of=("self",)).select_related("client__vcio").get(pk=software.pk)
+    if not may_withdraw(software):
+        raise ValidationError(f"There is no current consent to {software.name} to withdraw.")
+    if received_by != "link" and received_by not in WITHDRAWAL_CHANNELS:
+        raise ValidationError({"received_by": "Choose how the withdrawal was received."})
+    agreement = software.consent_by_agreement
+    now = timezone.now()
+    software.consent_status = Software.ConsentStatus.WITHDRAWN
+    software.consent_by_agreement = None
+    software.consent_changed_at = now
+    software.save(update_fields=["consent_status", "consent_by_agreement", "consent_changed_at"])
+    software.withdrawal_tokens.filter(used_at__isnull=True).update(used_at=now)
+    how = (
+        "through the personal withdrawal link"
+        if received_by == "link"
+        else f"({WITHDRAWAL_CHANNELS[received_by].lower()})"
+    )
+    audit_append(
+        actor=actor,
+        actor_label=actor_label,
+        event_type="software.consent_withdrawn",
+        object_type="software",
+        object_id=str(software.public_id),
+        scope=software.client.scope,
+        summary=f"Install consent withdrawn {how}: {software.name}",
+        payload={
+            "received_by": received_by,
+            "agreement_released": str(agreement.public_id) if agreement else None,
+            **_software_payload(software),
+        },
+    )
+    _alert_uninstall(software, now)
+    return software
+
+
+def _alert_uninstall(software: Software, withdrawn_at: Any) -> None:
+    client = software.client
+    vcio = client.vcio
+    to = vcio.email if vcio and vcio.email else PracticeProfile.load().email
+    if not to:
+        return
+    installed = software.install_status == Software.InstallStatus.INSTALLED
+    action = (
+        f"It is installed: uninstall it from {client.name}'s computers and mark it removed in the register."
+        if installed
+        else f"It is not installed: do not install it at {client.name}."
+    )
+    email_enqueue(
+        idempotency_key=f"software:{software.public_id}:withdrawn:{withdrawn_at.isoformat()}",
+        kind="consent_withdrawn",
+        to=[to],
+        subject=f"Consent withdrawn: {'uninstall' if installed else 'do not install'} {software.name} at {client.name}",
+        template="staff_notice",
+        context={
+            "heading": f"{client.name} withdrew its consent to {software.name}",
+            "paragraphs": [
+                f"Consent to install {software.name} ({software.publisher}) was withdrawn on "
+                f"{timezone.localtime(withdrawn_at):%Y-%m-%d %H:%M %Z}. {action}",
+                "Until it is removed, the client page and the dashboard flag it as installed without consent.",
+            ],
+            "link_url": settings.RISKREG_BASE_URL.rstrip("/")
+            + reverse("register:client_detail", args=[client.public_id]),
+            "link_label": "Open the client",
+        },
+        scope=client.scope,
+    )

@@ -11,5 +11,12 @@ urlpatterns = [
     path("contacts/<uuid:public_id>/edit/", views.contact_edit, name="contact_edit"),
     path("clients/<uuid:public_id>/agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<uuid:public_id>/edit/", views.agreement_edit, name="agreement_edit"),
-    path("settings/practice/", views.practice_profile, name="practice_profile"),
+    path("clients/<uuid:public_id>/software/new/", views.software_create, name="software_create"),
+    path("software/<uuid:public_id>/edit/", views.software_edit, name="software_edit"),
+    path("software/<uuid:public_id>/mark/<slug:status>/", views.software_install_status, name="software_mark"),
+    path("software/<uuid:public_id>/withdraw/", views.software_withdraw, name="software_withdraw"),
+    path("withdraw/<str:token>/", views.consent_withdraw_public, name="withdraw"),
+    path("clients/<uuid:public_id>/outbox/", views.outbox, name="outbox"),
+    path("clients/<uuid:public_id>/outbox/<int:email_id>/", views.outbox_email, name="outbox_email"),
+    path("clients/<uuid:public_id>/outbox/<int:email_id>/html/", views.outbox_email_html, name="outbox_email_html"),
 ]

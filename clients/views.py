@@ -8,11 +8,23 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
-from clients.forms import AgreementForm, ClientFilterForm, ClientForm, ContactForm, PracticeProfileForm
-from clients.models import PracticeProfile
-from riskreg.accounts.permissions import admin_required
+from clients.forms import (
+    AgreementForm,
+    ClientFilterForm,
+    ClientForm,
+    ConsentWithdrawalForm,
+    ContactForm,
+    SoftwareForm,
+)
+from clients.models import PracticeProfile, Software
+from riskreg.mail import selectors as mail_selectors
+from riskreg.mail.views import email_html_response, outbox_context
+from riskreg.ratelimit import rate_limited
 
 
 def apply_service_errors(form: BaseForm, error: ValidationError) -> None:
@@ -101,7 +113,7 @@ def contact_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def agreement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
-    form = AgreementForm(request.POST or None)
+    form = AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_create(actor=request.user, client=client, data=form.cleaned_data)
@@ -116,7 +128,7 @@ def agreement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     agreement = selectors.agreement_for_user(user=request.user, public_id=public_id)
-    form = AgreementForm(request.POST or None, instance=agreement)
+    form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_update(actor=request.user, agreement=agreement, data=form.cleaned_data)
@@ -132,15 +144,150 @@ def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@admin_required
-def practice_profile(request: HttpRequest) -> HttpResponse:
-    form = PracticeProfileForm(request.POST or None, request.FILES or None, instance=PracticeProfile.load())
+@login_required
+def outbox(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = selectors.client_for_user(user=request.user, public_id=public_id)
+    return render(request, "clients/outbox.html", {"client": client, **outbox_context(request, scope=client.scope)})
+
+
+@login_required
+def outbox_email(request: HttpRequest, public_id: UUID, email_id: int) -> HttpResponse:
+    client = selectors.client_for_user(user=request.user, public_id=public_id)
+    email = mail_selectors.email_for_detail(email_id=email_id, scope=client.scope)
+    html_url = reverse("clients:outbox_email_html", args=[client.public_id, email.pk])
+    return render(request, "mail/email_detail.html", {"email": email, "client": client, "html_url": html_url})
+
+
+@login_required
+def outbox_email_html(request: HttpRequest, public_id: UUID, email_id: int) -> HttpResponse:
+    client = selectors.client_for_user(user=request.user, public_id=public_id)
+    return email_html_response(mail_selectors.email_for_detail(email_id=email_id, scope=client.scope))
+
+
+# --- software register and install consent ------------------------------------------------
+
+
+@login_required
+def software_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = selectors.client_for_user(user=request.user, public_id=public_id)
+    form = SoftwareForm(request.POST or None, agreements=selectors.consent_agreements(client))
     if request.method == "POST" and form.is_valid():
         try:
-            services.practice_profile_update(actor=request.user, data=form.cleaned_data)
+            software = services.software_create(actor=request.user, client=client, data=form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Practice profile saved.")
-            return redirect("clients:practice_profile")
-    return render(request, "clients/practice_profile.html", {"form": form})
+            messages.success(request, f"{software.name} added to the software register.")
+            return redirect(_software_anchor(client.public_id))
+    return render(request, "clients/software_form.html", {"form": form, "client": client, "title": "Add software"})
+
+
+@login_required
+def software_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    software = selectors.software_for_user(user=request.user, public_id=public_id)
+    client = software.client
+    form = SoftwareForm(request.POST or None, instance=software, agreements=selectors.consent_agreements(client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.software_update(actor=request.user, software=software, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Software saved.")
+            return redirect(_software_anchor(client.public_id))
+    return render(
+        request,
+        "clients/software_form.html",
+        {"form": form, "client": client, "software": software, "title": f"Edit {software.name}"},
+    )
+
+
+def _software_anchor(client_public_id: UUID) -> str:
+    return reverse("register:client_detail", args=[client_public_id]) + "#software"
+
+
+SOFTWARE_INSTALL_ACTIONS = {
+    "installed": (services.software_mark_installed, "marked installed"),
+    "removed": (services.software_mark_removed, "marked removed"),
+}
+
+
+@require_POST
+@login_required
+def software_install_status(request: HttpRequest, public_id: UUID, status: str) -> HttpResponse:
+    software = selectors.software_for_user(user=request.user, public_id=public_id)
+    if status not in SOFTWARE_INSTALL_ACTIONS:
+        return redirect(_software_anchor(software.client.public_id))
+    service, label = SOFTWARE_INSTALL_ACTIONS[status]
+    try:
+        service(actor=request.user, software=software)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{software.name} {label}.")
+    return redirect(_software_anchor(software.client.public_id))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def software_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record a withdrawal of consent the client sent some other way (email, phone, letter)."""
+    software = selectors.software_for_user(user=request.user, public_id=public_id)
+    form = ConsentWithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.software_consent_withdraw(
+                software=software, actor=request.user, received_by=form.cleaned_data["received_by"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Consent to {software.name} recorded as withdrawn; the vCIO has been alerted.")
+            return redirect(_software_anchor(software.client.public_id))
+    return render(
+        request,
+        "clients/software_withdraw.html",
+        {
+            "form": form,
+            "software": software,
+            "client": software.client,
+            "may_withdraw": services.may_withdraw(software),
+        },
+    )
+
+
+WITHDRAW_PER_IP_PER_MINUTE = 30
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
+    """The signatory's withdrawal link: GET says what will be withdrawn, POST withdraws it.
+    Unknown tokens get one neutral page, so a visitor learns nothing about which exist."""
+    practice = PracticeProfile.load()
+    if rate_limited(
+        f"withdraw-ip:{request.META.get('REMOTE_ADDR', '')}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
+    ):
+        return render(request, "signing/slow_down.html", status=429)
+    row = selectors.withdrawal_token_row(token)
+    if row is None:
+        return render(request, "withdraw/not_valid.html", {"practice": practice}, status=404)
+    software = row.software
+    if request.method == "POST" and row.used_at is None and services.may_withdraw(software):
+        services.software_consent_withdraw(software=software, actor_label=f"link:{row.issued_for}")
+        row.refresh_from_db()
+        software.refresh_from_db()
+        return render(request, "withdraw/done.html", {"practice": practice, "software": software})
+    return render(
+        request,
+        "withdraw/confirm.html",
+        {
+            "practice": practice,
+            "software": software,
+            "client": software.client,
+            "token": token,
+            "used": row.used_at is not None,
+            "withdrawable": row.used_at is None and services.may_withdraw(software),
+            "withdrawn": software.consent_status == Software.ConsentStatus.WITHDRAWN,
+        },
+    )

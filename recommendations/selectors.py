@@ -2,15 +2,28 @@
 not grow with the number of rows."""
 
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from clients.models import Client
+from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
 from clients.selectors import clients_visible_to
-from recommendations.models import Control, Recommendation
+from recommendations.dashboard import review_state, review_threshold
+from recommendations.models import (
+    Control,
+    Decision,
+    DecisionRequest,
+    ReackStep,
+    Recommendation,
+    RequestItem,
+    step_label,
+)
 from recommendations.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
 from riskreg.audit.models import AuditEvent
 
@@ -31,8 +44,28 @@ def sensitivity_of(client: Client) -> Sensitivity:
     return Sensitivity(industry=client.industry, regulated_data=client.regulated_data)
 
 
-def scoring_config() -> ScoringConfig:
-    return DEFAULT_CONFIG
+def scoring_config(profile: PracticeProfile | None = None) -> ScoringConfig:
+    """The defaults with the practice's band limits and multiplier overrides applied.
+
+    An override for something that is neither an industry nor a kind of regulated data is an
+    error, not ignored: the practice profile form rejects it, so one here came in some other way
+    and would silently score as if never set.
+    """
+    profile = profile or PracticeProfile.load()
+    industry = dict(DEFAULT_CONFIG.industry_multipliers)
+    data = dict(DEFAULT_CONFIG.data_multipliers)
+    for key, value in (profile.multiplier_overrides or {}).items():
+        if key in industry:
+            industry[key] = float(value)
+        elif key in data:
+            data[key] = float(value)
+        else:
+            raise ValueError(f"practice multiplier override for unknown industry or data kind {key!r}")
+    return ScoringConfig(
+        industry_multipliers=MappingProxyType(industry),
+        data_multipliers=MappingProxyType(data),
+        band_limits=(profile.band_moderate_from, profile.band_high_from, profile.band_critical_from),
+    )
 
 
 def recommendation_for_user(*, user: Any, public_id: UUID) -> Recommendation:
@@ -55,3 +88,180 @@ def client_timeline(client: Client, *, limit: int = 50) -> QuerySet[AuditEvent]:
 
 def active_controls() -> QuerySet[Control]:
     return Control.objects.filter(is_active=True).order_by("category", "code")
+
+
+def request_timeline(decision_request: DecisionRequest) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(object_type="decision_request", object_id=str(decision_request.public_id))
+        .select_related("actor")
+        .order_by("sequence")
+    )
+
+
+def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
+    return (
+        DecisionRequest.objects.filter(client=client)
+        .select_related("signatory", "document")
+        .order_by("-sent_at")[:20]
+    )
+
+
+@dataclass(frozen=True)
+class RelationshipOverview:
+    decisions: list[RelationshipDecision]
+    threshold: int
+    review_needed: bool
+    review_overdue: bool
+
+
+def relationship_overview(client: Client) -> RelationshipOverview:
+    """The client's relationship decisions, newest first, and whether a review is due (two queries)."""
+    decisions = list(
+        RelationshipDecision.objects.filter(client=client)
+        .select_related("manager")
+        .order_by("-decided_on", "-created_at")
+    )
+    threshold = review_threshold()
+    needed, overdue = review_state(
+        score=client.risk_score,
+        threshold=threshold,
+        review_dates=[decision.next_review_on for decision in decisions],
+        today=timezone.localdate(),
+    )
+    return RelationshipOverview(decisions=decisions, threshold=threshold, review_needed=needed, review_overdue=overdue)
+
+
+# --- Re-acknowledgment --------------------------------------------------------------------------
+
+REACK_TABS = {"due": "Coming due", "awaiting": "Awaiting answer", "lapsed": "Lapsed"}
+REACK_WINDOWS = (30, 60, 90)
+
+
+def refusing_signatory() -> Subquery:
+    """The contact who signed a recommendation's current refusal: Decision -> request -> signatory."""
+    # From the item side: both joins follow an index (request item by recommendation, decision by item).
+    items = RequestItem.objects.filter(recommendation=OuterRef("pk"), decision__outcome=Decision.Outcome.REFUSE)
+    return Subquery(items.order_by("-decision__decided_at", "-decision__pk").values("request__signatory")[:1])
+
+
+def may_sign(contact: Contact | None) -> bool:
+    return contact is not None and contact.can_sign and contact.is_active and contact.erased_at is None
+
+
+def signatories_for(
+    recommendations: list[Recommendation], *, contacts: list[Contact] | None = None
+) -> dict[int, Contact | None]:
+    """Who is asked to re-acknowledge each refusal (annotated with `signatory_pk`): in at most two
+    queries, or none when the caller already holds every contact of the clients concerned. A
+    refusal recorded outside the signing flow has no decision naming its signer; it falls to the
+    client's first active signatory."""
+    if contacts is None:
+        by_pk = Contact.objects.in_bulk({r.signatory_pk for r in recommendations if r.signatory_pk})
+        unsigned_clients = {r.client_id for r in recommendations if not r.signatory_pk}
+        signers = Contact.objects.filter(can_sign=True, is_active=True, erased_at__isnull=True)
+        candidates = signers.filter(client_id__in=unsigned_clients) if unsigned_clients else []
+    else:
+        by_pk = {contact.pk: contact for contact in contacts}
+        candidates = [contact for contact in contacts if may_sign(contact)]
+    fallback: dict[int, Contact] = {}
+    for contact in sorted(candidates, key=lambda c: (c.client_id, c.name, c.pk)):
+        fallback.setdefault(contact.client_id, contact)
+    return {r.pk: by_pk.get(r.signatory_pk) if r.signatory_pk else fallback.get(r.client_id) for r in recommendations}
+
+
+def in_open_request() -> Exists:
+    return Exists(
+        RequestItem.objects.filter(recommendation=OuterRef("pk"), request__status__in=DecisionRequest.OPEN_STATUSES)
+    )
+
+
+@dataclass(frozen=True)
+class ReackRow:
+    recommendation: Recommendation
+    signatory: Contact | None
+    today: Any
+
+    @property
+    def days(self) -> int:
+        """Days until the refusal's valid-until; negative once past it."""
+        return (self.recommendation.valid_until - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days
+
+    @property
+    def signatory_can_sign(self) -> bool:
+        return may_sign(self.signatory)
+
+    @property
+    def last_step_label(self) -> str:
+        return step_label(self.recommendation.last_step) if self.recommendation.last_step else ""
+
+
+def _with_progress(recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    steps = ReackStep.objects.filter(recommendation=OuterRef("pk"), cycle=OuterRef("valid_until")).order_by(
+        "-done_at", "-pk"
+    )
+    open_items = RequestItem.objects.filter(
+        recommendation=OuterRef("pk"), request__status__in=DecisionRequest.OPEN_STATUSES
+    ).order_by("-request__sent_at")
+    return recommendations.select_related("client").annotate(
+        signatory_pk=refusing_signatory(),
+        last_step=Subquery(steps.values("step")[:1]),
+        last_step_at=Subquery(steps.values("done_at")[:1]),
+        open_request=Subquery(open_items.values("request__public_id")[:1]),
+        open_request_sent_at=Subquery(open_items.values("request__sent_at")[:1]),
+    )
+
+
+def reack_rows(
+    recommendations: list[Recommendation], *, today: Any, contacts: list[Contact] | None = None
+) -> list[ReackRow]:
+    signatories = signatories_for(recommendations, contacts=contacts)
+    return [ReackRow(recommendation=r, signatory=signatories[r.pk], today=today) for r in recommendations]
+
+
+def _reack_conditions(*, today: Any, window: int) -> dict[str, Q]:
+    """Each tab as a condition on a recommendation annotated with `busy` (in an open request)."""
+    refused = Q(status=Recommendation.Status.REFUSED)
+    return {
+        "due": refused & Q(valid_until__gt=today, valid_until__lte=today + timedelta(days=window), busy=False),
+        "awaiting": refused & (Q(valid_until__lte=today) | Q(busy=True)),
+        "lapsed": Q(status=Recommendation.Status.LAPSED),
+    }
+
+
+def reack_list(*, clients: QuerySet[Client], tab: str, window: int, today: Any) -> QuerySet[Recommendation]:
+    """One tab of the re-acknowledgment page, soonest valid-until first (one query a page)."""
+    condition = _reack_conditions(today=today, window=window)[tab]
+    recommendations = Recommendation.objects.filter(client__in=clients.values("pk")).annotate(busy=in_open_request())
+    return _with_progress(recommendations.filter(condition)).order_by("valid_until", "client__name", "title", "pk")
+
+
+def reack_counts(*, clients: QuerySet[Client], window: int, today: Any) -> dict[str, int]:
+    """The number of rows in every tab, in one query."""
+    conditions = _reack_conditions(today=today, window=window)
+    return (
+        Recommendation.objects.filter(client__in=clients.values("pk"), status__in=["refused", "lapsed"])
+        .annotate(busy=in_open_request())
+        .aggregate(**{tab: Count("pk", filter=condition) for tab, condition in conditions.items()})
+    )
+
+
+def reack_overview(client: Client, *, contacts: list[Contact]) -> list[ReackRow]:
+    """The client's refusals and lapsed items with their re-acknowledgment progress, in one
+    query: signatories come from the client's `contacts`, which the page loads anyway."""
+    recommendations = _with_progress(client.recommendations.filter(status__in=["refused", "lapsed"]))
+    return reack_rows(
+        list(recommendations.order_by("valid_until", "title", "pk")), today=timezone.localdate(), contacts=contacts
+    )
+
+
+def reack_sendable(client: Client) -> QuerySet[Recommendation]:
+    """Refused and lapsed items of a client that staff may send for re-acknowledgment now."""
+    return (
+        client.recommendations.filter(status__in=["refused", "lapsed"])
+        .exclude(in_open_request())
+        .order_by("valid_until", "-inherent_risk", "title")
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors
-from recommendations.models import Control, Recommendation
+from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.scoring import score_client
 from riskreg.audit.chain import audit_append
 
@@ -52,7 +52,15 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
     return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
 
 
-@transaction.atomic
+def lock_client(client_id: int) -> None:
+    """Lock order for every write about a client: the client row first, then its requests and
+    recommendations, then the audit chain. One order everywhere is what keeps PostgreSQL from
+    deadlocking two concurrent writers (say a signer and the vCIO editing the same client)."""
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()
+
+
+# No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
+@transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
     """Recompute and cache one client's score; called inside every service that changes an input."""
     result = score_client(
@@ -76,6 +84,8 @@ def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -
     """Edit a client and rescore it: industry and regulated data drive its sensitivity."""
     changed = client_update(actor=actor, client=client, data=data)
     if changed:
+        # client_update saved a locked copy: this instance may still hold the old industry and data.
+        client.refresh_from_db()
         client_rescore(client=client)
     return changed
 
@@ -84,6 +94,7 @@ def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -
 def recommendation_create(
     *, actor: Any, client: Client, control: Control | None, data: dict[str, Any]
 ) -> Recommendation:
+    lock_client(client.pk)
     recommendation = Recommendation(client=client, control=control, **data)
     recommendation.full_clean()
     recommendation.save()
@@ -117,6 +128,7 @@ CLIENT_FACING_FIELDS = {
 
 @transaction.atomic
 def recommendation_update(*, actor: Any, recommendation: Recommendation, data: dict[str, Any]) -> list[str]:
+    lock_client(recommendation.client_id)
     recommendation = locked_copy(recommendation)
     if not recommendation.is_editable:
         raise TransitionError(
@@ -130,6 +142,8 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
     changed = [name for name in apply_changes(recommendation, data) if name != "content_version"]
     if not changed:
         return []
+    if "content_version" in data:
+        _void_open_requests(recommendation=recommendation, actor=actor)
     audit_append(
         actor=actor,
         event_type="recommendation.updated",
@@ -143,6 +157,32 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
     return changed
 
 
+def _void_open_requests(*, recommendation: Recommendation, actor: Any) -> None:
+    """A signature must apply to exactly the text the signer read: editing that text voids any
+    open request that includes it, and staff re-send it."""
+    open_requests = DecisionRequest.objects.filter(
+        items__recommendation=recommendation, status__in=DecisionRequest.OPEN_STATUSES
+    ).select_for_update()
+    for request in open_requests:
+        DecisionRequest.objects.filter(pk=request.pk).update(
+            status=DecisionRequest.Status.VOIDED,
+            closed_at=timezone.now(),
+            close_reason=f"“{recommendation.title}” was edited after sending",
+        )
+        audit_append(
+            actor=actor,
+            event_type="request.voided",
+            object_type="decision_request",
+            object_id=str(request.public_id),
+            scope=recommendation.client.scope,
+            summary=f"Request voided: “{recommendation.title}” was edited after sending",
+            payload={
+                "recommendation": str(recommendation.public_id),
+                "content_version": recommendation.content_version,
+            },
+        )
+
+
 @transaction.atomic
 def recommendation_transition(
     *,
@@ -152,10 +192,15 @@ def recommendation_transition(
     payload: dict[str, Any] | None = None,
     actor_label: str | None = None,
     valid_until=None,
+    rescore: bool = True,
 ) -> Recommendation:
-    """Move a recommendation along one named transition, or raise TransitionError and change nothing."""
+    """Move a recommendation along one named transition, or raise TransitionError and change nothing.
+
+    A caller moving several items of one client in one transaction may pass rescore=False and
+    call client_rescore once at the end: the score then reflects all of them, computed once."""
     sources, target = TRANSITIONS[action]
     # Lock the row so two concurrent transitions cannot both start from the same state.
+    lock_client(recommendation.client_id)
     recommendation = Recommendation.objects.select_for_update().select_related("client").get(pk=recommendation.pk)
     if recommendation.status not in sources:
         raise TransitionError(
@@ -171,7 +216,10 @@ def recommendation_transition(
         recommendation.valid_until = valid_until
     elif action in {"accept", "implement", "withdraw"}:
         recommendation.valid_until = None
-    recommendation.full_clean()
+    # Only the fields a transition sets: status and valid-until are checked above and the database
+    # enforces every constraint anyway. Checking the constraints and relations here costs a query
+    # each (eight per item), which made signing and the re-acknowledgment sweep miss their targets.
+    recommendation.full_clean(exclude=["client", "control", "owner"], validate_unique=False, validate_constraints=False)
     recommendation.save()
     audit_append(
         actor=actor,
@@ -183,7 +231,8 @@ def recommendation_transition(
         summary=f"“{recommendation.title}” {TRANSITION_LABELS[action]}",
         payload={"from": previous, "to": target, **(payload or {})},
     )
-    client_rescore(client=recommendation.client)
+    if rescore:
+        client_rescore(client=recommendation.client)
     return recommendation
 
 

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.forms import ClientForm
-from clients.selectors import client_for_user, current_agreement
+from clients.selectors import client_for_user, current_agreement, software_for_client
+from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
@@ -21,15 +22,23 @@ STAFF_ACTIONS = {"present", "defer", "implement", "withdraw"}
 @login_required
 def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
+    software = software_for_client(client)
+    contacts = list(client.contacts.order_by("-can_sign", "name"))
     return render(
         request,
         "recommendations/client_detail.html",
         {
             "client": client,
-            "contacts": client.contacts.order_by("-can_sign", "name"),
+            "software": software,
+            "software_without_consent": sum(s.without_consent for s in software),
+            "contacts": contacts,
             "agreement": current_agreement(client),
             "groups": selectors.recommendations_by_status(client),
             "timeline": selectors.client_timeline(client),
+            "requests": selectors.recent_requests_for_client(client),
+            "reack_rows": selectors.reack_overview(client, contacts=contacts),
+            "relationship": selectors.relationship_overview(client),
+            "can_decide_relationship": may_decide_relationship(request.user),
         },
     )
 

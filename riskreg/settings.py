@@ -4,9 +4,12 @@ Safe local defaults: SQLite under var/, an embedded filesystem broker, console e
 A malformed value raises ImproperlyConfigured naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from riskreg.env import env_bool, env_int, env_list, env_str, env_url
@@ -37,6 +40,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -50,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "riskreg.accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "riskreg.urls"
@@ -103,6 +116,7 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # kombu's filesystem transport: a real broker with no server, enough for one worker + beat.
@@ -115,6 +129,16 @@ else:
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks are published from web requests right after commit (a signer's POST): with the broker
+# down, give up within a second instead of kombu's default connection retries, since the
+# outbox row is already saved and the retry sweep sends it once the broker is back.
+CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+if REDIS_URL:
+    # Seconds Redis waits for a started acks_late task to be acknowledged before handing it to
+    # another worker (its worker died). Keep it above the longest retry countdown (one hour).
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+# Lets two deployments (or a test run's own worker) share one Redis without taking each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -127,11 +151,42 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict = {}
+# Sends outbox emails whose on-commit task never ran (broker down) or whose last attempt failed.
+CELERY_BEAT_SCHEDULE["outbox-retry-sweep"] = {"task": "riskreg.mail.tasks.retry_unsent_emails", "schedule": 120.0}
+# Trends need one score per client per day; taken late so that day's sweep (lapses, expiries) is in it.
+CELERY_BEAT_SCHEDULE["daily-risk-snapshot"] = {
+    "task": "recommendations.tasks.take_daily_risk_snapshots",
+    "schedule": crontab(hour=23, minute=45),
+}
+# Renders signed requests whose on-commit render was lost (broker down): an outage only delays a PDF.
+CELERY_BEAT_SCHEDULE["render-missing-documents"] = {
+    "task": "recommendations.tasks.render_missing_documents",
+    "schedule": 600.0,
+}
+RISKREG_SWEEP_HOUR = env_int("RISKREG_SWEEP_HOUR", 6, minimum=0)
+if RISKREG_SWEEP_HOUR > 23:
+    raise ImproperlyConfigured(f"RISKREG_SWEEP_HOUR must be an hour from 0 to 23 (UTC), got {RISKREG_SWEEP_HOUR}")
+# Refusals fall due by the day: one morning run sends that day's heads-ups, requests and lapses before office hours.
+CELERY_BEAT_SCHEDULE["daily-reacknowledgment-sweep"] = {
+    "task": "recommendations.tasks.run_reack_sweep",
+    "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=0),
+}
+# Erased contacts' signed records are kept only while their legal hold lasts (SPEC section 10); the day it
+# passes they must be anonymised without anyone having to remember. Early, outside office hours.
+CELERY_BEAT_SCHEDULE["daily-privacy-hold-purge"] = {
+    "task": "recommendations.tasks.purge_expired_holds",
+    "schedule": crontab(hour=2, minute=30),
+}
+# A copy of the audit-chain head outside the database is what makes a later rewrite of history detectable.
+CELERY_BEAT_SCHEDULE["daily-audit-digest"] = {
+    "task": "riskreg.audit.tasks.email_audit_digest",
+    "schedule": crontab(hour=0, minute=15),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "clients:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +195,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff must confirm a TOTP code (or a backup code) after the password; the demo turns it off.
+RISKREG_REQUIRE_2FA = env_bool("RISKREG_REQUIRE_2FA", default=True)
+# Reachable without a staff login: signer links, public waiver verification, consent withdrawal.
+RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/", "/media/"]
+OTP_TOTP_ISSUER = "RiskReg"
+# Not even an admin may read another user's authenticator key or backup codes; they can only reset them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "riskreg.accounts.views.locked_out"
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -170,10 +243,16 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_BACKEND = (
+# An explicit backend wins, e.g. django.core.mail.backends.filebased.EmailBackend with EMAIL_FILE_PATH.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RiskReg <riskreg@localhost>")
+# A hung SMTP server must fail the attempt (and free the outbox claim) well inside the task's time limit.
+EMAIL_TIMEOUT = 30
+# Dotted path to a callable returning the letterhead every email carries (riskreg.mail cannot import clients).
+RISKREG_EMAIL_BRANDING = "clients.selectors.email_branding"
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -186,6 +265,19 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No inline script or style anywhere: JavaScript lives in static/js, styles in static/css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 # --- RiskReg ----------------------------------------------------------------------------------
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from riskreg import views
+from riskreg.accounts import views as accounts_views
 
 admin.site.site_header = "RiskReg administration"
 admin.site.site_title = "RiskReg"
@@ -11,13 +12,18 @@ admin.site.site_title = "RiskReg"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", accounts_views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("riskreg.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("clients.urls")),
+    path("", include("riskreg.mail.urls")),
     path("", include("recommendations.urls")),
+    path("", include("recommendations.urls_signing")),
+    path("", include("recommendations.urls_signer")),
+    path("", include("recommendations.urls_verify")),
 ]
 
 if settings.DEBUG:

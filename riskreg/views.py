@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -21,5 +22,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database else 503)
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Managers and admins start on the portfolio dashboard, vCIOs on their client list.
+    Logging in from here comes back here, so each lands on their own start page."""
+    if request.user.sees_all_clients:
+        return redirect("register:dashboard")
     return redirect("clients:list")

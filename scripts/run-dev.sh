@@ -6,6 +6,8 @@ PY=.venv/bin/python
 PORT="${PORT:-8000}"
 mkdir -p var
 export DEBUG="${DEBUG:-true}"
+# The demo logins have no authenticator; production keeps two-factor on (the default).
+export RISKREG_REQUIRE_2FA="${RISKREG_REQUIRE_2FA:-false}"
 
 pids=()
 cleanup() {
@@ -28,6 +30,7 @@ cat <<MSG
   RiskReg is running at http://127.0.0.1:${PORT}/
   Broker: ${REDIS_URL:-embedded (filesystem, var/broker)}   Worker and beat log: var/worker.log
 
+  Two-factor authentication: ${RISKREG_REQUIRE_2FA} (RISKREG_REQUIRE_2FA; the login page says so)
   Demo logins (password riskreg-demo):
     vcio      a vCIO with six clients        manager   the portfolio manager
     vcio2     another vCIO                   admin     practice admin (also /admin/)

@@ -50,3 +50,55 @@ def outsider_client(client, outsider):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tests never publish to a real broker (it could be a developer's running worker): every
+    task runs inline in the calling thread and its exceptions reach the test. Tasks queued with
+    transaction.on_commit (outbox emails) run only when the transaction commits, so wrap the
+    code in `django_capture_on_commit_callbacks(execute=True)` or use a transactional test.
+    A test of the publishing path itself (broker down) sets `task_always_eager = False`."""
+    from riskreg.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def unreachable_broker(celery_eager):
+    """Publish for real, to a Redis port nobody listens on."""
+    app = celery_eager
+    saved_url = app.conf.broker_url
+
+    def drop_cached_connections() -> None:
+        # Celery keeps its connection and producer pools per app; a new broker URL needs new ones.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    drop_cached_connections()
+    yield
+    app.conf.broker_url = saved_url
+    app.conf.task_always_eager = True
+    drop_cached_connections()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Browser tests run last: Playwright keeps an event loop running in the main thread for
+    the rest of the session, and code that calls asyncio.run (pyHanko's signer) cannot run
+    while it does."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from riskreg.accounts import services
 from riskreg.accounts.models import User
 
 
@@ -8,5 +12,25 @@ from riskreg.accounts.models import User
 class StaffUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("RiskReg", {"fields": ("role",)}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("RiskReg", {"fields": ("role", "email", "first_name", "last_name")}))
-    list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
+    list_display = ("username", "email", "first_name", "last_name", "role", "two_factor", "is_active")
     list_filter = ("role", "is_active")
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(confirmed))
+
+    @admin.display(boolean=True, description="2FA", ordering="has_two_factor")
+    def two_factor(self, user: User) -> bool:
+        return user.has_two_factor
+
+    @admin.action(description="Reset two-factor authentication (lost phone)", permissions=["change"])
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset)
+        for user in users:
+            services.two_factor_reset(actor=request.user, user=user)
+        self.message_user(
+            request,
+            f"Two-factor authentication reset for {len(users)} user(s); they set it up again at their next login.",
+            messages.SUCCESS,
+        )

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Client, Contact
@@ -97,22 +99,27 @@ def test_the_clients_list_query_count_does_not_grow_with_clients(
     assert response.status_code == 200
 
 
+def _detail_queries(client, client_record) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("register:client_detail", args=[client_record.public_id]))
+    assert response.status_code == 200
+    return len(queries)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("size", [2, 40])
-def test_the_client_detail_query_count_does_not_grow_with_recommendations(
-    vcio_client, client_record, size, django_assert_max_num_queries
-):
-    for index in range(size):
+def test_the_client_detail_query_count_does_not_grow_with_recommendations(vcio_client, client_record):
+    RecommendationFactory(client=client_record, title="Item 0", status="presented")
+    few = _detail_queries(vcio_client, client_record)
+    for index in range(1, 40):
         RecommendationFactory(
             client=client_record, title=f"Item {index}", status="refused" if index % 2 else "presented"
         )
         ContactFactory(client=client_record)
 
-    with django_assert_max_num_queries(10):
-        response = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id]))
+    many = _detail_queries(vcio_client, client_record)
 
-    assert response.status_code == 200
-    assert "Item 1" in response.content.decode()
+    assert many == few
+    assert many <= 20
 
 
 @pytest.mark.django_db
@@ -205,6 +212,6 @@ def test_editing_a_client_records_which_fields_changed(vcio_client, vcio, client
 
 @pytest.mark.django_db
 def test_only_admins_edit_the_practice_profile(vcio_client, client, practice_admin):
-    assert vcio_client.get(reverse("clients:practice_profile")).status_code == 403
+    assert vcio_client.get(reverse("register:practice_profile")).status_code == 403
     client.force_login(practice_admin)
-    assert client.get(reverse("clients:practice_profile")).status_code == 200
+    assert client.get(reverse("register:practice_profile")).status_code == 200

@@ -1,19 +1,38 @@
 """Build a realistic, deterministic demo practice. Safe to run twice: it only adds what is missing."""
 
 import datetime
+import io
+import math
 import random
+import re
+from decimal import Decimal
 
 import factory.random
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
+from PIL import Image, ImageDraw
 
-from clients.models import Client, PracticeProfile
-from clients.services import agreement_create, client_create, contact_create, practice_profile_update
-from recommendations.models import Control
+from clients.models import Client, PracticeProfile, RiskSnapshot
+from clients.services import (
+    agreement_create,
+    client_create,
+    contact_create,
+    contact_update,
+    practice_profile_update,
+)
+from recommendations import signing
+from recommendations.demo_bulk import seed_generated_clients
+from recommendations.models import Control, DecisionRequest, Recommendation
+from recommendations.risk import snapshots_take
+from recommendations.scoring import band_for, sensitivity_multiplier
+from recommendations.selectors import scoring_config, sensitivity_of
 from recommendations.services import recommendation_create, recommendation_transition, refusal_valid_until
+from recommendations.tasks import render_request_document
 from riskreg.accounts.models import User
+from riskreg.mail.models import OutboundEmail
 
 SEED = 20261122
 DEMO_PASSWORD = "riskreg-demo"
@@ -49,6 +68,30 @@ AGREEMENT_RESPONSIBILITIES = (
     "The MSP operates and monitors the covered systems. The client approves budgets and changes, and tells the MSP "
     "about new systems and staff changes."
 )
+# Named clients sign their decisions through the real signing flow, so their waivers are sealed
+# PDFs that verify; a few agreements review refusals sooner, so the demo has refusals coming due.
+NAMED_SIGNATORIES = {"Harbourview Family Clinic": "Hélène Côté", "Côté & Łukasiewicz LLP": "Łukasz Żółć"}
+AGREEMENT_CADENCE_DAYS = {"Northwind Credit Union": 30, "Lakeshore Dental Group": 60}
+REFUSAL_REASONS = [
+    "The budget for this year is committed; we will revisit it at the next budget cycle.",
+    "Staff find the extra step disruptive at the front desk during clinic hours.",
+    "The system it protects is being replaced next year; we accept the risk until then.",
+    "Our insurer has not asked for it, and we prefer to wait until they do.",
+    "Not a priority while we complete the office move this quarter.",
+]
+SIGNER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+# Re-acknowledgment demo: refusals whose valid-until is 30, 7 and 1 days away, today, inside the
+# grace period and past it; decision requests unanswered for 3 and 7 days and one past its expiry;
+# and a client whose only signatory has left, so the vCIO is asked to choose another.
+REACK_DEMO_CLIENTS = ("Harbourview Family Clinic", "Northwind Credit Union", "Cascade Outdoor Retail")
+REACK_DEMO_DUE_IN = (30, 7, 1, 0, -5, -20)
+REACK_DEMO_REQUEST_AGES = (3, 7, 15)
+REACK_DEMO_SIGNATORY_LEFT = "Quarry Lane Software"
+REACK_DEMO_NOTE = "Raised at the last quarterly review; the client declined it then."
+HISTORY_DAYS = 182
+HISTORY_DAYS_LARGE = 90
 # How a seeded recommendation ends up: weights keep every status present in the demo.
 OUTCOMES = [
     ("draft", 1),
@@ -77,15 +120,20 @@ class Command(BaseCommand):
         users = self.ensure_users()
         vcios = [u for u in users if u.role == User.Role.VCIO]
         self.ensure_practice(users[0])
+        # After the practice exists, so the seal carries its name; the named clients' waivers need it.
+        call_command("create_seal_certificate", "--if-missing", stdout=self.stdout)
         controls = list(Control.objects.filter(is_active=True).order_by("code"))
         existing = set(Client.objects.values_list("name", flat=True))
         created = 0
-        for index in range(options["clients"]):
+        seeded_names = set()
+        signed_requests: list[int] = []
+        for index in range(min(options["clients"], len(DEMO_CLIENTS))):
             name, industry, flags = self.client_spec(index, rng, faker)
+            seeded_names.add(name)
             if name in existing:
                 continue
             with transaction.atomic():
-                self.create_client(
+                signed_request = self.create_client(
                     name=name,
                     industry=industry,
                     flags=flags,
@@ -96,10 +144,31 @@ class Command(BaseCommand):
                     rng=rng,
                     faker=faker,
                 )
+            if signed_request is not None:
+                signed_requests.append(signed_request.pk)
             created += 1
+        # Rendered here rather than by a worker, so the demo's waivers exist as soon as seeding ends.
+        for request_id in signed_requests:
+            render_request_document(request_id)
+        self.seed_reacknowledgment(controls=controls)
+        # Clients beyond the named ones are written in bulk: 2,000 through the services would take an hour.
+        created += seed_generated_clients(
+            start=len(DEMO_CLIENTS),
+            total=options["clients"],
+            per_client=options["recommendations"],
+            vcios=vcios,
+            controls=controls,
+            progress=self.stdout.write,
+        )
+        # Large demos get a shorter history so seeding stays quick.
+        days = HISTORY_DAYS if options["clients"] <= 100 else HISTORY_DAYS_LARGE
+        backfilled = self.backfill_snapshots(names=seeded_names, days=days)
+        snapshots_take(today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready: {created} clients added, {Client.objects.count()} in all.")
         )
+        if backfilled:
+            self.stdout.write(f"Backfilled {days} days of risk history for {backfilled} clients.")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(u.username for u in users))
 
     def ensure_users(self) -> list[User]:
@@ -144,7 +213,9 @@ class Command(BaseCommand):
         flags = {flag for flag in REGULATED_FLAGS if rng.random() < 0.25}
         return f"{faker.company()} #{index + 1}", industry, flags
 
-    def create_client(self, *, name, industry, flags, vcio, actor, controls, count, rng, faker) -> None:
+    def create_client(
+        self, *, name, industry, flags, vcio, actor, controls, count, rng, faker
+    ) -> DecisionRequest | None:
         today = timezone.localdate()
         client = client_create(
             actor=actor,
@@ -156,11 +227,12 @@ class Command(BaseCommand):
                 "service_tier": rng.choice(Client.ServiceTier.values[:2]),
             },
         )
+        signatory_name = faker.name()
         contact_create(
             actor=actor,
             client=client,
             data={
-                "name": faker.name(),
+                "name": NAMED_SIGNATORIES.get(name, signatory_name),
                 "title": rng.choice(["CEO", "Managing Partner", "Executive Director", "COO"]),
                 "email": f"exec{client.pk}@{faker.domain_name()}",
                 "phone": faker.phone_number(),
@@ -188,16 +260,26 @@ class Command(BaseCommand):
                 "exclusions": "Losses that a declined recommendation would have prevented; systems outside the "
                 "managed scope; third-party applications; fines and penalties arising from the client's own data "
                 "handling.",
+                "refusal_cadence_days": AGREEMENT_CADENCE_DAYS.get(name),
             },
         )
         # Some clients are mature (most advice implemented), others carry many open gaps.
         weights = [
             weight * (1 + rng.random() * 12) if outcome == "implemented" else weight for outcome, weight in OUTCOMES
         ]
+        to_sign = []
         for control in rng.sample(controls, min(count, len(controls))):
-            self.seed_recommendation(client, control, actor, rng, today, weights)
+            decided = self.seed_recommendation(client, control, actor, rng, today, weights)
+            if decided is not None:
+                to_sign.append(decided)
+        if to_sign:
+            return self.sign_decisions(client=client, actor=actor, decisions=to_sign, rng=rng)
+        return None
 
-    def seed_recommendation(self, client, control, actor, rng, today, weights) -> None:
+    def seed_recommendation(self, client, control, actor, rng, today, weights):
+        """Seed one recommendation. One to be refused or accepted is returned as (recommendation,
+        outcome) for the signatory to sign; a lapsed one needs a refusal already past its date,
+        which no signature made today can give, so it is recorded directly."""
         recommendation = recommendation_create(
             actor=actor,
             client=client,
@@ -218,32 +300,199 @@ class Command(BaseCommand):
         if outcome == "draft":
             return
         recommendation = recommendation_transition(actor=actor, recommendation=recommendation, action="present")
-        if outcome in {"refused", "lapsed"}:
-            # Spread refusals so some fall due soon, some are well inside their window.
+        if outcome in {"refused", "accepted", "implemented"}:
+            return recommendation, outcome
+        if outcome == "lapsed":
             signed_on = today - datetime.timedelta(days=rng.randint(10, 360))
             valid_until = refusal_valid_until(recommendation=recommendation, signed_on=signed_on)
-            if outcome == "lapsed":
-                valid_until = min(valid_until, today - datetime.timedelta(days=15))
-            elif valid_until < today:
-                valid_until = today + datetime.timedelta(days=rng.choice([1, 7, 30, 45, 80]))
             recommendation = recommendation_transition(
                 actor=None,
                 actor_label="seed:signatory",
                 recommendation=recommendation,
                 action="refuse",
-                valid_until=valid_until,
+                valid_until=min(valid_until, today - datetime.timedelta(days=15)),
             )
-            if outcome == "lapsed":
-                recommendation_transition(
-                    actor=None, actor_label="system", recommendation=recommendation, action="lapse"
-                )
-        elif outcome in {"accepted", "implemented"}:
-            recommendation = recommendation_transition(
-                actor=None, actor_label="seed:signatory", recommendation=recommendation, action="accept"
-            )
-            if outcome == "implemented":
-                recommendation_transition(actor=actor, recommendation=recommendation, action="implement")
+            recommendation_transition(actor=None, actor_label="system", recommendation=recommendation, action="lapse")
         elif outcome == "deferred":
             recommendation_transition(actor=actor, recommendation=recommendation, action="defer")
         elif outcome == "withdrawn":
             recommendation_transition(actor=actor, recommendation=recommendation, action="withdraw")
+        return None
+
+    def sign_decisions(self, *, client, actor, decisions, rng) -> DecisionRequest:
+        """The signatory decides through the real services: link, view, one-time code, signature."""
+        signatory = client.contacts.get(can_sign=True)
+        request, _ = signing.decision_request_send(
+            actor=actor,
+            client=client,
+            signatory=signatory,
+            recommendations=[recommendation for recommendation, _ in decisions],
+            message="As discussed at our quarterly review, please record your decision on these recommendations.",
+        )
+        signing.decision_request_mark_viewed(request=request)
+        signing.signing_code_send(request=request)
+        # Seed-only: the code is read back from its outbox row, as the signatory would read the email.
+        code_email = OutboundEmail.objects.filter(kind="signing_code", scope=client.scope).latest("pk")
+        signing.signing_code_verify(request=request, code=re.search(r"(\d{6})$", code_email.subject).group(1))
+        outcomes = {recommendation.pk: outcome for recommendation, outcome in decisions}
+        choices = []
+        for item in request.items.all():
+            refused = outcomes[item.recommendation_id] == "refused"
+            choices.append(
+                signing.ItemChoice(
+                    item_id=item.pk,
+                    outcome="refuse" if refused else "accept",
+                    reason=rng.choice(REFUSAL_REASONS) if refused else "",
+                )
+            )
+        signing.decision_request_complete(
+            request=request,
+            choices=choices,
+            evidence=signing.SignerEvidence(
+                typed_name=signatory.name,
+                typed_title=signatory.title,
+                signature_png=demo_signature_png(rng),
+                ip_address=f"198.51.100.{rng.randint(2, 254)}",
+                user_agent=SIGNER_USER_AGENT,
+                signer_timezone="America/Toronto",
+            ),
+        )
+        implemented = [pk for pk, outcome in outcomes.items() if outcome == "implemented"]
+        for recommendation in Recommendation.objects.filter(pk__in=implemented):
+            recommendation_transition(actor=actor, recommendation=recommendation, action="implement")
+        return request
+
+    def seed_reacknowledgment(self, *, controls) -> None:
+        """Refusals at every rung of the re-acknowledgment ladder and unanswered requests 3 and 7
+        days old, so `reack_sweep` on the demo shows every kind of step. A refusal due soon was
+        signed months ago, which no signature made today can be, so these are recorded directly
+        (the sweep writes to the client's signatory) and the requests are aged after sending.
+        Added once: a re-run finds the marker and adds nothing."""
+        if Recommendation.objects.filter(rationale=REACK_DEMO_NOTE).exists():
+            return
+        clients = list(Client.objects.filter(name__in=REACK_DEMO_CLIENTS).select_related("vcio").order_by("name"))
+        if not clients:
+            return
+        today = timezone.localdate()
+        with transaction.atomic():
+            for index, due_in in enumerate(REACK_DEMO_DUE_IN):
+                recommendation = self.reack_demo_recommendation(clients[index % len(clients)], controls)
+                recommendation_transition(
+                    actor=None,
+                    actor_label="seed:signatory",
+                    recommendation=recommendation,
+                    action="refuse",
+                    valid_until=today + datetime.timedelta(days=due_in),
+                )
+            for index, age in enumerate(REACK_DEMO_REQUEST_AGES):
+                client = clients[index % len(clients)]
+                request, _ = signing.decision_request_send(
+                    actor=client.vcio,
+                    client=client,
+                    signatory=client.contacts.filter(can_sign=True, is_active=True).order_by("name").first(),
+                    recommendations=[self.reack_demo_recommendation(client, controls)],
+                    message="Following up on our review: please record your decision.",
+                )
+                DecisionRequest.objects.filter(pk=request.pk).update(
+                    sent_at=request.sent_at - datetime.timedelta(days=age),
+                    expires_at=request.expires_at - datetime.timedelta(days=age),
+                )
+            left = Client.objects.filter(name=REACK_DEMO_SIGNATORY_LEFT).select_related("vcio").first()
+            if left:
+                recommendation = self.reack_demo_recommendation(left, controls)
+                recommendation_transition(
+                    actor=None,
+                    actor_label="seed:signatory",
+                    recommendation=recommendation,
+                    action="refuse",
+                    valid_until=today + datetime.timedelta(days=3),
+                )
+                for contact in left.contacts.filter(can_sign=True):
+                    contact_update(actor=left.vcio, contact=contact, data={"is_active": False})
+
+    @staticmethod
+    def reack_demo_recommendation(client: Client, controls: list[Control]) -> Recommendation:
+        used = set(client.recommendations.values_list("control_id", flat=True))
+        control = next(control for control in controls if control.pk not in used)
+        recommendation = recommendation_create(
+            actor=client.vcio,
+            client=client,
+            control=control,
+            data={
+                "title": control.title,
+                "description": control.description,
+                "why_it_matters": control.why_it_matters,
+                "consequences": control.consequences,
+                "likelihood": control.default_likelihood,
+                "impact": control.default_impact,
+                "rationale": REACK_DEMO_NOTE,
+                "owner": client.vcio,
+            },
+        )
+        return recommendation_transition(actor=client.vcio, recommendation=recommendation, action="present")
+
+    def backfill_snapshots(self, *, names: set[str], days: int) -> int:
+        """Daily history up to yesterday for seeded clients that have none, so trends show on day
+        one: per client a seeded walk that moves in steps, as real scores do, and drifts into the
+        client's current score. Marked ``seeded`` in the components; returns how many clients."""
+        today = timezone.localdate()
+        config = scoring_config()
+        clients = [client for client in Client.objects.filter(snapshots__isnull=True) if client.name in names]
+        snapshots = []
+        for client in clients:
+            multiplier = sensitivity_multiplier(sensitivity_of(client), config)
+            rng = random.Random(f"{SEED}:{client.name}")
+            for taken_on, score, coverage in seeded_history(
+                rng, score=client.risk_score, coverage=float(client.liability_coverage), today=today, days=days
+            ):
+                weighted = -config.saturation * math.log(1 - min(score, 99) / 100)
+                snapshots.append(
+                    RiskSnapshot(
+                        client=client,
+                        taken_on=taken_on,
+                        score=score,
+                        band=band_for(score, config),
+                        coverage=Decimal(str(coverage)),
+                        total_exposure=round(weighted / multiplier, 2),
+                        multiplier=multiplier,
+                        components={"seeded": True},
+                    )
+                )
+        RiskSnapshot.objects.bulk_create(snapshots, batch_size=2000, ignore_conflicts=True)
+        return len(clients)
+
+
+def demo_signature_png(rng: random.Random) -> bytes:
+    """A hand-drawn-looking signature: a few connected loops with a seeded wobble."""
+    image = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    points = []
+    for step in range(120):
+        x = 40 + step * 4.2
+        y = 110 + math.sin(step / (3.0 + rng.random())) * (30 + rng.random() * 12) - step * 0.25
+        points.append((x, y))
+    draw.line(points, fill=(20, 30, 90, 255), width=4, joint="curve")
+    draw.line([(60, 150), (540, 138)], fill=(20, 30, 90, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def seeded_history(
+    rng: random.Random, *, score: int, coverage: float, today: datetime.date, days: int
+) -> list[tuple[datetime.date, int, float]]:
+    """``days`` daily (date, score, coverage) points ending yesterday, near today's figures."""
+    start_score = min(100, max(0, score + rng.randint(-25, 25)))
+    start_coverage = min(100.0, max(0.0, coverage + rng.uniform(-40, 15)))
+    history, next_step = [], 0
+    current_score, current_coverage = start_score, start_coverage
+    for day in range(days):
+        if day >= next_step:
+            progress = day / days
+            current_score = round(start_score + (score - start_score) * progress + rng.gauss(0, 2))
+            current_score = min(100, max(0, current_score))
+            current_coverage = start_coverage + (coverage - start_coverage) * progress + rng.gauss(0, 3)
+            current_coverage = round(min(100.0, max(0.0, current_coverage)), 1)
+            next_step = day + rng.randint(4, 16)
+        history.append((today - datetime.timedelta(days=days - day), current_score, current_coverage))
+    return history

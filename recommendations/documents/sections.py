@@ -1,0 +1,360 @@
+"""The parts of a document, top to bottom: letterhead, summary, items, terms, signature, evidence."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
+
+from recommendations.documents.data import (
+    AgreementTerms,
+    DocumentData,
+    DocumentItem,
+    PracticeLetterhead,
+    SignatureEvidence,
+)
+from recommendations.documents.layout import (
+    _MIN_BLOCK,
+    _RISK_COLOURS,
+    ACCENT,
+    FRAME_WIDTH,
+    INK,
+    LABEL_WIDTH,
+    LOGO_BOX_MM,
+    PANEL,
+    QR_SIZE,
+    RULE,
+    SIGNATURE_BOX_MM,
+    Cell,
+    _cell,
+    _flatten_logo,
+    _flatten_png,
+    _label_style,
+    _Para,
+    _Picture,
+    _Plain,
+    _QrCode,
+    _rows_table,
+    _section,
+    _Styles,
+    _value_style,
+)
+from recommendations.documents.text import _fmt_date, _fmt_utc, _signed_at_markup, _signer_local, _text
+from recommendations.documents.wording import _Wording
+
+
+def _risk_markup(item: DocumentItem) -> str:
+    label = _text(item.risk_level_label)
+    colour = _RISK_COLOURS.get(item.risk_level_label.strip().lower().replace("_", " "))
+    if colour is not None:
+        label = f'<font color="{colour.hexval()}"><b>{label}</b></font>'
+    if item.inherent_score is not None:
+        label += f" — inherent risk score {item.inherent_score} of 25 (likelihood × impact)"
+    return label
+
+
+def _letterhead(practice: PracticeLetterhead, styles: _Styles) -> list[Flowable]:
+    contacts = " · ".join(_text(part) for part in (practice.email, practice.phone, practice.website) if part)
+    details = [
+        _Para(_text(practice.legal_name), styles.practice_name),
+        _Para(_text(practice.mailing_address), styles.practice_contact),
+        _Para(contacts, styles.practice_contact),
+    ]
+    logo: Flowable | str = ""
+    if practice.logo_png:
+        logo = _Picture(_flatten_logo(practice.logo_png), box_mm=LOGO_BOX_MM)
+    table = Table(
+        [[logo, details]],
+        colWidths=[60 * mm, FRAME_WIDTH - 60 * mm],
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
+    return [table, Spacer(1, 4), HRFlowable(width="100%", thickness=1.2, color=ACCENT)]
+
+
+def _summary_box(data: DocumentData, styles: _Styles) -> Table:
+    signer = data.signature
+    signatory = ", ".join(part for part in (signer.typed_name, signer.title) if part)
+    rows: list[tuple[str, Cell]] = [
+        ("Document ID", f"<b>{_text(data.document_id)}</b>"),
+        ("Client", _Plain(data.client_name)),
+        ("Signatory", _Plain(signatory)),
+        ("Date signed", _Plain(_fmt_date(_signer_local(signer).date()))),
+    ]
+    if data.agreement is not None:
+        rows.append(("Service agreement", _Plain(data.agreement.reference)))
+    inner_width = FRAME_WIDTH - QR_SIZE - 16
+    info = _rows_table(rows, styles, width=inner_width - 12)
+    verify = _Para(
+        f"<b>Verify this document:</b> scan the code or visit "
+        f"<font color='{ACCENT.hexval()}'>{_text(data.verification_url)}</font> and upload "
+        f"this PDF file to confirm it was issued by {_text(data.practice.legal_name)} and "
+        f"has not been altered.",
+        styles.small,
+    )
+    return Table(
+        [[info, _QrCode(data.verification_url, QR_SIZE)], [verify, ""]],
+        colWidths=[inner_width, QR_SIZE + 16],
+        style=TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("SPAN", (0, 1), (1, 1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 7),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+
+
+def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Styles) -> list[Flowable]:
+    heading = f"{number}.  "
+    if item.code:
+        heading += f"{_text(item.code)} — "
+    heading += _text(item.title)
+    rows: list[tuple[str, Cell]] = [
+        ("Decision", f"<b>{_text(wording.outcomes[item.outcome])}</b>"),
+    ]
+    optional = (
+        (wording.description_label, item.description),
+        (wording.why_label, item.why_it_matters),
+    )
+    rows += [(label, _Plain(value)) for label, value in optional if value]
+    if item.risk_level_label:
+        rows.append(("Risk level", _risk_markup(item)))
+    if item.consequences:
+        rows.append((wording.consequences_label, _Plain(item.consequences)))
+    if item.estimated_cost:
+        rows.append(("Estimated cost", _Plain(item.estimated_cost)))
+    highlight: list[int] = []
+    if item.reason:
+        highlight.append(len(rows))
+        rows.append((wording.reason_label, f"“{_text(item.reason)}”"))
+    return [
+        CondPageBreak(_MIN_BLOCK),
+        _Para(heading, styles.item),
+        _rows_table(rows, styles, highlight=highlight),
+    ]
+
+
+_ALSO_RECORDED_LABELS = {"accepted": "Accepted"}
+
+
+def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[Flowable]:
+    """Items decided otherwise in the same signed request: listed, not waived."""
+    if not items:
+        return []
+    widths = [FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm]
+    rows: list[list[Flowable | str]] = [["Recommendation", "Risk level", "Decision"]]
+    for item in items:
+        name = f"{item.code} — {item.title}" if item.code else item.title
+        values = (name, item.risk_level_label or "—", _ALSO_RECORDED_LABELS.get(item.outcome, item.outcome))
+        rows.append([_cell(_Plain(text), width - 4, styles) for text, width in zip(values, widths, strict=True)])
+    table = Table(
+        rows,
+        colWidths=widths,
+        repeatRows=1,
+        style=TableStyle(
+            [
+                *_label_style((0, 0), (-1, 0)),
+                *_value_style((0, 1), (-1, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    note = (
+        "In the same signed decision the Client accepted the recommendations below. They are "
+        "listed so that this document records the whole decision; they are not covered by this "
+        "waiver, and the Practice will implement them on the terms of the service agreement."
+    )
+    # Heading, note and table move to the next page together rather than leave the heading behind.
+    return [
+        KeepTogether(
+            [
+                *_section("Recommendations accepted in the same decision", styles),
+                _Para(note, styles.body),
+                Spacer(1, 5),
+                table,
+            ]
+        )
+    ]
+
+
+def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
+    dated = [item for item in data.items if item.valid_until or item.cadence_days]
+    if not dated:
+        return []
+    widths = [FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm]
+    rows: list[list[Flowable | str]] = [["Control", "Valid until", "Re-acknowledgment"]]
+    for item in dated:
+        name = f"{item.code} — {item.title}" if item.code else item.title
+        until = _fmt_date(item.valid_until) if item.valid_until else "—"
+        cadence = f"every {item.cadence_days} days" if item.cadence_days else "—"
+        rows.append(
+            [_cell(_Plain(text), width - 4, styles) for text, width in zip((name, until, cadence), widths, strict=True)]
+        )
+    table = Table(
+        rows,
+        colWidths=widths,
+        repeatRows=1,
+        style=TableStyle(
+            [
+                *_label_style((0, 0), (-1, 0)),
+                *_value_style((0, 1), (-1, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    explanation = (
+        "Each decision recorded here stays in force until its valid-until date. Before that "
+        "date the Client will be asked to review it and sign again; a decision that is not "
+        "re-acknowledged lapses, and the recommendation is treated as open again."
+    )
+    return [
+        *_section("Validity and re-acknowledgment", styles),
+        _Para(explanation, styles.body),
+        Spacer(1, 5),
+        table,
+    ]
+
+
+def _agreement_section(agreement: AgreementTerms | None, styles: _Styles) -> list[Flowable]:
+    heading = _section("Service agreement", styles)
+    if agreement is None:
+        note = "No written service agreement was on record for the Client when this document was signed."
+        return [*heading, _Para(note, styles.body)]
+    rows: list[tuple[str, Cell]] = [("Reference", _Plain(agreement.reference))]
+    if agreement.effective_date is not None:
+        rows.append(("Effective date", _Plain(_fmt_date(agreement.effective_date))))
+    fields = (
+        ("Scope of services", agreement.scope),
+        ("Client responsibilities", agreement.responsibilities),
+        ("Exclusions", agreement.exclusions),
+    )
+    rows += [(label, _Plain(value)) for label, value in fields if value]
+    return [*heading, _rows_table(rows, styles)]
+
+
+def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flowable]:
+    if signature.code_verified_at is not None:
+        code = (
+            f"One-time code sent to {_text(signature.email)} and entered correctly on "
+            f"{_fmt_utc(signature.code_verified_at)}"
+        )
+    else:
+        code = "No one-time code was verified"
+    drawn = _flatten_png(signature.signature_png, trim=True, box_mm=SIGNATURE_BOX_MM)
+    image_box = Table(
+        [
+            [_Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
+            [_cell(_Plain(signature.typed_name), 58 * mm, styles)],
+            [_Para("Signature", styles.small)],
+        ],
+        colWidths=[60 * mm],
+        rowHeights=[27 * mm, None, None],
+        style=TableStyle(
+            [
+                *_value_style((0, 1), (0, 1)),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        ),
+    )
+    details_width = FRAME_WIDTH - 66 * mm
+    rows: list[tuple[str, Cell]] = [
+        ("Signed by", f"<b>{_text(signature.typed_name)}</b>"),
+        ("Title", _Plain(signature.title)),
+        ("Email", _Plain(signature.email)),
+        ("Signed on", _signed_at_markup(signature)),
+        ("IP address", _Plain(signature.ip_address)),
+        ("Identity check", code),
+    ]
+    details = _rows_table(rows, styles, width=details_width, label_width=28 * mm)
+    details.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    block = Table(
+        [[image_box, details]],
+        colWidths=[66 * mm, details_width],
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    return [
+        CondPageBreak(60 * mm),
+        *_section("Signature", styles),
+        KeepTogether([block]),
+    ]
+
+
+def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
+    signature = data.signature
+    widths = [LABEL_WIDTH + 40 * mm, FRAME_WIDTH - LABEL_WIDTH - 40 * mm]
+    timeline = Table(
+        [["Event", "Date and time (UTC)"]]
+        + [[_cell(_Plain(entry.label), widths[0] - 4, styles), _fmt_utc(entry.at)] for entry in data.timeline],
+        colWidths=widths,
+        repeatRows=1,
+        style=TableStyle(
+            [
+                *_label_style((0, 0), (-1, 0)),
+                *_value_style((0, 1), (-1, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    rows: list[tuple[str, Cell]] = [
+        ("Signer’s IP address", _Plain(signature.ip_address)),
+        ("Signer’s browser (user agent)", _Plain(signature.user_agent)),
+        ("Signer’s time zone", _Plain(signature.signer_timezone)),
+        ("Content hash (SHA-256)", _Plain(data.content_hash)),
+        (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
+        ("Statement of intent", _Plain(data.intent_text)),
+    ]
+    intro = (
+        "The Practice recorded the following evidence when the Client signed this document "
+        "electronically. The signing link was personal to the signatory and single-use; the "
+        "content hash identifies the exact texts shown to the signatory before signing."
+    )
+    return [
+        CondPageBreak(70 * mm),
+        *_section("Appendix — evidence of electronic signature", styles),
+        _Para(intro, styles.body),
+        Spacer(1, 6),
+        timeline,
+        Spacer(1, 8),
+        _rows_table(rows, styles),
+    ]

@@ -1,0 +1,65 @@
+"""Turning user text, dates and times into the markup and wording the document prints."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from recommendations.documents.data import SignatureEvidence
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _text(value: object) -> str:
+    """User text as Paragraph markup: escaped so `<b>` or `&` print literally."""
+    cleaned = _CONTROL_CHARS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return escape(cleaned).replace("\n", "<br/>")
+
+
+def _fmt_date(value: date) -> str:
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _fmt_utc(value: datetime) -> str:
+    utc = value.astimezone(UTC)
+    return f"{_fmt_date(utc)}, {utc:%H:%M:%S} UTC"
+
+
+def _signer_zone(signature: SignatureEvidence) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(signature.signer_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _signer_local(signature: SignatureEvidence) -> datetime:
+    return signature.signed_at.astimezone(_signer_zone(signature) or UTC)
+
+
+def _signed_at_markup(signature: SignatureEvidence) -> str:
+    utc = _fmt_utc(signature.signed_at)
+    zone_name = _text(signature.signer_timezone)
+    if _signer_zone(signature) is None:
+        # The browser-reported zone is evidence, not configuration: print it as recorded.
+        return f"{utc}<br/>(signer’s reported time zone: “{zone_name}”)"
+    local = _signer_local(signature)
+    offset = local.strftime("%z")
+    return (
+        f"{_fmt_date(local)}, {local:%H:%M:%S} {local.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone_name})<br/>= {utc}"
+    )

@@ -1,0 +1,51 @@
+"""Check a PDF against the register and the practice's seal, from the command line."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from recommendations.waivers import document_verify_file
+
+NOT_GENUINE = 1
+UNREADABLE = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Exit 0 when FILE is a genuine, unaltered document issued by this practice with a valid seal; "
+        "otherwise exit non-zero with a one-line reason."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path, help="The PDF to check.")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: cannot read the file ({error.strerror})", returncode=UNREADABLE) from error
+        if b"%PDF-" not in data[:1024]:
+            raise CommandError(f"{path}: not a PDF file", returncode=UNREADABLE)
+        result = document_verify_file(pdf_bytes=data)
+        if not result.genuine:
+            seal = f" (seal: {result.seal.reason})" if result.seal else ""
+            raise CommandError(
+                f"{path}: NOT a document issued by this practice, or altered{seal}", returncode=NOT_GENUINE
+            )
+        if not result.seal_checked:
+            raise CommandError(
+                f"{path}: registered, but no seal certificate is configured to check its seal", returncode=NOT_GENUINE
+            )
+        if not result.seal.valid:
+            raise CommandError(
+                f"{path}: registered, but its seal does not validate: {result.seal.reason}", returncode=NOT_GENUINE
+            )
+        document = result.document
+        signature = document.request.signature
+        signed_on = timezone.localdate(signature.signed_at).isoformat()
+        self.stdout.write(
+            f"{path}: genuine and intact — {document.document_id}, {document.request.client.name}, "
+            f"signed {signed_on} by {signature.typed_name}; seal valid"
+        )

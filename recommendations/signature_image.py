@@ -1,0 +1,62 @@
+"""Checks on the drawn signature a signer submits: a real, reasonably sized PNG with ink on it."""
+
+import base64
+import binascii
+import io
+
+from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
+
+MAX_BYTES = 200 * 1024
+MIN_SIZE = (100, 40)
+MAX_SIZE = (2400, 1200)
+MIN_INK_PIXELS = 40
+DATA_URL_PREFIX = "data:image/png;base64,"
+
+
+def decode_signature(data_url: str) -> bytes:
+    """Return the PNG bytes of a `data:image/png;base64,...` value, or raise ValidationError."""
+    if not data_url:
+        raise ValidationError("Please draw your signature in the box.", code="missing")
+    if not data_url.startswith(DATA_URL_PREFIX):
+        raise ValidationError("The signature must be a PNG image drawn in the box.", code="not_png")
+    encoded = data_url[len(DATA_URL_PREFIX) :]
+    if len(encoded) > MAX_BYTES * 4 // 3 + 4:
+        raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
+    try:
+        png = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError(
+            "The signature could not be read. Please clear it and sign again.", code="bad_base64"
+        ) from None
+    if len(png) > MAX_BYTES:
+        raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
+    check_signature_png(png)
+    return png
+
+
+def check_signature_png(png: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            if image.format != "PNG":
+                raise ValidationError("The signature must be a PNG image.", code="not_png")
+            width, height = image.size
+            if not (MIN_SIZE[0] <= width <= MAX_SIZE[0] and MIN_SIZE[1] <= height <= MAX_SIZE[1]):
+                raise ValidationError("The signature image has impossible dimensions. Please sign again.", code="size")
+            image.load()
+            ink = _ink_pixels(image)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError("The signature must be a PNG image.", code="not_png") from None
+    if ink < MIN_INK_PIXELS:
+        raise ValidationError("The signature box is empty. Please draw your signature.", code="blank")
+
+
+def _ink_pixels(image: Image.Image) -> int:
+    """Pixels that are visibly drawn: opaque enough and darker than the paper."""
+    rgba = image.convert("RGBA")
+    alpha = rgba.getchannel("A")
+    grey = rgba.convert("L")
+    opaque = alpha.point(lambda value: 255 if value > 64 else 0)
+    dark = grey.point(lambda value: 255 if value < 160 else 0)
+    both = Image.composite(dark, Image.new("L", rgba.size, 0), opaque)
+    return both.histogram()[255]

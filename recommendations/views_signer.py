@@ -1,0 +1,223 @@
+"""The signatory's pages: no account, a personal link plus an emailed one-time code.
+
+Every unusable link (unknown, expired, revoked, voided, used) gets the same neutral page, so a
+visitor learns nothing about whether a token ever existed.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients.models import PracticeProfile, consent_sought_because
+from clients.selectors import current_agreement, withdrawal_links_for
+from recommendations import signing
+from recommendations.forms import DecideAndSignForm, SigningCodeForm
+from recommendations.models import DecisionRequest
+from recommendations.signature_image import decode_signature
+from recommendations.views_consent import ConsentDecideForm
+from riskreg.ratelimit import rate_limited
+
+PER_IP_PER_MINUTE = 60
+PER_TOKEN_PER_MINUTE = 30
+CODE_TRIES_PER_IP = 10
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "0.0.0.0")
+
+
+def link_not_valid(request: HttpRequest, status: int = 404) -> HttpResponse:
+    return render(request, "signing/link_not_valid.html", {"practice": PracticeProfile.load()}, status=status)
+
+
+def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Rate-limit by IP and token, resolve the token, and answer the neutral page when unusable."""
+
+    @wraps(view)
+    @never_cache
+    def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+        if rate_limited(f"sign-ip:{client_ip(request)}", limit=PER_IP_PER_MINUTE, window_seconds=60) or rate_limited(
+            f"sign-token:{signing.token_hash(token)}", limit=PER_TOKEN_PER_MINUTE, window_seconds=60
+        ):
+            return render(request, "signing/slow_down.html", status=429)
+        decision_request = signing.request_for_token(token)
+        if decision_request is None:
+            return link_not_valid(request)
+        return view(request, token, decision_request)
+
+    return wrapped
+
+
+def _verified_key(decision_request: DecisionRequest) -> str:
+    return f"signing-verified:{decision_request.public_id}"
+
+
+def _signed_key(public_id: UUID | str) -> str:
+    return f"signing-done:{public_id}"
+
+
+def _is_consent(decision_request: DecisionRequest) -> bool:
+    return decision_request.purpose == DecisionRequest.Purpose.SOFTWARE_CONSENT
+
+
+def _page_context(decision_request: DecisionRequest) -> dict:
+    items = list(decision_request.items.select_related("recommendation", "software").order_by("position"))
+    practice = PracticeProfile.load()
+    context = {
+        "decision_request": decision_request,
+        "client": decision_request.client,
+        "items": items,
+        "agreement": current_agreement(decision_request.client),
+        "practice": practice,
+    }
+    if _is_consent(decision_request):
+        links = withdrawal_links_for(decision_request.public_id)
+        for item in items:
+            item.withdrawal_url = links.get(item.software_id, "")
+        context["sought_because"] = consent_sought_because(
+            practice_name=practice.legal_name, client_name=decision_request.client.name
+        )
+    return context
+
+
+@require_http_methods(["GET"])
+@signer_view
+def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
+    signing.decision_request_mark_viewed(request=decision_request)
+    template = "signing/consent_start.html" if _is_consent(decision_request) else "signing/start.html"
+    return render(request, template, {**_page_context(decision_request), "token": token})
+
+
+@require_POST
+@signer_view
+def send_code(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
+    try:
+        signing.signing_code_send(request=decision_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("sign:verify", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+@signer_view
+def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
+    if request.session.get(_verified_key(decision_request)):
+        return redirect("sign:decide", token=token)
+    form = SigningCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(f"code-ip:{client_ip(request)}", limit=CODE_TRIES_PER_IP, window_seconds=600):
+            return render(request, "signing/slow_down.html", status=429)
+        try:
+            signing.signing_code_verify(request=decision_request, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            request.session[_verified_key(decision_request)] = True
+            return redirect("sign:decide", token=token)
+    decision_request.refresh_from_db()
+    if decision_request.status == DecisionRequest.Status.LOCKED:
+        return render(request, "signing/locked.html", {"practice": PracticeProfile.load()}, status=403)
+    return render(request, "signing/verify.html", {**_page_context(decision_request), "form": form, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+@signer_view
+def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
+    if not request.session.get(_verified_key(decision_request)) or decision_request.code_verified_at is None:
+        return redirect("sign:verify", token=token)
+    context = _page_context(decision_request)
+    form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
+    form = form_class(request.POST or None, items=context["items"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            png = decode_signature(form.cleaned_data["signature"])
+            signing.decision_request_complete(
+                request=decision_request,
+                choices=[
+                    signing.ItemChoice(
+                        item_id=item.pk,
+                        outcome=form.cleaned_data[f"outcome_{item.pk}"],
+                        reason=form.cleaned_data[f"reason_{item.pk}"],
+                    )
+                    for item in context["items"]
+                ],
+                evidence=signing.SignerEvidence(
+                    typed_name=form.cleaned_data["typed_name"],
+                    typed_title=form.cleaned_data["typed_title"],
+                    signature_png=png,
+                    ip_address=client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    signer_timezone=form.cleaned_data["signer_timezone"],
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(
+                "signature" if error.code in {"missing", "not_png", "bad_base64", "blank", "size"} else None, error
+            )
+        else:
+            request.session.pop(_verified_key(decision_request), None)
+            request.session[_signed_key(decision_request.public_id)] = True
+            return redirect("sign:done", public_id=decision_request.public_id)
+    return render(
+        request,
+        "signing/decide.html",
+        {
+            **context,
+            "form": form,
+            "token": token,
+            "consent_text": signing.CONSENT_TEXT,
+            "intent_text": signing.intent_text_for(decision_request.purpose),
+        },
+    )
+
+
+def _completed_for_session(request: HttpRequest, public_id: UUID) -> DecisionRequest:
+    if not request.session.get(_signed_key(public_id)):
+        raise Http404
+    return get_object_or_404(
+        DecisionRequest.objects.select_related("client", "signatory"), public_id=public_id, status="completed"
+    )
+
+
+@never_cache
+def done(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    try:
+        decision_request = _completed_for_session(request, public_id)
+    except Http404:
+        return link_not_valid(request)
+    decisions = list(
+        decision_request.decisions.select_related("item__recommendation", "item__software").order_by("item__position")
+    )
+    if _is_consent(decision_request):
+        links = withdrawal_links_for(decision_request.public_id)
+        for decision in decisions:
+            decision.withdrawal_url = links.get(decision.item.software_id, "")
+    return render(
+        request,
+        "signing/done.html",
+        {
+            "decision_request": decision_request,
+            "decisions": decisions,
+            "document": getattr(decision_request, "document", None),
+            "practice": PracticeProfile.load(),
+        },
+    )
+
+
+@never_cache
+def document(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    try:
+        decision_request = _completed_for_session(request, public_id)
+    except Http404:
+        return link_not_valid(request)
+    waiver = getattr(decision_request, "document", None)
+    if waiver is None or not waiver.file:
+        return redirect("sign:done", public_id=public_id)
+    return FileResponse(waiver.file.open("rb"), as_attachment=True, filename=f"{waiver.document_id}.pdf")

@@ -1,0 +1,256 @@
+"""The outbox. Every email is a row written in the caller's transaction; a task sends it after
+commit and a periodic sweep retries what is still unsent. A row is claimed with a conditional
+UPDATE before sending, so a redelivered task or an overlapping sweep never sends it twice."""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from riskreg.audit.chain import audit_append
+from riskreg.mail.models import OutboundEmail
+from riskreg.publish import task_publish
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
+# Longer than the send task's hard time limit: a claim this old belongs to a worker that died.
+STALE_CLAIM_AFTER = timedelta(minutes=5)
+RESERVED_CONTEXT = frozenset({"practice", "subject"})
+ATTACHMENT_KEYS = frozenset({"filename", "path", "mimetype"})
+
+
+@transaction.atomic
+def email_enqueue(
+    *,
+    idempotency_key: str,
+    kind: str,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    scope: str = "",
+    attachments: list[dict[str, str]] | None = None,
+) -> OutboundEmail:
+    """Write the outbox row for one email and queue its sending for when the caller commits.
+
+    Call it inside the transaction of the change that causes the email, so both commit or
+    neither does. Renders templates/emails/<template>.txt (no escaping) and .html (autoescaped)
+    with `context` plus `practice` (the letterhead) and `subject`. A key already used returns
+    the existing row unchanged and queues nothing. A broker that is down never raises here:
+    the row stays pending and the retry sweep sends it.
+    """
+    subject = " ".join(subject.split())[:300]
+    _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])
+    body_text, body_html = _render(template=template, subject=subject, context=context)
+    # get_or_create inserts inside a savepoint and falls back to reading the row when the unique
+    # key is taken, so two transactions racing on one key end with one row and both callers intact.
+    email, created = OutboundEmail.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "kind": kind,
+            "scope": scope,
+            "to": list(to),
+            "subject": subject,
+            "body_text": body_text,
+            "body_html": body_html,
+            "attachments": list(attachments or []),
+        },
+    )
+    if created:
+        transaction.on_commit(partial(_publish, email.pk))
+    return email
+
+
+def _validate(
+    *, idempotency_key: str, kind: str, to: list[str], context: dict[str, Any], attachments: list[dict[str, str]]
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not idempotency_key.strip():
+        errors["idempotency_key"] = ["An idempotency key is required."]
+    if not kind.strip():
+        errors["kind"] = ["A kind is required."]
+    if not to:
+        errors["to"] = ["At least one recipient is required."]
+    for address in to:
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors.setdefault("to", []).append(f"Not an email address: {address!r}.")
+    if any(not isinstance(a, dict) or set(a) != ATTACHMENT_KEYS for a in attachments):
+        errors["attachments"] = ['Each attachment needs exactly "filename", "path" and "mimetype".']
+    if errors:
+        raise ValidationError(errors)
+    if RESERVED_CONTEXT & set(context):
+        raise ValueError(f"Email context keys {sorted(RESERVED_CONTEXT)} are filled in by the outbox.")
+
+
+def _render(*, template: str, subject: str, context: dict[str, Any]) -> tuple[str, str]:
+    branding = import_string(settings.RISKREG_EMAIL_BRANDING)()
+    full_context = {**context, "practice": branding, "subject": subject}
+    # The text part goes out as plain text: HTML-escaping it would show "&amp;" to the reader.
+    text = get_template(f"emails/{template}.txt").template.render(Context(full_context, autoescape=False))
+    html = get_template(f"emails/{template}.html").render(full_context)
+    return _tidy_text(text), html.strip()
+
+
+def _tidy_text(text: str) -> str:
+    # "-- " keeps its trailing space: it is the signature separator mail clients recognise.
+    lines = [line if line == "-- " else line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _publish(email_id: int) -> None:
+    from riskreg.mail.tasks import send_outbound_email
+
+    # The row is committed, so the retry sweep covers a publish that fails.
+    task_publish(
+        send_outbound_email,
+        email_id,
+        logger=logger,
+        on_failure=f"Outbox email {email_id} not queued; the retry sweep will send it.",
+    )
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # sent, retry, failed, or skipped (another worker holds it, or it is not due)
+    retry_in: timedelta | None = None
+
+
+def email_send(*, email_id: int) -> SendOutcome:
+    """Send one outbox row if this caller wins its claim; safe to call any number of times.
+
+    Not atomic on purpose: the claim must be committed before talking to the SMTP server so
+    other workers see it, and no database transaction is held open during the SMTP exchange.
+    """
+    claimed_at = timezone.now()
+    if not _claim(email_id=email_id, now=claimed_at):
+        return SendOutcome("skipped")
+    email = OutboundEmail.objects.get(pk=email_id)
+    message_id = email_message_id(email)
+    try:
+        _build_message(email, message_id=message_id).send()
+    except Exception as error:
+        # SMTP refusals, network errors, a missing attachment: all recorded and retried with backoff.
+        return _record_failure(email=email, claimed_at=claimed_at, error=error)
+    _record_sent(email=email, claimed_at=claimed_at, message_id=message_id)
+    return SendOutcome(OutboundEmail.Status.SENT)
+
+
+def _claim(*, email_id: int, now: datetime) -> bool:
+    due = Q(status=OutboundEmail.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    stale = Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM_AFTER)
+    claimed = OutboundEmail.objects.filter(due | stale, pk=email_id).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=now
+    )
+    return claimed == 1
+
+
+def _still_claimed(*, email_id: int, claimed_at: datetime) -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING, claimed_at=claimed_at)
+
+
+def email_message_id(email: OutboundEmail) -> str:
+    """The same Message-ID on every attempt, so a mail client drops the copy if a worker died
+    after the server accepted the message and the stale claim was sent again."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or str(DNS_NAME)
+    digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:16]
+    return f"<{email.created_at:%Y%m%d%H%M%S}.{email.pk}.{digest}@{domain}>"
+
+
+def _build_message(email: OutboundEmail, *, message_id: str) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        to=email.to,
+        cc=email.cc,
+        # RFC 3834: tells out-of-office responders not to answer a machine.
+        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        with default_storage.open(attachment["path"], "rb") as handle:
+            message.attach(attachment["filename"], handle.read(), attachment["mimetype"])
+    return message
+
+
+@transaction.atomic
+def _record_sent(*, email: OutboundEmail, claimed_at: datetime, message_id: str) -> None:
+    now = timezone.now()
+    updated = _still_claimed(email_id=email.pk, claimed_at=claimed_at).update(
+        status=OutboundEmail.Status.SENT,
+        sent_at=now,
+        message_id=message_id,
+        attempts=email.attempts + 1,
+        next_attempt_at=None,
+        claimed_at=None,
+    )
+    if not updated:
+        logger.warning("Outbox email %s was sent but its claim had been taken over.", email.pk)
+        return
+    audit_append(
+        actor=None,
+        actor_label="system",
+        event_type="email.sent",
+        object_type="outbound_email",
+        object_id=str(email.pk),
+        scope=email.scope,
+        summary=f"Email sent: {email.kind.replace('_', ' ')}",
+        payload={"kind": email.kind, "attempts": email.attempts + 1, "message_id": message_id},
+    )
+
+
+def email_backoff(attempts: int) -> timedelta:
+    """Wait before attempt number `attempts + 1`: 1, 2, 4, 8 ... minutes, never more than an hour."""
+    return min(BACKOFF_FIRST * 2 ** (attempts - 1), BACKOFF_MAX)
+
+
+@transaction.atomic
+def _record_failure(*, email: OutboundEmail, claimed_at: datetime, error: Exception) -> SendOutcome:
+    attempts = email.attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    retry_in = None if gave_up else email_backoff(attempts)
+    updated = _still_claimed(email_id=email.pk, claimed_at=claimed_at).update(
+        status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=None if gave_up else timezone.now() + retry_in,
+        claimed_at=None,
+    )
+    logger.warning("Outbox email %s attempt %s failed: %s", email.pk, attempts, error)
+    if not updated:
+        return SendOutcome("skipped")
+    if not gave_up:
+        return SendOutcome("retry", retry_in=retry_in)
+    audit_append(
+        actor=None,
+        actor_label="system",
+        event_type="email.failed",
+        object_type="outbound_email",
+        object_id=str(email.pk),
+        scope=email.scope,
+        summary=f"Email not delivered after {attempts} attempts: {email.kind.replace('_', ' ')}",
+        payload={"kind": email.kind, "attempts": attempts, "error": type(error).__name__},
+    )
+    return SendOutcome(OutboundEmail.Status.FAILED)

@@ -1,0 +1,45 @@
+import pytest
+from playwright.sync_api import expect
+
+from recommendations.models import WaiverDocument
+from riskreg.accounts.models import User
+from tests.e2e.conftest import axe_violations
+from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
+from tests.recommendations.test_documents_pipeline import altered_copy, sign_request, stored_bytes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anyone_checks_a_copy_by_upload_and_by_id_and_hash(page, tmp_path, screenshot):
+    vcio = UserFactory(username="vera", role=User.Role.VCIO)
+    client = ClientFactory(name="Harbourview Clinic", vcio=vcio)
+    ContactFactory(client=client, name="Hélène Côté", email="helene@harbourview.example")
+    AgreementFactory(client=client, reference="MSA-2026-001")
+    request = sign_request(client, vcio)  # committed, so the on-commit render has run
+    document = WaiverDocument.objects.get(request=request)
+    genuine, changed = tmp_path / "genuine.pdf", tmp_path / "changed.pdf"
+    genuine.write_bytes(stored_bytes(document))
+    changed.write_bytes(altered_copy(stored_bytes(document)))
+
+    page.goto(f"/verify/?id={document.document_id}")
+    expect(page.locator("#id_id")).to_have_value(document.document_id)
+    screenshot(page, "empty")
+    assert axe_violations(page) == []
+
+    page.locator("#id_file").set_input_files(str(genuine))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Genuine and unaltered")).to_be_visible()
+    expect(page.locator("#result")).to_contain_text("Hélène Côté")
+    expect(page.locator("#result")).to_contain_text("Valid — sealed by")
+    screenshot(page, "genuine")
+
+    page.locator("#id_file").set_input_files(str(changed))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Not a document issued by this practice, or altered")).to_be_visible()
+    screenshot(page, "altered")
+
+    page.locator("#id_id").fill(document.document_id)
+    page.locator("#id_sha256").fill(document.sha256)
+    page.get_by_role("button", name="Look it up").click()
+    expect(page.get_by_role("heading", name="Genuine and unaltered")).to_be_visible()
+    screenshot(page, "lookup")
+    assert page.console_errors == []

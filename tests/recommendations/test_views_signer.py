@@ -1,0 +1,264 @@
+import base64
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations import signing
+from recommendations.models import Decision, DecisionRequest, Recommendation
+from riskreg.audit.chain import verify_chain
+from riskreg.audit.models import AuditEvent
+from riskreg.mail.models import OutboundEmail
+from riskreg.mail.tasks import retry_unsent_emails
+from tests.signing_helpers import latest_code, send_request, signature_data_url
+
+NOT_VALID = "This link is not valid"
+
+
+@pytest.fixture
+def sent(client_record, vcio):
+    request, token, recommendations = send_request(client_record, vcio)
+    return request, token, recommendations
+
+
+@pytest.fixture
+def verified(client, sent):
+    request, token, recommendations = sent
+    client.post(reverse("sign:send_code", args=[token]))
+    client.post(reverse("sign:verify", args=[token]), {"code": latest_code(request)})
+    return request, token, recommendations
+
+
+def _sign_data(request: DecisionRequest, **overrides) -> dict:
+    data = {
+        "consent": "on",
+        "intent": "on",
+        "typed_name": "Hélène Côté",
+        "typed_title": "CEO",
+        "signature": signature_data_url(),
+        "signer_timezone": "America/Toronto",
+    }
+    for index, item in enumerate(request.items.order_by("position")):
+        data[f"outcome_{item.pk}"] = "refuse" if index == 0 else "accept"
+        data[f"reason_{item.pk}"] = "Staff resist the change" if index == 0 else ""
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _assert_nothing_signed(request: DecisionRequest) -> None:
+    request.refresh_from_db()
+    assert request.status in {"sent", "viewed"}
+    assert not Decision.objects.exists()
+    assert set(Recommendation.objects.values_list("status", flat=True)) == {"presented"}
+
+
+@pytest.mark.django_db
+def test_the_request_page_shows_everything_the_signer_needs(client, sent):
+    request, token, recommendations = sent
+
+    page = client.get(reverse("sign:start", args=[token])).content.decode()
+
+    for recommendation in recommendations:
+        assert recommendation.title in page
+        assert recommendation.consequences in page
+    assert "Critical" in page
+    assert request.client.agreements.get().exclusions in page
+
+
+@pytest.mark.django_db
+def test_viewing_is_logged_once_and_changes_no_decision(client, sent):
+    request, token, _ = sent
+
+    client.get(reverse("sign:start", args=[token]))
+    client.get(reverse("sign:start", args=[token]))
+
+    request.refresh_from_db()
+    assert request.status == "viewed"
+    assert AuditEvent.objects.filter(event_type="request.viewed").count() == 1
+    assert set(Recommendation.objects.values_list("status", flat=True)) == {"presented"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["unknown", "expired", "revoked", "used"])
+def test_every_unusable_link_gets_the_same_neutral_page(client, sent, vcio, state):
+    request, token, _ = sent
+    if state == "unknown":
+        token = "x" * 43
+    elif state == "revoked":
+        signing.decision_request_revoke(actor=vcio, request=request)
+    elif state == "used":
+        DecisionRequest.objects.filter(pk=request.pk).update(
+            status="completed", completed_at=request.sent_at, code_verified_at=request.sent_at
+        )
+    travel = request.expires_at + datetime.timedelta(minutes=1) if state == "expired" else request.sent_at
+
+    with time_machine.travel(travel):
+        response = client.get(reverse("sign:start", args=[token]))
+
+    assert response.status_code == 404
+    assert NOT_VALID in response.content.decode()
+    assert request.client.name not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_gets_a_message_and_counts_an_attempt(client, sent):
+    request, token, _ = sent
+    client.post(reverse("sign:send_code", args=[token]))
+    wrong = "000000" if latest_code(request) != "000000" else "111111"
+
+    response = client.post(reverse("sign:verify", args=[token]), {"code": wrong})
+
+    request.refresh_from_db()
+    assert "That code is not right. 4 attempt(s) left." in response.content.decode()
+    assert request.code_attempts == 1
+    assert request.code_verified_at is None
+
+
+@pytest.mark.django_db
+def test_the_sign_page_needs_a_verified_code(client, sent):
+    _, token, _ = sent
+
+    response = client.get(reverse("sign:decide", args=[token]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("sign:verify", args=[token])
+
+
+@pytest.mark.django_db
+def test_a_full_signing_records_the_decisions_and_shows_the_done_page(client, verified):
+    request, token, (mfa, backups) = verified
+
+    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request), follow=True)
+
+    mfa.refresh_from_db()
+    backups.refresh_from_db()
+    assert mfa.status == "refused" and backups.status == "accepted"
+    assert "your decision is recorded" in response.content.decode()
+    assert "Refusal valid until" in response.content.decode()
+    assert client.get(reverse("sign:start", args=[token])).status_code == 404
+
+
+BAD_INPUTS = {
+    "missing reason": ({"reason": ""}, "Say why you refuse this recommendation."),
+    "no item decided": ({"outcomes": None}, "Choose Accept or Refuse."),
+    "missing consent": ({"consent": None}, "You must agree to sign electronically"),
+    "missing intent": ({"intent": None}, "Tick to confirm the statement."),
+    "empty typed name": ({"typed_name": "  "}, "Type your full name."),
+    "signature missing": ({"signature": ""}, "Please draw your signature in the box."),
+    "signature blank": ({"signature": signature_data_url(ink=False)}, "The signature box is empty."),
+    "signature not a PNG": (
+        {"signature": signature_data_url(fmt="JPEG")},
+        "The signature must be a PNG image.",
+    ),
+    "signature not a data URL": ({"signature": "data:image/gif;base64,R0lGOD"}, "must be a PNG image"),
+    "signature over 200 KB": (
+        {"signature": "data:image/png;base64," + base64.b64encode(b"\x89PNG" + b"0" * 210_000).decode()},
+        "too large",
+    ),
+    "signature absurd dimensions": ({"signature": signature_data_url(width=5000, height=20)}, "impossible dimensions"),
+    "signature malformed base64": ({"signature": "data:image/png;base64,@@not-base64@@"}, "could not be read"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
+def test_bad_input_gets_a_clear_message_and_changes_nothing(client, verified, case):
+    request, token, _ = verified
+    change, message = BAD_INPUTS[case]
+    data = _sign_data(request)
+    first, second = request.items.order_by("position")
+    if "reason" in change:
+        data[f"reason_{first.pk}"] = change.pop("reason")
+    if "outcomes" in change:
+        change.pop("outcomes")
+        data.pop(f"outcome_{first.pk}")
+        data.pop(f"outcome_{second.pk}")
+    data.update(change)
+    data = {key: value for key, value in data.items() if value is not None}
+
+    response = client.post(reverse("sign:decide", args=[token]), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    _assert_nothing_signed(request)
+
+
+@pytest.mark.django_db
+def test_a_tampered_form_naming_another_recommendation_is_refused(client, verified, client_record):
+    request, token, _ = verified
+    data = _sign_data(request)
+    data["outcome_999999"] = "accept"
+
+    response = client.post(reverse("sign:decide", args=[token]), data)
+
+    assert "This form does not match your request" in response.content.decode()
+    _assert_nothing_signed(request)
+
+
+@pytest.mark.django_db
+def test_signing_endpoints_are_rate_limited_per_token(client, sent):
+    _, token, _ = sent
+    statuses = [client.get(reverse("sign:start", args=[token])).status_code for _ in range(35)]
+
+    assert statuses[0] == 200
+    assert statuses[-1] == 429
+
+
+@pytest.mark.django_db
+def test_the_done_page_needs_the_signing_session(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.cookies.clear()
+
+    response = client.get(reverse("sign:done", args=[request.public_id]))
+
+    assert NOT_VALID in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_signature_is_recorded_and_the_emails_go_out_when_it_is_back(
+    client, client_record, vcio, unreachable_broker, celery_eager
+):
+    celery_eager.conf.task_always_eager = True
+    request, token, (mfa, _) = send_request(client_record, vcio)
+    client.post(reverse("sign:send_code", args=[token]))
+    client.post(reverse("sign:verify", args=[token]), {"code": latest_code(request)})
+    celery_eager.conf.task_always_eager = False
+    sent_before = len(mail.outbox)
+
+    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+
+    assert response.status_code == 302
+    mfa.refresh_from_db()
+    assert mfa.status == "refused"
+    confirmations = OutboundEmail.objects.filter(kind__in=["decision_confirmation", "decision_recorded"])
+    assert set(confirmations.values_list("status", flat=True)) == {"pending"}
+    assert len(mail.outbox) == sent_before
+
+    celery_eager.conf.task_always_eager = True
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        retry_unsent_emails.delay()
+
+    assert set(confirmations.values_list("status", flat=True)) == {"sent"}
+    assert {message.to[0] for message in mail.outbox[sent_before:]} >= {request.signatory.email, vcio.email}
+
+
+@pytest.mark.django_db
+def test_the_staff_timeline_tells_the_whole_story_and_the_chain_holds(client, sent, vcio):
+    request, token, _ = sent
+    client.get(reverse("sign:start", args=[token]))
+    client.post(reverse("sign:send_code", args=[token]))
+    client.post(reverse("sign:verify", args=[token]), {"code": latest_code(request)})
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.force_login(vcio)
+
+    page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
+
+    story = ["request sent", "Signing link opened", "One-time code sent", "confirmed the one-time code", "Signed by"]
+    positions = [page.find(step) for step in story]
+    assert -1 not in positions, dict(zip(story, positions, strict=True))
+    assert positions == sorted(positions)
+    assert verify_chain().intact
