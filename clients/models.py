@@ -30,7 +30,6 @@ class PracticeProfile(models.Model):
     request_reminder_days = models.CharField(
         max_length=40, default="3,7", help_text="Days after sending to remind about an unanswered request."
     )
-    reacknowledgment_hour = models.PositiveSmallIntegerField(default=6, help_text="Hour (UTC) of the daily sweep.")
     band_moderate_from = models.PositiveSmallIntegerField(default=25)
     band_high_from = models.PositiveSmallIntegerField(default=50)
     band_critical_from = models.PositiveSmallIntegerField(default=75)

@@ -112,9 +112,9 @@ def test_concurrent_sweeps_and_a_duplicated_beat_tick_send_each_email_once(broke
 
 
 def test_a_sweep_whose_worker_is_killed_mid_run_is_redelivered_and_completes_once(broker, due_work):
-    # Hold one heads-up refusal's row lock from outside: the sweep commits its earlier steps
-    # (expiry, lapse, request), then blocks on that row, mid-run, until we let go.
-    blocker = Recommendation.objects.get(title="Refusal due in 1 days")
+    # Hold the row lock of a refusal due today from outside: the sweep commits its earlier steps
+    # (expiry, lapse, escalation), then blocks on that row before sending its request, mid-run.
+    blocker = Recommendation.objects.get(title="Refusal due in 0 days")
     lock = psycopg.connect(run_database_url().replace("postgres://", "postgresql://", 1))
     lock.execute("SELECT id FROM recommendations_recommendation WHERE id = %s FOR UPDATE", [blocker.pk])
     try:
@@ -134,7 +134,8 @@ def test_a_sweep_whose_worker_is_killed_mid_run_is_redelivered_and_completes_onc
 
     emails = all_sent(broker, due_work, timeout=120)
     wait_for(lambda: SWEEP_DONE.search(second.tail()), timeout=60, what="the redelivered sweep to finish")
-    assert done_before_kill["lapsed"] == 1 and "heads_up_1" not in done_before_kill
+    assert done_before_kill["lapsed"] == 1 and done_before_kill["request_expired"] == 1
+    assert "reack_request" not in done_before_kill and "heads_up_1" not in done_before_kill
     assert not SWEEP_DONE.search(first.tail())
     assert steps_done() == EXPECTED_STEPS
     assert_each_delivered_once(broker, emails)

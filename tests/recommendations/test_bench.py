@@ -100,6 +100,7 @@ def test_a_tiny_benchmark_run_writes_every_figure_and_check_fails_exactly_when_a
         error = str(raised)
 
     document = json.loads(output.read_text())
+    assert json.loads((tmp_path / "results-sqlite.json").read_text()) == document
     assert document["database"].startswith("SQLite")
     assert document["clients"] == {"large": 3, "small": 2}
     assert document["dataset"]["clients"] == 3

@@ -60,6 +60,8 @@ class Command(BaseCommand):
         root = Path(options["dir"]).resolve()
         backend = Backend.from_environment(root)
         started = time.monotonic()
+        # Other work on the machine slows every figure: the load before the run says how busy it was.
+        load_before = [round(load, 2) for load in os.getloadavg()]
         figures: dict[str, benchmark.Figure] = {}
         context: dict[str, Any] = {}
         large, small = options["clients"], options["small_clients"]
@@ -80,13 +82,20 @@ class Command(BaseCommand):
         context |= {
             "clients": {"large": large, "small": small},
             "sweep": {"due": output["dataset"]["due"], "refusals": output["dataset"]["refusals"]},
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system()},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "system": platform.system(),
+                "load_average_before": load_before,
+            },
             "measured_at": timezone.now().isoformat(timespec="seconds"),
             "seconds": round(time.monotonic() - started, 1),
         }
         document = benchmark.results(database=backend.description, figures=figures, context=context)
         path = Path(options["output"]) if options["output"] else root / "results.json"
         benchmark.write(document, path)
+        # The latest run of each database too, so both tables can be compared side by side.
+        benchmark.write(document, path.with_name(f"{path.stem}-{backend.kind}{path.suffix}"))
         self.stdout.write("")
         self.stdout.write(benchmark.table(document))
         self.stdout.write(f"\nWritten to {path} in {context['seconds']} s.")
@@ -186,6 +195,10 @@ class Backend:
         return self.config is not None
 
     @property
+    def kind(self) -> str:
+        return "postgresql" if self.postgres else "sqlite"
+
+    @property
     def description(self) -> str:
         if not self.postgres:
             return f"SQLite {sqlite3.sqlite_version}"
@@ -203,7 +216,7 @@ class Backend:
             if key not in {"REDIS_URL", "DATABASE_URL", "MEDIA_ROOT", "RISKREG_SEAL_PKCS12", "RISKREG_SEAL_PASSPHRASE"}
         }
         env |= {
-            "RISKREG_VAR_DIR": str(self.root / f"{'postgres' if self.postgres else 'sqlite'}-{suffix}"),
+            "RISKREG_VAR_DIR": str(self.root / f"{self.kind}-{suffix}"),
             "DEBUG": "false",
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "LOG_LEVEL": "WARNING",
@@ -241,7 +254,7 @@ class Backend:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.name(suffix)}" WITH (FORCE)')
         else:
             for extra in ("", "-wal", "-shm"):
-                (self.root / f"sqlite-{suffix}" / f"riskreg.sqlite3{extra}").unlink(missing_ok=True)
+                (self.root / f"{self.kind}-{suffix}" / f"riskreg.sqlite3{extra}").unlink(missing_ok=True)
 
     def _url_for(self, name: str) -> str:
         base, _, _ = self.url.partition("?")
