@@ -160,17 +160,30 @@ def _check_signatory(*, client: Client, signatory: Contact) -> None:
 
 def _check_sendable(*, client: Client, signatory: Contact, recommendations: list[Recommendation], purpose: str) -> None:
     _check_signatory(client=client, signatory=signatory)
-    if not recommendations:
-        raise SigningError("Choose at least one recommendation to send.")
-    allowed = set(sendable_recommendations(client, purpose).values_list("pk", flat=True))
-    if any(r.pk not in allowed for r in recommendations):
-        raise SigningError("Only this client's recommendations awaiting a decision can be sent.")
+    _check_subjects(
+        subjects=recommendations,
+        allowed=sendable_recommendations(client, purpose),
+        field="recommendation",
+        empty_message="Choose at least one recommendation to send.",
+        foreign_message="Only this client's recommendations awaiting a decision can be sent.",
+    )
+
+
+def _check_subjects(
+    *, subjects: list[Any], allowed: QuerySet, field: str, empty_message: str, foreign_message: str
+) -> None:
+    """The items exist, belong to what may be sent, and none already waits in an open request."""
+    if not subjects:
+        raise SigningError(empty_message)
+    allowed_pks = set(allowed.values_list("pk", flat=True))
+    if any(subject.pk not in allowed_pks for subject in subjects):
+        raise SigningError(foreign_message)
     busy = RequestItem.objects.filter(
-        recommendation__in=recommendations, request__status__in=DecisionRequest.OPEN_STATUSES
-    ).select_related("recommendation")
+        **{f"{field}__in": subjects, "request__status__in": DecisionRequest.OPEN_STATUSES}
+    ).select_related(field)
     if busy:
-        titles = ", ".join(f"“{item.recommendation.title}”" for item in busy)
-        raise SigningError(f"Already waiting in an open request: {titles}. Revoke that request first.")
+        names = ", ".join(f"“{getattr(item, field)}”" for item in busy)
+        raise SigningError(f"Already waiting in an open request: {names}. Revoke that request first.")
 
 
 @transaction.atomic
@@ -293,17 +306,13 @@ def _check_consent_sendable(*, client: Client, signatory: Contact, software: lis
             "Set the practice's mailing address and an email or phone number in the practice profile first: "
             "CASL requires them in every consent request."
         )
-    if not software:
-        raise SigningError("Choose at least one program to ask consent for.")
-    allowed = set(sendable_software(client).values_list("pk", flat=True))
-    if any(s.pk not in allowed for s in software):
-        raise SigningError("Only this client's programs that are not removed and lack consent can be sent.")
-    busy = RequestItem.objects.filter(
-        software__in=software, request__status__in=DecisionRequest.OPEN_STATUSES
-    ).select_related("software")
-    if busy:
-        names = ", ".join(f"“{item.software.name}”" for item in busy)
-        raise SigningError(f"Already waiting in an open request: {names}. Revoke that request first.")
+    _check_subjects(
+        subjects=software,
+        allowed=sendable_software(client),
+        field="software",
+        empty_message="Choose at least one program to ask consent for.",
+        foreign_message="Only this client's programs that are not removed and lack consent can be sent.",
+    )
 
 
 @transaction.atomic
