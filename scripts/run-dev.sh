@@ -15,6 +15,7 @@ cleanup() {
     echo; echo "Stopping RiskReg..."
     kill "${pids[@]}" 2>/dev/null || true
     wait 2>/dev/null || true
+    exit 0
 }
 trap cleanup INT TERM EXIT
 
