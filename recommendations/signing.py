@@ -734,36 +734,18 @@ def _send_consent_confirmations(request: DecisionRequest) -> None:
         }
         for d in decisions
     ]
-    context = {"client_name": request.client.name, "decisions": rows, "signed_at": request.completed_at}
-    email_enqueue(
-        idempotency_key=f"request:{request.public_id}:confirmation:signer",
-        kind="consent_confirmation",
-        to=[request.signatory.email],
-        subject=f"Your install consent for {request.client.name} is recorded",
+    given = sum(row["given"] for row in rows)
+    _email_signer_and_vcio(
+        request,
         template="consent_confirmation",
-        context={**context, "recipient_name": request.signatory.name, "for_staff": False},
-        scope=request.client.scope,
+        signer=("consent_confirmation", f"Your install consent for {request.client.name} is recorded", rows),
+        # Staff never get the client's withdrawal links: a withdrawal is the client's act.
+        staff=(
+            "consent_recorded",
+            f"{request.client.name} signed install consent: {given} given, {len(rows) - given} refused",
+            [{**row, "withdrawal_url": ""} for row in rows],
+        ),
     )
-    vcio = request.client.vcio
-    if vcio and vcio.email:
-        given = sum(row["given"] for row in rows)
-        email_enqueue(
-            idempotency_key=f"request:{request.public_id}:confirmation:vcio",
-            kind="consent_recorded",
-            to=[vcio.email],
-            subject=f"{request.client.name} signed install consent: {given} given, {len(rows) - given} refused",
-            template="consent_confirmation",
-            context={
-                **context,
-                # Staff never get the client's withdrawal links: a withdrawal is the client's act.
-                "decisions": [{**row, "withdrawal_url": ""} for row in rows],
-                "recipient_name": vcio.get_full_name() or vcio.get_username(),
-                "for_staff": True,
-                "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-                + reverse("register:client_detail", args=[request.client.public_id]),
-            },
-            scope=request.client.scope,
-        )
 
 
 def _send_confirmations(request: DecisionRequest) -> None:
@@ -780,30 +762,55 @@ def _send_confirmations(request: DecisionRequest) -> None:
         }
         for d in decisions
     ]
-    context = {"client_name": request.client.name, "decisions": rows, "signed_at": request.completed_at}
+    refused = sum(d.outcome == Decision.Outcome.REFUSE for d in decisions)
+    _email_signer_and_vcio(
+        request,
+        template="decision_confirmation",
+        signer=(
+            "decision_confirmation",
+            f"Your decision on security recommendations for {request.client.name} is recorded",
+            rows,
+        ),
+        staff=("decision_recorded", f"{request.client.name} signed: {refused} refusal(s)", rows),
+    )
+
+
+def _email_signer_and_vcio(
+    request: DecisionRequest,
+    *,
+    template: str,
+    signer: tuple[str, str, list[dict]],
+    staff: tuple[str, str, list[dict]],
+) -> None:
+    """The signer's copy and the vCIO's notice of one completed request; each is (kind, subject, rows)."""
+    base = {"client_name": request.client.name, "signed_at": request.completed_at}
+    kind, subject, rows = signer
     email_enqueue(
         idempotency_key=f"request:{request.public_id}:confirmation:signer",
-        kind="decision_confirmation",
+        kind=kind,
         to=[request.signatory.email],
-        subject=f"Your decision on security recommendations for {request.client.name} is recorded",
-        template="decision_confirmation",
-        context={**context, "recipient_name": request.signatory.name, "for_staff": False},
+        subject=subject,
+        template=template,
+        context={**base, "decisions": rows, "recipient_name": request.signatory.name, "for_staff": False},
         scope=request.client.scope,
     )
     vcio = request.client.vcio
-    if vcio and vcio.email:
-        email_enqueue(
-            idempotency_key=f"request:{request.public_id}:confirmation:vcio",
-            kind="decision_recorded",
-            to=[vcio.email],
-            subject=f"{request.client.name} signed: {sum(d.outcome == 'refuse' for d in decisions)} refusal(s)",
-            template="decision_confirmation",
-            context={
-                **context,
-                "recipient_name": vcio.get_full_name() or vcio.get_username(),
-                "for_staff": True,
-                "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-                + reverse("register:client_detail", args=[request.client.public_id]),
-            },
-            scope=request.client.scope,
-        )
+    if not (vcio and vcio.email):
+        return
+    kind, subject, rows = staff
+    email_enqueue(
+        idempotency_key=f"request:{request.public_id}:confirmation:vcio",
+        kind=kind,
+        to=[vcio.email],
+        subject=subject,
+        template=template,
+        context={
+            **base,
+            "decisions": rows,
+            "recipient_name": vcio.get_full_name() or vcio.get_username(),
+            "for_staff": True,
+            "link_url": settings.RISKREG_BASE_URL.rstrip("/")
+            + reverse("register:client_detail", args=[request.client.public_id]),
+        },
+        scope=request.client.scope,
+    )
