@@ -1,8 +1,13 @@
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+_pinned_profile: ContextVar["PracticeProfile | None"] = ContextVar("pinned_practice_profile", default=None)
 
 
 class PracticeProfile(models.Model):
@@ -64,10 +69,34 @@ class PracticeProfile(models.Model):
     def __str__(self) -> str:
         return self.legal_name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if _pinned_profile.get() is not None:
+            _pinned_profile.set(self)
+
     @classmethod
     def load(cls) -> "PracticeProfile":
+        pinned = _pinned_profile.get()
+        if pinned is not None:
+            return pinned
         profile, _ = cls.objects.get_or_create(id=1)
         return profile
+
+    @classmethod
+    @contextmanager
+    def pinned(cls) -> Iterator["PracticeProfile"]:
+        """Within the block every load() returns the profile read once at its start.
+
+        For one operation that reads the settings many times (a sweep emailing hundreds of
+        signatories, a signing): it applies one consistent set of settings and reads them once
+        instead of once per email, item and rescore. A save inside the block is seen by the
+        rest of it."""
+        token = _pinned_profile.set(None)
+        _pinned_profile.set(cls.load())
+        try:
+            yield _pinned_profile.get()
+        finally:
+            _pinned_profile.reset(token)
 
     def cadence_days(self, risk_level: str) -> int:
         return getattr(self, f"cadence_{risk_level}_days")

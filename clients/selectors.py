@@ -66,7 +66,16 @@ def agreement_for_user(*, user: Any, public_id: UUID) -> ServiceAgreement:
 
 
 def current_agreement(client: Client) -> ServiceAgreement | None:
-    return client.agreements.order_by("-effective_date").first()
+    return current_agreements([client]).get(client.pk)
+
+
+def current_agreements(clients: list[Client]) -> dict[int, ServiceAgreement]:
+    """Each client's agreement in force (the latest effective one), for those that have one; one query."""
+    agreements: dict[int, ServiceAgreement] = {}
+    latest_first = ServiceAgreement.objects.filter(client__in=clients).order_by("client_id", "-effective_date", "-pk")
+    for agreement in latest_first:
+        agreements.setdefault(agreement.client_id, agreement)
+    return agreements
 
 
 def email_branding() -> dict[str, str]:

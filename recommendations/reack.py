@@ -12,6 +12,11 @@ let one transaction win; a concurrent loser's insert waits for the winner to com
 fails, and the loser skips. So the sweep may run any number of times, concurrently, and each
 step still happens once per item, cycle and step.
 
+Batches: the steps for up to BATCH_SIZE clients or signatories share one transaction, claimed
+and written with a statement or two per batch rather than per client (a sweep is mostly
+statements). A batch that fails runs again one unit per transaction, so a bad one is
+reported alone and the rest still go out.
+
 Selection is set-based: each step reads only the refusals inside its valid-until window
 (index rec_status_valid_client_idx) or the open requests inside a sent-at window (index
 decreq_status_sent_idx), minus what the ledger already holds.
@@ -22,26 +27,31 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection, transaction
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile
 from recommendations.models import DecisionRequest, ReackStep, Recommendation, step_label
 from recommendations.selectors import in_open_request, may_sign, refusing_signatory, signatories_for
-from recommendations.services import client_rescore, recommendation_transition
-from recommendations.signing import decision_request_send
+from recommendations.services import lock_clients, refusals_lapse
+from recommendations.signing import Send, decision_request_send, decision_requests_send
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.db import insert_unless_taken
 from riskreg.mail.services import email_enqueue
 
 logger = logging.getLogger(__name__)
 
 SYSTEM = "system:reack-sweep"
+# Units of work (a client's or a signatory's items) per transaction; a batch holds its clients'
+# row locks until it commits, which a signer of one of them then waits for.
+BATCH_SIZE = 50
+T = TypeVar("T")
 Step = ReackStep.Step
 REFUSED = Recommendation.Status.REFUSED
 OPEN = DecisionRequest.OPEN_STATUSES
@@ -147,18 +157,9 @@ def _claim(
     recommendation: Recommendation | None = None,
     request: DecisionRequest | None = None,
 ) -> ReackStep | None:
-    """Insert the ledger row for one step; None when another run already holds it.
-
-    The savepoint keeps the caller's transaction usable after a lost race (PostgreSQL aborts
-    the whole transaction on a failed statement otherwise).
-    """
-    try:
-        with transaction.atomic():
-            return ReackStep.objects.create(
-                recommendation=recommendation, request=request, cycle=cycle, step=step, done_at=timezone.now()
-            )
-    except IntegrityError:
-        return None
+    """Insert the ledger row for one step; None when another run already holds it."""
+    claim = ReackStep(recommendation=recommendation, request=request, cycle=cycle, step=step, done_at=timezone.now())
+    return claim if insert_unless_taken(claim) else None
 
 
 def _claim_items(items: list[Recommendation], *, step: str, status: str = REFUSED) -> list[Recommendation]:
@@ -220,10 +221,43 @@ def _groups(items: list[Recommendation]) -> list[_Group]:
     return list(groups.values())
 
 
+def _split_by_signatory(groups: list[_Group]) -> tuple[list[_Group], list[_Group]]:
+    """The groups whose signatory may still sign, and those whose signatory cannot any more."""
+    return [g for g in groups if may_sign(g.signatory)], [g for g in groups if not may_sign(g.signatory)]
+
+
+def _claim_groups(groups: list[_Group], *, step: str, lock: bool) -> list[_Group]:
+    """Claim `step` for the items of every group at once (see _claim_items); returns each group
+    with the items this transaction won, leaving out groups that won none. `lock` first locks
+    the items (see _still_current)."""
+    items = [item for group in groups for item in group.items]
+    won = {item.pk for item in _claim_items(_still_current(items) if lock else items, step=step)}
+    claimed = [
+        _Group(client=group.client, signatory=group.signatory, items=[item for item in group.items if item.pk in won])
+        for group in groups
+    ]
+    return [group for group in claimed if group.items]
+
+
+def _claim_and_run(
+    sweep: _Sweep, groups: list[_Group], *, step: str, work: Callable[[list[_Group]], None], lock: bool = False
+) -> None:
+    """Per batch of groups, in one transaction (see _run_batched): claim `step` for their items,
+    then do `work` for the groups that won some."""
+
+    def claim_and_work(batch: list[_Group]) -> None:
+        if claimed := _claim_groups(batch, step=step, lock=lock):
+            work(claimed)
+
+    _run_batched(sweep, groups, claim_and_work, lambda group: f"{step_label(step).lower()} for {group.client.name}")
+
+
 def _still_current(items: list[Recommendation]) -> list[Recommendation]:
     """Lock the items and keep those still as selected, before a step that changes them (a
     lapse) or sends them for signature: a signer re-signing one at that moment then waits for
-    this transaction instead of having their fresh refusal lapsed or re-requested."""
+    this transaction instead of having their fresh refusal lapsed or re-requested. Their
+    clients' rows are locked first, as every write about a client does (lock_client)."""
+    lock_clients(item.client_id for item in items)
     cycles = {item.pk: item.valid_until for item in items}
     current = dict(
         Recommendation.objects.select_for_update()
@@ -242,6 +276,24 @@ def _run(sweep: _Sweep, what: str, work: Callable[[], None]) -> None:
     except Exception as error:
         logger.exception("Re-acknowledgment sweep: %s failed", what)
         sweep.report.errors.append(f"{what}: {type(error).__name__}: {error}")
+
+
+def _run_batched(sweep: _Sweep, units: list[T], work: Callable[[list[T]], None], what: Callable[[T], str]) -> None:
+    """Do `work` for up to BATCH_SIZE units per transaction: a statement for a whole batch costs
+    about what one for a single unit does, and the sweep is mostly statements. When a batch
+    fails, its units run again one per transaction, so a bad one is reported alone and the
+    others still go through."""
+    for start in range(0, len(units), BATCH_SIZE):
+        batch = units[start : start + BATCH_SIZE]
+        reported = len(sweep.report.done)
+        try:
+            with transaction.atomic():
+                work(batch)
+        except Exception:
+            logger.warning("Re-acknowledgment sweep: a batch from %s failed; running it one by one", what(batch[0]))
+            del sweep.report.done[reported:]
+            for unit in batch:
+                _run(sweep, what(unit), lambda u=unit: work([u]))
 
 
 def _url(name: str, *args: Any) -> str:
@@ -276,21 +328,22 @@ def _staff_to(client: Client, sweep: _Sweep) -> list[str]:
 def reack_sweep(*, today: datetime.date) -> SweepReport:
     """Run every re-acknowledgment step due on `today`; safe to run any number of times."""
     now = timezone.now()
-    sweep = _Sweep(
-        today=today,
-        now=now,
-        as_of=min(now, _start_of(today + datetime.timedelta(days=1))),
-        ladder=ladder_of(PracticeProfile.load()),
-        report=SweepReport(today=today),
-    )
-    # Expiry first frees the items of dead links; lapses before requests so a refusal past its
-    # grace is never sent a fresh request on the same run.
-    _expire_requests(sweep)
-    _lapse_overdue(sweep)
-    _escalate_lapses(sweep)
-    _send_reack_requests(sweep)
-    _send_heads_ups(sweep)
-    _send_reminders(sweep)
+    with PracticeProfile.pinned() as profile:
+        sweep = _Sweep(
+            today=today,
+            now=now,
+            as_of=min(now, _start_of(today + datetime.timedelta(days=1))),
+            ladder=ladder_of(profile),
+            report=SweepReport(today=today),
+        )
+        # Expiry first frees the items of dead links; lapses before requests so a refusal past
+        # its grace is never sent a fresh request on the same run.
+        _expire_requests(sweep)
+        _lapse_overdue(sweep)
+        _escalate_lapses(sweep)
+        _send_reack_requests(sweep)
+        _send_heads_ups(sweep)
+        _send_reminders(sweep)
     return sweep.report
 
 
@@ -318,18 +371,18 @@ def _send_heads_ups(sweep: _Sweep) -> None:
             due.setdefault(rung, []).append(item)
     for rung, rung_items in sorted(due.items()):
         step = heads_up_step(rung)
-        for group in _groups(rung_items):
-            if may_sign(group.signatory):
-                _run(sweep, f"{step} for {group.client.name}", lambda g=group, s=step: _heads_up(sweep, g, s))
-            else:
-                _run(sweep, f"signatory gone at {group.client.name}", lambda g=group: _signatory_gone(sweep, g))
+        signable, gone = _split_by_signatory(_groups(rung_items))
+        _claim_and_run(sweep, signable, step=step, work=lambda claimed, s=step: _heads_ups(sweep, claimed, s))
+        _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
+
+
+def _heads_ups(sweep: _Sweep, groups: list[_Group], step: str) -> None:
+    for group in groups:
+        _heads_up(sweep, group, step)
 
 
 def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
-    claimed = _claim_items(group.items, step=step)
-    if not claimed:
-        return
-    client, signatory = group.client, group.signatory
+    client, signatory, claimed = group.client, group.signatory, group.items
     first_due = min(item.valid_until for item in claimed)
     days_left = (first_due - sweep.today).days
     them = "them" if len(claimed) > 1 else "it"
@@ -358,11 +411,13 @@ def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
     sweep.report.record(step, client, (item.title for item in claimed))
 
 
+def _signatories_gone(sweep: _Sweep, groups: list[_Group]) -> None:
+    for group in groups:
+        _signatory_gone(sweep, group)
+
+
 def _signatory_gone(sweep: _Sweep, group: _Group) -> None:
-    claimed = _claim_items(group.items, step=Step.SIGNATORY_GONE)
-    if not claimed:
-        return
-    client, contact = group.client, group.signatory
+    client, contact, claimed = group.client, group.signatory, group.items
     to = _staff_to(client, sweep)
     if not to:
         raise ValueError(f"{client.name} has no vCIO or manager with an email to ask for another signatory")
@@ -401,30 +456,28 @@ def _send_reack_requests(sweep: _Sweep) -> None:
         .exclude(_done_in_cycle(Step.REACK_REQUEST))
         .exclude(in_open_request())
     )
-    for group in _groups(items):
-        if may_sign(group.signatory):
-            _run(sweep, f"re-acknowledgment request for {group.client.name}", lambda g=group: _reack_request(sweep, g))
-        else:
-            _run(sweep, f"signatory gone at {group.client.name}", lambda g=group: _signatory_gone(sweep, g))
+    signable, gone = _split_by_signatory(_groups(items))
+    _claim_and_run(
+        sweep, signable, step=Step.REACK_REQUEST, lock=True, work=lambda claimed: _reack_requests(sweep, claimed)
+    )
+    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
 
 
-def _reack_request(sweep: _Sweep, group: _Group) -> None:
-    claimed = _claim_items(_still_current(group.items), step=Step.REACK_REQUEST)
-    if not claimed:
-        return
-    request, _ = decision_request_send(
+def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
+    sent = decision_requests_send(
         actor=None,
         actor_label=SYSTEM,
-        client=group.client,
-        signatory=group.signatory,
-        recommendations=claimed,
-        message=reack_message(claimed),
         purpose=DecisionRequest.Purpose.REACKNOWLEDGMENT,
+        sends=[Send(group.client, group.signatory, group.items, reack_message(group.items)) for group in groups],
     )
-    ReackStep.objects.filter(
-        recommendation__in=claimed, step=Step.REACK_REQUEST, cycle__in={item.valid_until for item in claimed}
-    ).update(request=request)
-    sweep.report.record(Step.REACK_REQUEST, group.client, (item.title for item in claimed))
+    # The ledger rows this transaction just claimed (and only those: an earlier cycle's row keeps
+    # the request it was sent in) now name the request each item went out in.
+    request_of = {item.pk: request.pk for group, (request, _) in zip(groups, sent, strict=True) for item in group.items}
+    ReackStep.objects.filter(step=Step.REACK_REQUEST, request__isnull=True, recommendation__in=request_of).update(
+        request_id=Case(*(When(recommendation_id=item, then=Value(request)) for item, request in request_of.items()))
+    )
+    for group in groups:
+        sweep.report.record(Step.REACK_REQUEST, group.client, (item.title for item in group.items))
 
 
 def reack_message(recommendations: list[Recommendation]) -> str:
@@ -602,25 +655,24 @@ def _lapse_overdue(sweep: _Sweep) -> None:
     by_client: dict[int, list[Recommendation]] = {}
     for item in overdue:
         by_client.setdefault(item.client_id, []).append(item)
-    for items in by_client.values():
-        _run(sweep, f"lapsing refusals of {items[0].client.name}", lambda i=items: _lapse(sweep, i))
+    _run_batched(
+        sweep,
+        list(by_client.values()),
+        lambda batch: _lapse(sweep, [item for items in batch for item in items]),
+        lambda items: f"lapsing refusals of {items[0].client.name}",
+    )
 
 
 def _lapse(sweep: _Sweep, items: list[Recommendation]) -> None:
     lapsed = _claim_items(_still_current(items), step=Step.LAPSED)
+    if not lapsed:
+        return
+    refusals_lapse(actor_label=SYSTEM, refusals=lapsed, payload={"grace_days": sweep.ladder.grace_days})
+    by_client: dict[int, list[Recommendation]] = {}
     for item in lapsed:
-        recommendation_transition(
-            actor=None,
-            actor_label=SYSTEM,
-            recommendation=item,
-            action="lapse",
-            payload={"valid_until": item.valid_until.isoformat(), "grace_days": sweep.ladder.grace_days},
-            rescore=False,
-        )
-    if lapsed:
-        # One rescore for all of this client's lapses, not one per item.
-        client_rescore(client=items[0].client)
-    sweep.report.record(Step.LAPSED, items[0].client, (item.title for item in lapsed))
+        by_client.setdefault(item.client_id, []).append(item)
+    for client_items in by_client.values():
+        sweep.report.record(Step.LAPSED, client_items[0].client, (item.title for item in client_items))
 
 
 def _escalate_lapses(sweep: _Sweep) -> None:

@@ -100,9 +100,7 @@ def request_timeline(decision_request: DecisionRequest) -> list[AuditEvent]:
 
 def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
     return (
-        DecisionRequest.objects.filter(client=client)
-        .select_related("signatory", "document")
-        .order_by("-sent_at")[:20]
+        DecisionRequest.objects.filter(client=client).select_related("signatory", "document").order_by("-sent_at")[:20]
     )
 
 

@@ -1,6 +1,7 @@
 """Writes for recommendations. Every status change is one named service that checks the
 transition, writes one audit event and rescores the client, all in one transaction."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.scoring import score_client
-from riskreg.audit.chain import audit_append
+from riskreg.audit.chain import audit_append, audit_append_many
 
 Status = Recommendation.Status
 
@@ -56,7 +57,13 @@ def lock_client(client_id: int) -> None:
     """Lock order for every write about a client: the client row first, then its requests and
     recommendations, then the audit chain. One order everywhere is what keeps PostgreSQL from
     deadlocking two concurrent writers (say a signer and the vCIO editing the same client)."""
-    Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()
+    lock_clients([client_id])
+
+
+def lock_clients(client_ids: Iterable[int]) -> None:
+    """lock_client for several clients at once, in primary-key order, so two writers locking
+    overlapping sets queue instead of deadlocking."""
+    list(Client.objects.select_for_update().filter(pk__in=set(client_ids)).order_by("pk").values_list("pk", flat=True))
 
 
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
@@ -234,6 +241,46 @@ def recommendation_transition(
     if rescore:
         client_rescore(client=recommendation.client)
     return recommendation
+
+
+# No savepoint: it runs inside the sweep's unit of work, which a failure here must fail whole.
+@transaction.atomic(savepoint=False)
+def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload: dict[str, Any]) -> None:
+    """Lapse refusals whose re-acknowledgment never came: the "lapse" transition for many items
+    of one or more clients at once, with one UPDATE, one audit event each and one rescore per
+    client. Raises TransitionError, failing the caller's transaction, unless every one of them
+    is still refused."""
+    clients = {item.client_id: item.client for item in refusals}
+    lock_clients(clients)
+    now = timezone.now()
+    lapsed = Recommendation.objects.filter(pk__in=[item.pk for item in refusals], status=Status.REFUSED).update(
+        status=Status.LAPSED, status_changed_at=now
+    )
+    if lapsed != len(refusals):
+        raise TransitionError(f"{len(refusals) - lapsed} of these refusals are no longer refused and cannot be lapsed.")
+    audit_append_many(
+        [
+            {
+                "actor_label": actor_label,
+                "event_type": f"recommendation.{Status.LAPSED}",
+                "object_type": "recommendation",
+                "object_id": str(item.public_id),
+                "scope": item.client.scope,
+                "summary": f"“{item.title}” {TRANSITION_LABELS['lapse']}",
+                "payload": {
+                    "from": Status.REFUSED,
+                    "to": Status.LAPSED,
+                    "valid_until": item.valid_until.isoformat(),
+                    **payload,
+                },
+            }
+            for item in refusals
+        ]
+    )
+    for item in refusals:
+        item.status, item.status_changed_at = Status.LAPSED, now
+    for client in clients.values():
+        client_rescore(client=client)
 
 
 def refusal_valid_until(*, recommendation: Recommendation, signed_on) -> Any:

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -16,17 +16,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
-from clients.selectors import current_agreement, withdrawal_links_for
+from clients.selectors import current_agreements, withdrawal_links_for
 from clients.services import software_consent_record, withdrawal_link_issue
 from recommendations.models import Decision, DecisionRequest, Recommendation, RequestItem, Signature
 from recommendations.services import client_rescore, lock_client, recommendation_transition, refusal_valid_until
 from recommendations.waivers import document_render_publish
-from riskreg.audit.chain import audit_append
+from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.mail.services import email_enqueue
 
 DISCLOSURE_VERSION = "2026-11"
@@ -134,9 +134,12 @@ def intent_text_for(purpose: str) -> str:
     return CONSENT_INTENT_TEXT if purpose == Purpose.SOFTWARE_CONSENT else INTENT_TEXT
 
 
+def sendable_statuses(purpose: str) -> list[str]:
+    return ["presented"] if purpose == Purpose.DECISION else ["refused", "lapsed"]
+
+
 def sendable_recommendations(client: Client, purpose: str = Purpose.DECISION) -> QuerySet[Recommendation]:
-    statuses = ["presented"] if purpose == Purpose.DECISION else ["refused", "lapsed"]
-    return client.recommendations.filter(status__in=statuses).order_by("-inherent_risk", "title")
+    return client.recommendations.filter(status__in=sendable_statuses(purpose)).order_by("-inherent_risk", "title")
 
 
 def sendable_software(client: Client) -> QuerySet[Software]:
@@ -158,32 +161,40 @@ def _check_signatory(*, client: Client, signatory: Contact) -> None:
         raise SigningError("Choose an active authorised signatory of this client.")
 
 
-def _check_sendable(*, client: Client, signatory: Contact, recommendations: list[Recommendation], purpose: str) -> None:
-    _check_signatory(client=client, signatory=signatory)
-    _check_subjects(
-        subjects=recommendations,
-        allowed=sendable_recommendations(client, purpose),
-        field="recommendation",
-        empty_message="Choose at least one recommendation to send.",
-        foreign_message="Only this client's recommendations awaiting a decision can be sent.",
-    )
-
-
 def _check_subjects(
-    *, subjects: list[Any], allowed: QuerySet, field: str, empty_message: str, foreign_message: str
+    *, sends: list["Send"], allowed: QuerySet, field: str, empty_message: str, foreign_message: str
 ) -> None:
-    """The items exist, belong to what may be sent, and none already waits in an open request."""
-    if not subjects:
+    """Each send has items, all of its own client and among what may be sent, and none of them
+    already waits in an open request: one query however many sends."""
+    if any(not send.subjects for send in sends):
         raise SigningError(empty_message)
-    allowed_pks = set(allowed.values_list("pk", flat=True))
-    if any(subject.pk not in allowed_pks for subject in subjects):
+    if any(subject.client_id != send.client.pk for send in sends for subject in send.subjects):
         raise SigningError(foreign_message)
-    busy = RequestItem.objects.filter(
-        **{f"{field}__in": subjects, "request__status__in": DecisionRequest.OPEN_STATUSES}
-    ).select_related(field)
-    if busy:
-        names = ", ".join(f"“{getattr(item, field)}”" for item in busy)
+    subjects = [subject for send in sends for subject in send.subjects]
+    waiting = RequestItem.objects.filter(**{field: OuterRef("pk")}, request__status__in=DecisionRequest.OPEN_STATUSES)
+    busy_by_pk = dict(
+        allowed.order_by()
+        .filter(pk__in=[subject.pk for subject in subjects])
+        .annotate(busy=Exists(waiting))
+        .values_list("pk", "busy")
+    )
+    if len(busy_by_pk) != len({subject.pk for subject in subjects}):
+        raise SigningError(foreign_message)
+    if busy := [subject for subject in subjects if busy_by_pk[subject.pk]]:
+        names = ", ".join(f"“{subject}”" for subject in busy)
         raise SigningError(f"Already waiting in an open request: {names}. Revoke that request first.")
+
+
+@dataclass(frozen=True)
+class Send:
+    """One request to send: `subjects` (recommendations, or programs for a consent request) of
+    one client, to one of its signatories."""
+
+    client: Client
+    signatory: Contact
+    subjects: list[Any]
+    message: str = ""
+    replaces: DecisionRequest | None = None
 
 
 @transaction.atomic
@@ -199,95 +210,132 @@ def decision_request_send(
     actor_label: str | None = None,
 ) -> tuple[DecisionRequest, str]:
     """Create a request and its email; returns the request and the link token (never stored)."""
-    recommendations = list(Recommendation.objects.select_for_update().filter(pk__in=[r.pk for r in recommendations]))
-    recommendations.sort(key=lambda r: (-r.inherent_risk, r.title))
-    _check_sendable(client=client, signatory=signatory, recommendations=recommendations, purpose=purpose)
-    agreement = current_agreement(client)
-    request, token = _request_create(
+    [sent] = decision_requests_send(
         actor=actor,
         actor_label=actor_label,
-        client=client,
-        signatory=signatory,
         purpose=purpose,
-        subjects=recommendations,
-        content_hash=content_hash(recommendations, agreement.exclusions if agreement else ""),
-        message=message,
-        replaces=replaces,
+        sends=[Send(client, signatory, recommendations, message, replaces)],
     )
-    email_enqueue(
-        idempotency_key=f"request:{request.public_id}:link",
-        kind="decision_request",
-        to=[signatory.email],
-        subject=f"Your decision is needed: {len(recommendations)} security recommendation(s) for {client.name}",
-        template="decision_request",
-        context={
-            "signatory_name": signatory.name,
-            "client_name": client.name,
-            "purpose": request.purpose,
-            "message": message,
-            "items": [{"title": r.title, "level": r.level_label} for r in recommendations],
-            "url": signing_url(token),
-            "expires_at": request.expires_at,
-        },
-        scope=client.scope,
-    )
-    return request, token
+    return sent
 
 
-def _request_create(
-    *,
-    actor: Any,
-    actor_label: str | None,
-    client: Client,
-    signatory: Contact,
-    purpose: str,
-    subjects: list[Recommendation] | list[Software],
-    content_hash: str,
-    message: str,
-    replaces: DecisionRequest | None,
-) -> tuple[DecisionRequest, str]:
-    """The request, one item per recommendation or program, and its audit event; the caller has
-    checked what is sent and writes the email. Returns the link token (never stored)."""
+@transaction.atomic
+def decision_requests_send(
+    *, actor: Any, sends: list[Send], purpose: str = Purpose.DECISION, actor_label: str | None = None
+) -> list[tuple[DecisionRequest, str]]:
+    """Create requests and their emails, all or none; returns each request with its link token
+    (never stored). A fixed number of queries however many requests, plus one per email: the
+    re-acknowledgment sweep sends hundreds in one go."""
+    locked = (
+        Recommendation.objects.select_for_update()
+        .order_by("pk")
+        .in_bulk([recommendation.pk for send in sends for recommendation in send.subjects])
+    )
+    for send in sends:
+        _check_signatory(client=send.client, signatory=send.signatory)
+    # Checked against the locked rows: what is sent is what they hold until this commits.
+    _check_subjects(
+        sends=sends,
+        allowed=Recommendation.objects.filter(status__in=sendable_statuses(purpose)),
+        field="recommendation",
+        empty_message="Choose at least one recommendation to send.",
+        foreign_message="Only this client's recommendations awaiting a decision can be sent.",
+    )
+    sends = [
+        replace(send, subjects=sorted((locked[r.pk] for r in send.subjects), key=lambda r: (-r.inherent_risk, r.title)))
+        for send in sends
+    ]
+    agreements = current_agreements([send.client for send in sends])
+    created = _requests_create(
+        actor=actor,
+        actor_label=actor_label,
+        purpose=purpose,
+        sends=sends,
+        content_hashes=[
+            content_hash(send.subjects, agreement.exclusions if (agreement := agreements.get(send.client.pk)) else "")
+            for send in sends
+        ],
+    )
+    for send, (request, token) in zip(sends, created, strict=True):
+        email_enqueue(
+            idempotency_key=f"request:{request.public_id}:link",
+            kind="decision_request",
+            to=[send.signatory.email],
+            subject=f"Your decision is needed: {len(send.subjects)} security recommendation(s) for {send.client.name}",
+            template="decision_request",
+            context={
+                "signatory_name": send.signatory.name,
+                "client_name": send.client.name,
+                "purpose": request.purpose,
+                "message": send.message,
+                "items": [{"title": r.title, "level": r.level_label} for r in send.subjects],
+                "url": signing_url(token),
+                "expires_at": request.expires_at,
+            },
+            scope=send.client.scope,
+        )
+    return created
+
+
+def _requests_create(
+    *, actor: Any, actor_label: str | None, purpose: str, sends: list[Send], content_hashes: list[str]
+) -> list[tuple[DecisionRequest, str]]:
+    """The requests, one item per recommendation or program, and their audit events; the caller
+    has checked what is sent and writes the emails. Returns each request with its link token."""
     now = timezone.now()
-    token = secrets.token_urlsafe(32)
-    request = DecisionRequest(
-        client=client,
-        signatory=signatory,
-        purpose=purpose,
-        message=message,
-        token_hash=token_hash(token),
-        content_hash=content_hash,
-        disclosure_version=DISCLOSURE_VERSION,
-        created_by=actor,
-        replaces=replaces,
-        sent_at=now,
-        expires_at=now + timedelta(days=PracticeProfile.load().request_valid_days),
-    )
-    # The relations were checked by the caller and the check constraints hold by construction (and
-    # in the database): validating them again costs a query each, six per request, which the
-    # re-acknowledgment sweep pays for every request it sends.
-    request.full_clean(exclude=["client", "signatory", "created_by"], validate_constraints=False)
-    request.save()
+    expires_at = now + timedelta(days=PracticeProfile.load().request_valid_days)
+    tokens = [secrets.token_urlsafe(32) for _ in sends]
+    requests = [
+        DecisionRequest(
+            client=send.client,
+            signatory=send.signatory,
+            purpose=purpose,
+            message=send.message,
+            token_hash=token_hash(token),
+            content_hash=digest,
+            disclosure_version=DISCLOSURE_VERSION,
+            created_by=actor,
+            replaces=send.replaces,
+            sent_at=now,
+            expires_at=expires_at,
+        )
+        for send, token, digest in zip(sends, tokens, content_hashes, strict=True)
+    ]
+    for request in requests:
+        # The relations were checked by the caller, the check constraints hold by construction,
+        # and the unique public id and token hash are random: the database enforces all of them
+        # anyway, and validating them here costs a query each, eight per request.
+        request.full_clean(
+            exclude=["client", "signatory", "created_by"], validate_unique=False, validate_constraints=False
+        )
+    DecisionRequest.objects.bulk_create(requests)
     RequestItem.objects.bulk_create(
-        _request_item(request, position, subject) for position, subject in enumerate(subjects, start=1)
+        _request_item(request, position, subject)
+        for request, send in zip(requests, sends, strict=True)
+        for position, subject in enumerate(send.subjects, start=1)
     )
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type="request.sent",
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        scope=client.scope,
-        summary=f"{request.get_purpose_display()} request sent for {len(subjects)} item(s)",
-        payload={
-            "items": [str(subject.public_id) for subject in subjects],
-            "signatory": str(signatory.public_id),
-            "content_hash": request.content_hash,
-            "expires_at": request.expires_at.isoformat(),
-            "replaces": str(replaces.public_id) if replaces else None,
-        },
+    audit_append_many(
+        [
+            {
+                "actor": actor,
+                "actor_label": actor_label,
+                "event_type": "request.sent",
+                "object_type": "decision_request",
+                "object_id": str(request.public_id),
+                "scope": send.client.scope,
+                "summary": f"{request.get_purpose_display()} request sent for {len(send.subjects)} item(s)",
+                "payload": {
+                    "items": [str(subject.public_id) for subject in send.subjects],
+                    "signatory": str(send.signatory.public_id),
+                    "content_hash": request.content_hash,
+                    "expires_at": request.expires_at.isoformat(),
+                    "replaces": str(send.replaces.public_id) if send.replaces else None,
+                },
+            }
+            for request, send in zip(requests, sends, strict=True)
+        ]
     )
-    return request, token
+    return list(zip(requests, tokens, strict=True))
 
 
 def _request_item(request: DecisionRequest, position: int, subject: Recommendation | Software) -> RequestItem:
@@ -298,8 +346,8 @@ def _request_item(request: DecisionRequest, position: int, subject: Recommendati
     )
 
 
-def _check_consent_sendable(*, client: Client, signatory: Contact, software: list[Software]) -> None:
-    _check_signatory(client=client, signatory=signatory)
+def _check_consent_sendable(send: Send) -> None:
+    _check_signatory(client=send.client, signatory=send.signatory)
     practice = PracticeProfile.load()
     if not practice.mailing_address.strip() or not (practice.email or practice.phone):
         raise SigningError(
@@ -307,8 +355,8 @@ def _check_consent_sendable(*, client: Client, signatory: Contact, software: lis
             "CASL requires them in every consent request."
         )
     _check_subjects(
-        subjects=software,
-        allowed=sendable_software(client),
+        sends=[send],
+        allowed=sendable_software(send.client),
         field="software",
         empty_message="Choose at least one program to ask consent for.",
         foreign_message="Only this client's programs that are not removed and lack consent can be sent.",
@@ -329,18 +377,15 @@ def consent_request_send(
     """Ask the signatory for install consent (CASL) to one or more programs through the signing
     flow; returns the request and the link token (never stored)."""
     software = list(Software.objects.select_for_update().filter(pk__in=[s.pk for s in software]).order_by("name"))
-    _check_consent_sendable(client=client, signatory=signatory, software=software)
+    send = Send(client, signatory, software, message, replaces)
+    _check_consent_sendable(send)
     practice = PracticeProfile.load()
-    request, token = _request_create(
+    [(request, token)] = _requests_create(
         actor=actor,
         actor_label=actor_label,
-        client=client,
-        signatory=signatory,
         purpose=Purpose.SOFTWARE_CONSENT,
-        subjects=software,
-        content_hash=consent_content_hash(software, practice, client),
-        message=message,
-        replaces=replaces,
+        sends=[send],
+        content_hashes=[consent_content_hash(software, practice, client)],
     )
     items = []
     for program in software:

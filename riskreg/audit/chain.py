@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from riskreg.audit.models import AuditEvent, ChainHead
@@ -51,14 +50,23 @@ def event_hash(
     return hashlib.sha256((previous_hash + body).encode()).hexdigest()
 
 
-def _advance_head(count: int) -> None:
-    """Advance the head's sequence by `count`, taking its lock; creates the head on first use.
+def _advance_head(count: int) -> tuple[int, str]:
+    """Advance the head's sequence by `count`, taking its lock, and return the new sequence and
+    the hash it chains from; creates the head on first use.
 
-    The UPDATE comes first because the head almost always exists: one statement per append
-    instead of a look-up and then the UPDATE (audit_append runs in every write)."""
-    if not ChainHead.objects.filter(id=1).update(sequence=F("sequence") + count):
-        ChainHead.objects.get_or_create(id=1)
-        ChainHead.objects.filter(id=1).update(sequence=F("sequence") + count)
+    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before the head is
+    read, so two concurrent appends can never chain from the same previous hash. One statement
+    (UPDATE ... RETURNING) because audit_append runs in every write."""
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        advance = f"UPDATE {table} SET sequence = sequence + %s WHERE id = 1 RETURNING sequence, hash"
+        cursor.execute(advance, [count])
+        row = cursor.fetchone()
+        if row is None:
+            ChainHead.objects.get_or_create(id=1)
+            cursor.execute(advance, [count])
+            row = cursor.fetchone()
+    return row
 
 
 # No savepoint of its own: an append that fails must fail the caller's whole change (a change
@@ -77,15 +85,12 @@ def audit_append(
 ) -> AuditEvent:
     """Append one event. `actor` is a staff user or None (signer, system); `actor_label` names
     who acted when there is no user (e.g. "signer:<contact id>" or "system")."""
-    # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before we read
-    # the head, so two concurrent appends can never chain from the same previous hash.
-    _advance_head(1)
-    head = ChainHead.objects.get(id=1)
+    sequence, previous_hash = _advance_head(1)
     payload = json.loads(canonical_json(payload or {}))
     label = actor_label or (f"user:{actor.pk}:{actor.get_username()}" if actor else "system")
     occurred_at = timezone.now()
     fields = {
-        "sequence": head.sequence,
+        "sequence": sequence,
         "occurred_at": occurred_at,
         "actor_label": label,
         "event_type": event_type,
@@ -95,13 +100,13 @@ def audit_append(
         "summary": summary[:300],
         "payload": payload,
     }
-    digest = event_hash(previous_hash=head.hash, **fields)
-    event = AuditEvent.objects.create(actor=actor, previous_hash=head.hash, hash=digest, **fields)
+    digest = event_hash(previous_hash=previous_hash, **fields)
+    event = AuditEvent.objects.create(actor=actor, previous_hash=previous_hash, hash=digest, **fields)
     ChainHead.objects.filter(id=1).update(hash=digest)
     return event
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -> int:
     """Append many events in the given order, locking and advancing the chain head once.
 
@@ -113,10 +118,8 @@ def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -
     if not events:
         return 0
     # Same lock as audit_append: reserve the whole range of sequence numbers in one UPDATE.
-    _advance_head(len(events))
-    head = ChainHead.objects.get(id=1)
-    sequence = head.sequence - len(events)
-    previous_hash = head.hash
+    last, previous_hash = _advance_head(len(events))
+    sequence = last - len(events)
     occurred_at = timezone.now()
     rows: list[AuditEvent] = []
     for event in events:

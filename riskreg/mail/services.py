@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from riskreg.audit.chain import audit_append
+from riskreg.db import insert_unless_taken
 from riskreg.mail.models import OutboundEmail
 from riskreg.publish import task_publish
 
@@ -39,7 +40,6 @@ RESERVED_CONTEXT = frozenset({"practice", "subject"})
 ATTACHMENT_KEYS = frozenset({"filename", "path", "mimetype"})
 
 
-@transaction.atomic
 def email_enqueue(
     *,
     idempotency_key: str,
@@ -56,28 +56,26 @@ def email_enqueue(
     Call it inside the transaction of the change that causes the email, so both commit or
     neither does. Renders templates/emails/<template>.txt (no escaping) and .html (autoescaped)
     with `context` plus `practice` (the letterhead) and `subject`. A key already used returns
-    the existing row unchanged and queues nothing. A broker that is down never raises here:
-    the row stays pending and the retry sweep sends it.
+    the existing row unchanged and queues nothing, also when another transaction is writing the
+    same key at the same moment. A broker that is down never raises here: the row stays pending
+    and the retry sweep sends it.
     """
     subject = " ".join(subject.split())[:300]
     _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])
     body_text, body_html = _render(template=template, subject=subject, context=context)
-    # get_or_create inserts inside a savepoint and falls back to reading the row when the unique
-    # key is taken, so two transactions racing on one key end with one row and both callers intact.
-    email, created = OutboundEmail.objects.get_or_create(
+    email = OutboundEmail(
         idempotency_key=idempotency_key,
-        defaults={
-            "kind": kind,
-            "scope": scope,
-            "to": list(to),
-            "subject": subject,
-            "body_text": body_text,
-            "body_html": body_html,
-            "attachments": list(attachments or []),
-        },
+        kind=kind,
+        scope=scope,
+        to=list(to),
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=list(attachments or []),
     )
-    if created:
-        transaction.on_commit(partial(_publish, email.pk))
+    if not insert_unless_taken(email):
+        return OutboundEmail.objects.get(idempotency_key=idempotency_key)
+    transaction.on_commit(partial(_publish, email.pk))
     return email
 
 

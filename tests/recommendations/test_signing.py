@@ -11,7 +11,7 @@ from recommendations.signature_image import decode_signature
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
-from tests.factories import ContactFactory, RecommendationFactory
+from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
 from tests.signing_helpers import latest_code, link_from_outbox, send_request, signature_data_url
 
 
@@ -251,3 +251,53 @@ def test_a_request_cannot_be_signed_twice(client_record, vcio):
         signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())
 
     assert Decision.objects.count() == 2
+
+
+def _client_with_presented(name: str) -> tuple:
+    client = ClientFactory(name=name)
+    signatory = ContactFactory(client=client, email=f"ceo@{name.split()[0].lower()}.example")
+    recommendation = RecommendationFactory(client=client, status="presented", title=f"MFA at {name}")
+    return client, signatory, recommendation
+
+
+@pytest.mark.django_db
+def test_several_requests_sent_at_once_each_get_their_own_link_email_and_audit_event(vcio):
+    first, second = _client_with_presented("Alder Dental"), _client_with_presented("Birch Legal")
+
+    sent = signing.decision_requests_send(
+        actor=vcio, sends=[signing.Send(client, signatory, [item]) for client, signatory, item in (first, second)]
+    )
+
+    assert [request.client for request, _ in sent] == [first[0], second[0]]
+    for (request, token), (_, signatory, item) in zip(sent, (first, second), strict=True):
+        assert signing.request_for_token(token) == request
+        assert list(request.items.values_list("recommendation", flat=True)) == [item.pk]
+        assert OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:link").to == [signatory.email]
+    assert AuditEvent.objects.filter(event_type="request.sent").count() == 2
+    assert verify_chain().intact
+
+
+@pytest.mark.django_db
+def test_one_bad_send_among_several_sends_none_of_them(vcio):
+    first, second = _client_with_presented("Alder Dental"), _client_with_presented("Birch Legal")
+    # The second send offers the first client's recommendation to the second client's signatory.
+    sends = [signing.Send(first[0], first[1], [first[2]]), signing.Send(second[0], second[1], [first[2]])]
+
+    with pytest.raises(signing.SigningError, match="Only this client's recommendations"):
+        signing.decision_requests_send(actor=vcio, sends=sends)
+
+    assert not DecisionRequest.objects.exists()
+    assert not OutboundEmail.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="request.sent").exists()
+
+
+@pytest.mark.django_db
+def test_a_recommendation_that_does_not_exist_cannot_be_sent(client_record, vcio):
+    ghost = RecommendationFactory.build(client=client_record, status="presented", pk=999_999)
+
+    with pytest.raises(signing.SigningError, match="Only this client's recommendations"):
+        signing.decision_request_send(
+            actor=vcio, client=client_record, signatory=client_record.contacts.get(), recommendations=[ghost]
+        )
+
+    assert not DecisionRequest.objects.exists()

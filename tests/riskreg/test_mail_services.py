@@ -162,7 +162,7 @@ def test_the_context_cannot_override_the_letterhead():
 @pytest.mark.django_db(transaction=True)
 def test_two_transactions_racing_on_one_key_end_with_one_row_and_both_commit():
     """The second INSERT waits on the first transaction's unique-index entry; when that commits,
-    the second gets an IntegrityError inside get_or_create's savepoint and returns the first row."""
+    ON CONFLICT DO NOTHING skips it and the second caller reads and returns the first row."""
     first_inserted = threading.Event()
     results: dict[str, object] = {}
 
