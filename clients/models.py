@@ -89,10 +89,13 @@ class PracticeProfile(models.Model):
 
         For one operation that reads the settings many times (a sweep emailing hundreds of
         signatories, a signing): it applies one consistent set of settings and reads them once
-        instead of once per email, item and rescore. A save inside the block is seen by the
-        rest of it."""
-        token = _pinned_profile.set(None)
-        _pinned_profile.set(cls.load())
+        instead of once per email, item and rescore. A block inside another keeps the outer
+        block's profile; a save inside the block is seen by the rest of it. Also a decorator
+        (`@PracticeProfile.pinned()`), for a whole service."""
+        if (pinned := _pinned_profile.get()) is not None:
+            yield pinned
+            return
+        token = _pinned_profile.set(cls.load())
         try:
             yield _pinned_profile.get()
         finally:

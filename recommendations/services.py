@@ -2,14 +2,15 @@
 transition, writes one audit event and rescores the client, all in one transaction."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, PracticeProfile
+from clients.models import Client, PracticeProfile, ServiceAgreement
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors
 from recommendations.models import Control, DecisionRequest, Recommendation
@@ -190,7 +191,6 @@ def _void_open_requests(*, recommendation: Recommendation, actor: Any) -> None:
         )
 
 
-@transaction.atomic
 def recommendation_transition(
     *,
     actor: Any,
@@ -201,46 +201,93 @@ def recommendation_transition(
     valid_until=None,
     rescore: bool = True,
 ) -> Recommendation:
-    """Move a recommendation along one named transition, or raise TransitionError and change nothing.
+    """Move a recommendation along one named transition, or raise TransitionError and change nothing."""
+    [moved] = recommendations_transition(
+        actor=actor,
+        actor_label=actor_label,
+        moves=[Move(recommendation, action, valid_until, payload or {})],
+        rescore=rescore,
+    )
+    return moved
 
-    A caller moving several items of one client in one transaction may pass rescore=False and
-    call client_rescore once at the end: the score then reflects all of them, computed once."""
-    sources, target = TRANSITIONS[action]
-    # Lock the row so two concurrent transitions cannot both start from the same state.
-    lock_client(recommendation.client_id)
-    recommendation = Recommendation.objects.select_for_update().select_related("client").get(pk=recommendation.pk)
+
+@dataclass(frozen=True)
+class Move:
+    """One recommendation along one named transition; a refusal needs its valid-until."""
+
+    recommendation: Recommendation
+    action: str
+    valid_until: date | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def recommendations_transition(
+    *, actor: Any, moves: list[Move], actor_label: str | None = None, rescore: bool = True
+) -> list[Recommendation]:
+    """Move recommendations of one client along named transitions, all or none: each is checked
+    and gets its audit event, and the client is rescored once. Raises TransitionError and changes
+    nothing when one of them may not make its move.
+
+    A caller moving items in several steps of one transaction may pass rescore=False and call
+    client_rescore once at the end: the score then reflects all of them, computed once."""
+    (client_id,) = {move.recommendation.client_id for move in moves}
+    # Lock the rows so two concurrent transitions cannot both start from the same state.
+    lock_client(client_id)
+    current = (
+        Recommendation.objects.select_for_update()
+        .select_related("client")
+        .in_bulk([move.recommendation.pk for move in moves])
+    )
+    now = timezone.now()
+    moved = [current[move.recommendation.pk] for move in moves]
+    audit_append_many(
+        [
+            recommendation_move(recommendation, move, actor=actor, actor_label=actor_label, now=now)
+            for recommendation, move in zip(moved, moves, strict=True)
+        ]
+    )
+    if rescore:
+        client_rescore(client=moved[0].client)
+    return moved
+
+
+def recommendation_move(
+    recommendation: Recommendation, move: Move, *, actor: Any, actor_label: str | None, now: datetime
+) -> dict[str, Any]:
+    """Apply one move to a recommendation read after its client's row was locked (lock_client):
+    check the transition, save the new state, and return the audit event for the caller to
+    append with the rest of its change. Raises TransitionError before saving anything."""
+    sources, target = TRANSITIONS[move.action]
     if recommendation.status not in sources:
         raise TransitionError(
             f"“{recommendation.title}” is {recommendation.get_status_display().lower()} and cannot be "
-            f"{TRANSITION_LABELS[action]}."
+            f"{TRANSITION_LABELS[move.action]}."
         )
     previous = recommendation.status
     recommendation.status = target
-    recommendation.status_changed_at = timezone.now()
-    if action == "refuse":
-        if valid_until is None:
+    recommendation.status_changed_at = now
+    if move.action == "refuse":
+        if move.valid_until is None:
             raise TransitionError("A refusal needs a valid-until date.")
-        recommendation.valid_until = valid_until
-    elif action in {"accept", "implement", "withdraw"}:
+        recommendation.valid_until = move.valid_until
+    elif move.action in {"accept", "implement", "withdraw"}:
         recommendation.valid_until = None
     # Only the fields a transition sets: status and valid-until are checked above and the database
     # enforces every constraint anyway. Checking the constraints and relations here costs a query
-    # each (eight per item), which made signing and the re-acknowledgment sweep miss their targets.
+    # each (eight per item), which made signing and the sweep miss their targets.
     recommendation.full_clean(exclude=["client", "control", "owner"], validate_unique=False, validate_constraints=False)
-    recommendation.save()
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type=f"recommendation.{target}",
-        object_type="recommendation",
-        object_id=str(recommendation.public_id),
-        scope=recommendation.client.scope,
-        summary=f"“{recommendation.title}” {TRANSITION_LABELS[action]}",
-        payload={"from": previous, "to": target, **(payload or {})},
-    )
-    if rescore:
-        client_rescore(client=recommendation.client)
-    return recommendation
+    recommendation.save(update_fields=["status", "status_changed_at", "valid_until", "updated_at"])
+    return {
+        "actor": actor,
+        "actor_label": actor_label,
+        "event_type": f"recommendation.{target}",
+        "object_type": "recommendation",
+        "object_id": str(recommendation.public_id),
+        "scope": recommendation.client.scope,
+        "summary": f"“{recommendation.title}” {TRANSITION_LABELS[move.action]}",
+        "payload": {"from": previous, "to": target, **move.payload},
+    }
 
 
 # No savepoint: it runs inside the sweep's unit of work, which a failure here must fail whole.
@@ -283,14 +330,13 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
         client_rescore(client=client)
 
 
-def refusal_valid_until(*, recommendation: Recommendation, signed_on) -> Any:
+def refusal_valid_until(*, level: str, agreement: ServiceAgreement | None, signed_on: date) -> date:
     """A refusal is never open-ended: its cadence follows the risk level (SPEC 4.6); the
-    client's agreement may override the practice's cadence."""
-    agreement = recommendation.client.agreements.order_by("-effective_date").first()
+    client's agreement in force (current_agreement) may override the practice's cadence."""
     if agreement and agreement.refusal_cadence_days:
         days = agreement.refusal_cadence_days
     else:
-        days = PracticeProfile.load().cadence_days(recommendation.level)
+        days = PracticeProfile.load().cadence_days(level)
     return signed_on + timedelta(days=days)
 
 

@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
-from clients.selectors import current_agreements, withdrawal_links_for
+from clients.selectors import current_agreement, current_agreements, withdrawal_links_for
 from clients.services import software_consent_record, withdrawal_link_issue
 from recommendations.models import Decision, DecisionRequest, Recommendation, RequestItem, Signature
-from recommendations.services import client_rescore, lock_client, recommendation_transition, refusal_valid_until
+from recommendations.services import Move, client_rescore, lock_client, recommendation_move, refusal_valid_until
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.mail.services import email_enqueue
@@ -220,6 +220,7 @@ def decision_request_send(
 
 
 @transaction.atomic
+@PracticeProfile.pinned()
 def decision_requests_send(
     *, actor: Any, sends: list[Send], purpose: str = Purpose.DECISION, actor_label: str | None = None
 ) -> list[tuple[DecisionRequest, str]]:
@@ -481,8 +482,12 @@ def request_for_token(token: str) -> DecisionRequest | None:
     """The open, unexpired request behind a link, or None (and no hint why)."""
     if not token or len(token) > 100:
         return None
-    request = DecisionRequest.objects.select_related("client", "signatory").filter(token_hash=token_hash(token)).first()
-    if request is None or not request.is_open or request.expires_at <= timezone.now():
+    try:
+        # get(), not first(): the token hash is unique, and first() would add an ORDER BY.
+        request = DecisionRequest.objects.select_related("client", "signatory").get(token_hash=token_hash(token))
+    except DecisionRequest.DoesNotExist:
+        return None
+    if not request.is_open or request.expires_at <= timezone.now():
         return None
     return request
 
@@ -641,18 +646,23 @@ class SignerEvidence:
 
 
 @transaction.atomic
+@PracticeProfile.pinned()
 def decision_request_complete(
     *, request: DecisionRequest, choices: list[ItemChoice], evidence: SignerEvidence
 ) -> DecisionRequest:
     """Record the signed decisions with all evidence, in one transaction, or change nothing."""
     lock_client(request.client_id)
-    request = DecisionRequest.objects.select_for_update().select_related("client", "signatory").get(pk=request.pk)
+    request = (
+        DecisionRequest.objects.select_for_update(of=("self",))
+        .select_related("client", "client__vcio", "signatory")
+        .get(pk=request.pk)
+    )
     now = timezone.now()
     if not request.is_open or request.expires_at <= now:
         raise SigningError("This request can no longer be signed.")
     if request.code_verified_at is None:
         raise SigningError("Confirm the one-time code first.")
-    items = {item.pk: item for item in request.items.select_related("recommendation", "software")}
+    items = {item.pk: item for item in request.items.select_related("recommendation__client", "software")}
     if {choice.item_id for choice in choices} != set(items) or len(choices) != len(items):
         raise SigningError("Decide every item in this request.")
     if any(
@@ -663,6 +673,10 @@ def decision_request_complete(
     _check_still_current(request, sorted(items.values(), key=lambda item: item.position))
     if not evidence.typed_name.strip():
         raise SigningError("Type your full name.")
+    choices = sorted(choices, key=lambda c: items[c.item_id].position)
+    for choice in choices:
+        if choice.outcome == Decision.Outcome.REFUSE and not choice.reason.strip():
+            raise SigningError(f"Give a reason for refusing “{items[choice.item_id].recommendation.title}”.")
     signature = Signature.objects.create(
         request=request,
         typed_name=evidence.typed_name.strip(),
@@ -681,21 +695,32 @@ def decision_request_complete(
         signed_at=now,
     )
     signer_label = f"signer:{request.signatory.public_id}"
-    signed_on = timezone.localdate()
-    for choice in sorted(choices, key=lambda c: items[c.item_id].position):
+    refusals = [choice for choice in choices if choice.outcome == Decision.Outcome.REFUSE]
+    agreement = current_agreement(request.client) if refusals else None
+    valid_until = {
+        choice.item_id: refusal_valid_until(
+            level=items[choice.item_id].recommendation.level, agreement=agreement, signed_on=timezone.localdate()
+        )
+        for choice in refusals
+    }
+    decisions = Decision.objects.bulk_create(
+        Decision(
+            request=request,
+            item=items[choice.item_id],
+            signature=signature,
+            outcome=choice.outcome,
+            reason=choice.reason.strip(),
+            valid_until=valid_until.get(choice.item_id),
+            decided_at=now,
+        )
+        for choice in choices
+    )
+    # Read after the client's row was locked, as every write about a client does: the
+    # recommendations are current and stay so until this commits.
+    audit_events = []
+    for choice in choices:
         item = items[choice.item_id]
-        refusing = choice.outcome == Decision.Outcome.REFUSE
-        if refusing and not choice.reason.strip():
-            raise SigningError(f"Give a reason for refusing “{item.recommendation.title}”.")
         if item.software_id:
-            Decision.objects.create(
-                request=request,
-                item=item,
-                signature=signature,
-                outcome=choice.outcome,
-                reason=choice.reason.strip(),
-                decided_at=now,
-            )
             software_consent_record(
                 software=item.software,
                 status=Software.ConsentStatus.GIVEN
@@ -705,50 +730,40 @@ def decision_request_complete(
                 actor_label=signer_label,
             )
             continue
-        valid_until = refusal_valid_until(recommendation=item.recommendation, signed_on=signed_on) if refusing else None
-        Decision.objects.create(
-            request=request,
-            item=item,
-            signature=signature,
-            outcome=choice.outcome,
-            reason=choice.reason.strip(),
-            valid_until=valid_until,
-            decided_at=now,
+        until = valid_until.get(choice.item_id)
+        move = Move(
+            item.recommendation,
+            "refuse" if choice.outcome == Decision.Outcome.REFUSE else "accept",
+            until,
+            {"request": str(request.public_id), "valid_until": until.isoformat() if until else None},
         )
-        recommendation_transition(
-            actor=None,
-            actor_label=signer_label,
-            recommendation=item.recommendation,
-            action="refuse" if refusing else "accept",
-            valid_until=valid_until,
-            payload={
-                "request": str(request.public_id),
-                "valid_until": valid_until.isoformat() if valid_until else None,
-            },
-            # Rescored once below, after every item has moved.
-            rescore=False,
+        audit_events.append(
+            recommendation_move(item.recommendation, move, actor=None, actor_label=signer_label, now=now)
         )
     request.status = RequestStatus.COMPLETED
     request.completed_at = now
     request.save(update_fields=["status", "completed_at"])
-    audit_append(
-        actor=None,
-        actor_label=signer_label,
-        event_type="request.signed",
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        scope=request.client.scope,
-        summary=_signed_summary(request, choices),
-        payload={
-            "content_hash": request.content_hash,
-            "signature_sha256": signature.signature_sha256,
-            "consent_version": DISCLOSURE_VERSION,
-            "intent_version": signature.intent_version,
-            "code_verified_at": request.code_verified_at.isoformat(),
-        },
+    audit_events.append(
+        {
+            "actor_label": signer_label,
+            "event_type": "request.signed",
+            "object_type": "decision_request",
+            "object_id": str(request.public_id),
+            "scope": request.client.scope,
+            "summary": _signed_summary(request, choices),
+            "payload": {
+                "content_hash": request.content_hash,
+                "signature_sha256": signature.signature_sha256,
+                "consent_version": DISCLOSURE_VERSION,
+                "intent_version": signature.intent_version,
+                "code_verified_at": request.code_verified_at.isoformat(),
+            },
+        }
     )
+    audit_append_many(audit_events)
+    # Once, after every item has moved.
     client_rescore(client=request.client)
-    _send_confirmations(request)
+    _send_confirmations(request, decisions)
     # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked
     # up by the render-missing-documents sweep.
     transaction.on_commit(partial(document_render_publish, request_id=request.pk))
@@ -765,8 +780,7 @@ def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:
     return f"Signed by the signatory: {count('accept')} accepted, {count('refuse')} refused"
 
 
-def _send_consent_confirmations(request: DecisionRequest) -> None:
-    decisions = list(request.decisions.select_related("item__software").order_by("item__position"))
+def _send_consent_confirmations(request: DecisionRequest, decisions: list[Decision]) -> None:
     links = withdrawal_links_for(request.public_id)
     rows = [
         {
@@ -793,11 +807,11 @@ def _send_consent_confirmations(request: DecisionRequest) -> None:
     )
 
 
-def _send_confirmations(request: DecisionRequest) -> None:
+def _send_confirmations(request: DecisionRequest, decisions: list[Decision]) -> None:
+    """The signer's copy and the vCIO's notice; `decisions` as just recorded, in item order."""
     if request.purpose == Purpose.SOFTWARE_CONSENT:
-        _send_consent_confirmations(request)
+        _send_consent_confirmations(request, decisions)
         return
-    decisions = list(request.decisions.select_related("item__recommendation").order_by("item__position"))
     rows = [
         {
             "title": d.item.recommendation.title,

@@ -19,7 +19,7 @@ from clients.models import PracticeProfile, consent_sought_because
 from clients.selectors import current_agreement, withdrawal_links_for
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm, SigningCodeForm
-from recommendations.models import DecisionRequest
+from recommendations.models import DecisionRequest, RequestItem
 from recommendations.signature_image import decode_signature
 from recommendations.views_consent import ConsentDecideForm
 from riskreg.ratelimit import rate_limited
@@ -47,10 +47,13 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             f"sign-token:{signing.token_hash(token)}", limit=PER_TOKEN_PER_MINUTE, window_seconds=60
         ):
             return render(request, "signing/slow_down.html", status=429)
-        decision_request = signing.request_for_token(token)
-        if decision_request is None:
-            return link_not_valid(request)
-        return view(request, token, decision_request)
+        # The page, the signing service and its emails read the practice's settings a handful of
+        # times; signer pages never change them.
+        with PracticeProfile.pinned():
+            decision_request = signing.request_for_token(token)
+            if decision_request is None:
+                return link_not_valid(request)
+            return view(request, token, decision_request)
 
     return wrapped
 
@@ -67,8 +70,12 @@ def _is_consent(decision_request: DecisionRequest) -> bool:
     return decision_request.purpose == DecisionRequest.Purpose.SOFTWARE_CONSENT
 
 
-def _page_context(decision_request: DecisionRequest) -> dict:
-    items = list(decision_request.items.select_related("recommendation", "software").order_by("position"))
+def _items(decision_request: DecisionRequest) -> list[RequestItem]:
+    return list(decision_request.items.select_related("recommendation", "software").order_by("position"))
+
+
+def _page_context(decision_request: DecisionRequest, items: list[RequestItem] | None = None) -> dict:
+    items = _items(decision_request) if items is None else items
     practice = PracticeProfile.load()
     context = {
         "decision_request": decision_request,
@@ -132,9 +139,9 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
 def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     if not request.session.get(_verified_key(decision_request)) or decision_request.code_verified_at is None:
         return redirect("sign:verify", token=token)
-    context = _page_context(decision_request)
+    items = _items(decision_request)
     form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
-    form = form_class(request.POST or None, items=context["items"])
+    form = form_class(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
         try:
             png = decode_signature(form.cleaned_data["signature"])
@@ -146,7 +153,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                         outcome=form.cleaned_data[f"outcome_{item.pk}"],
                         reason=form.cleaned_data[f"reason_{item.pk}"],
                     )
-                    for item in context["items"]
+                    for item in items
                 ],
                 evidence=signing.SignerEvidence(
                     typed_name=form.cleaned_data["typed_name"],
@@ -169,7 +176,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         request,
         "signing/decide.html",
         {
-            **context,
+            **_page_context(decision_request, items),
             "form": form,
             "token": token,
             "consent_text": signing.CONSENT_TEXT,

@@ -38,9 +38,8 @@ def test_after_the_block_load_reads_the_database_again():
 
 
 @pytest.mark.django_db
-def test_blocks_nest_and_the_outer_one_is_restored():
+def test_a_block_inside_another_keeps_the_outer_profile(django_assert_num_queries):
     with PracticeProfile.pinned() as outer:
-        PracticeProfile.objects.filter(id=1).update(legal_name="Changed for the inner block")
-        with PracticeProfile.pinned() as inner:
-            assert inner.legal_name == "Changed for the inner block"
+        with django_assert_num_queries(0), PracticeProfile.pinned() as inner:
+            assert inner is outer
         assert PracticeProfile.load() is outer

@@ -14,6 +14,7 @@ from recommendations.scoring import score_client
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from recommendations.services import recommendation_transition
 from riskreg.audit.chain import audit_append, verify_chain
+from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, RecommendationFactory
 from tests.recommendations.test_signing import _evidence, _verify
 from tests.signing_helpers import send_request
@@ -101,3 +102,25 @@ def test_signing_rescores_the_client_once_with_every_decision_in_the_score(clien
     )
     assert (client_record.risk_score, client_record.liability_coverage) == (fresh.score, pytest.approx(fresh.coverage))
     assert fresh.coverage == 100.0
+
+
+@pytest.mark.django_db
+def test_each_extra_item_of_a_signing_costs_one_statement_its_update(client_record, vcio):
+    def statements_to_sign(titles: tuple[str, ...]) -> tuple[int, list[str]]:
+        request, _, recommendations = send_request(client_record, vcio, titles=titles)
+        _verify(request)
+        items = {item.recommendation_id: item.pk for item in request.items.all()}
+        choices = [signing.ItemChoice(items[r.pk], "refuse", "Not this year") for r in recommendations]
+        first_event = AuditEvent.objects.count()
+        with CaptureQueriesContext(connection) as captured:
+            signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())
+        events = list(AuditEvent.objects.order_by("sequence").values_list("event_type", flat=True)[first_event:])
+        return len(captured), events
+
+    one, one_events = statements_to_sign(("Multi-factor authentication",))
+    four, four_events = statements_to_sign(("Offsite backups", "Endpoint detection", "Email filtering", "Patching"))
+
+    assert four - one == 3
+    assert one_events == ["recommendation.refused", "request.signed"]
+    assert four_events == ["recommendation.refused"] * 4 + ["request.signed"]
+    assert verify_chain().intact

@@ -20,7 +20,6 @@ from riskreg.mail.models import OutboundEmail
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
 
 
-
 def clients_with_refusals(count: int, *, due_in: int) -> list[Client]:
     clients = []
     for number in range(count):
@@ -40,7 +39,9 @@ def clients_with_refusals(count: int, *, due_in: int) -> list[Client]:
 
 def fresh_score(client: Client) -> tuple[int, float]:
     client.refresh_from_db()
-    result = score_client(scoring_items_for_client(client), sensitivity_of(client), timezone.localdate(), scoring_config())
+    result = score_client(
+        scoring_items_for_client(client), sensitivity_of(client), timezone.localdate(), scoring_config()
+    )
     return result.score, result.coverage
 
 
@@ -54,7 +55,9 @@ def test_a_client_failing_inside_a_batch_is_reported_alone_and_the_others_go_thr
 
     assert report.counts() == {"heads_up_1": 2}
     assert [done.client for done in report.done] == [good.name, also_good.name]
-    assert len(report.errors) == 1 and report.errors[0].startswith("heads-up 1 day before for Client 01: ValidationError")
+    assert len(report.errors) == 1 and report.errors[0].startswith(
+        "heads-up 1 day before for Client 01: ValidationError"
+    )
     assert set(OutboundEmail.objects.values_list("scope", flat=True)) == {good.scope, also_good.scope}
     # The failed client's claim went back with its email: fixed, the next run sends it.
     assert not ReackStep.objects.filter(recommendation__client=bad).exists()

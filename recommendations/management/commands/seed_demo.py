@@ -16,6 +16,7 @@ from faker import Faker
 from PIL import Image, ImageDraw
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
+from clients.selectors import current_agreement
 from clients.services import (
     agreement_create,
     client_create,
@@ -304,7 +305,9 @@ class Command(BaseCommand):
             return recommendation, outcome
         if outcome == "lapsed":
             signed_on = today - datetime.timedelta(days=rng.randint(10, 360))
-            valid_until = refusal_valid_until(recommendation=recommendation, signed_on=signed_on)
+            valid_until = refusal_valid_until(
+                level=recommendation.level, agreement=current_agreement(recommendation.client), signed_on=signed_on
+            )
             recommendation = recommendation_transition(
                 actor=None,
                 actor_label="seed:signatory",
