@@ -8,9 +8,9 @@ grace period is over the lapse and an escalation to the vCIO and the managers.
 
 Exactly once: a step is claimed by inserting its ReackStep row inside the transaction that
 writes what the step causes (the outbox email, the status change). The ledger's unique keys
-let one transaction win; a concurrent loser's insert waits for the winner to commit and then
-fails, and the loser skips. So the sweep may run any number of times, concurrently, and each
-step still happens once per item, cycle and step.
+let one transaction win; a concurrent loser's insert (ON CONFLICT DO NOTHING) waits for the
+winner to commit and then inserts nothing, and the loser skips the step. So the sweep may run
+any number of times, concurrently, and each step still happens once per item, cycle and step.
 
 Batches: the steps for up to BATCH_SIZE clients or signatories share one transaction, claimed
 and written with a statement or two per batch rather than per client (a sweep is mostly

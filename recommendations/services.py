@@ -2,7 +2,6 @@
 transition, writes one audit event and rescores the client, all in one transaction."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -191,6 +190,7 @@ def _void_open_requests(*, recommendation: Recommendation, actor: Any) -> None:
         )
 
 
+@transaction.atomic
 def recommendation_transition(
     *,
     actor: Any,
@@ -199,79 +199,53 @@ def recommendation_transition(
     payload: dict[str, Any] | None = None,
     actor_label: str | None = None,
     valid_until=None,
-    rescore: bool = True,
 ) -> Recommendation:
     """Move a recommendation along one named transition, or raise TransitionError and change nothing."""
-    [moved] = recommendations_transition(
-        actor=actor,
-        actor_label=actor_label,
-        moves=[Move(recommendation, action, valid_until, payload or {})],
-        rescore=rescore,
-    )
-    return moved
-
-
-@dataclass(frozen=True)
-class Move:
-    """One recommendation along one named transition; a refusal needs its valid-until."""
-
-    recommendation: Recommendation
-    action: str
-    valid_until: date | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-@transaction.atomic
-def recommendations_transition(
-    *, actor: Any, moves: list[Move], actor_label: str | None = None, rescore: bool = True
-) -> list[Recommendation]:
-    """Move recommendations of one client along named transitions, all or none: each is checked
-    and gets its audit event, and the client is rescored once. Raises TransitionError and changes
-    nothing when one of them may not make its move.
-
-    A caller moving items in several steps of one transaction may pass rescore=False and call
-    client_rescore once at the end: the score then reflects all of them, computed once."""
-    (client_id,) = {move.recommendation.client_id for move in moves}
     # Lock the rows so two concurrent transitions cannot both start from the same state.
-    lock_client(client_id)
-    current = (
-        Recommendation.objects.select_for_update()
-        .select_related("client")
-        .in_bulk([move.recommendation.pk for move in moves])
+    lock_client(recommendation.client_id)
+    recommendation = Recommendation.objects.select_for_update().select_related("client").get(pk=recommendation.pk)
+    audit_append(
+        **recommendation_move(
+            recommendation,
+            action,
+            valid_until=valid_until,
+            payload=payload,
+            actor=actor,
+            actor_label=actor_label,
+            now=timezone.now(),
+        )
     )
-    now = timezone.now()
-    moved = [current[move.recommendation.pk] for move in moves]
-    audit_append_many(
-        [
-            recommendation_move(recommendation, move, actor=actor, actor_label=actor_label, now=now)
-            for recommendation, move in zip(moved, moves, strict=True)
-        ]
-    )
-    if rescore:
-        client_rescore(client=moved[0].client)
-    return moved
+    client_rescore(client=recommendation.client)
+    return recommendation
 
 
 def recommendation_move(
-    recommendation: Recommendation, move: Move, *, actor: Any, actor_label: str | None, now: datetime
+    recommendation: Recommendation,
+    action: str,
+    *,
+    valid_until: date | None = None,
+    payload: dict[str, Any] | None = None,
+    actor: Any,
+    actor_label: str | None,
+    now: datetime,
 ) -> dict[str, Any]:
     """Apply one move to a recommendation read after its client's row was locked (lock_client):
     check the transition, save the new state, and return the audit event for the caller to
     append with the rest of its change. Raises TransitionError before saving anything."""
-    sources, target = TRANSITIONS[move.action]
+    sources, target = TRANSITIONS[action]
     if recommendation.status not in sources:
         raise TransitionError(
             f"“{recommendation.title}” is {recommendation.get_status_display().lower()} and cannot be "
-            f"{TRANSITION_LABELS[move.action]}."
+            f"{TRANSITION_LABELS[action]}."
         )
     previous = recommendation.status
     recommendation.status = target
     recommendation.status_changed_at = now
-    if move.action == "refuse":
-        if move.valid_until is None:
+    if action == "refuse":
+        if valid_until is None:
             raise TransitionError("A refusal needs a valid-until date.")
-        recommendation.valid_until = move.valid_until
-    elif move.action in {"accept", "implement", "withdraw"}:
+        recommendation.valid_until = valid_until
+    elif action in {"accept", "implement", "withdraw"}:
         recommendation.valid_until = None
     # Only the fields a transition sets: status and valid-until are checked above and the database
     # enforces every constraint anyway. Checking the constraints and relations here costs a query
@@ -285,48 +259,33 @@ def recommendation_move(
         "object_type": "recommendation",
         "object_id": str(recommendation.public_id),
         "scope": recommendation.client.scope,
-        "summary": f"“{recommendation.title}” {TRANSITION_LABELS[move.action]}",
-        "payload": {"from": previous, "to": target, **move.payload},
+        "summary": f"“{recommendation.title}” {TRANSITION_LABELS[action]}",
+        "payload": {"from": previous, "to": target, **(payload or {})},
     }
 
 
 # No savepoint: it runs inside the sweep's unit of work, which a failure here must fail whole.
 @transaction.atomic(savepoint=False)
 def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload: dict[str, Any]) -> None:
-    """Lapse refusals whose re-acknowledgment never came: the "lapse" transition for many items
-    of one or more clients at once, with one UPDATE, one audit event each and one rescore per
-    client. Raises TransitionError, failing the caller's transaction, unless every one of them
-    is still refused."""
-    clients = {item.client_id: item.client for item in refusals}
-    lock_clients(clients)
+    """Lapse refusals whose re-acknowledgment never came, of one or more clients at once: each
+    through the "lapse" transition, the audit events in one batch, each client rescored once.
+    The caller holds the clients' rows and the refusals locked (lock_clients, then the items)
+    and read them after locking; a TransitionError fails its whole transaction."""
     now = timezone.now()
-    lapsed = Recommendation.objects.filter(pk__in=[item.pk for item in refusals], status=Status.REFUSED).update(
-        status=Status.LAPSED, status_changed_at=now
-    )
-    if lapsed != len(refusals):
-        raise TransitionError(f"{len(refusals) - lapsed} of these refusals are no longer refused and cannot be lapsed.")
     audit_append_many(
         [
-            {
-                "actor_label": actor_label,
-                "event_type": f"recommendation.{Status.LAPSED}",
-                "object_type": "recommendation",
-                "object_id": str(item.public_id),
-                "scope": item.client.scope,
-                "summary": f"“{item.title}” {TRANSITION_LABELS['lapse']}",
-                "payload": {
-                    "from": Status.REFUSED,
-                    "to": Status.LAPSED,
-                    "valid_until": item.valid_until.isoformat(),
-                    **payload,
-                },
-            }
+            recommendation_move(
+                item,
+                "lapse",
+                payload={"valid_until": item.valid_until and item.valid_until.isoformat(), **payload},
+                actor=None,
+                actor_label=actor_label,
+                now=now,
+            )
             for item in refusals
         ]
     )
-    for item in refusals:
-        item.status, item.status_changed_at = Status.LAPSED, now
-    for client in clients.values():
+    for client in {item.client_id: item.client for item in refusals}.values():
         client_rescore(client=client)
 
 

@@ -24,7 +24,7 @@ from clients.models import Client, Contact, PracticeProfile, Software, consent_s
 from clients.selectors import current_agreement, current_agreements, withdrawal_links_for
 from clients.services import software_consent_record, withdrawal_link_issue
 from recommendations.models import Decision, DecisionRequest, Recommendation, RequestItem, Signature
-from recommendations.services import Move, client_rescore, lock_client, recommendation_move, refusal_valid_until
+from recommendations.services import client_rescore, lock_client, recommendation_move, refusal_valid_until
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.mail.services import email_enqueue
@@ -731,14 +731,16 @@ def decision_request_complete(
             )
             continue
         until = valid_until.get(choice.item_id)
-        move = Move(
-            item.recommendation,
-            "refuse" if choice.outcome == Decision.Outcome.REFUSE else "accept",
-            until,
-            {"request": str(request.public_id), "valid_until": until.isoformat() if until else None},
-        )
         audit_events.append(
-            recommendation_move(item.recommendation, move, actor=None, actor_label=signer_label, now=now)
+            recommendation_move(
+                item.recommendation,
+                "refuse" if choice.outcome == Decision.Outcome.REFUSE else "accept",
+                valid_until=until,
+                payload={"request": str(request.public_id), "valid_until": until.isoformat() if until else None},
+                actor=None,
+                actor_label=signer_label,
+                now=now,
+            )
         )
     request.status = RequestStatus.COMPLETED
     request.completed_at = now

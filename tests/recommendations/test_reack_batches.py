@@ -100,14 +100,17 @@ def test_lapses_of_many_clients_rescore_each_of_them_and_chain_one_event_per_ref
 
 
 @pytest.mark.django_db
-def test_lapsing_a_refusal_that_is_no_longer_refused_changes_nothing():
+def test_lapsing_a_recommendation_that_is_not_refused_changes_nothing():
     (client,) = clients_with_refusals(1, due_in=-30)
-    refused = list(Recommendation.objects.filter(client=client).select_related("client"))
-    Recommendation.objects.filter(client=client).update(status="accepted", valid_until=None)
+    RecommendationFactory(
+        client=client, status="refused", valid_until=timezone.localdate() - datetime.timedelta(days=40)
+    )
+    Recommendation.objects.filter(client=client, title="Offsite backups 0").update(status="accepted", valid_until=None)
+    read_after_locking = list(Recommendation.objects.filter(client=client).select_related("client").order_by("pk"))
     events = AuditEvent.objects.count()
 
-    with pytest.raises(TransitionError, match="no longer refused"), transaction.atomic():
-        refusals_lapse(actor_label="test", refusals=refused, payload={})
+    with pytest.raises(TransitionError, match="is accepted and cannot be lapsed"), transaction.atomic():
+        refusals_lapse(actor_label="test", refusals=read_after_locking, payload={})
 
     assert not Recommendation.objects.filter(status="lapsed").exists()
     assert AuditEvent.objects.count() == events
