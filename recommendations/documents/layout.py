@@ -283,21 +283,13 @@ def _label(text: str, width: float) -> str:
 
 
 def _label_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
-    return [
-        ("FONTNAME", start, end, _BOLD),
-        ("FONTSIZE", start, end, LABEL_SIZE),
-        ("LEADING", start, end, LABEL_LEADING),
-        ("TEXTCOLOR", start, end, MUTED),
-    ]
+    # One FONT command rather than FONTNAME, FONTSIZE and LEADING: reportlab applies each
+    # command to every cell it covers.
+    return [("FONT", start, end, _BOLD, LABEL_SIZE, LABEL_LEADING), ("TEXTCOLOR", start, end, MUTED)]
 
 
 def _value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
-    return [
-        ("FONTNAME", start, end, _REGULAR),
-        ("FONTSIZE", start, end, BODY_SIZE),
-        ("LEADING", start, end, BODY_LEADING),
-        ("TEXTCOLOR", start, end, INK),
-    ]
+    return [("FONT", start, end, _REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
 
 
 @dataclass(frozen=True)
