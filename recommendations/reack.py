@@ -221,6 +221,14 @@ def _groups(items: list[Recommendation]) -> list[_Group]:
     return list(groups.values())
 
 
+def _by_client(items: Iterable[Recommendation]) -> list[list[Recommendation]]:
+    """The items of each client, in the order the clients first appear."""
+    groups: dict[int, list[Recommendation]] = {}
+    for item in items:
+        groups.setdefault(item.client_id, []).append(item)
+    return list(groups.values())
+
+
 def _split_by_signatory(groups: list[_Group]) -> tuple[list[_Group], list[_Group]]:
     """The groups whose signatory may still sign, and those whose signatory cannot any more."""
     return [g for g in groups if may_sign(g.signatory)], [g for g in groups if not may_sign(g.signatory)]
@@ -652,12 +660,9 @@ def _lapse_overdue(sweep: _Sweep) -> None:
         .select_related("client")
         .order_by("client_id", "pk")
     )
-    by_client: dict[int, list[Recommendation]] = {}
-    for item in overdue:
-        by_client.setdefault(item.client_id, []).append(item)
     _run_batched(
         sweep,
-        list(by_client.values()),
+        _by_client(overdue),
         lambda batch: _lapse(sweep, [item for items in batch for item in items]),
         lambda items: f"lapsing refusals of {items[0].client.name}",
     )
@@ -668,10 +673,7 @@ def _lapse(sweep: _Sweep, items: list[Recommendation]) -> None:
     if not lapsed:
         return
     refusals_lapse(actor_label=SYSTEM, refusals=lapsed, payload={"grace_days": sweep.ladder.grace_days})
-    by_client: dict[int, list[Recommendation]] = {}
-    for item in lapsed:
-        by_client.setdefault(item.client_id, []).append(item)
-    for client_items in by_client.values():
+    for client_items in _by_client(lapsed):
         sweep.report.record(Step.LAPSED, client_items[0].client, (item.title for item in client_items))
 
 
@@ -697,9 +699,7 @@ def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
     escalated = _claim_items(items, step=Step.ESCALATED, status=Recommendation.Status.LAPSED)
     if not escalated:
         return
-    by_client: dict[int, list[Recommendation]] = {}
-    for item in escalated:
-        by_client.setdefault(item.client_id, []).append(item)
+    by_client = _by_client(escalated)
     to = sorted({*_staff_to(escalated[0].client, sweep), *sweep.manager_emails()})
     if not to:
         raise ValueError("no vCIO or manager has an email to tell about lapsed refusals")
@@ -708,13 +708,13 @@ def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
         f"{sweep.ladder.grace_days}-day grace period. They are now lapsed: the risk is open and no longer backed "
         "by a current signature. Contact each client, and send a new re-acknowledgment request from its page."
     ]
-    for client_items in by_client.values():
+    for client_items in by_client:
         client = client_items[0].client
         paragraphs.append(
             f"{client.name} — liability coverage now {client.liability_coverage} %, risk score {client.risk_score}:\n"
             f"{_item_lines(client_items)}\n{_url('register:client_detail', client.public_id)}"
         )
-    clients = [items[0].client for items in by_client.values()]
+    clients = [items[0].client for items in by_client]
     email_enqueue(
         idempotency_key=f"reack:{Step.ESCALATED}:{escalated[0].public_id}:{escalated[0].valid_until}",
         kind="reack_escalation",
@@ -730,5 +730,5 @@ def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
         },
         scope=clients[0].scope if len(clients) == 1 else "",
     )
-    for client_items in by_client.values():
+    for client_items in by_client:
         sweep.report.record(Step.ESCALATED, client_items[0].client, (item.title for item in client_items))

@@ -269,8 +269,9 @@ def recommendation_move(
 def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload: dict[str, Any]) -> None:
     """Lapse refusals whose re-acknowledgment never came, of one or more clients at once: each
     through the "lapse" transition, the audit events in one batch, each client rescored once.
-    The caller holds the clients' rows and the refusals locked (lock_clients, then the items)
-    and read them after locking; a TransitionError fails its whole transaction."""
+    The caller has locked the clients' rows and then the refusals (lock_clients first) and
+    checked under those locks that each is still refused with the valid-until it was read
+    with; a TransitionError fails its whole transaction."""
     now = timezone.now()
     audit_append_many(
         [
