@@ -1,10 +1,10 @@
-"""Building blocks of the page: fonts, colours, styles, images, the QR code and tables."""
+"""Building blocks of the page: fonts, colours, styles, paragraphs, images, the QR code and cells."""
 
 from __future__ import annotations
 
 import io
+import re
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -22,7 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from recommendations.documents.text import _CONTROL_CHARS, _text
 
@@ -91,6 +93,7 @@ class _Styles:
     practice_contact: ParagraphStyle
 
 
+@lru_cache(maxsize=1)
 def _make_styles() -> _Styles:
     body = ParagraphStyle(
         "body",
@@ -142,14 +145,32 @@ def _make_styles() -> _Styles:
     )
 
 
-class _Para(Paragraph):
-    """Paragraph that reuses its line breaks when asked to wrap at the same width again.
+_MARKUP = re.compile(r"[<&]")
 
+
+@lru_cache(maxsize=32)
+def _plain_frag(style: ParagraphStyle) -> ParaFrag:
+    """The fragment the markup parser makes for unmarked text in `style`, to copy per text."""
+    return ParaParser().parse("x", style)[1][0]
+
+
+class _Para(Paragraph):
+    """Paragraph that skips markup parsing for plain text and reuses its line breaks.
+
+    Most paragraphs (user text, the fixed wording) hold no markup, and the parser costs a
+    twentieth of a render; the fragment it would make is known in advance.
     Tables, KeepTogether and frames each wrap a cell two to four times at the same width;
     the line breaking does not depend on the available height, so repeating it is waste.
     """
 
     _wrapped_width: float | None = None
+
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, frags: list | None = None
+    ) -> None:
+        if frags is None and text is not None and not _MARKUP.search(text):
+            frags = [_plain_frag(style).clone(text=cleanBlockQuotedText(text))]
+        super().__init__(text, style, bulletText, frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # split() drops blPara when it gives up on a paragraph; then it must be redone.
@@ -282,12 +303,6 @@ def _label(text: str, width: float) -> str:
     return "\n".join(simpleSplit(_CONTROL_CHARS.sub("", text), _BOLD, LABEL_SIZE, width))
 
 
-def _label_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
-    # One FONT command rather than FONTNAME, FONTSIZE and LEADING: reportlab applies each
-    # command to every cell it covers.
-    return [("FONT", start, end, _BOLD, LABEL_SIZE, LABEL_LEADING), ("TEXTCOLOR", start, end, MUTED)]
-
-
 def _value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
     return [("FONT", start, end, _REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
 
@@ -319,41 +334,3 @@ def _cell(value: Cell, width: float, styles: _Styles) -> Flowable | str:
     if isinstance(value, str):
         return _Para(value, styles.body)
     return value
-
-
-def _rows_table(
-    rows: Sequence[tuple[str, Cell]],
-    styles: _Styles,
-    *,
-    width: float = FRAME_WIDTH,
-    label_width: float = LABEL_WIDTH,
-    highlight: Sequence[int] = (),
-) -> Table:
-    """Label/value rows; labels are plain text."""
-    value_width = width - label_width - 10
-    data = [[_label(label, label_width - 8), _cell(value, value_width, styles)] for label, value in rows]
-    commands: list[tuple[Any, ...]] = [
-        *_label_style((0, 0), (0, -1)),
-        *_value_style((1, 0), (1, -1)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, -1), 8),
-        ("RIGHTPADDING", (1, 0), (1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
-    ]
-    for row in highlight:
-        commands += [
-            ("BACKGROUND", (1, row), (1, row), NOTICE),
-            ("LINEBEFORE", (1, row), (1, row), 2, NOTICE_EDGE),
-            ("LEFTPADDING", (1, row), (1, row), 6),
-        ]
-    # splitInRow lets one very long cell (an exclusions clause, a reason) run over pages.
-    return Table(
-        data,
-        colWidths=[label_width, width - label_width],
-        style=TableStyle(commands),
-        splitInRow=1,
-        hAlign="LEFT",
-    )

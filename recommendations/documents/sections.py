@@ -12,6 +12,7 @@ from recommendations.documents.data import (
     PracticeLetterhead,
     SignatureEvidence,
 )
+from recommendations.documents.grid import _list_table, _rows_table
 from recommendations.documents.layout import (
     _MIN_BLOCK,
     _RISK_COLOURS,
@@ -28,12 +29,10 @@ from recommendations.documents.layout import (
     _cell,
     _flatten_logo,
     _flatten_png,
-    _label_style,
     _Para,
     _Picture,
     _Plain,
     _QrCode,
-    _rows_table,
     _section,
     _Styles,
     _value_style,
@@ -153,29 +152,16 @@ def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[F
     """Items decided otherwise in the same signed request: listed, not waived."""
     if not items:
         return []
-    widths = [FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm]
-    rows: list[list[Flowable | str]] = [["Recommendation", "Risk level", "Decision"]]
-    for item in items:
-        name = f"{item.code} — {item.title}" if item.code else item.title
-        values = (name, item.risk_level_label or "—", _ALSO_RECORDED_LABELS.get(item.outcome, item.outcome))
-        rows.append([_cell(_Plain(text), width - 4, styles) for text, width in zip(values, widths, strict=True)])
-    table = Table(
-        rows,
-        colWidths=widths,
-        repeatRows=1,
-        style=TableStyle(
-            [
-                *_label_style((0, 0), (-1, 0)),
-                *_value_style((0, 1), (-1, -1)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        ),
-        hAlign="LEFT",
+    rows = [
+        (
+            f"{item.code} — {item.title}" if item.code else item.title,
+            item.risk_level_label or "—",
+            _ALSO_RECORDED_LABELS.get(item.outcome, item.outcome),
+        )
+        for item in items
+    ]
+    table = _list_table(
+        ("Recommendation", "Risk level", "Decision"), rows, (FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm), styles
     )
     note = (
         "In the same signed decision the Client accepted the recommendations below. They are "
@@ -199,32 +185,16 @@ def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
     dated = [item for item in data.items if item.valid_until or item.cadence_days]
     if not dated:
         return []
-    widths = [FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm]
-    rows: list[list[Flowable | str]] = [["Control", "Valid until", "Re-acknowledgment"]]
-    for item in dated:
-        name = f"{item.code} — {item.title}" if item.code else item.title
-        until = _fmt_date(item.valid_until) if item.valid_until else "—"
-        cadence = f"every {item.cadence_days} days" if item.cadence_days else "—"
-        rows.append(
-            [_cell(_Plain(text), width - 4, styles) for text, width in zip((name, until, cadence), widths, strict=True)]
+    rows = [
+        (
+            f"{item.code} — {item.title}" if item.code else item.title,
+            _fmt_date(item.valid_until) if item.valid_until else "—",
+            f"every {item.cadence_days} days" if item.cadence_days else "—",
         )
-    table = Table(
-        rows,
-        colWidths=widths,
-        repeatRows=1,
-        style=TableStyle(
-            [
-                *_label_style((0, 0), (-1, 0)),
-                *_value_style((0, 1), (-1, -1)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        ),
-        hAlign="LEFT",
+        for item in dated
+    ]
+    table = _list_table(
+        ("Control", "Valid until", "Re-acknowledgment"), rows, (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm), styles
     )
     explanation = (
         "Each decision recorded here stays in force until its valid-until date. Before that "
@@ -294,7 +264,6 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
         ("Identity check", code),
     ]
     details = _rows_table(rows, styles, width=details_width, label_width=28 * mm)
-    details.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     block = Table(
         [[image_box, details]],
         colWidths=[66 * mm, details_width],
@@ -316,25 +285,12 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
 
 def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
     signature = data.signature
-    widths = [LABEL_WIDTH + 40 * mm, FRAME_WIDTH - LABEL_WIDTH - 40 * mm]
-    timeline = Table(
-        [["Event", "Date and time (UTC)"]]
-        + [[_cell(_Plain(entry.label), widths[0] - 4, styles), _fmt_utc(entry.at)] for entry in data.timeline],
-        colWidths=widths,
-        repeatRows=1,
-        style=TableStyle(
-            [
-                *_label_style((0, 0), (-1, 0)),
-                *_value_style((0, 1), (-1, -1)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        ),
-        hAlign="LEFT",
+    timeline = _list_table(
+        ("Event", "Date and time (UTC)"),
+        [(entry.label, _fmt_utc(entry.at)) for entry in data.timeline],
+        (LABEL_WIDTH + 40 * mm, FRAME_WIDTH - LABEL_WIDTH - 40 * mm),
+        styles,
+        padding=3,
     )
     rows: list[tuple[str, Cell]] = [
         ("Signer’s IP address", _Plain(signature.ip_address)),

@@ -176,6 +176,15 @@ def test_a_waiver_contains_every_required_element() -> None:
     assert missing == []
 
 
+def test_table_text_reads_in_order_label_then_value() -> None:
+    """Copying, search and screen readers follow the drawing order."""
+    text = _text(render_document(waiver_data()))
+
+    assert f"Exclusions {EXCLUSIONS}" in text
+    assert "Reference MSA-2024-017 Effective date 15 January 2024" in text
+    assert "Signed by Hélène Côté Title Managing Partner Email helene@cote-avocats.example" in text
+
+
 def test_user_text_is_printed_literally_not_as_markup() -> None:
     text = _text(render_document(waiver_data(client_name=f"Acme {MARKUP}")))
 
