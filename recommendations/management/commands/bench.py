@@ -149,7 +149,7 @@ class Command(BaseCommand):
         facts: dict[str, Any] = {}
         if kind != "signing":
             facts["build_seconds"] = self.ensure_dataset(options["clients"], options["recommendations"])
-        vacuum()
+            vacuum()
         if not settings.RISKREG_SEAL_PKCS12.exists():
             call_command("create_seal_certificate", if_missing=True, verbosity=0)
         if kind == "signing":
@@ -180,9 +180,7 @@ def vacuum() -> None:
 
     Each run rescores the portfolio a few times (2,000 row updates each); where autovacuum is
     off (some developer servers), the dead rows pile up run after run and every scan of the
-    clients table gets slower — a state no production database with its default settings is in.
-    The signing copy is vacuumed too: it is made right after the large run's measurements and
-    would otherwise inherit their dead rows (a signing then ran at 21 per second instead of 31)."""
+    clients table gets slower — a state no production database with its default settings is in."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
