@@ -93,6 +93,7 @@ class _Styles:
     practice_contact: ParagraphStyle
 
 
+# One set of styles for every render: `_plain_frag` keys its copies on these objects.
 @lru_cache(maxsize=1)
 def _make_styles() -> _Styles:
     body = ParagraphStyle(
@@ -159,7 +160,7 @@ class _Para(Paragraph):
 
     Most paragraphs (user text, the fixed wording) hold no markup, and the parser costs a
     twentieth of a render; the fragment it would make is known in advance.
-    Tables, KeepTogether and frames each wrap a cell two to four times at the same width;
+    Tables, grids, KeepTogether and frames each wrap a cell several times at the same width;
     the line breaking does not depend on the available height, so repeating it is waste.
     """
 
