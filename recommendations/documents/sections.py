@@ -115,11 +115,12 @@ def _summary_box(data: DocumentData, styles: _Styles) -> Table:
     )
 
 
+def _item_name(item: DocumentItem) -> str:
+    return f"{item.code} — {item.title}" if item.code else item.title
+
+
 def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Styles) -> list[Flowable]:
-    heading = f"{number}.  "
-    if item.code:
-        heading += f"{_text(item.code)} — "
-    heading += _text(item.title)
+    heading = f"{number}.  {_text(_item_name(item))}"
     rows: list[tuple[str, Cell]] = [
         ("Decision", f"<b>{_text(wording.outcomes[item.outcome])}</b>"),
     ]
@@ -154,7 +155,7 @@ def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[F
         return []
     rows = [
         (
-            f"{item.code} — {item.title}" if item.code else item.title,
+            _item_name(item),
             item.risk_level_label or "—",
             _ALSO_RECORDED_LABELS.get(item.outcome, item.outcome),
         )
@@ -187,7 +188,7 @@ def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
         return []
     rows = [
         (
-            f"{item.code} — {item.title}" if item.code else item.title,
+            _item_name(item),
             _fmt_date(item.valid_until) if item.valid_until else "—",
             f"every {item.cadence_days} days" if item.cadence_days else "—",
         )
