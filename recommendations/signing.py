@@ -24,7 +24,13 @@ from clients.models import Client, Contact, PracticeProfile, Software, consent_s
 from clients.selectors import current_agreement, current_agreements, withdrawal_links_for
 from clients.services import software_consent_record, withdrawal_link_issue
 from recommendations.models import Decision, DecisionRequest, Recommendation, RequestItem, Signature
-from recommendations.services import client_rescore, lock_client, recommendation_move, refusal_valid_until
+from recommendations.services import (
+    client_rescore,
+    lock_client,
+    lock_clients,
+    recommendation_move,
+    refusal_valid_until,
+)
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.mail.services import email_enqueue
@@ -227,6 +233,9 @@ def decision_requests_send(
     """Create requests and their emails, all or none; returns each request with its link token
     (never stored). A fixed number of queries however many requests, plus one per email: the
     re-acknowledgment sweep sends hundreds in one go."""
+    # The clients' rows before their recommendations, the order of every write about a client: a
+    # signer completing an open request of the same client then queues instead of deadlocking.
+    lock_clients(send.client.pk for send in sends)
     locked = (
         Recommendation.objects.select_for_update()
         .order_by("pk")

@@ -1,7 +1,10 @@
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from recommendations import signing
@@ -289,6 +292,28 @@ def test_one_bad_send_among_several_sends_none_of_them(vcio):
     assert not DecisionRequest.objects.exists()
     assert not OutboundEmail.objects.exists()
     assert not AuditEvent.objects.filter(event_type="request.sent").exists()
+
+
+@pytest.mark.django_db
+def test_sending_locks_the_clients_rows_before_their_recommendations(vcio):
+    # The lock order of every write about a client (lock_client): a signer completing an open
+    # request locks the client first, so a send taking the recommendations first could deadlock.
+    first, second = _client_with_presented("Alder Dental"), _client_with_presented("Birch Legal")
+    sends = [signing.Send(first[0], first[1], [first[2]]), signing.Send(second[0], second[1], [second[2]])]
+
+    with CaptureQueriesContext(connection) as queries:
+        signing.decision_requests_send(actor=vcio, sends=sends)
+
+    tables = [re.search(r'FROM "(\w+)"', query["sql"]) for query in queries.captured_queries]
+    first_client_read = next(i for i, table in enumerate(tables) if table and table[1] == "clients_client")
+    first_recommendation_read = next(
+        i for i, table in enumerate(tables) if table and table[1] == "recommendations_recommendation"
+    )
+    lock = queries.captured_queries[first_client_read]["sql"]
+    assert first_client_read < first_recommendation_read
+    assert f"IN ({first[0].pk}, {second[0].pk})" in lock or f"IN ({second[0].pk}, {first[0].pk})" in lock
+    if connection.features.has_select_for_update:
+        assert lock.endswith("FOR UPDATE")
 
 
 @pytest.mark.django_db
