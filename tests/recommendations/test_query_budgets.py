@@ -89,7 +89,7 @@ def test_signing_rescores_the_client_once_with_every_decision_in_the_score(clien
     ]
 
     with (
-        mock.patch.object(signing, "client_rescore", wraps=signing.client_rescore) as once_at_the_end,
+        mock.patch.object(signing.complete, "client_rescore", wraps=services.client_rescore) as once_at_the_end,
         mock.patch.object(services, "client_rescore", wraps=services.client_rescore) as per_transition,
     ):
         signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())

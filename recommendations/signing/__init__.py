@@ -1,0 +1,71 @@
+"""Decision requests: sending a signing link, the one-time code, and recording the signed decision.
+
+Evidence rules (SPEC section 8): the link token and the code are stored only as hashes; the
+request binds a hash of exactly what the signer reads; a completed request is never changed.
+
+The package's modules, in the order a request lives: `content` (the texts signed and the hashes
+that bind a request to them), `send` (sending, revoking, re-sending), `link` (the signer's link
+and one-time code) and `complete` (recording the signed decision). Callers import from here.
+"""
+
+from recommendations.signing.complete import ItemChoice, SignerEvidence, decision_request_complete
+from recommendations.signing.content import (
+    CONSENT_INTENT_TEXT,
+    CONSENT_INTENT_VERSION,
+    CONSENT_TEXT,
+    DISCLOSURE_VERSION,
+    INTENT_TEXT,
+    INTENT_VERSION,
+    SigningError,
+    consent_content_hash,
+    content_hash,
+    intent_text_for,
+    token_hash,
+)
+from recommendations.signing.link import (
+    MAX_CODE_SENDS,
+    decision_request_mark_viewed,
+    request_for_token,
+    signing_code_send,
+    signing_code_verify,
+)
+from recommendations.signing.send import (
+    Send,
+    consent_request_send,
+    decision_request_resend,
+    decision_request_revoke,
+    decision_request_send,
+    decision_requests_send,
+    sendable_recommendations,
+    sendable_software,
+)
+
+__all__ = [
+    "CONSENT_INTENT_TEXT",
+    "CONSENT_INTENT_VERSION",
+    "CONSENT_TEXT",
+    "DISCLOSURE_VERSION",
+    "INTENT_TEXT",
+    "INTENT_VERSION",
+    "MAX_CODE_SENDS",
+    "ItemChoice",
+    "Send",
+    "SignerEvidence",
+    "SigningError",
+    "consent_content_hash",
+    "consent_request_send",
+    "content_hash",
+    "decision_request_complete",
+    "decision_request_mark_viewed",
+    "decision_request_resend",
+    "decision_request_revoke",
+    "decision_request_send",
+    "decision_requests_send",
+    "intent_text_for",
+    "request_for_token",
+    "sendable_recommendations",
+    "sendable_software",
+    "signing_code_send",
+    "signing_code_verify",
+    "token_hash",
+]

@@ -1,0 +1,304 @@
+"""Recording a signed decision with all its evidence, and the confirmations that follow it."""
+
+import hashlib
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import PracticeProfile, Software
+from clients.selectors import current_agreement, withdrawal_links_for
+from clients.services import software_consent_record
+from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
+from recommendations.services import (
+    client_rescore,
+    lock_client,
+    recommendation_move,
+    refusal_valid_until,
+)
+from recommendations.signing.content import (
+    CONSENT_INTENT_VERSION,
+    CONSENT_TEXT,
+    DISCLOSURE_VERSION,
+    INTENT_VERSION,
+    Purpose,
+    RequestStatus,
+    SigningError,
+    consent_content_hash,
+    intent_text_for,
+)
+from recommendations.waivers import document_render_publish
+from riskreg.audit.chain import audit_append_many
+from riskreg.mail.services import email_enqueue
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    item_id: int
+    outcome: str  # ACCEPT or REFUSE for a recommendation; CONSENT_GIVEN or CONSENT_REFUSED for a program
+    reason: str
+
+
+RECOMMENDATION_OUTCOMES = {Decision.Outcome.ACCEPT, Decision.Outcome.REFUSE}
+CONSENT_OUTCOMES = {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}
+
+
+def _check_still_current(request: DecisionRequest, items: list[RequestItem]) -> None:
+    """The signer may only sign the exact content they were sent."""
+    if request.purpose == Purpose.SOFTWARE_CONSENT:
+        software = [item.software for item in items]
+        if consent_content_hash(software, PracticeProfile.load(), request.client) != request.content_hash:
+            raise SigningError(
+                "The description of a program changed after this request was sent. Your provider will send a new link."
+            )
+        return
+    if any(
+        item.recommendation.content_version != item.content_version or item.recommendation.status in {"withdrawn"}
+        for item in items
+    ):
+        raise SigningError("A recommendation changed after this request was sent. Your provider will send a new link.")
+
+
+@dataclass(frozen=True)
+class SignerEvidence:
+    typed_name: str
+    typed_title: str
+    signature_png: bytes
+    ip_address: str
+    user_agent: str
+    signer_timezone: str
+
+
+@transaction.atomic
+@PracticeProfile.pinned()
+def decision_request_complete(
+    *, request: DecisionRequest, choices: list[ItemChoice], evidence: SignerEvidence
+) -> DecisionRequest:
+    """Record the signed decisions with all evidence, in one transaction, or change nothing."""
+    lock_client(request.client_id)
+    request = (
+        DecisionRequest.objects.select_for_update(of=("self",))
+        .select_related("client", "client__vcio", "signatory")
+        .get(pk=request.pk)
+    )
+    now = timezone.now()
+    if not request.is_open or request.expires_at <= now:
+        raise SigningError("This request can no longer be signed.")
+    if request.code_verified_at is None:
+        raise SigningError("Confirm the one-time code first.")
+    items = {item.pk: item for item in request.items.select_related("recommendation__client", "software")}
+    if {choice.item_id for choice in choices} != set(items) or len(choices) != len(items):
+        raise SigningError("Decide every item in this request.")
+    if any(
+        choice.outcome not in (CONSENT_OUTCOMES if items[choice.item_id].software_id else RECOMMENDATION_OUTCOMES)
+        for choice in choices
+    ):
+        raise SigningError("This form does not match your request. Reload the page and try again.")
+    _check_still_current(request, sorted(items.values(), key=lambda item: item.position))
+    if not evidence.typed_name.strip():
+        raise SigningError("Type your full name.")
+    choices = sorted(choices, key=lambda c: items[c.item_id].position)
+    for choice in choices:
+        if choice.outcome == Decision.Outcome.REFUSE and not choice.reason.strip():
+            raise SigningError(f"Give a reason for refusing “{items[choice.item_id].recommendation.title}”.")
+    signature = Signature.objects.create(
+        request=request,
+        typed_name=evidence.typed_name.strip(),
+        typed_title=evidence.typed_title.strip(),
+        signer_email=request.signatory.email,
+        signature_png=evidence.signature_png,
+        signature_sha256=hashlib.sha256(evidence.signature_png).hexdigest(),
+        consent_text=CONSENT_TEXT,
+        consent_version=DISCLOSURE_VERSION,
+        intent_text=intent_text_for(request.purpose),
+        intent_version=CONSENT_INTENT_VERSION if request.purpose == Purpose.SOFTWARE_CONSENT else INTENT_VERSION,
+        ip_address=evidence.ip_address,
+        user_agent=evidence.user_agent[:1000],
+        signer_timezone=evidence.signer_timezone[:64] or "UTC",
+        code_verified_at=request.code_verified_at,
+        signed_at=now,
+    )
+    signer_label = f"signer:{request.signatory.public_id}"
+    refusals = [choice for choice in choices if choice.outcome == Decision.Outcome.REFUSE]
+    agreement = current_agreement(request.client) if refusals else None
+    valid_until = {
+        choice.item_id: refusal_valid_until(
+            level=items[choice.item_id].recommendation.level, agreement=agreement, signed_on=timezone.localdate()
+        )
+        for choice in refusals
+    }
+    decisions = Decision.objects.bulk_create(
+        Decision(
+            request=request,
+            item=items[choice.item_id],
+            signature=signature,
+            outcome=choice.outcome,
+            reason=choice.reason.strip(),
+            valid_until=valid_until.get(choice.item_id),
+            decided_at=now,
+        )
+        for choice in choices
+    )
+    # Read after the client's row was locked, as every write about a client does: the
+    # recommendations are current and stay so until this commits.
+    audit_events = []
+    for choice in choices:
+        item = items[choice.item_id]
+        if item.software_id:
+            software_consent_record(
+                software=item.software,
+                status=Software.ConsentStatus.GIVEN
+                if choice.outcome == Decision.Outcome.CONSENT_GIVEN
+                else Software.ConsentStatus.REFUSED,
+                request_id=str(request.public_id),
+                actor_label=signer_label,
+            )
+            continue
+        until = valid_until.get(choice.item_id)
+        audit_events.append(
+            recommendation_move(
+                item.recommendation,
+                "refuse" if choice.outcome == Decision.Outcome.REFUSE else "accept",
+                valid_until=until,
+                payload={"request": str(request.public_id), "valid_until": until.isoformat() if until else None},
+                actor=None,
+                actor_label=signer_label,
+                now=now,
+            )
+        )
+    request.status = RequestStatus.COMPLETED
+    request.completed_at = now
+    request.save(update_fields=["status", "completed_at"])
+    audit_events.append(
+        {
+            "actor_label": signer_label,
+            "event_type": "request.signed",
+            "object_type": "decision_request",
+            "object_id": str(request.public_id),
+            "scope": request.client.scope,
+            "summary": _signed_summary(request, choices),
+            "payload": {
+                "content_hash": request.content_hash,
+                "signature_sha256": signature.signature_sha256,
+                "consent_version": DISCLOSURE_VERSION,
+                "intent_version": signature.intent_version,
+                "code_verified_at": request.code_verified_at.isoformat(),
+            },
+        }
+    )
+    audit_append_many(audit_events)
+    # Once, after every item has moved.
+    client_rescore(client=request.client)
+    _send_confirmations(request, decisions)
+    # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked
+    # up by the render-missing-documents sweep.
+    transaction.on_commit(partial(document_render_publish, request_id=request.pk))
+    return request
+
+
+def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:
+    def count(outcome: str) -> int:
+        return sum(choice.outcome == outcome for choice in choices)
+
+    if request.purpose == Purpose.SOFTWARE_CONSENT:
+        given, refused = count(Decision.Outcome.CONSENT_GIVEN), count(Decision.Outcome.CONSENT_REFUSED)
+        return f"Signed by the signatory: install consent given for {given}, refused for {refused}"
+    return f"Signed by the signatory: {count('accept')} accepted, {count('refuse')} refused"
+
+
+def _send_consent_confirmations(request: DecisionRequest, decisions: list[Decision]) -> None:
+    links = withdrawal_links_for(request.public_id)
+    rows = [
+        {
+            "name": d.item.software.name,
+            "publisher": d.item.software.publisher,
+            "given": d.outcome == Decision.Outcome.CONSENT_GIVEN,
+            "outcome": d.get_outcome_display(),
+            "reason": d.reason,
+            "withdrawal_url": links.get(d.item.software_id, ""),
+        }
+        for d in decisions
+    ]
+    given = sum(row["given"] for row in rows)
+    _email_signer_and_vcio(
+        request,
+        template="consent_confirmation",
+        signer=("consent_confirmation", f"Your install consent for {request.client.name} is recorded", rows),
+        # Staff never get the client's withdrawal links: a withdrawal is the client's act.
+        staff=(
+            "consent_recorded",
+            f"{request.client.name} signed install consent: {given} given, {len(rows) - given} refused",
+            [{**row, "withdrawal_url": ""} for row in rows],
+        ),
+    )
+
+
+def _send_confirmations(request: DecisionRequest, decisions: list[Decision]) -> None:
+    """The signer's copy and the vCIO's notice; `decisions` as just recorded, in item order."""
+    if request.purpose == Purpose.SOFTWARE_CONSENT:
+        _send_consent_confirmations(request, decisions)
+        return
+    rows = [
+        {
+            "title": d.item.recommendation.title,
+            "outcome": d.get_outcome_display(),
+            "reason": d.reason,
+            "valid_until": d.valid_until,
+        }
+        for d in decisions
+    ]
+    refused = sum(d.outcome == Decision.Outcome.REFUSE for d in decisions)
+    _email_signer_and_vcio(
+        request,
+        template="decision_confirmation",
+        signer=(
+            "decision_confirmation",
+            f"Your decision on security recommendations for {request.client.name} is recorded",
+            rows,
+        ),
+        staff=("decision_recorded", f"{request.client.name} signed: {refused} refusal(s)", rows),
+    )
+
+
+def _email_signer_and_vcio(
+    request: DecisionRequest,
+    *,
+    template: str,
+    signer: tuple[str, str, list[dict]],
+    staff: tuple[str, str, list[dict]],
+) -> None:
+    """The signer's copy and the vCIO's notice of one completed request; each is (kind, subject, rows)."""
+    base = {"client_name": request.client.name, "signed_at": request.completed_at}
+    kind, subject, rows = signer
+    email_enqueue(
+        idempotency_key=f"request:{request.public_id}:confirmation:signer",
+        kind=kind,
+        to=[request.signatory.email],
+        subject=subject,
+        template=template,
+        context={**base, "decisions": rows, "recipient_name": request.signatory.name, "for_staff": False},
+        scope=request.client.scope,
+    )
+    vcio = request.client.vcio
+    if not (vcio and vcio.email):
+        return
+    kind, subject, rows = staff
+    email_enqueue(
+        idempotency_key=f"request:{request.public_id}:confirmation:vcio",
+        kind=kind,
+        to=[vcio.email],
+        subject=subject,
+        template=template,
+        context={
+            **base,
+            "decisions": rows,
+            "recipient_name": vcio.get_full_name() or vcio.get_username(),
+            "for_staff": True,
+            "link_url": settings.RISKREG_BASE_URL.rstrip("/")
+            + reverse("register:client_detail", args=[request.client.public_id]),
+        },
+        scope=request.client.scope,
+    )

@@ -1,0 +1,377 @@
+"""Sending decision and consent requests, revoking them and re-sending a new link."""
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
+from clients.selectors import current_agreements
+from clients.services import software_consent_record, withdrawal_link_issue
+from recommendations.models import DecisionRequest, Recommendation, RequestItem
+from recommendations.services import (
+    lock_clients,
+)
+from recommendations.signing.content import (
+    DISCLOSURE_VERSION,
+    Purpose,
+    RequestStatus,
+    SigningError,
+    consent_content_hash,
+    content_hash,
+    signing_url,
+    token_hash,
+)
+from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.mail.services import email_enqueue
+
+
+def sendable_statuses(purpose: str) -> list[str]:
+    return ["presented"] if purpose == Purpose.DECISION else ["refused", "lapsed"]
+
+
+def sendable_recommendations(client: Client, purpose: str = Purpose.DECISION) -> QuerySet[Recommendation]:
+    return client.recommendations.filter(status__in=sendable_statuses(purpose)).order_by("-inherent_risk", "title")
+
+
+def sendable_software(client: Client) -> QuerySet[Software]:
+    """Programs whose install consent can be asked for: not removed, and consent not already given."""
+    return (
+        client.software.exclude(install_status=Software.InstallStatus.REMOVED)
+        .exclude(consent_status=Software.ConsentStatus.GIVEN)
+        .order_by("name")
+    )
+
+
+def _check_signatory(*, client: Client, signatory: Contact) -> None:
+    if (
+        signatory.client_id != client.pk
+        or not signatory.can_sign
+        or not signatory.is_active
+        or signatory.erased_at is not None
+    ):
+        raise SigningError("Choose an active authorised signatory of this client.")
+
+
+def _check_subjects(
+    *, sends: list["Send"], allowed: QuerySet, field: str, empty_message: str, foreign_message: str
+) -> None:
+    """Each send has items, all of its own client and among what may be sent, and none of them
+    already waits in an open request: one query however many sends."""
+    if any(not send.subjects for send in sends):
+        raise SigningError(empty_message)
+    if any(subject.client_id != send.client.pk for send in sends for subject in send.subjects):
+        raise SigningError(foreign_message)
+    subjects = [subject for send in sends for subject in send.subjects]
+    waiting = RequestItem.objects.filter(**{field: OuterRef("pk")}, request__status__in=DecisionRequest.OPEN_STATUSES)
+    busy_by_pk = dict(
+        allowed.order_by()
+        .filter(pk__in=[subject.pk for subject in subjects])
+        .annotate(busy=Exists(waiting))
+        .values_list("pk", "busy")
+    )
+    if len(busy_by_pk) != len({subject.pk for subject in subjects}):
+        raise SigningError(foreign_message)
+    if busy := [subject for subject in subjects if busy_by_pk[subject.pk]]:
+        names = ", ".join(f"“{subject}”" for subject in busy)
+        raise SigningError(f"Already waiting in an open request: {names}. Revoke that request first.")
+
+
+@dataclass(frozen=True)
+class Send:
+    """One request to send: `subjects` (recommendations, or programs for a consent request) of
+    one client, to one of its signatories."""
+
+    client: Client
+    signatory: Contact
+    subjects: list[Any]
+    message: str = ""
+    replaces: DecisionRequest | None = None
+
+
+@transaction.atomic
+def decision_request_send(
+    *,
+    actor: Any,
+    client: Client,
+    signatory: Contact,
+    recommendations: list[Recommendation],
+    message: str = "",
+    purpose: str = Purpose.DECISION,
+    replaces: DecisionRequest | None = None,
+    actor_label: str | None = None,
+) -> tuple[DecisionRequest, str]:
+    """Create a request and its email; returns the request and the link token (never stored)."""
+    [sent] = decision_requests_send(
+        actor=actor,
+        actor_label=actor_label,
+        purpose=purpose,
+        sends=[Send(client, signatory, recommendations, message, replaces)],
+    )
+    return sent
+
+
+@transaction.atomic
+@PracticeProfile.pinned()
+def decision_requests_send(
+    *, actor: Any, sends: list[Send], purpose: str = Purpose.DECISION, actor_label: str | None = None
+) -> list[tuple[DecisionRequest, str]]:
+    """Create requests and their emails, all or none; returns each request with its link token
+    (never stored). A fixed number of queries however many requests, plus one per email: the
+    re-acknowledgment sweep sends hundreds in one go."""
+    # The clients' rows before their recommendations, the order of every write about a client: a
+    # signer completing an open request of the same client then queues instead of deadlocking.
+    lock_clients(send.client.pk for send in sends)
+    locked = (
+        Recommendation.objects.select_for_update()
+        .order_by("pk")
+        .in_bulk([recommendation.pk for send in sends for recommendation in send.subjects])
+    )
+    for send in sends:
+        _check_signatory(client=send.client, signatory=send.signatory)
+    # Checked against the locked rows: what is sent is what they hold until this commits.
+    _check_subjects(
+        sends=sends,
+        allowed=Recommendation.objects.filter(status__in=sendable_statuses(purpose)),
+        field="recommendation",
+        empty_message="Choose at least one recommendation to send.",
+        foreign_message="Only this client's recommendations awaiting a decision can be sent.",
+    )
+    sends = [
+        replace(send, subjects=sorted((locked[r.pk] for r in send.subjects), key=lambda r: (-r.inherent_risk, r.title)))
+        for send in sends
+    ]
+    agreements = current_agreements([send.client for send in sends])
+    created = _requests_create(
+        actor=actor,
+        actor_label=actor_label,
+        purpose=purpose,
+        sends=sends,
+        content_hashes=[
+            content_hash(send.subjects, agreement.exclusions if (agreement := agreements.get(send.client.pk)) else "")
+            for send in sends
+        ],
+    )
+    for send, (request, token) in zip(sends, created, strict=True):
+        email_enqueue(
+            idempotency_key=f"request:{request.public_id}:link",
+            kind="decision_request",
+            to=[send.signatory.email],
+            subject=f"Your decision is needed: {len(send.subjects)} security recommendation(s) for {send.client.name}",
+            template="decision_request",
+            context={
+                "signatory_name": send.signatory.name,
+                "client_name": send.client.name,
+                "purpose": request.purpose,
+                "message": send.message,
+                "items": [{"title": r.title, "level": r.level_label} for r in send.subjects],
+                "url": signing_url(token),
+                "expires_at": request.expires_at,
+            },
+            scope=send.client.scope,
+        )
+    return created
+
+
+def _requests_create(
+    *, actor: Any, actor_label: str | None, purpose: str, sends: list[Send], content_hashes: list[str]
+) -> list[tuple[DecisionRequest, str]]:
+    """The requests, one item per recommendation or program, and their audit events; the caller
+    has checked what is sent and writes the emails. Returns each request with its link token."""
+    now = timezone.now()
+    expires_at = now + timedelta(days=PracticeProfile.load().request_valid_days)
+    tokens = [secrets.token_urlsafe(32) for _ in sends]
+    requests = [
+        DecisionRequest(
+            client=send.client,
+            signatory=send.signatory,
+            purpose=purpose,
+            message=send.message,
+            token_hash=token_hash(token),
+            content_hash=digest,
+            disclosure_version=DISCLOSURE_VERSION,
+            created_by=actor,
+            replaces=send.replaces,
+            sent_at=now,
+            expires_at=expires_at,
+        )
+        for send, token, digest in zip(sends, tokens, content_hashes, strict=True)
+    ]
+    for request in requests:
+        # The relations were checked by the caller, the check constraints hold by construction,
+        # and the unique public id and token hash are random: the database enforces all of them
+        # anyway, and validating them here costs a query each, eight per request.
+        request.full_clean(
+            exclude=["client", "signatory", "created_by"], validate_unique=False, validate_constraints=False
+        )
+    DecisionRequest.objects.bulk_create(requests)
+    RequestItem.objects.bulk_create(
+        _request_item(request, position, subject)
+        for request, send in zip(requests, sends, strict=True)
+        for position, subject in enumerate(send.subjects, start=1)
+    )
+    audit_append_many(
+        [
+            {
+                "actor": actor,
+                "actor_label": actor_label,
+                "event_type": "request.sent",
+                "object_type": "decision_request",
+                "object_id": str(request.public_id),
+                "scope": send.client.scope,
+                "summary": f"{request.get_purpose_display()} request sent for {len(send.subjects)} item(s)",
+                "payload": {
+                    "items": [str(subject.public_id) for subject in send.subjects],
+                    "signatory": str(send.signatory.public_id),
+                    "content_hash": request.content_hash,
+                    "expires_at": request.expires_at.isoformat(),
+                    "replaces": str(send.replaces.public_id) if send.replaces else None,
+                },
+            }
+            for request, send in zip(requests, sends, strict=True)
+        ]
+    )
+    return list(zip(requests, tokens, strict=True))
+
+
+def _request_item(request: DecisionRequest, position: int, subject: Recommendation | Software) -> RequestItem:
+    if isinstance(subject, Software):
+        return RequestItem(request=request, position=position, software=subject)
+    return RequestItem(
+        request=request, position=position, recommendation=subject, content_version=subject.content_version
+    )
+
+
+def _check_consent_sendable(send: Send) -> None:
+    _check_signatory(client=send.client, signatory=send.signatory)
+    practice = PracticeProfile.load()
+    if not practice.mailing_address.strip() or not (practice.email or practice.phone):
+        raise SigningError(
+            "Set the practice's mailing address and an email or phone number in the practice profile first: "
+            "CASL requires them in every consent request."
+        )
+    _check_subjects(
+        sends=[send],
+        allowed=sendable_software(send.client),
+        field="software",
+        empty_message="Choose at least one program to ask consent for.",
+        foreign_message="Only this client's programs that are not removed and lack consent can be sent.",
+    )
+
+
+@transaction.atomic
+def consent_request_send(
+    *,
+    actor: Any,
+    client: Client,
+    signatory: Contact,
+    software: list[Software],
+    message: str = "",
+    replaces: DecisionRequest | None = None,
+    actor_label: str | None = None,
+) -> tuple[DecisionRequest, str]:
+    """Ask the signatory for install consent (CASL) to one or more programs through the signing
+    flow; returns the request and the link token (never stored)."""
+    software = list(Software.objects.select_for_update().filter(pk__in=[s.pk for s in software]).order_by("name"))
+    send = Send(client, signatory, software, message, replaces)
+    _check_consent_sendable(send)
+    practice = PracticeProfile.load()
+    [(request, token)] = _requests_create(
+        actor=actor,
+        actor_label=actor_label,
+        purpose=Purpose.SOFTWARE_CONSENT,
+        sends=[send],
+        content_hashes=[consent_content_hash(software, practice, client)],
+    )
+    items = []
+    for program in software:
+        software_consent_record(
+            software=program,
+            status=Software.ConsentStatus.REQUESTED,
+            request_id=str(request.public_id),
+            actor=actor,
+            actor_label=actor_label,
+        )
+        items.append(
+            {
+                "name": program.name,
+                "publisher": program.publisher,
+                "function_and_purpose": program.function_and_purpose,
+                "disclosures": program.disclosures(),
+                "withdrawal_url": withdrawal_link_issue(software=program, issued_for=request.public_id),
+            }
+        )
+    email_enqueue(
+        idempotency_key=f"request:{request.public_id}:link",
+        kind="consent_request",
+        to=[signatory.email],
+        subject=f"Your consent is needed: installing {len(software)} program(s) on {client.name}'s computers",
+        template="consent_request",
+        context={
+            "signatory_name": signatory.name,
+            "client_name": client.name,
+            "message": message,
+            "sought_because": consent_sought_because(practice_name=practice.legal_name, client_name=client.name),
+            "items": items,
+            "url": signing_url(token),
+            "expires_at": request.expires_at,
+        },
+        scope=client.scope,
+    )
+    return request, token
+
+
+def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, actor_label: str | None = None) -> None:
+    changed = DecisionRequest.objects.filter(pk=request.pk, status__in=DecisionRequest.OPEN_STATUSES).update(
+        status=status, closed_at=timezone.now(), close_reason=reason
+    )
+    if not changed:
+        raise SigningError("This request is no longer open.")
+    request.refresh_from_db()
+    audit_append(
+        actor=actor,
+        actor_label=actor_label,
+        event_type=f"request.{status}",
+        object_type="decision_request",
+        object_id=str(request.public_id),
+        scope=request.client.scope,
+        summary=f"Request {request.get_status_display().lower()}: {reason}",
+        payload={"reason": reason},
+    )
+
+
+@transaction.atomic
+def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str = "revoked by staff") -> None:
+    _close(request, status=RequestStatus.REVOKED, reason=reason, actor=actor)
+
+
+@transaction.atomic
+def decision_request_resend(*, actor: Any, request: DecisionRequest) -> tuple[DecisionRequest, str]:
+    """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
+    if request.is_open:
+        _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
+    elif request.status == RequestStatus.COMPLETED:
+        raise SigningError("This request has been signed; there is nothing to re-send.")
+    if request.purpose == Purpose.SOFTWARE_CONSENT:
+        return consent_request_send(
+            actor=actor,
+            client=request.client,
+            signatory=request.signatory,
+            software=[item.software for item in request.items.select_related("software")],
+            message=request.message,
+            replaces=request,
+        )
+    recommendations = [item.recommendation for item in request.items.select_related("recommendation")]
+    return decision_request_send(
+        actor=actor,
+        client=request.client,
+        signatory=request.signatory,
+        recommendations=recommendations,
+        message=request.message,
+        purpose=request.purpose,
+        replaces=request,
+    )
