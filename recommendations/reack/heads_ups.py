@@ -1,0 +1,123 @@
+"""Heads-ups to the signatory before a refusal's valid-until, and the notice asking staff for
+another signatory when the one who signed a refusal due for review can no longer sign (sent
+instead of a heads-up or a re-acknowledgment request).
+"""
+
+import datetime
+
+from recommendations.models import Recommendation
+from recommendations.reack.core import (
+    Step,
+    _claim_and_run,
+    _day,
+    _done_in_cycle,
+    _Group,
+    _groups,
+    _item_lines,
+    _refusals,
+    _split_by_signatory,
+    _staff_to,
+    _Sweep,
+    _url,
+    heads_up_step,
+)
+from recommendations.selectors import in_open_request
+from riskreg.mail.services import email_enqueue
+
+# Heads-ups: each refusal gets the nearest rung at or above its days left, so a missed day (the
+# sweep did not run) sends the nearest rung rather than a stale "30 days" notice, and never two.
+
+
+def _send_heads_ups(sweep: _Sweep) -> None:
+    rungs = sweep.ladder.heads_up
+    if not rungs:
+        return
+    items = (
+        _refusals(
+            valid_from=sweep.today + datetime.timedelta(days=1),
+            valid_to=sweep.today + datetime.timedelta(days=rungs[-1]),
+        )
+        .exclude(_done_in_cycle(Step.REACK_REQUEST))
+        .exclude(in_open_request())
+        .annotate(**{f"done_{rung}": _done_in_cycle(heads_up_step(rung)) for rung in rungs})
+    )
+    due: dict[int, list[Recommendation]] = {}
+    for item in items:
+        rung = min(rung for rung in rungs if rung >= (item.valid_until - sweep.today).days)
+        if not getattr(item, f"done_{rung}"):
+            due.setdefault(rung, []).append(item)
+    for rung, rung_items in sorted(due.items()):
+        step = heads_up_step(rung)
+        signable, gone = _split_by_signatory(_groups(rung_items))
+        _claim_and_run(sweep, signable, step=step, work=lambda claimed, s=step: _heads_ups(sweep, claimed, s))
+        _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
+
+
+def _heads_ups(sweep: _Sweep, groups: list[_Group], step: str) -> None:
+    for group in groups:
+        _heads_up(sweep, group, step)
+
+
+def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
+    client, signatory, claimed = group.client, group.signatory, group.items
+    first_due = min(item.valid_until for item in claimed)
+    days_left = (first_due - sweep.today).days
+    them = "them" if len(claimed) > 1 else "it"
+    email_enqueue(
+        idempotency_key=f"reack:{step}:{claimed[0].public_id}:{claimed[0].valid_until}",
+        kind="reack_heads_up",
+        to=[signatory.email],
+        subject=f"{client.name}: declined security recommendations to review again by {_day(first_due)}",
+        template="staff_notice",
+        context={
+            "heading": f"Your signed refusal is due for review in {days_left} day{'s' if days_left != 1 else ''}",
+            "paragraphs": [
+                f"Hello {signatory.name},",
+                f"{client.name} declined the security recommendation{'s' if len(claimed) > 1 else ''} below and "
+                "accepted the risks. That acknowledgment is valid for a limited time, so that it stays an informed "
+                "decision as threats and your business change.",
+                _item_lines(claimed),
+                f"On the day it ends we will email you a personal link to review {them} again: you may accept "
+                f"{'a recommendation' if len(claimed) > 1 else 'it'}, or refuse it again and renew your "
+                "acknowledgment. There is nothing to do today.",
+            ],
+            "link_url": "",
+        },
+        scope=client.scope,
+    )
+    sweep.report.record(step, client, (item.title for item in claimed))
+
+
+def _signatories_gone(sweep: _Sweep, groups: list[_Group]) -> None:
+    for group in groups:
+        _signatory_gone(sweep, group)
+
+
+def _signatory_gone(sweep: _Sweep, group: _Group) -> None:
+    client, contact, claimed = group.client, group.signatory, group.items
+    to = _staff_to(client, sweep)
+    if not to:
+        raise ValueError(f"{client.name} has no vCIO or manager with an email to ask for another signatory")
+    who = contact.name if contact and contact.erased_at is None else "The person who signed them"
+    email_enqueue(
+        idempotency_key=f"reack:{Step.SIGNATORY_GONE}:{claimed[0].public_id}:{claimed[0].valid_until}",
+        kind="reack_signatory_gone",
+        to=to,
+        subject=f"Choose another signatory for {client.name}'s re-acknowledgment",
+        template="staff_notice",
+        context={
+            "heading": "A refusal is coming up for re-acknowledgment, but its signatory cannot sign",
+            "paragraphs": [
+                f"{len(claimed)} signed refusal{'s' if len(claimed) > 1 else ''} at {client.name} must be "
+                f"re-acknowledged. {who} can no longer sign for the client (inactive, erased or no longer an "
+                "authorised signatory), so no request was sent.",
+                _item_lines(claimed),
+                "Choose another authorised signatory and send the re-acknowledgment now. Without an answer the "
+                f"refusals lapse {sweep.ladder.grace_days} days after their valid-until date.",
+            ],
+            "link_url": _url("register:reack_send", client.public_id),
+            "link_label": "Choose a signatory and send",
+        },
+        scope=client.scope,
+    )
+    sweep.report.record(Step.SIGNATORY_GONE, client, (item.title for item in claimed))

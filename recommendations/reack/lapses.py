@@ -1,0 +1,117 @@
+"""Lapses and escalation: a refusal not re-acknowledged within the grace period lapses (which
+rescores its client), and one email per vCIO tells the vCIO and the managers which clients'
+refusals lapsed.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+
+from clients.models import Client
+from recommendations.models import ReackStep, Recommendation
+from recommendations.reack.core import (
+    REFUSED,
+    SYSTEM,
+    Step,
+    _by_client,
+    _claim_items,
+    _done_in_cycle,
+    _item_lines,
+    _run,
+    _run_batched,
+    _staff_to,
+    _still_current,
+    _Sweep,
+    _url,
+)
+from recommendations.services import refusals_lapse
+from riskreg.mail.services import email_enqueue
+
+# Lapses: valid-until + grace has passed with no new answer. Each refusal lapses through its
+# transition, which rescores the client in the same transaction (coverage drops). Escalation is
+# a step of its own, one email per vCIO listing every client that lapsed: a backlog of lapses
+# makes one message for the managers, not one per client, and an escalation that failed is
+# retried by the next run without lapsing anything twice.
+
+
+def _lapse_overdue(sweep: _Sweep) -> None:
+    overdue = (
+        Recommendation.objects.filter(
+            status=REFUSED, valid_until__lt=sweep.today - datetime.timedelta(days=sweep.ladder.grace_days)
+        )
+        .exclude(client__status=Client.Status.FORMER)
+        .select_related("client")
+        .order_by("client_id", "pk")
+    )
+    _run_batched(
+        sweep,
+        _by_client(overdue),
+        lambda batch: _lapse(sweep, [item for items in batch for item in items]),
+        lambda items: f"lapsing refusals of {items[0].client.name}",
+    )
+
+
+def _lapse(sweep: _Sweep, items: list[Recommendation]) -> None:
+    lapsed = _claim_items(_still_current(items), step=Step.LAPSED)
+    if not lapsed:
+        return
+    refusals_lapse(actor_label=SYSTEM, refusals=lapsed, payload={"grace_days": sweep.ladder.grace_days})
+    for client_items in _by_client(lapsed):
+        sweep.report.record(Step.LAPSED, client_items[0].client, (item.title for item in client_items))
+
+
+def _escalate_lapses(sweep: _Sweep) -> None:
+    lapsed_by_sweep = Exists(
+        ReackStep.objects.filter(recommendation=OuterRef("pk"), cycle=OuterRef("valid_until"), step=Step.LAPSED)
+    )
+    unescalated = (
+        Recommendation.objects.filter(status=Recommendation.Status.LAPSED)
+        .filter(lapsed_by_sweep)
+        .exclude(_done_in_cycle(Step.ESCALATED))
+        .select_related("client", "client__vcio")
+        .order_by("client__vcio_id", "client__name", "pk")
+    )
+    by_vcio: dict[int | None, list[Recommendation]] = {}
+    for item in unescalated:
+        by_vcio.setdefault(item.client.vcio_id, []).append(item)
+    for items in by_vcio.values():
+        _run(sweep, "escalating lapsed refusals", lambda i=items: _escalate(sweep, i))
+
+
+def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
+    escalated = _claim_items(items, step=Step.ESCALATED, status=Recommendation.Status.LAPSED)
+    if not escalated:
+        return
+    by_client = _by_client(escalated)
+    to = sorted({*_staff_to(escalated[0].client, sweep), *sweep.manager_emails()})
+    if not to:
+        raise ValueError("no vCIO or manager has an email to tell about lapsed refusals")
+    paragraphs = [
+        "These signed refusals reached their valid-until date and were not re-acknowledged within the "
+        f"{sweep.ladder.grace_days}-day grace period. They are now lapsed: the risk is open and no longer backed "
+        "by a current signature. Contact each client, and send a new re-acknowledgment request from its page."
+    ]
+    for client_items in by_client:
+        client = client_items[0].client
+        paragraphs.append(
+            f"{client.name} — liability coverage now {client.liability_coverage} %, risk score {client.risk_score}:\n"
+            f"{_item_lines(client_items)}\n{_url('register:client_detail', client.public_id)}"
+        )
+    clients = [items[0].client for items in by_client]
+    email_enqueue(
+        idempotency_key=f"reack:{Step.ESCALATED}:{escalated[0].public_id}:{escalated[0].valid_until}",
+        kind="reack_escalation",
+        to=to,
+        subject=f"Lapsed: {len(escalated)} refusal{'s' if len(escalated) > 1 else ''} went unanswered at "
+        + (clients[0].name if len(clients) == 1 else f"{len(clients)} clients"),
+        template="staff_notice",
+        context={
+            "heading": "Refusals have lapsed" if len(clients) > 1 else f"Refusals at {clients[0].name} have lapsed",
+            "paragraphs": paragraphs,
+            "link_url": _url("register:reack") + "?tab=lapsed",
+            "link_label": "See every lapsed refusal",
+        },
+        scope=clients[0].scope if len(clients) == 1 else "",
+    )
+    for client_items in by_client:
+        sweep.report.record(Step.ESCALATED, client_items[0].client, (item.title for item in client_items))

@@ -1,0 +1,228 @@
+"""Re-acknowledgment requests and what follows them: the sweep's requests on and after
+valid-until, the staff action that sends one now (`reack_request_send`), reminders while a
+request goes unanswered, and the expiry of its link.
+"""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, Exists, OuterRef, Value, When
+from django.utils import timezone
+
+from clients.models import Client, Contact
+from recommendations.models import DecisionRequest, ReackStep, Recommendation
+from recommendations.reack.core import (
+    OPEN,
+    SYSTEM,
+    Step,
+    _claim,
+    _claim_and_run,
+    _day,
+    _done_in_cycle,
+    _Group,
+    _groups,
+    _refusals,
+    _request_label,
+    _run,
+    _split_by_signatory,
+    _staff_to,
+    _start_of,
+    _Sweep,
+    _url,
+    reminder_step,
+)
+from recommendations.reack.heads_ups import _signatories_gone
+from recommendations.selectors import in_open_request
+from recommendations.signing import Send, decision_request_send, decision_requests_send
+from riskreg.audit.chain import audit_append
+from riskreg.mail.services import email_enqueue
+
+# Re-acknowledgment requests: on valid-until, and on any later day of the grace period that the
+# sweep did not run, one request per client and signatory bundling every refusal due.
+
+
+def _send_reack_requests(sweep: _Sweep) -> None:
+    items = list(
+        _refusals(valid_from=sweep.today - datetime.timedelta(days=sweep.ladder.grace_days), valid_to=sweep.today)
+        .exclude(_done_in_cycle(Step.REACK_REQUEST))
+        .exclude(in_open_request())
+    )
+    signable, gone = _split_by_signatory(_groups(items))
+    _claim_and_run(
+        sweep, signable, step=Step.REACK_REQUEST, lock=True, work=lambda claimed: _reack_requests(sweep, claimed)
+    )
+    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
+
+
+def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
+    sent = decision_requests_send(
+        actor=None,
+        actor_label=SYSTEM,
+        purpose=DecisionRequest.Purpose.REACKNOWLEDGMENT,
+        sends=[Send(group.client, group.signatory, group.items, reack_message(group.items)) for group in groups],
+    )
+    # The ledger rows this transaction just claimed (and only those: an earlier cycle's row keeps
+    # the request it was sent in) now name the request each item went out in.
+    request_of = {item.pk: request.pk for group, (request, _) in zip(groups, sent, strict=True) for item in group.items}
+    ReackStep.objects.filter(step=Step.REACK_REQUEST, request__isnull=True, recommendation__in=request_of).update(
+        request_id=Case(*(When(recommendation_id=item, then=Value(request)) for item, request in request_of.items()))
+    )
+    for group in groups:
+        sweep.report.record(Step.REACK_REQUEST, group.client, (item.title for item in group.items))
+
+
+def reack_message(recommendations: list[Recommendation]) -> str:
+    ends = min(item.valid_until for item in recommendations if item.valid_until)
+    return (
+        f"Your signed refusal of {'these recommendations' if len(recommendations) > 1 else 'this recommendation'} "
+        f"was valid until {_day(ends)}. Please review {'them' if len(recommendations) > 1 else 'it'} again: accept, "
+        "or refuse again to renew your acknowledgment of the risk."
+    )
+
+
+@transaction.atomic
+def reack_request_send(
+    *, actor: Any, client: Client, signatory: Contact, recommendations: list[Recommendation], message: str = ""
+) -> DecisionRequest:
+    """Send a re-acknowledgment request now (staff action) and record it in the ledger, so the
+    sweep sends no heads-up or request of its own for these refusals in this cycle."""
+    request, _ = decision_request_send(
+        actor=actor,
+        client=client,
+        signatory=signatory,
+        recommendations=recommendations,
+        message=message or reack_message(recommendations),
+        purpose=DecisionRequest.Purpose.REACKNOWLEDGMENT,
+    )
+    for recommendation in recommendations:
+        if recommendation.valid_until:
+            # A step already recorded (an earlier request expired or was revoked) stays as it was.
+            _claim(
+                step=Step.REACK_REQUEST,
+                cycle=recommendation.valid_until,
+                recommendation=recommendation,
+                request=request,
+            )
+    return request
+
+
+# Reminders: an open request gets the highest rung its age has reached, once; one missed by a day
+# the sweep did not run is not sent late once the next rung is due.
+
+
+def _send_reminders(sweep: _Sweep) -> None:
+    rungs = sweep.ladder.reminders
+    if not rungs:
+        return
+    done = {
+        f"done_{rung}": Exists(
+            ReackStep.objects.filter(request=OuterRef("pk"), recommendation__isnull=True, step=reminder_step(rung))
+        )
+        for rung in rungs
+    }
+    requests = (
+        DecisionRequest.objects.filter(
+            status__in=OPEN,
+            expires_at__gt=sweep.as_of,
+            sent_at__lt=_start_of(sweep.today - datetime.timedelta(days=rungs[0] - 1)),
+            signatory__is_active=True,
+            signatory__erased_at__isnull=True,
+        )
+        .exclude(client__status=Client.Status.FORMER)
+        .select_related("client", "client__vcio", "signatory")
+        .annotate(**done)
+        .order_by("pk")
+    )
+    for request in requests:
+        rung = max(rung for rung in rungs if rung <= (sweep.today - timezone.localdate(request.sent_at)).days)
+        if not getattr(request, f"done_{rung}"):
+            step = reminder_step(rung)
+            _run(sweep, f"{step} for {request.client.name}", lambda r=request, s=step: _reminder(sweep, r, s))
+
+
+def _reminder(sweep: _Sweep, request: DecisionRequest, step: str) -> None:
+    if not _claim(step=step, cycle=timezone.localdate(request.sent_at), request=request):
+        return
+    client, signatory = request.client, request.signatory
+    vcio = client.vcio
+    ask = f"{vcio} ({vcio.email})" if vcio and vcio.email else "your provider"
+    email_enqueue(
+        idempotency_key=f"reack:{step}:{request.public_id}",
+        kind="request_reminder",
+        to=[signatory.email],
+        subject=f"Reminder: your decision is still needed for {client.name}",
+        template="staff_notice",
+        context={
+            "heading": "A signing request is waiting for you",
+            "paragraphs": [
+                f"Hello {signatory.name},",
+                f"On {_day(timezone.localdate(request.sent_at))} we emailed you a personal link to review security "
+                f"recommendations for {client.name}. It has not been answered yet.",
+                "Please open the link in that email to decide; it works until "
+                f"{_day(timezone.localdate(request.expires_at))}. If you cannot find the email, ask {ask} for "
+                "a new link.",
+            ],
+            "link_url": "",
+        },
+        scope=client.scope,
+    )
+    sweep.report.record(step, client, [_request_label(request)])
+
+
+# Expiry: an open request past its expiry is closed, so it stops counting as "awaiting answer".
+
+
+def _expire_requests(sweep: _Sweep) -> None:
+    requests = (
+        DecisionRequest.objects.filter(status__in=OPEN, expires_at__lte=sweep.as_of)
+        .select_related("client", "client__vcio", "signatory")
+        .order_by("pk")
+    )
+    for request in requests:
+        _run(sweep, f"expiring a request of {request.client.name}", lambda r=request: _expire(sweep, r))
+
+
+def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
+    if not _claim(step=Step.REQUEST_EXPIRED, cycle=timezone.localdate(request.sent_at), request=request):
+        return
+    closed = DecisionRequest.objects.filter(pk=request.pk, status__in=OPEN, expires_at__lte=sweep.as_of).update(
+        status=DecisionRequest.Status.EXPIRED, closed_at=sweep.now, close_reason="the link expired unanswered"
+    )
+    if not closed:
+        # Signed or revoked since it was selected: nothing to expire, and no ledger row either.
+        transaction.set_rollback(True)
+        return
+    client = request.client
+    audit_append(
+        actor=None,
+        actor_label=SYSTEM,
+        event_type="request.expired",
+        object_type="decision_request",
+        object_id=str(request.public_id),
+        scope=client.scope,
+        summary=f"{request.get_purpose_display()} request expired unanswered",
+        payload={"expires_at": request.expires_at.isoformat(), "purpose": request.purpose},
+    )
+    to = _staff_to(client, sweep)
+    if to:
+        email_enqueue(
+            idempotency_key=f"reack:{Step.REQUEST_EXPIRED}:{request.public_id}",
+            kind="request_expired",
+            to=to,
+            subject=f"Signing request for {client.name} expired unanswered",
+            template="staff_notice",
+            context={
+                "heading": "A signing request expired without an answer",
+                "paragraphs": [
+                    f"The {request.get_purpose_display().lower()} request sent to {request.signatory.name} on "
+                    f"{_day(timezone.localdate(request.sent_at))} was not answered before its link expired.",
+                    "Follow up with the signatory and send a new link from the request page if they still need to "
+                    "decide.",
+                ],
+                "link_url": _url("signing:request_detail", request.public_id),
+                "link_label": "Open the request",
+            },
+            scope=client.scope,
+        )
+    sweep.report.record(Step.REQUEST_EXPIRED, client, [_request_label(request)])
