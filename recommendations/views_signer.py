@@ -71,7 +71,7 @@ def _is_consent(decision_request: DecisionRequest) -> bool:
 
 
 def _items(decision_request: DecisionRequest) -> list[RequestItem]:
-    return list(decision_request.items.select_related("recommendation", "software").order_by("position"))
+    return list(decision_request.items.select_related(decision_request.subject_field).order_by("position"))
 
 
 def _page_context(decision_request: DecisionRequest, items: list[RequestItem] | None = None) -> dict:

@@ -89,7 +89,12 @@ def decision_request_complete(
         raise SigningError("This request can no longer be signed.")
     if request.code_verified_at is None:
         raise SigningError("Confirm the one-time code first.")
-    items = {item.pk: item for item in request.items.select_related("recommendation__client", "software")}
+    items = {item.pk: item for item in request.items.select_related(request.subject_field)}
+    for item in items.values():
+        if item.recommendation_id:
+            # Sent only with the request's own client's recommendations: share its locked row
+            # rather than join the client again for each item.
+            item.recommendation.client = request.client
     if {choice.item_id for choice in choices} != set(items) or len(choices) != len(items):
         raise SigningError("Decide every item in this request.")
     if any(
