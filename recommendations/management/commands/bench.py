@@ -142,7 +142,10 @@ class Command(BaseCommand):
 
     def work(self, kind: str, bench: benchmark.Settings, options: dict[str, Any]) -> None:
         from riskreg.celery import app
+        from riskreg.startup import freeze_loaded_code
 
+        # Measured as a served process runs: set up like a gunicorn worker (riskreg/wsgi.py).
+        freeze_loaded_code()
         # Whatever the settings say, tasks published while measuring stay in this process.
         app.conf.broker_url = "memory://"
         call_command("migrate", interactive=False, verbosity=0)
