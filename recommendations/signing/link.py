@@ -42,15 +42,7 @@ def decision_request_mark_viewed(*, request: DecisionRequest) -> None:
         viewed_at=timezone.now(), status=RequestStatus.VIEWED
     )
     if changed:
-        audit_append(
-            actor=None,
-            actor_label=f"signer:{request.signatory.public_id}",
-            event_type="request.viewed",
-            object_type="decision_request",
-            object_id=str(request.public_id),
-            scope=request.client.scope,
-            summary="Signing link opened by the signatory",
-        )
+        _signer_event(request, "request.viewed", "Signing link opened by the signatory")
 
 
 @transaction.atomic
@@ -67,15 +59,7 @@ def signing_code_send(*, request: DecisionRequest) -> None:
     request.code_expires_at = now + CODE_VALID_FOR
     request.code_sends += 1
     request.save(update_fields=["code_hash", "code_sent_at", "code_expires_at", "code_sends"])
-    audit_append(
-        actor=None,
-        actor_label=f"signer:{request.signatory.public_id}",
-        event_type="request.code_sent",
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        scope=request.client.scope,
-        summary=f"One-time code sent to the signatory (code {request.code_sends})",
-    )
+    _signer_event(request, "request.code_sent", f"One-time code sent to the signatory (code {request.code_sends})")
     email_enqueue(
         idempotency_key=f"request:{request.public_id}:code:{request.code_sends}",
         kind="signing_code",
@@ -100,15 +84,7 @@ def signing_code_verify(*, request: DecisionRequest, code: str) -> None:
             request.code_verified_at = timezone.now()
             request.code_hash = ""
             request.save(update_fields=["code_verified_at", "code_hash"])
-            audit_append(
-                actor=None,
-                actor_label=f"signer:{request.signatory.public_id}",
-                event_type="request.code_verified",
-                object_type="decision_request",
-                object_id=str(request.public_id),
-                scope=request.client.scope,
-                summary="Signatory confirmed the one-time code",
-            )
+            _signer_event(request, "request.code_verified", "Signatory confirmed the one-time code")
             return
         request.code_attempts += 1
         request.save(update_fields=["code_attempts"])
@@ -145,3 +121,16 @@ def _lock(request: DecisionRequest) -> None:
             },
             scope=request.client.scope,
         )
+
+
+def _signer_event(request: DecisionRequest, event_type: str, summary: str) -> None:
+    """Audit a step the signatory took on their request (no staff user acted)."""
+    audit_append(
+        actor=None,
+        actor_label=f"signer:{request.signatory.public_id}",
+        event_type=event_type,
+        object_type="decision_request",
+        object_id=str(request.public_id),
+        scope=request.client.scope,
+        summary=summary,
+    )
