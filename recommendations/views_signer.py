@@ -58,12 +58,10 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-def _verified_key(decision_request: DecisionRequest) -> str:
-    return f"signing-verified:{decision_request.public_id}"
-
-
-def _signed_key(public_id: UUID | str) -> str:
-    return f"signing-done:{public_id}"
+def _signer_key(public_id: UUID | str) -> str:
+    """Set in the browser that confirmed the request's one-time code: it may then sign, and see
+    the result once signed. Kept past the signing so that POST does not write the session again."""
+    return f"signer:{public_id}"
 
 
 def _is_consent(decision_request: DecisionRequest) -> bool:
@@ -115,7 +113,7 @@ def send_code(request: HttpRequest, token: str, decision_request: DecisionReques
 @require_http_methods(["GET", "POST"])
 @signer_view
 def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
-    if request.session.get(_verified_key(decision_request)):
+    if request.session.get(_signer_key(decision_request.public_id)):
         return redirect("sign:decide", token=token)
     form = SigningCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +124,7 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         except ValidationError as error:
             form.add_error("code", error)
         else:
-            request.session[_verified_key(decision_request)] = True
+            request.session[_signer_key(decision_request.public_id)] = True
             return redirect("sign:decide", token=token)
     decision_request.refresh_from_db()
     if decision_request.status == DecisionRequest.Status.LOCKED:
@@ -137,7 +135,7 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
 @require_http_methods(["GET", "POST"])
 @signer_view
 def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
-    if not request.session.get(_verified_key(decision_request)) or decision_request.code_verified_at is None:
+    if not request.session.get(_signer_key(decision_request.public_id)) or decision_request.code_verified_at is None:
         return redirect("sign:verify", token=token)
     items = _items(decision_request)
     form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
@@ -169,8 +167,6 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                 "signature" if error.code in {"missing", "not_png", "bad_base64", "blank", "size"} else None, error
             )
         else:
-            request.session.pop(_verified_key(decision_request), None)
-            request.session[_signed_key(decision_request.public_id)] = True
             return redirect("sign:done", public_id=decision_request.public_id)
     return render(
         request,
@@ -186,7 +182,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
 
 
 def _completed_for_session(request: HttpRequest, public_id: UUID) -> DecisionRequest:
-    if not request.session.get(_signed_key(public_id)):
+    if not request.session.get(_signer_key(public_id)):
         raise Http404
     return get_object_or_404(
         DecisionRequest.objects.select_related("client", "signatory"), public_id=public_id, status="completed"

@@ -304,7 +304,7 @@ def test_an_outsider_cannot_download_the_pdf(signed, outsider_client):
 def test_the_signer_downloads_the_pdf_from_the_done_page(signed, client):
     document = WaiverDocument.objects.get(request=signed)
     session = client.session
-    session[f"signing-done:{signed.public_id}"] = True  # set by the decide view after a successful POST
+    session[f"signer:{signed.public_id}"] = True  # set by the verify view, kept after signing
     session.save()
 
     page = client.get(reverse("sign:done", args=[signed.public_id]))

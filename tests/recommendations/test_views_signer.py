@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -205,6 +206,19 @@ def test_signing_endpoints_are_rate_limited_per_token(client, sent):
 
     assert statuses[0] == 200
     assert statuses[-1] == 429
+
+
+@pytest.mark.django_db
+def test_signing_leaves_the_session_as_the_code_step_wrote_it(client, verified):
+    request, token, _ = verified
+    session_key = client.session.session_key
+    written = Session.objects.get(session_key=session_key).session_data
+
+    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+
+    assert response.status_code == 302
+    assert Session.objects.get(session_key=session_key).session_data == written
+    assert "your decision is recorded" in client.get(response.url).content.decode()
 
 
 @pytest.mark.django_db

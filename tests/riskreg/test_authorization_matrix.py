@@ -427,13 +427,13 @@ def test_a_signed_page_is_neutral_for_any_browser_but_the_signers(name, world):
     # A signatory who completed the *other* request cannot use that session for this one.
     signer_of_other = Browser()
     session = signer_of_other.session
-    session[views_signer._signed_key(world.other_request.public_id)] = True
+    session[views_signer._signer_key(world.other_request.public_id)] = True
     session.save()
     assert neutral(signer_of_other.get(url)), f"{name}: the session of another request"
 
     signer = Browser()
     session = signer.session
-    session[views_signer._signed_key(world.decision_request.public_id)] = True
+    session[views_signer._signer_key(world.decision_request.public_id)] = True
     session.save()
     response = signer.get(url)
     assert response.status_code < 400 and not neutral(response), f"{name}: the control, the signer's own browser"
