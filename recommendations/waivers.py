@@ -349,12 +349,17 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
         },
     )
     attachment = {"filename": f"{document.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
+    # The signer's and the vCIO's only emails about a signing: what was decided, with the sealed PDF.
     context = {
         "client_name": client.name,
         "document_id": document.document_id,
         "kind_label": kind_label,
         "verification_url": data.verification_url,
         "sha256": document.sha256,
+        "signed_at": data.signature.signed_at,
+        "items": data.items,
+        "is_consent": document.kind == WaiverDocument.Kind.CONSENT,
+        "is_waiver": document.kind == WaiverDocument.Kind.WAIVER,
     }
     send = partial(email_enqueue, kind="signed_document", template="signed_document", scope=client.scope)
     signer_context = {**context, "recipient_name": request.signature.typed_name, "for_staff": False}
@@ -375,7 +380,13 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
             idempotency_key=f"request:{request.public_id}:document:vcio",
             to=[vcio.email],
             subject=f"{client.name}: sealed {kind_label.lower()} {document.document_id}",
-            context={**context, "recipient_name": vcio.get_full_name() or vcio.get_username(), "for_staff": True},
+            context={
+                **context,
+                "recipient_name": vcio.get_full_name() or vcio.get_username(),
+                "for_staff": True,
+                "link_url": settings.RISKREG_BASE_URL.rstrip("/")
+                + reverse("register:client_detail", args=[client.public_id]),
+            },
             attachments=[attachment],
         )
 

@@ -1,16 +1,14 @@
-"""Recording a signed decision with all its evidence, and the confirmations that follow it."""
+"""Recording a signed decision with all its evidence."""
 
 import hashlib
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import PracticeProfile, Software
-from clients.selectors import current_agreement, withdrawal_links_for
+from clients.selectors import current_agreement
 from clients.services import software_consent_record
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
@@ -32,7 +30,6 @@ from recommendations.signing.content import (
 )
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
-from riskreg.mail.services import email_enqueue
 
 
 @dataclass(frozen=True)
@@ -135,7 +132,7 @@ def decision_request_complete(
         )
         for choice in refusals
     }
-    decisions = Decision.objects.bulk_create(
+    Decision.objects.bulk_create(
         Decision(
             request=request,
             item=items[choice.item_id],
@@ -197,9 +194,9 @@ def decision_request_complete(
     audit_append_many(audit_events)
     # Once, after every item has moved.
     client_rescore(client=request.client)
-    _send_confirmations(request, decisions)
     # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked
-    # up by the render-missing-documents sweep.
+    # up by the render-missing-documents sweep. The signer's and the vCIO's emails go out with the
+    # sealed document (waivers._record_and_send), not from here.
     transaction.on_commit(partial(document_render_publish, request_id=request.pk))
     return request
 
@@ -212,98 +209,3 @@ def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:
         given, refused = count(Decision.Outcome.CONSENT_GIVEN), count(Decision.Outcome.CONSENT_REFUSED)
         return f"Signed by the signatory: install consent given for {given}, refused for {refused}"
     return f"Signed by the signatory: {count('accept')} accepted, {count('refuse')} refused"
-
-
-def _send_consent_confirmations(request: DecisionRequest, decisions: list[Decision]) -> None:
-    links = withdrawal_links_for(request.public_id)
-    rows = [
-        {
-            "name": d.item.software.name,
-            "publisher": d.item.software.publisher,
-            "given": d.outcome == Decision.Outcome.CONSENT_GIVEN,
-            "outcome": d.get_outcome_display(),
-            "reason": d.reason,
-            "withdrawal_url": links.get(d.item.software_id, ""),
-        }
-        for d in decisions
-    ]
-    given = sum(row["given"] for row in rows)
-    _email_signer_and_vcio(
-        request,
-        template="consent_confirmation",
-        signer=("consent_confirmation", f"Your install consent for {request.client.name} is recorded", rows),
-        # Staff never get the client's withdrawal links: a withdrawal is the client's act.
-        staff=(
-            "consent_recorded",
-            f"{request.client.name} signed install consent: {given} given, {len(rows) - given} refused",
-            [{**row, "withdrawal_url": ""} for row in rows],
-        ),
-    )
-
-
-def _send_confirmations(request: DecisionRequest, decisions: list[Decision]) -> None:
-    """The signer's copy and the vCIO's notice; `decisions` as just recorded, in item order."""
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
-        _send_consent_confirmations(request, decisions)
-        return
-    rows = [
-        {
-            "title": d.item.recommendation.title,
-            "outcome": d.get_outcome_display(),
-            "reason": d.reason,
-            "valid_until": d.valid_until,
-        }
-        for d in decisions
-    ]
-    refused = sum(d.outcome == Decision.Outcome.REFUSE for d in decisions)
-    _email_signer_and_vcio(
-        request,
-        template="decision_confirmation",
-        signer=(
-            "decision_confirmation",
-            f"Your decision on security recommendations for {request.client.name} is recorded",
-            rows,
-        ),
-        staff=("decision_recorded", f"{request.client.name} signed: {refused} refusal(s)", rows),
-    )
-
-
-def _email_signer_and_vcio(
-    request: DecisionRequest,
-    *,
-    template: str,
-    signer: tuple[str, str, list[dict]],
-    staff: tuple[str, str, list[dict]],
-) -> None:
-    """The signer's copy and the vCIO's notice of one completed request; each is (kind, subject, rows)."""
-    base = {"client_name": request.client.name, "signed_at": request.completed_at}
-    kind, subject, rows = signer
-    email_enqueue(
-        idempotency_key=f"request:{request.public_id}:confirmation:signer",
-        kind=kind,
-        to=[request.signatory.email],
-        subject=subject,
-        template=template,
-        context={**base, "decisions": rows, "recipient_name": request.signatory.name, "for_staff": False},
-        scope=request.client.scope,
-    )
-    vcio = request.client.vcio
-    if not (vcio and vcio.email):
-        return
-    kind, subject, rows = staff
-    email_enqueue(
-        idempotency_key=f"request:{request.public_id}:confirmation:vcio",
-        kind=kind,
-        to=[vcio.email],
-        subject=subject,
-        template=template,
-        context={
-            **base,
-            "decisions": rows,
-            "recipient_name": vcio.get_full_name() or vcio.get_username(),
-            "for_staff": True,
-            "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-            + reverse("register:client_detail", args=[request.client.public_id]),
-        },
-        scope=request.client.scope,
-    )

@@ -98,9 +98,9 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
     page.locator("#software").scroll_into_view_if_needed()
     screenshot(page, "staff-client-consent-given")
 
-    # Later the signatory withdraws with the link from the confirmation email.
-    confirmation = OutboundEmail.objects.get(kind="consent_confirmation")
-    withdraw_url = re.search(r"(https?://\S+/withdraw/[0-9a-f]+/)", confirmation.body_text).group(1)
+    # Later the signatory withdraws with the link from the email that brought the signed copy.
+    signed_copy = OutboundEmail.objects.get(kind="signed_document", idempotency_key__endswith=":document:signer")
+    withdraw_url = re.search(r"(https?://\S+/withdraw/[0-9a-f]+/)", signed_copy.body_text).group(1)
     signer.goto(_local(withdraw_url, live_server))
     expect(signer.get_by_role("heading", name="Withdraw your consent to Atlas RMM agent")).to_be_visible()
     screenshot(signer, "signer-withdraw-confirm")

@@ -332,21 +332,6 @@ def test_resending_a_consent_request_keeps_its_programs(client_record, vcio, pro
     assert set(new_request.items.values_list("software", flat=True)) == {p.pk for p in programs}
 
 
-@pytest.mark.django_db
-def test_the_confirmation_email_gives_the_signer_but_not_the_vcio_the_withdrawal_link(client_record, vcio, programs):
-    rmm, backup = programs
-    request, _ = send_consent(client_record, vcio, [rmm, backup])
-
-    sign_consent(request, {rmm.pk: "consent_given", backup.pk: "consent_refused"})
-
-    signer = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:confirmation:signer")
-    staff = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:confirmation:vcio")
-    assert signer.kind == "consent_confirmation"
-    assert withdrawal_link(signer, rmm)
-    assert "/withdraw/" not in signer.body_text.split(backup.name, 1)[1]
-    assert "/withdraw/" not in staff.body_text and staff.to == [vcio.email]
-
-
 # --- the consent record (PDF) -----------------------------------------------------------------
 
 
@@ -375,17 +360,23 @@ def test_the_consent_pdf_records_every_disclosure_and_the_withdrawal_link(client
 
 
 @pytest.mark.django_db
-def test_the_signed_copy_email_of_a_consent_carries_the_withdrawal_link(client_record, vcio, programs):
+def test_the_signed_copy_lists_each_answer_and_only_the_signer_gets_withdrawal_links(client_record, vcio, programs):
     rmm, backup = programs
     request, _ = send_consent(client_record, vcio, [rmm, backup])
     sign_consent(request, {rmm.pk: "consent_given", backup.pk: "consent_refused"})
 
     document = waivers.request_document_create(request_id=request.pk)
 
-    email = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:document:signer")
-    assert document.document_id in email.body_text
-    assert withdrawal_link(email, rmm) == withdrawal_link(OutboundEmail.objects.get(kind="consent_request"), rmm)
-    assert backup.name not in email.body_text
+    signer = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:document:signer")
+    staff = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:document:vcio")
+    for email in (signer, staff):
+        assert document.document_id in email.body_text
+        assert f"{rmm.name} ({rmm.publisher}): consent given" in email.body_text
+        assert f"{backup.name} ({backup.publisher}): consent refused" in email.body_text
+    rmm_link = withdrawal_link(OutboundEmail.objects.get(kind="consent_request"), rmm)
+    assert re.findall(r"https?://\S+/withdraw/[0-9a-f]+/", signer.body_text) == [rmm_link]
+    # A withdrawal is the client's act: staff never get the links.
+    assert "/withdraw/" not in staff.body_text and staff.to == [vcio.email]
 
 
 @pytest.mark.django_db

@@ -150,6 +150,33 @@ def test_a_rerun_of_the_task_makes_no_second_document_event_or_email(signed, dja
 
 
 @pytest.mark.django_db
+def test_the_signed_copy_emails_say_what_was_decided(signed, client_record, vcio):
+    refusal = signed.decisions.get(outcome="refuse")
+    client_page = reverse("register:client_detail", args=[client_record.public_id])
+
+    signer, staff = OutboundEmail.objects.filter(kind="signed_document").order_by("pk")
+
+    for email in (signer, staff):
+        assert (
+            f"Multi-factor authentication: refused (reason: {REASON}), valid until "
+            f"{refusal.valid_until.day} {refusal.valid_until:%B %Y}"
+        ) in email.body_text
+        assert "Offsite backups: accepted\n" in email.body_text
+        assert "<strong>Offsite backups</strong>: accepted" in email.body_html
+    assert client_page in staff.body_text and client_page not in signer.body_text
+    assert "Thank you. Your decision" in signer.body_text
+
+
+@pytest.mark.django_db
+def test_signing_itself_emails_no_one_until_the_document_is_sealed(client_record, vcio):
+    request = sign_request(client_record, vcio)
+
+    assert set(OutboundEmail.objects.values_list("kind", flat=True)) == {"decision_request", "signing_code"}
+    waivers.request_document_create(request_id=request.pk)
+    assert OutboundEmail.objects.filter(kind="signed_document").count() == 2
+
+
+@pytest.mark.django_db
 def test_the_pdf_goes_to_the_signer_and_the_vcio_as_an_attachment(signed, vcio):
     document = WaiverDocument.objects.get(request=signed)
 

@@ -133,7 +133,7 @@ def test_the_export_contains_every_field_of_personal_data(vcio_client, history):
     assert {d["outcome"] for d in data["decisions"]} == {"refuse", "accept"}
     assert "The clinic cannot afford it this year." in [d["reason"] for d in data["decisions"]]
     kinds = {e["kind"] for e in data["emails_sent_to_contact"]}
-    assert {"decision_request", "signing_code", "decision_confirmation", "signed_document"} <= kinds
+    assert {"decision_request", "signing_code", "signed_document"} <= kinds
     assert all(EMAIL in e["to"] for e in data["emails_sent_to_contact"])
     assert "staff_notice" not in kinds
     (notice,) = data["other_emails_mentioning_contact"]
