@@ -4,11 +4,12 @@ not grow with the number of rows."""
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -75,15 +76,14 @@ def recommendation_for_user(*, user: Any, public_id: UUID) -> Recommendation:
     )
 
 
-def recommendations_by_status(client: Client) -> "OrderedDict[str, list[Recommendation]]":
-    groups: OrderedDict[str, list[Recommendation]] = OrderedDict((status, []) for status in STATUS_ORDER)
-    for recommendation in client.recommendations.select_related("control").order_by("-inherent_risk", "title"):
-        groups[recommendation.status].append(recommendation)
-    return OrderedDict((status, items) for status, items in groups.items() if items)
-
-
 def client_timeline(client: Client, *, limit: int = 50) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(scope=client.scope).select_related("actor").order_by("-sequence")[:limit]
+    """The client's latest events with what the timeline shows: not the payload or the hash chain."""
+    return (
+        AuditEvent.objects.filter(scope=client.scope)
+        .select_related("actor")
+        .only("occurred_at", "summary", "actor_label", "actor__first_name", "actor__last_name", "actor__username")
+        .order_by("-sequence")[:limit]
+    )
 
 
 def active_controls() -> QuerySet[Control]:
@@ -99,8 +99,15 @@ def request_timeline(decision_request: DecisionRequest) -> list[AuditEvent]:
 
 
 def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
+    """The client's latest requests with what the client page lists of them: not the signing
+    flow's hashes, codes and timestamps."""
+    listed = ("public_id", "purpose", "status", "sent_at", "signatory__name")
+    document_link = ("document__public_id", "document__document_id", "document__kind")
     return (
-        DecisionRequest.objects.filter(client=client).select_related("signatory", "document").order_by("-sent_at")[:20]
+        DecisionRequest.objects.filter(client=client)
+        .select_related("signatory", "document")
+        .only(*listed, *document_link)
+        .order_by("-sent_at")[:20]
     )
 
 
@@ -204,7 +211,7 @@ def _with_progress(recommendations: QuerySet[Recommendation]) -> QuerySet[Recomm
     open_items = RequestItem.objects.filter(
         recommendation=OuterRef("pk"), request__status__in=DecisionRequest.OPEN_STATUSES
     ).order_by("-request__sent_at")
-    return recommendations.select_related("client").annotate(
+    return recommendations.annotate(
         signatory_pk=refusing_signatory(),
         last_step=Subquery(steps.values("step")[:1]),
         last_step_at=Subquery(steps.values("done_at")[:1]),
@@ -234,7 +241,11 @@ def reack_list(*, clients: QuerySet[Client], tab: str, window: int, today: Any) 
     """One tab of the re-acknowledgment page, soonest valid-until first (one query a page)."""
     condition = _reack_conditions(today=today, window=window)[tab]
     recommendations = Recommendation.objects.filter(client__in=clients.values("pk")).annotate(busy=in_open_request())
-    return _with_progress(recommendations.filter(condition)).order_by("valid_until", "client__name", "title", "pk")
+    return (
+        _with_progress(recommendations.filter(condition))
+        .select_related("client")
+        .order_by("valid_until", "client__name", "title", "pk")
+    )
 
 
 def reack_counts(*, clients: QuerySet[Client], window: int, today: Any) -> dict[str, int]:
@@ -247,12 +258,32 @@ def reack_counts(*, clients: QuerySet[Client], window: int, today: Any) -> dict[
     )
 
 
-def reack_overview(client: Client, *, contacts: list[Contact]) -> list[ReackRow]:
-    """The client's refusals and lapsed items with their re-acknowledgment progress, in one
-    query: signatories come from the client's `contacts`, which the page loads anyway."""
-    recommendations = _with_progress(client.recommendations.filter(status__in=["refused", "lapsed"]))
-    return reack_rows(
-        list(recommendations.order_by("valid_until", "title", "pk")), today=timezone.localdate(), contacts=contacts
+@dataclass(frozen=True)
+class ClientRecommendations:
+    groups: "OrderedDict[str, list[Recommendation]]"
+    reack_rows: list[ReackRow]
+
+
+def client_recommendations(client: Client, *, contacts: list[Contact]) -> ClientRecommendations:
+    """The client page's two lists from one query: every recommendation grouped by status, riskiest
+    first, and the refusals and lapsed items with their re-acknowledgment progress, soonest
+    valid-until first. Signatories come from the client's `contacts`, which the page loads anyway."""
+    shown = ("public_id", "title", "likelihood", "impact", "inherent_risk", "target_date", "status", "valid_until")
+    recommendations = list(
+        _with_progress(client.recommendations.only("client", *shown))
+        .annotate(control_code=F("control__code"))
+        .order_by("title", "pk")
+    )
+    # Both lists re-sort the database's title order stably, so titles keep the database's collation.
+    groups: OrderedDict[str, list[Recommendation]] = OrderedDict((status, []) for status in STATUS_ORDER)
+    for recommendation in sorted(recommendations, key=lambda r: -r.inherent_risk):
+        groups[recommendation.status].append(recommendation)
+    refusals = [r for r in recommendations if r.status in ("refused", "lapsed")]
+    return ClientRecommendations(
+        groups=OrderedDict((status, items) for status, items in groups.items() if items),
+        reack_rows=reack_rows(
+            sorted(refusals, key=attrgetter("valid_until")), today=timezone.localdate(), contacts=contacts
+        ),
     )
 
 

@@ -24,6 +24,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     software = software_for_client(client)
     contacts = list(client.contacts.order_by("-can_sign", "name"))
+    recommendations = selectors.client_recommendations(client, contacts=contacts)
     return render(
         request,
         "recommendations/client_detail.html",
@@ -33,10 +34,10 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "software_without_consent": sum(s.without_consent for s in software),
             "contacts": contacts,
             "agreement": current_agreement(client),
-            "groups": selectors.recommendations_by_status(client),
+            "groups": recommendations.groups,
             "timeline": selectors.client_timeline(client),
             "requests": selectors.recent_requests_for_client(client),
-            "reack_rows": selectors.reack_overview(client, contacts=contacts),
+            "reack_rows": recommendations.reack_rows,
             "relationship": selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
         },

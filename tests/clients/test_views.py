@@ -2,10 +2,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import Client, Contact
+from recommendations.models import WaiverDocument
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
+from tests.signing_helpers import send_request
 
 
 def _client_urls(client_record) -> list[str]:
@@ -120,6 +123,32 @@ def test_the_client_detail_query_count_does_not_grow_with_recommendations(vcio_c
 
     assert many == few
     assert many <= 20
+
+
+@pytest.mark.django_db
+def test_the_client_detail_query_count_does_not_grow_with_signing_requests_and_their_events(
+    vcio_client, vcio, client_record
+):
+    send_request(client_record, vcio, titles=("Item 0",))
+    few = _detail_queries(vcio_client, client_record)
+    for index in range(1, 6):
+        request, _, _ = send_request(client_record, vcio, titles=(f"Item {index}",))
+        WaiverDocument.objects.create(
+            request=request,
+            document_id=f"RR-TEST-{index}",
+            kind=WaiverDocument.Kind.CONFIRMATION,
+            file=f"documents/test-{index}.pdf",
+            sha256=f"{index:064x}",
+            rendered_at=timezone.now(),
+        )
+
+    response = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id]))
+    many = _detail_queries(vcio_client, client_record)
+
+    page = response.content.decode()
+    assert many == few
+    assert "RR-TEST-5" in page and "Hélène Côté" in page
+    assert str(vcio) in page  # the timeline names the staff member who sent each request
 
 
 @pytest.mark.django_db

@@ -178,6 +178,24 @@ def test_the_client_page_has_no_section_without_refusals(vcio_client, client_rec
     assert send_url(client_record) not in page
 
 
+@pytest.mark.django_db
+def test_the_client_page_lists_the_riskiest_first_and_refusals_soonest_first(vcio_client, client_record):
+    RecommendationFactory(client=client_record, title="Beta", likelihood=2, impact=2)
+    RecommendationFactory(client=client_record, title="Alpha", likelihood=2, impact=2)
+    RecommendationFactory(client=client_record, title="Zulu", likelihood=5, impact=5)
+    refusal(client_record, due_in=30, title="Later")
+    refusal(client_record, due_in=5, title="Soon B")
+    refusal(client_record, due_in=5, title="Soon A")
+
+    response = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id]))
+
+    groups = response.context["groups"]
+    assert list(groups) == ["presented", "refused"]
+    assert [r.title for r in groups["presented"]] == ["Zulu", "Alpha", "Beta"]
+    assert [r.title for r in groups["refused"]] == ["Later", "Soon A", "Soon B"]
+    assert [row.recommendation.title for row in response.context["reack_rows"]] == ["Soon A", "Soon B", "Later"]
+
+
 def detail_queries(browser, client) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = browser.get(reverse("register:client_detail", args=[client.public_id]))

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from recommendations.models import Control, Recommendation
 from riskreg.audit.models import AuditEvent
-from tests.factories import RecommendationFactory
+from tests.factories import ControlFactory, RecommendationFactory
 
 
 def _form_data(**overrides) -> dict:
@@ -72,6 +72,33 @@ def test_presenting_a_draft_moves_it_and_shows_it_on_the_client_page(vcio_client
     recommendation.refresh_from_db()
     assert recommendation.status == "presented"
     assert "“Offsite backups” presented to the client." in response.content.decode()
+
+
+def _actions_offered(page: str, recommendation: Recommendation) -> list[str]:
+    urls = {
+        "present": reverse("register:recommendation_action", args=[recommendation.public_id, "present"]),
+        **{
+            action: reverse("register:recommendation_confirm", args=[recommendation.public_id, action])
+            for action in ("defer", "implement", "withdraw")
+        },
+    }
+    return [action for action, url in urls.items() if f'"{url}"' in page]
+
+
+@pytest.mark.django_db
+def test_the_client_page_offers_each_recommendation_the_actions_its_status_allows(vcio_client, client_record):
+    draft = RecommendationFactory(client=client_record, status="draft", control=ControlFactory(code="TST-MFA"))
+    presented = RecommendationFactory(client=client_record, status="presented")
+    refused = RecommendationFactory(client=client_record, status="refused")
+    implemented = RecommendationFactory(client=client_record, status="implemented")
+
+    page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+
+    assert _actions_offered(page, draft) == ["present", "withdraw"]
+    assert _actions_offered(page, presented) == ["defer", "implement", "withdraw"]
+    assert _actions_offered(page, refused) == ["implement", "withdraw"]
+    assert _actions_offered(page, implemented) == []
+    assert "TST-MFA" in page
 
 
 @pytest.mark.django_db
