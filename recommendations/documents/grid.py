@@ -257,7 +257,9 @@ class _TextRun:
         for line in cell.split("\n"):
             if line:
                 self._text.setTextOrigin(x, baseline)
-                self._text.textOut(line)
+                # Unlike textOut, textLine does not measure the line to move its cursor along;
+                # every line sets its own origin.
+                self._text.textLine(line)
             baseline -= style.leading
 
     def flush(self) -> None:

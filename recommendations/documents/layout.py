@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -23,10 +24,10 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import ParaLines, cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
-from recommendations.documents.text import _CONTROL_CHARS, _text
+from recommendations.documents.text import _CONTROL_CHARS, _plain, _text
 
 _FONT_DIR = Path(__file__).resolve().parents[2] / "riskreg" / "fonts"
 _REGULAR = "RiskRegSans"
@@ -93,7 +94,7 @@ class _Styles:
     practice_contact: ParagraphStyle
 
 
-# One set of styles for every render: `_plain_frag` keys its copies on these objects.
+# One set of styles for every render: `_plain_frag` and `_wording_lines` key on these objects.
 @lru_cache(maxsize=1)
 def _make_styles() -> _Styles:
     body = ParagraphStyle(
@@ -182,6 +183,60 @@ class _Para(Paragraph):
         return size
 
 
+class _FixedPara(_Para):
+    """A paragraph of the documents' own wording (a title, a heading, a clause naming no party).
+
+    Its text is the same in every document, so its lines are broken once per process; the
+    cache holds these texts only, never user text. reportlab's split halves have no text of
+    their own and break their lines as usual.
+    """
+
+    def breakLines(self, width: float | list[float]) -> ParaLines:
+        if self.text is None:
+            return super().breakLines(width)
+        widths = tuple(width) if isinstance(width, list) else (width,)
+        return _wording_lines(self.text, self.style, self.bulletText, widths)
+
+
+@lru_cache(maxsize=256)
+def _wording_lines(text: str, style: ParagraphStyle, bullet: str | None, widths: tuple[float, ...]) -> ParaLines:
+    # Shared between documents and threads: reportlab only reads a paragraph's broken lines.
+    return Paragraph.breakLines(_Para(text, style, bullet), list(widths))
+
+
+class _Lines(Flowable):
+    """Paragraphs one under another, each a line of text that had hard line breaks."""
+
+    def __init__(self, paragraphs: list[_Para]) -> None:
+        super().__init__()
+        self._paragraphs = paragraphs
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = sum(paragraph.wrap(available_width, available_height)[1] for paragraph in self._paragraphs)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        for paragraph in self._paragraphs:
+            top -= paragraph.height
+            paragraph.drawOn(self.canv, 0, top)
+
+
+def _lines(text: str, style: ParagraphStyle) -> Flowable:
+    """Text with hard line breaks (an address), laid out as its `<br/>` paragraph would be.
+
+    A paragraph per line gives the same lines without the markup parser and reportlab's
+    multi-style line breaking, which made the address and the signing time 6% of a waiver's
+    render. A blank line would vanish as an empty paragraph, so such text keeps the `<br/>`
+    paragraph. The lines do not split across pages.
+    """
+    lines = _plain(text).split("\n")
+    if len(lines) == 1 or not all(line.strip() for line in lines):
+        return _Para(_text(text), style)
+    return _Lines([_Para(_text(line), style) for line in lines])
+
+
 # --- flowables ------------------------------------------------------------------------------
 
 # Room a heading needs below it for a first row of content; less, and it starts a new page.
@@ -189,7 +244,7 @@ _MIN_BLOCK = 32 * mm
 
 
 def _section(title: str, styles: _Styles) -> list[Flowable]:
-    return [CondPageBreak(_MIN_BLOCK), _Para(title, styles.section)]
+    return [CondPageBreak(_MIN_BLOCK), _FixedPara(title, styles.section)]
 
 
 def _flatten_png(png: bytes, *, trim: bool, box_mm: tuple[float, float]) -> PILImage.Image:
@@ -256,7 +311,9 @@ class _QrCode(Flowable):
         # scans reliably either way.
         code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, mask_pattern=0, border=0)
         code.add_data(value)
-        code.make(fit=True)
+        # Without a version given, make() finds the smallest one either way; fit=True would
+        # search a second time.
+        code.make(fit=False)
         self._modules: list[list[bool | None]] = code.modules
         self.width = self.height = size
 
@@ -315,23 +372,85 @@ class _Plain:
     text: str
 
 
-Cell = _Plain | str | Flowable  # str = Paragraph markup
+@dataclass(frozen=True)
+class _Run:
+    """Part of a styled value: plain text (not markup) in one font and colour."""
+
+    text: str
+    font: str = _REGULAR
+    colour: Color = INK
+
+
+@dataclass(frozen=True)
+class _Styled:
+    """A value in more than one font or colour, such as a risk level in its colour and its score."""
+
+    runs: tuple[_Run, ...]
+
+    def markup(self) -> str:
+        return "".join(
+            f'<font name="{run.font}" color="{run.colour.hexval()}">{_text(run.text)}</font>' for run in self.runs
+        )
+
+
+class _StyledLine(Flowable):
+    """Styled runs that fit on one line, drawn where a Paragraph of their markup draws them.
+
+    reportlab breaks a paragraph of several styles word by word, comparing every fragment's
+    style; the two risk levels of a waiver cost 3% of its render that way.
+    """
+
+    def __init__(self, runs: tuple[_Run, ...]) -> None:
+        super().__init__()
+        self._runs = runs
+        self.height = BODY_LEADING
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self) -> None:
+        text = self.canv.beginText(0, self.height - BODY_SIZE)
+        for run in self._runs:
+            text.setFont(run.font, BODY_SIZE, BODY_LEADING)
+            text.setFillColor(run.colour)
+            text.textOut(run.text)
+        self.canv.drawText(text)
+
+
+Cell = _Plain | _Styled | str | Flowable  # str = Paragraph markup
+
+
+def _one_line(text: str) -> str:
+    return _CONTROL_CHARS.sub("", text.replace("\t", " "))
+
+
+def _fits(runs: tuple[_Run, ...], width: float) -> bool:
+    """Whether the runs print on one line of `width` in the body size."""
+    # Printable ASCII glyphs are at least a quarter em wide, so longer text is sent to a
+    # Paragraph (always correct, only slower) without measuring it character by character.
+    length = sum(len(run.text) for run in runs)
+    if any("\n" in run.text for run in runs) or length * BODY_SIZE * 0.25 > width:
+        return False
+    return sum(pdfmetrics.stringWidth(run.text, run.font, BODY_SIZE) for run in runs) <= width
 
 
 def _cell(value: Cell, width: float, styles: _Styles) -> Flowable | str:
-    """A table cell: a plain string when the text fits on one line, else a Paragraph.
+    """A table cell: plain or styled text that fits on one line skips the Paragraph.
 
     Most values (names, dates, addresses, hashes) are one line, and a plain cell skips
     markup parsing and line breaking, a large share of the render time.
     """
     if isinstance(value, _Plain):
-        text = _CONTROL_CHARS.sub("", value.text.replace("\t", " "))
-        # Printable ASCII glyphs are at least a quarter em wide, so longer text is sent to a
-        # Paragraph (always correct, only slower) without measuring it character by character.
-        fits = "\n" not in text and len(text) * BODY_SIZE * 0.25 <= width
-        if fits and pdfmetrics.stringWidth(text, _REGULAR, BODY_SIZE) <= width:
+        text = _one_line(value.text)
+        if _fits((_Run(text),), width):
             return text
         return _Para(_text(text), styles.body)
+    if isinstance(value, _Styled):
+        runs = tuple(replace(run, text=_one_line(run.text)) for run in value.runs)
+        if _fits(runs, width):
+            return _StyledLine(runs)
+        return _Para(value.markup(), styles.body)
     if isinstance(value, str):
         return _Para(value, styles.body)
     return value

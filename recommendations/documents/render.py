@@ -20,10 +20,12 @@ from recommendations.documents.layout import (
     MUTED,
     PAGE_WIDTH,
     RULE,
+    _FixedPara,
     _make_styles,
     _Para,
     _register_fonts,
     _section,
+    _Styles,
 )
 from recommendations.documents.sections import (
     _agreement_section,
@@ -84,6 +86,12 @@ class _NumberedCanvas(Canvas):
 # --- entry point ----------------------------------------------------------------------------
 
 
+def _clause(number: int, text: str, *, practice: str, client: str, styles: _Styles) -> _Para:
+    filled = text.format(practice=practice, client=client)
+    paragraph = _FixedPara if filled == text else _Para
+    return paragraph(filled, styles.numbered, bulletText=f"{number}.")
+
+
 def _check(data: DocumentData) -> _Wording:
     wording = _WORDING.get(data.kind)
     if wording is None:
@@ -119,7 +127,7 @@ def render_document(data: DocumentData) -> bytes:
 
     story: list[Flowable] = [
         *_letterhead(data.practice, styles),
-        _Para(wording.title, styles.title),
+        _FixedPara(wording.title, styles.title),
         _summary_box(data, styles),
         Spacer(1, 10),
         _Para(wording.intro.format(practice=practice, client=client), styles.body),
@@ -133,7 +141,7 @@ def render_document(data: DocumentData) -> bytes:
     story.append(_Para(f"By signing this document, {client} acknowledges that:", styles.body))
     story.append(Spacer(1, 4))
     story += [
-        _Para(text.format(practice=practice, client=client), styles.numbered, bulletText=f"{number}.")
+        _clause(number, text, practice=practice, client=client, styles=styles)
         for number, text in enumerate(wording.acknowledgment, start=1)
     ]
     story += _agreement_section(data.agreement, styles)

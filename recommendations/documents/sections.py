@@ -14,6 +14,7 @@ from recommendations.documents.data import (
 )
 from recommendations.documents.grid import _list_table, _rows_table
 from recommendations.documents.layout import (
+    _BOLD,
     _MIN_BLOCK,
     _RISK_COLOURS,
     ACCENT,
@@ -27,35 +28,38 @@ from recommendations.documents.layout import (
     SIGNATURE_BOX_MM,
     Cell,
     _cell,
+    _FixedPara,
     _flatten_logo,
     _flatten_png,
+    _lines,
     _Para,
     _Picture,
     _Plain,
     _QrCode,
+    _Run,
     _section,
+    _Styled,
     _Styles,
     _value_style,
 )
-from recommendations.documents.text import _fmt_date, _fmt_utc, _signed_at_markup, _signer_local, _text
+from recommendations.documents.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
 from recommendations.documents.wording import _Wording
 
 
-def _risk_markup(item: DocumentItem) -> str:
-    label = _text(item.risk_level_label)
-    colour = _RISK_COLOURS.get(item.risk_level_label.strip().lower().replace("_", " "))
-    if colour is not None:
-        label = f'<font color="{colour.hexval()}"><b>{label}</b></font>'
+def _risk_value(item: DocumentItem) -> _Styled:
+    label = item.risk_level_label
+    colour = _RISK_COLOURS.get(label.strip().lower().replace("_", " "))
+    runs = [_Run(label) if colour is None else _Run(label, _BOLD, colour)]
     if item.inherent_score is not None:
-        label += f" — inherent risk score {item.inherent_score} of 25 (likelihood × impact)"
-    return label
+        runs.append(_Run(f" — inherent risk score {item.inherent_score} of 25 (likelihood × impact)"))
+    return _Styled(tuple(runs))
 
 
 def _letterhead(practice: PracticeLetterhead, styles: _Styles) -> list[Flowable]:
     contacts = " · ".join(_text(part) for part in (practice.email, practice.phone, practice.website) if part)
     details = [
         _Para(_text(practice.legal_name), styles.practice_name),
-        _Para(_text(practice.mailing_address), styles.practice_contact),
+        _lines(practice.mailing_address, styles.practice_contact),
         _Para(contacts, styles.practice_contact),
     ]
     logo: Flowable | str = ""
@@ -79,7 +83,7 @@ def _summary_box(data: DocumentData, styles: _Styles) -> Table:
     signer = data.signature
     signatory = ", ".join(part for part in (signer.typed_name, signer.title) if part)
     rows: list[tuple[str, Cell]] = [
-        ("Document ID", f"<b>{_text(data.document_id)}</b>"),
+        ("Document ID", _Styled((_Run(data.document_id, _BOLD),))),
         ("Client", _Plain(data.client_name)),
         ("Signatory", _Plain(signatory)),
         ("Date signed", _Plain(_fmt_date(_signer_local(signer).date()))),
@@ -122,7 +126,7 @@ def _item_name(item: DocumentItem) -> str:
 def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Styles) -> list[Flowable]:
     heading = f"{number}.  {_text(_item_name(item))}"
     rows: list[tuple[str, Cell]] = [
-        ("Decision", f"<b>{_text(wording.outcomes[item.outcome])}</b>"),
+        ("Decision", _Styled((_Run(wording.outcomes[item.outcome], _BOLD),))),
     ]
     optional = (
         (wording.description_label, item.description),
@@ -130,7 +134,7 @@ def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Sty
     )
     rows += [(label, _Plain(value)) for label, value in optional if value]
     if item.risk_level_label:
-        rows.append(("Risk level", _risk_markup(item)))
+        rows.append(("Risk level", _risk_value(item)))
     if item.consequences:
         rows.append((wording.consequences_label, _Plain(item.consequences)))
     if item.estimated_cost:
@@ -174,7 +178,7 @@ def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[F
         KeepTogether(
             [
                 *_section("Recommendations accepted in the same decision", styles),
-                _Para(note, styles.body),
+                _FixedPara(note, styles.body),
                 Spacer(1, 5),
                 table,
             ]
@@ -204,7 +208,7 @@ def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
     )
     return [
         *_section("Validity and re-acknowledgment", styles),
-        _Para(explanation, styles.body),
+        _FixedPara(explanation, styles.body),
         Spacer(1, 5),
         table,
     ]
@@ -214,7 +218,7 @@ def _agreement_section(agreement: AgreementTerms | None, styles: _Styles) -> lis
     heading = _section("Service agreement", styles)
     if agreement is None:
         note = "No written service agreement was on record for the Client when this document was signed."
-        return [*heading, _Para(note, styles.body)]
+        return [*heading, _FixedPara(note, styles.body)]
     rows: list[tuple[str, Cell]] = [("Reference", _Plain(agreement.reference))]
     if agreement.effective_date is not None:
         rows.append(("Effective date", _Plain(_fmt_date(agreement.effective_date))))
@@ -240,7 +244,7 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
         [
             [_Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
             [_cell(_Plain(signature.typed_name), 58 * mm, styles)],
-            [_Para("Signature", styles.small)],
+            [_FixedPara("Signature", styles.small)],
         ],
         colWidths=[60 * mm],
         rowHeights=[27 * mm, None, None],
@@ -257,10 +261,10 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
     )
     details_width = FRAME_WIDTH - 66 * mm
     rows: list[tuple[str, Cell]] = [
-        ("Signed by", f"<b>{_text(signature.typed_name)}</b>"),
+        ("Signed by", _Styled((_Run(signature.typed_name, _BOLD),))),
         ("Title", _Plain(signature.title)),
         ("Email", _Plain(signature.email)),
-        ("Signed on", _signed_at_markup(signature)),
+        ("Signed on", _lines(_signed_at_text(signature), styles.body)),
         ("IP address", _Plain(signature.ip_address)),
         ("Identity check", code),
     ]
@@ -309,7 +313,7 @@ def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
     return [
         CondPageBreak(70 * mm),
         *_section("Appendix — evidence of electronic signature", styles),
-        _Para(intro, styles.body),
+        _FixedPara(intro, styles.body),
         Spacer(1, 6),
         timeline,
         Spacer(1, 8),

@@ -26,10 +26,14 @@ _MONTHS = (
 )
 
 
+def _plain(value: object) -> str:
+    """User text without control characters, every line break a newline."""
+    return _CONTROL_CHARS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _text(value: object) -> str:
     """User text as Paragraph markup: escaped so `<b>` or `&` print literally."""
-    cleaned = _CONTROL_CHARS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return escape(cleaned).replace("\n", "<br/>")
+    return escape(_plain(value)).replace("\n", "<br/>")
 
 
 def _fmt_date(value: date) -> str:
@@ -52,14 +56,13 @@ def _signer_local(signature: SignatureEvidence) -> datetime:
     return signature.signed_at.astimezone(_signer_zone(signature) or UTC)
 
 
-def _signed_at_markup(signature: SignatureEvidence) -> str:
+def _signed_at_text(signature: SignatureEvidence) -> str:
+    """The signing time on two lines: in the signer's zone, then in UTC."""
     utc = _fmt_utc(signature.signed_at)
-    zone_name = _text(signature.signer_timezone)
+    zone_name = _plain(signature.signer_timezone)
     if _signer_zone(signature) is None:
         # The browser-reported zone is evidence, not configuration: print it as recorded.
-        return f"{utc}<br/>(signer’s reported time zone: “{zone_name}”)"
+        return f"{utc}\n(signer’s reported time zone: “{zone_name}”)"
     local = _signer_local(signature)
     offset = local.strftime("%z")
-    return (
-        f"{_fmt_date(local)}, {local:%H:%M:%S} {local.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone_name})<br/>= {utc}"
-    )
+    return f"{_fmt_date(local)}, {local:%H:%M:%S} {local.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone_name})\n= {utc}"

@@ -144,8 +144,8 @@ def test_a_waiver_contains_every_required_element() -> None:
         "Immutable offsite backups",
         "A second proof of identity on every sign-in",
         "Stolen passwords are the most common way into a small business.",
-        "Critical",
-        "High",
+        "Critical — inherent risk score 20 of 25 (likelihood × impact)",
+        "High — inherent risk score 16 of 25",
         "An attacker with one stolen password can divert invoice payments.",
         "After ransomware the firm may be unable to restore client files.",
         "Hélène Côté finds the prompts slow down the reception desk.",
@@ -190,6 +190,32 @@ def test_user_text_is_printed_literally_not_as_markup() -> None:
 
     assert f"Acme {MARKUP}" in text
     assert MARKUP in text
+
+
+def test_a_risk_level_label_is_printed_literally_however_long() -> None:
+    short, long = f"Severe {MARKUP}", f"Severe {MARKUP} " * 3
+    items = (_item(risk_level_label=short), _item(code="BKP-IMM", risk_level_label=long))
+
+    text = _text(render_document(waiver_data(items=items)))
+
+    assert f"{short} — inherent risk score 20 of 25" in text
+    assert f"{' '.join(long.split())} — inherent risk score 20 of 25" in text
+
+
+def test_each_document_names_its_own_practice_and_client_in_the_shared_wording() -> None:
+    """The fixed wording is laid out once per process; the sentences that name the parties are not."""
+    other = waiver_data(
+        client_name="Smith & Daughters Ltd.",
+        practice=replace(waiver_data().practice, legal_name="Southwind IT Inc.", mailing_address="9 Elm Road\nLeeds"),
+    )
+
+    first, second = _text(render_document(waiver_data())), _text(render_document(other))
+
+    assert "on behalf of Côté & Żółć Avocats LLP" in first
+    assert "on behalf of Smith & Daughters Ltd." in second
+    assert "Southwind IT Inc. (“the Practice”) provides managed IT services to Smith & Daughters Ltd." in second
+    assert "9 Elm Road Leeds" in second
+    assert [name for name in ("Northwind", "Côté & Żółć Avocats LLP", "King Street") if name in second] == []
 
 
 def test_long_texts_flow_onto_further_pages_with_page_numbers() -> None:

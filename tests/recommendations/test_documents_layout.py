@@ -1,11 +1,26 @@
 """The renderer's building blocks: plain paragraphs, the tables and their page breaks, the fonts."""
 
+from itertools import groupby
+
 import pytest
 from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.platypus import Paragraph
 
 from recommendations.documents.grid import LABEL_TEXT, VALUE_TEXT, Column, Grid, _Row
-from recommendations.documents.layout import _BOLD, _FONT_DIR, _make_styles, _Para, _register_fonts
+from recommendations.documents.layout import (
+    _BOLD,
+    _FONT_DIR,
+    _RISK_COLOURS,
+    _cell,
+    _FixedPara,
+    _lines,
+    _make_styles,
+    _Para,
+    _register_fonts,
+    _Run,
+    _Styled,
+)
+from recommendations.documents.text import _text
 
 LONG_CLAUSE = "The Practice is not responsible for systems not listed in Schedule A. " * 12
 
@@ -40,6 +55,69 @@ def test_markup_is_still_parsed() -> None:
 
     assert [(frag.text, frag.fontName) for frag in paragraph.frags][:1] == [("Declined", _BOLD)]
     assert "".join(frag.text for frag in paragraph.frags) == "Declined & signed"
+
+
+@pytest.mark.parametrize("style_name", ["body", "small"])
+def test_fixed_wording_breaks_into_the_lines_of_a_fresh_paragraph_at_every_width(style_name: str) -> None:
+    """Its lines are kept between documents: a width or style must not get another's lines."""
+    style = getattr(_make_styles(), style_name)
+
+    for width in (480, 200, 320, 480):
+        fixed, fresh = _FixedPara(LONG_CLAUSE, style), Paragraph(LONG_CLAUSE, style)
+
+        assert fixed.wrap(width, 1000) == fresh.wrap(width, 1000)
+        assert fixed.blPara.lines == fresh.blPara.lines
+
+
+def test_a_fixed_paragraph_split_over_two_pages_keeps_every_word() -> None:
+    style = _make_styles().body
+    paragraph = _FixedPara(LONG_CLAUSE, style)
+    paragraph.wrap(200, 1000)
+
+    first, rest = paragraph.split(200, 3 * style.leading)
+
+    words = [word for part in (first, rest) for _, line in part.breakLines([200, 200]).lines for word in line]
+    assert len(first.breakLines([200, 200]).lines) == 3
+    assert words == LONG_CLAUSE.split()
+
+
+def test_text_with_line_breaks_takes_the_lines_of_its_br_paragraph() -> None:
+    style = _make_styles().practice_contact
+    text = "120 King Street West, Suite 1400, with a long first line\nToronto, ON M5H 1J9"
+
+    lines, paragraph = _lines(text, style), Paragraph(_text(text), style)
+
+    assert lines.wrap(150, 1000) == paragraph.wrap(150, 1000)
+    assert lines.height == 3 * style.leading
+
+
+def test_a_blank_line_in_text_with_line_breaks_keeps_its_height() -> None:
+    style = _make_styles().practice_contact
+
+    assert _lines("1 Main Street\n\nSuite 4", style).wrap(150, 1000)[1] == 3 * style.leading
+
+
+def _risk(label: str = "Critical") -> _Styled:
+    return _Styled((_Run(label, _BOLD, _RISK_COLOURS["critical"]), _Run(" — inherent risk score 20 of 25")))
+
+
+def test_a_styled_value_that_fits_takes_one_line_of_the_body() -> None:
+    styles = _make_styles()
+
+    assert _cell(_risk(), 300, styles).wrap(300, 1000) == (300, styles.body.leading)
+
+
+def test_a_styled_value_too_long_for_one_line_wraps_in_its_own_fonts_and_colours() -> None:
+    styles = _make_styles()
+
+    cell = _cell(_risk("Critical & <b>urgent</b>"), 100, styles)
+
+    runs = groupby(cell.frags, key=lambda frag: (frag.fontName, frag.textColor))
+    assert [("".join(frag.text for frag in frags), *style) for style, frags in runs] == [
+        ("Critical & <b>urgent</b>", _BOLD, _RISK_COLOURS["critical"]),
+        (" — inherent risk score 20 of 25", styles.body.fontName, styles.body.textColor),
+    ]
+    assert cell.wrap(100, 1000)[1] > styles.body.leading
 
 
 def _columns() -> list[Column]:
