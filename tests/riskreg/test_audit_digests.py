@@ -17,7 +17,6 @@ from riskreg.audit.digests import check_chain_against, digest_take, digest_times
 from riskreg.audit.models import AuditEvent, ChainHead
 from riskreg.audit.tasks import email_audit_digest, missing_digests_report
 from riskreg.mail.models import OutboundEmail
-from tests.factories import UserFactory
 
 DAY_ONE = datetime.date(2027, 3, 1)
 DAY_TWO = datetime.date(2027, 3, 2)
