@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,12 +30,26 @@ from recommendations.documents import (
     TimelineEntry,
     render_document,
 )
+from recommendations.documents.wording import SEAL_LEVEL_TEXT
 from recommendations.models import Decision, DecisionRequest, Recommendation, Signature, WaiverDocument
 from riskreg.audit.chain import audit_append
 from riskreg.audit.models import AuditEvent
+from riskreg.audit.tasks import practice_admin_emails
+from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
 from riskreg.publish import task_publish
-from riskreg.seal import SealError, SealStatus, load_sealer, seal_pdf, sha256_hex, validate_seal
+from riskreg.seal import (
+    SealError,
+    SealStatus,
+    certificate_fingerprint,
+    last_timestamp_expiry,
+    load_sealer,
+    seal_pdf,
+    sha256_hex,
+    validate_seal,
+)
+from riskreg.seal_certificates import registered_seal_certificates, seal_certificate_record_use
+from riskreg.trusted_time import configured_tsa, tsa_trust_roots
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +82,16 @@ def practice_sealer():
 
 
 def practice_trust_roots() -> list:
-    """The certificate a genuine seal was made with; empty when none is configured here."""
+    """Every certificate the practice ever sealed with (the register) and the one configured now;
+    empty when there is none at all."""
+    roots = registered_seal_certificates()
     try:
-        return [practice_sealer().signing_cert]
+        current = practice_sealer().signing_cert
     except SealError:
-        logger.warning("No usable seal certificate at %s; seals cannot be checked.", settings.RISKREG_SEAL_PKCS12)
-        return []
+        logger.warning("No usable seal certificate at %s.", settings.RISKREG_SEAL_PKCS12)
+        return roots
+    known = {certificate_fingerprint(root) for root in roots}
+    return roots if certificate_fingerprint(current) in known else [*roots, current]
 
 
 # --- building the document data ---------------------------------------------------------------
@@ -203,9 +221,9 @@ def document_kind_for(decisions: list[Decision]) -> str:
     return WaiverDocument.Kind.CONFIRMATION
 
 
-def document_data_for_request(request: DecisionRequest) -> DocumentData:
+def document_data_for_request(request: DecisionRequest, *, seal_level: str = "") -> DocumentData:
     """Everything the PDF of a completed request says, read from the signed records; the query count
-    does not grow with the number of items."""
+    does not grow with the number of items. `seal_level` is the seal it will get, for the appendix."""
     signature: Signature = request.signature
     decisions = list(
         request.decisions.select_related("item__recommendation__control", "item__software").order_by("item__position")
@@ -252,6 +270,7 @@ def document_data_for_request(request: DecisionRequest) -> DocumentData:
         consent_text=signature.consent_text,
         intent_text=signature.intent_text,
         verification_url=verification_url(document_id),
+        seal_level=seal_level,
     )
 
 
@@ -298,11 +317,17 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
     )
     if request is None:
         return None
-    data = document_data_for_request(request)
+    # With a TSA the seal is B-LTA; a TSA that cannot be reached raises TimestampUnavailable
+    # before anything is stored, and the task's retry or the sweep seals it later.
+    tsa = configured_tsa()
+    level = WaiverDocument.EvidenceLevel.B_LTA if tsa else WaiverDocument.EvidenceLevel.B_B
+    data = document_data_for_request(request, seal_level=level)
+    sealer = practice_sealer()
     pdf = seal_pdf(
         render_document(data),
-        signer=practice_sealer(),
+        signer=sealer,
         reason=f"Issued by {data.practice.legal_name} as document {data.document_id}",
+        tsa=tsa,
     )
     document = WaiverDocument(
         document_id=data.document_id,
@@ -311,11 +336,15 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         sha256=sha256_hex(pdf),
         sealed=True,
         rendered_at=timezone.now(),
+        evidence_level=level,
+        timestamp_expires_at=last_timestamp_expiry(pdf) if tsa else None,
+        seal_fingerprint=certificate_fingerprint(sealer.signing_cert),
     )
     document.file.save(f"{data.document_id}.pdf", ContentFile(pdf), save=False)
     try:
         with transaction.atomic():
             document.save()
+            seal_certificate_record_use(certificate=sealer.signing_cert)
             _record_and_send(document=document, request=request, data=data)
     except IntegrityError:
         default_storage.delete(document.file.name)
@@ -346,6 +375,8 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
             "request": str(request.public_id),
             "kind": document.kind,
             "sha256": document.sha256,
+            "evidence_level": document.evidence_level,
+            "seal_certificate": document.seal_fingerprint,
         },
     )
     attachment = {"filename": f"{document.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
@@ -416,18 +447,82 @@ class Verification:
     def genuine(self) -> bool:
         return self.outcome == "match"
 
+    @property
+    def sealed_but_not_issued(self) -> bool:
+        """A valid seal by one of the practice's certificates on a file the register never issued."""
+        return self.outcome == "unknown" and self.seal is not None and self.seal.valid
+
+    @property
+    def level_explanation(self) -> str:
+        level = self.seal.level if self.seal and self.seal.sealed else ""
+        return SEAL_LEVEL_TEXT.get(level, "")
+
 
 def _documents() -> QuerySet[WaiverDocument]:
     return WaiverDocument.objects.select_related("request__client", "request__signature")
 
 
+def _with_sha256(sha256: str) -> Q:
+    # A renewed document is genuine in every version: as issued, and after each added timestamp.
+    return Q(sha256=sha256) | Q(renewals__sha256=sha256)
+
+
 def document_verify_file(*, pdf_bytes: bytes) -> Verification:
-    """Look a file up by the SHA-256 of its exact bytes, and check its seal against the practice's certificate."""
-    document = _documents().filter(sha256=sha256_hex(pdf_bytes)).first()
+    """Look a file up by the SHA-256 of its exact bytes, and check its seal against every
+    certificate the practice ever sealed with. A valid seal on a file the register never issued
+    raises the alarm (an audit event and an email to the admins, once per file)."""
+    sha256 = sha256_hex(pdf_bytes)
+    document = _documents().filter(_with_sha256(sha256)).distinct().first()
     roots = practice_trust_roots()
-    seal = validate_seal(pdf_bytes, trust_roots=roots) if roots else None
-    return Verification(
+    seal = validate_seal(pdf_bytes, trust_roots=roots, tsa_trust_roots=tsa_trust_roots()) if roots else None
+    result = Verification(
         outcome="match" if document else "unknown", document=document, seal=seal, seal_checked=bool(roots)
+    )
+    if result.sealed_but_not_issued:
+        unregistered_seal_alarm(sha256=sha256, seal=seal)
+    return result
+
+
+@transaction.atomic
+def unregistered_seal_alarm(*, sha256: str, seal: SealStatus) -> None:
+    """Someone holds a file sealed with the practice's key that the register did not issue: the key
+    may be in other hands, or a document was made outside RiskReg. Raised once per file."""
+    key = f"unregistered-seal:{sha256}"
+    if OutboundEmail.objects.filter(idempotency_key=key).exists():
+        return
+    signed_at = seal.signed_at.isoformat() if seal.signed_at else "unknown"
+    audit_append(
+        actor=None,
+        actor_label="system",
+        event_type="seal.unregistered_document",
+        object_type="pdf",
+        object_id=sha256,
+        summary="A file sealed with this practice's key but not issued by this register was checked",
+        payload={"sha256": sha256, "seal_certificate": seal.certificate_fingerprint, "sealed_at": signed_at},
+    )
+    recipients = practice_admin_emails()
+    if not recipients:
+        logger.error("Unregistered sealed document %s checked, and no admin to tell.", sha256)
+        return
+    email_enqueue(
+        idempotency_key=key,
+        kind="unregistered_seal",
+        to=recipients,
+        subject="Alarm: a document sealed with this practice's key but not issued by this register",
+        template="staff_notice",
+        context={
+            "heading": "Sealed with this practice's key but not issued by this register",
+            "paragraphs": [
+                "A PDF was checked on the verification page (or with verify_waiver) whose seal is valid "
+                "and made with one of this practice's seal certificates, but whose contents match no "
+                "document in the register.",
+                f"SHA-256 of the file: {sha256}",
+                f"Seal certificate: {seal.certificate_fingerprint} (“{seal.signer_name}”), sealed {signed_at}.",
+                "Either the seal key was used outside RiskReg (it may be compromised: rotate it and "
+                "investigate), or a document was removed from the register. The audit chain records this check.",
+            ],
+            "link_url": "",
+        },
     )
 
 
@@ -435,6 +530,6 @@ def document_lookup(*, document_id: str, sha256: str) -> Verification:
     document = _documents().filter(document_id__iexact=document_id.strip()).first()
     if document is None:
         return Verification(outcome="unknown")
-    if document.sha256 != sha256.strip().lower():
+    if not WaiverDocument.objects.filter(_with_sha256(sha256.strip().lower()), pk=document.pk).exists():
         return Verification(outcome="mismatch")
     return Verification(outcome="match", document=document)

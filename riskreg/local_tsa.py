@@ -34,8 +34,7 @@ def _import_certomancer() -> tuple[Any, Any, Any, Any]:
         from werkzeug.serving import make_server
     except ImportError as error:  # pragma: no cover - a missing dev requirement
         raise RuntimeError(
-            "The local time-stamping authority needs certomancer and Werkzeug: "
-            "pip install -r requirements-dev.txt"
+            "The local time-stamping authority needs certomancer and Werkzeug: pip install -r requirements-dev.txt"
         ) from error
     return Animator, AnimatorArchStore, CertomancerConfig, make_server
 
@@ -157,9 +156,7 @@ class LocalTimestampAuthority:
             return holder["app"](environ, start_response)
 
         # Bound first (port 0 picks a free one): the certificates name their CRL and OCSP URLs.
-        self._server = make_server(
-            self.host, self.port, application, threaded=True, request_handler=_request_handler()
-        )
+        self._server = make_server(self.host, self.port, application, threaded=True, request_handler=_request_handler())
         self.port = self._server.server_port
         config = config_class.from_yaml(
             _config(key_dir=key_dir, url_prefix=self.base_url, tsa_valid_days=self.tsa_valid_days),

@@ -435,7 +435,7 @@ def validate_seal(
 
     `trust_roots`: every certificate the practice ever sealed with (or the CA roots they chain
     to). `tsa_trust_roots`: the roots a time-stamping authority's certificate must chain to
-    (default: the system's). `timestamp_valid` is None when the file carries no timestamp.
+    (none: no timestamp counts as trusted). `timestamp_valid` is None when the file carries none.
     """
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
@@ -449,9 +449,8 @@ def validate_seal(
     seal = seals[-1]
     later = [signature for signature in embedded if signature.signed_revision > seal.signed_revision]
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
-    # Without roots of its own, a timestamp is judged against the system's trusted roots.
     timestamp_context = ValidationContext(
-        trust_roots=list(tsa_trust_roots) or None, allow_fetching=False, revocation_mode="soft-fail"
+        trust_roots=list(tsa_trust_roots), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
         status = _outside_event_loop(

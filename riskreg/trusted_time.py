@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+import certifi
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
@@ -25,10 +26,9 @@ def configured_tsa() -> TimestampAuthority | None:
 
 
 def tsa_trust_roots() -> tuple[asn1_x509.Certificate, ...]:
-    """The roots in RISKREG_TSA_CA_FILE; empty when unset (the system's roots then decide)."""
-    if not settings.RISKREG_TSA_CA_FILE:
-        return ()
-    path = Path(settings.RISKREG_TSA_CA_FILE)
+    """The roots in RISKREG_TSA_CA_FILE; when unset, Mozilla's list of roots (certifi), which
+    the public time-stamping authorities chain to."""
+    path = Path(settings.RISKREG_TSA_CA_FILE or certifi.where())
     try:
         modified = path.stat().st_mtime_ns
     except OSError as error:
