@@ -1,0 +1,228 @@
+"""Trusted time on every seal: PAdES B-LTA with a real RFC 3161 service on localhost (certomancer's
+Animator), checked with pyHanko's own validator and poppler's pdfsig; B-B without one, and saying so."""
+
+import asyncio
+import io
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.policy_decl import (
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
+from pyhanko_certvalidator.registry import SimpleTrustManager
+
+from recommendations import waivers
+from recommendations.models import DecisionRequest, DocumentRenewal, WaiverDocument
+from recommendations.tasks import render_missing_documents
+from riskreg.audit.models import AuditEvent
+from tests.recommendations.test_documents_pipeline import pdf_text, sign_request, stored_bytes
+
+DEAD_TSA = "http://127.0.0.1:9/riskreg-test/tsa/tsa"
+
+
+def lta_validation(pdf: bytes, *roots):
+    """pyHanko's PAdES B-LTA validation (ETSI EN 319 102-1), from what the file carries alone."""
+    signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    rule = RevocationCheckingRule.CHECK_IF_DECLARED
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(
+                trust_manager=SimpleTrustManager.build(trust_roots=[*roots, signature.signer_cert]),
+                revinfo_policy=CertRevTrustPolicy(
+                    RevocationCheckingPolicy(ee_certificate_rule=rule, intermediate_ca_cert_rule=rule)
+                ),
+            ),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
+    return asyncio.run(ades_lta_validation(signature, spec))
+
+
+def stored_files() -> set[str]:
+    root = Path(settings.MEDIA_ROOT) / "documents"
+    return {str(path) for path in root.rglob("*.pdf")} if root.exists() else set()
+
+
+@pytest.fixture
+def sealed_with_tsa(tsa_settings, client_record, vcio, django_capture_on_commit_callbacks) -> WaiverDocument:
+    with django_capture_on_commit_callbacks(execute=True):
+        request = sign_request(client_record, vcio)
+    return WaiverDocument.objects.get(request=request)
+
+
+@pytest.mark.django_db
+def test_a_freshly_signed_waiver_validates_as_pades_b_lta_in_pyhanko(sealed_with_tsa, local_tsa):
+    pdf = stored_bytes(sealed_with_tsa)
+
+    result = lta_validation(pdf, local_tsa.root_certificate)
+
+    assert result.ades_subindic == AdESPassed.OK
+    assert result.oldest_evidence_record_timestamp is not None  # the document timestamp
+    assert result.signature_timestamp_status.ades_subindic == AdESPassed.OK
+    assert sealed_with_tsa.evidence_level == "B-LTA"
+    assert sealed_with_tsa.timestamp_expires_at == local_tsa.tsa_certificate.not_valid_after
+    assert b"/DSS" in pdf
+
+
+@pytest.mark.django_db
+def test_the_document_says_its_seal_is_b_lta(sealed_with_tsa):
+    text = pdf_text(stored_bytes(sealed_with_tsa))
+
+    assert "PAdES B-LTA" in text
+    assert "independent RFC 3161 time-stamping authority" in text
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) is not installed")
+@pytest.mark.django_db
+def test_pdfsig_reports_the_seal_valid_and_shows_the_document_timestamp(sealed_with_tsa, tmp_path):
+    path = tmp_path / "waiver.pdf"
+    path.write_bytes(stored_bytes(sealed_with_tsa))
+
+    report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60).stdout
+
+    seal, timestamp = report.split("Signature #2:")
+    assert "Signature Field Name: PracticeSeal" in seal
+    assert "Signature Validation: Signature is Valid." in seal
+    assert "Signature Field Name: DocumentTimestamp" in timestamp
+    assert "RiskReg Test Time Stamping Authority" in timestamp
+
+
+@pytest.mark.django_db
+def test_without_a_tsa_the_seal_is_b_b_and_says_its_time_is_the_server_s_clock(
+    client_record, vcio, django_capture_on_commit_callbacks, vcio_client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = sign_request(client_record, vcio)
+    document = WaiverDocument.objects.get(request=request)
+
+    assert document.evidence_level == "B-B"
+    assert document.timestamp_expires_at is None
+    assert "time of sealing is the Practice's own server clock" in pdf_text(stored_bytes(document))
+    page = vcio_client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
+    assert "time of sealing is the Practice&#x27;s own server clock" in page
+    client_page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+    assert 'B-B<span class="visually-hidden">: time from the server\'s clock' in client_page
+
+
+@pytest.mark.django_db
+def test_with_the_tsa_down_the_signing_succeeds_and_the_seal_appears_once_it_is_back(
+    tsa_settings, settings, client_record, vcio, django_capture_on_commit_callbacks
+):
+    live_url = settings.RISKREG_TSA_URL
+    settings.RISKREG_TSA_URL = DEAD_TSA
+    settings.RISKREG_TSA_TIMEOUT = 1
+
+    files_before = stored_files()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = sign_request(client_record, vcio)
+
+    assert DecisionRequest.objects.get(pk=request.pk).status == "completed"
+    assert not WaiverDocument.objects.exists()
+    assert stored_files() == files_before  # no half-sealed file left behind
+    assert not AuditEvent.objects.filter(event_type="document.sealed").exists()
+
+    settings.RISKREG_TSA_URL = live_url
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        assert render_missing_documents.delay().get() == 1
+
+    document = WaiverDocument.objects.get(request=request)
+    assert document.evidence_level == "B-LTA"
+    assert waivers.document_verify_file(pdf_bytes=stored_bytes(document)).seal.level == "B-LTA"
+
+
+@pytest.mark.django_db
+def test_retimestamp_documents_adds_a_timestamp_and_every_version_still_verifies(sealed_with_tsa, local_tsa, capsys):
+    issued = stored_bytes(sealed_with_tsa)
+    after_expiry = (local_tsa.tsa_certificate.not_valid_after + timedelta(days=1)).date().isoformat()
+
+    call_command("retimestamp_documents", before=after_expiry)
+
+    sealed_with_tsa.refresh_from_db()
+    renewed = stored_bytes(sealed_with_tsa)
+    assert renewed.startswith(issued)  # an incremental update
+    assert f"{sealed_with_tsa.document_id}: renewed" in capsys.readouterr().out
+    now = waivers.document_verify_file(pdf_bytes=renewed)
+    assert now.genuine and now.seal.valid and now.seal.document_timestamps == 2 and now.seal.timestamp_valid
+    before = waivers.document_verify_file(pdf_bytes=issued)
+    assert before.genuine and before.seal.valid
+    renewal = DocumentRenewal.objects.get(document=sealed_with_tsa)
+    event = AuditEvent.objects.get(event_type="document.timestamp_renewed")
+    assert event.payload["sha256_before"] == sealed_with_tsa.sha256
+    assert event.payload["sha256"] == renewal.sha256
+    assert lta_validation(renewed, local_tsa.root_certificate).ades_subindic == AdESPassed.OK
+
+
+@pytest.mark.django_db
+def test_retimestamp_documents_leaves_documents_not_yet_due(sealed_with_tsa, capsys):
+    call_command("retimestamp_documents", before=timezone.localdate().isoformat())
+
+    assert "0 document(s) due" in capsys.readouterr().out
+    assert not DocumentRenewal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_retimestamp_documents_needs_a_tsa_and_a_date(sealed_with_tsa, settings):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("retimestamp_documents", before="next year")
+    settings.RISKREG_TSA_URL = ""
+    with pytest.raises(CommandError, match="set RISKREG_TSA_URL"):
+        call_command("retimestamp_documents", before="2100-01-01")
+
+
+@pytest.mark.django_db
+def test_a_renewal_that_fails_changes_nothing(sealed_with_tsa, settings):
+    settings.RISKREG_TSA_URL = DEAD_TSA
+    settings.RISKREG_TSA_TIMEOUT = 1
+    name, issued = sealed_with_tsa.file.name, stored_bytes(sealed_with_tsa)
+
+    with pytest.raises(CommandError, match="could not be renewed"):
+        call_command("retimestamp_documents", before="2100-01-01")
+
+    sealed_with_tsa.refresh_from_db()
+    assert sealed_with_tsa.file.name == name and stored_bytes(sealed_with_tsa) == issued
+    assert not DocumentRenewal.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="document.timestamp_renewed").exists()
+
+
+@pytest.mark.django_db
+def test_verify_waiver_prints_the_level_the_timestamp_and_the_certificate(sealed_with_tsa, tmp_path, capsys):
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(stored_bytes(sealed_with_tsa))
+
+    call_command("verify_waiver", str(path))
+
+    out = capsys.readouterr().out
+    assert "seal valid, PAdES B-LTA, trusted timestamp 20" in out
+    assert f"seal certificate SHA-256 {sealed_with_tsa.seal_fingerprint}, valid " in out
+
+
+@pytest.mark.django_db
+def test_the_verification_page_shows_the_level_timestamp_and_certificate(sealed_with_tsa, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("copy.pdf", stored_bytes(sealed_with_tsa), content_type="application/pdf")
+
+    page = client.post(reverse("verify:page"), {"file": upload}).content.decode()
+
+    assert "Genuine and unaltered" in page
+    assert "by a trusted time-stamping authority" in page
+    assert "PAdES B-LTA" in page
+    assert sealed_with_tsa.seal_fingerprint in page
