@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import F, Q
 
 from clients.models import Client
-from recommendations.documents.wording import SEAL_LEVEL_TEXT
 from recommendations.scoring import risk_level
 
 RISK_LEVEL_LABELS = {
@@ -323,6 +322,27 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} (item {self.item_id})"
+
+
+# What each seal level proves, for the document's evidence appendix and every page that shows a
+# document. One text per level (the product says which level each document has).
+SEAL_LEVEL_TEXT: dict[str, str] = {
+    "B-B": (
+        "PAdES B-B: sealed with the Practice's certificate, which shows whether the file changed after "
+        "sealing. The time of sealing is the Practice's own server clock; no independent "
+        "time-stamping authority vouches for it."
+    ),
+    "B-T": (
+        "PAdES B-T: sealed with the Practice's certificate and timestamped by an independent RFC 3161 "
+        "time-stamping authority, which vouches for the time of sealing."
+    ),
+    "B-LTA": (
+        "PAdES B-LTA: sealed with the Practice's certificate, timestamped by an independent RFC 3161 "
+        "time-stamping authority (which vouches for the time of sealing), with the certificates and "
+        "revocation data needed to check it embedded, and closed by a document timestamp, so it can "
+        "be verified after the certificates expire."
+    ),
+}
 
 
 class WaiverDocument(models.Model):

@@ -20,11 +20,12 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, TextField
+from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile
+from clients.holds import active_litigation_hold
+from clients.models import Client, Contact, LitigationHold, PracticeProfile
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
 from riskreg.audit.chain import audit_append
@@ -364,6 +365,12 @@ def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
     contact = Contact.objects.select_for_update().select_related("client").get(pk=contact.pk)
     if contact.erased_at is not None:
         raise signing.SigningError("This contact has already been erased.")
+    hold = active_litigation_hold(contact.client)
+    if hold is not None:
+        raise signing.SigningError(
+            f"{contact.client.name} is under a litigation hold since {hold.placed_at:%Y-%m-%d}: nothing about "
+            "this client can be erased until a manager releases the hold."
+        )
     for request in DecisionRequest.objects.filter(signatory=contact, status__in=DecisionRequest.OPEN_STATUSES):
         signing.decision_request_revoke(actor=actor, request=request, reason="signatory's personal data erased")
     held = contact_holds(contact)
@@ -411,6 +418,8 @@ def purge_expired_holds(*, today: date | None = None) -> int:
         Signature.objects.select_for_update(of=("self",))
         .filter(request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False)
         .exclude(signer_email__endswith=f"@{ERASED_DOMAIN}")
+        # A litigation hold keeps every record of the client as it is until it is released.
+        .exclude(Exists(LitigationHold.objects.filter(client=OuterRef("request__client"), released_at__isnull=True)))
         .select_related("request__client", "request__signatory", "request__document")
     )
     purged = 0

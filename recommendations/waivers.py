@@ -30,8 +30,14 @@ from recommendations.documents import (
     TimelineEntry,
     render_document,
 )
-from recommendations.documents.wording import SEAL_LEVEL_TEXT
-from recommendations.models import Decision, DecisionRequest, Recommendation, Signature, WaiverDocument
+from recommendations.models import (
+    SEAL_LEVEL_TEXT,
+    Decision,
+    DecisionRequest,
+    Recommendation,
+    Signature,
+    WaiverDocument,
+)
 from riskreg.audit.chain import audit_append
 from riskreg.audit.models import AuditEvent
 from riskreg.audit.tasks import practice_admin_emails
@@ -270,7 +276,7 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
         consent_text=signature.consent_text,
         intent_text=signature.intent_text,
         verification_url=verification_url(document_id),
-        seal_level=seal_level,
+        seal_statement=SEAL_LEVEL_TEXT.get(seal_level, ""),
     )
 
 

@@ -84,5 +84,5 @@ class DocumentData:
     consent_text: str
     intent_text: str
     verification_url: str
-    # "B-B" or "B-LTA": the seal the file is about to receive, stated in the evidence appendix.
-    seal_level: str = ""
+    # What the seal the file is about to receive proves (its PAdES level), for the evidence appendix.
+    seal_statement: str = ""

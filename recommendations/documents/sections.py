@@ -43,7 +43,7 @@ from recommendations.documents.layout import (
     _value_style,
 )
 from recommendations.documents.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
-from recommendations.documents.wording import SEAL_LEVEL_TEXT, _Wording
+from recommendations.documents.wording import _Wording
 
 
 def _risk_value(item: DocumentItem) -> _Styled:
@@ -305,8 +305,8 @@ def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
         (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
         ("Statement of intent", _Plain(data.intent_text)),
     ]
-    if data.seal_level:
-        rows.append(("Electronic seal", _Plain(SEAL_LEVEL_TEXT[data.seal_level])))
+    if data.seal_statement:
+        rows.append(("Electronic seal", _Plain(data.seal_statement)))
     intro = (
         "The Practice recorded the following evidence when the Client signed this document "
         "electronically. The signing link was personal to the signatory and single-use; the "
