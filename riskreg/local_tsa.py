@@ -10,9 +10,12 @@ Needs the development requirements (certomancer with Werkzeug): `pip install -r 
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -212,3 +215,29 @@ def _pem(certificate: asn1_x509.Certificate) -> bytes:
     from asn1crypto import pem
 
     return pem.armor("CERTIFICATE", certificate.dump())
+
+
+def _serve(queue: Any, stop: Any) -> None:
+    with LocalTimestampAuthority() as authority:
+        queue.put((authority.url, authority.root_pem()))
+        stop.wait()
+
+
+@contextmanager
+def local_tsa_process() -> Iterator[tuple[str, asn1_x509.Certificate]]:
+    """A local TSA in a process of its own (as a real one would be: no share of the caller's
+    interpreter lock); yields its URL and root certificate, and stops it afterwards."""
+    from asn1crypto import pem
+
+    context = multiprocessing.get_context("spawn")
+    queue, stop = context.Queue(), context.Event()
+    process = context.Process(target=_serve, args=(queue, stop), name="local-tsa", daemon=True)
+    process.start()
+    try:
+        url, root_pem = queue.get(timeout=60)
+        yield url, asn1_x509.Certificate.load(pem.unarmor(root_pem)[2])
+    finally:
+        stop.set()
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()

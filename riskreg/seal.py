@@ -21,7 +21,8 @@ import binascii
 import hashlib
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+import ssl
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
+import certifi
 from asn1crypto import cms
 from asn1crypto import parser as asn1_parser
 from asn1crypto import x509 as asn1_x509
@@ -59,6 +62,7 @@ from pyhanko.sign.validation import (
 )
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 __all__ = [
@@ -111,17 +115,40 @@ class TimestampAuthority:
     timeout: float = 10.0
     trust_roots: tuple[asn1_x509.Certificate, ...] = ()
 
-    def timestamper(self) -> HTTPTimeStamper:
+    def timestamper(self, session: aiohttp.ClientSession) -> HTTPTimeStamper:
         auth = (self.username, self.password) if self.username else None
-        return HTTPTimeStamper(self.url, timeout=self.timeout, auth=auth)
+        return HTTPTimeStamper(self.url, timeout=self.timeout, auth=auth, session=session)
 
-    def validation_context(self, *, practice_certificates: Sequence[asn1_x509.Certificate]) -> ValidationContext:
+    def validation_context(
+        self, *, practice_certificates: Sequence[asn1_x509.Certificate], session: aiohttp.ClientSession
+    ) -> ValidationContext:
         """What pyHanko checks the TSA's and the seal's certificates against before embedding their
         validation data; it fetches the CRLs and OCSP responses the certificates name."""
         practice = list(practice_certificates)
+        fetching = AIOHttpFetcherBackend(session=session, per_request_timeout=self.timeout)
         if self.trust_roots:
-            return ValidationContext(trust_roots=[*self.trust_roots, *practice], allow_fetching=True)
-        return ValidationContext(extra_trust_roots=practice, allow_fetching=True)
+            return ValidationContext(
+                trust_roots=[*self.trust_roots, *practice], allow_fetching=True, fetcher_backend=fetching
+            )
+        return ValidationContext(extra_trust_roots=practice, allow_fetching=True, fetcher_backend=fetching)
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    # Made once: loading the CA bundle costs 15 ms, which pyHanko's own sessions pay per request.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _with_http_session(work: Callable[[aiohttp.ClientSession], Awaitable[_T]], tsa: TimestampAuthority) -> _T:
+    """Run pyHanko's asynchronous API with one HTTP session for every request it makes (the
+    timestamps, the CRL and OCSP look-ups), closed before returning."""
+
+    async def run() -> _T:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=_tls_context())) as session:
+            return await work(session)
+
+    with _timestamp_errors(tsa):
+        return _outside_event_loop(lambda: asyncio.run(run()))
 
 
 @dataclass(frozen=True)
@@ -303,24 +330,33 @@ def seal_pdf(
     """Return the PDF with the practice's seal appended as an incremental update: PAdES B-B, or
     B-LTA with a time-stamping authority (signature timestamp, validation data, document
     timestamp). Raises TimestampUnavailable when the TSA cannot be used; nothing is half-done."""
-    lta = tsa is not None
-    metadata = signers.PdfSignatureMetadata(
-        field_name=SEAL_FIELD_NAME,
-        reason=reason,
-        location=location,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-        embed_validation_info=lta,
-        use_pades_lta=lta,
-        timestamp_field_name=DOCUMENT_TIMESTAMP_FIELD_NAME if lta else None,
-        validation_context=tsa.validation_context(practice_certificates=_own_certificates(signer)) if lta else None,
-    )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     output = io.BytesIO()
-    pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=tsa.timestamper() if lta else None)
-    reserved = _reserved_size(signer) + (_TIMESTAMP_TOKEN_ROOM if lta else 0)
-    with _timestamp_errors(tsa):
-        _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output, bytes_reserved=reserved))
+    common = {
+        "field_name": SEAL_FIELD_NAME,
+        "reason": reason,
+        "location": location,
+        "subfilter": fields.SigSeedSubFilter.PADES,
+        "md_algorithm": "sha256",
+    }
+    if tsa is None:
+        pdf_signer = signers.PdfSigner(signers.PdfSignatureMetadata(**common), signer=signer)
+        _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output, bytes_reserved=_reserved_size(signer)))
+        return output.getvalue()
+
+    async def seal_lta(session: aiohttp.ClientSession) -> None:
+        metadata = signers.PdfSignatureMetadata(
+            **common,
+            embed_validation_info=True,
+            use_pades_lta=True,
+            timestamp_field_name=DOCUMENT_TIMESTAMP_FIELD_NAME,
+            validation_context=tsa.validation_context(practice_certificates=_own_certificates(signer), session=session),
+        )
+        pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=tsa.timestamper(session))
+        reserved = _reserved_size(signer) + _TIMESTAMP_TOKEN_ROOM
+        await pdf_signer.async_sign_pdf(writer, output=output, bytes_reserved=reserved)
+
+    _with_http_session(seal_lta, tsa)
     return output.getvalue()
 
 
@@ -346,10 +382,11 @@ def timestamp_token(data: bytes, *, tsa: TimestampAuthority) -> bytes:
 
     Check it anywhere with `openssl ts -verify -data FILE -in FILE.tsr -CAfile TSA-ROOT.pem`."""
     digest = hashlib.sha256(data).digest()
-    timestamper = tsa.timestamper()
-    with _timestamp_errors(tsa):
-        token = _outside_event_loop(lambda: asyncio.run(timestamper.async_timestamp(digest, "sha256")))
-    return token.dump()
+
+    async def request(session: aiohttp.ClientSession) -> cms.ContentInfo:
+        return await tsa.timestamper(session).async_timestamp(digest, "sha256")
+
+    return _with_http_session(request, tsa).dump()
 
 
 @dataclass(frozen=True)
@@ -380,14 +417,16 @@ def renew_document_timestamp(pdf_bytes: bytes, *, tsa: TimestampAuthority, pract
     """Add a fresh document timestamp (and the validation data of the previous one) as an
     incremental update: what keeps a B-LTA document provable after its last timestamp's
     certificate expires. The earlier revisions, and so every earlier copy, stay valid."""
-    context = tsa.validation_context(practice_certificates=practice_certificates)
     reader = PdfFileReader(io.BytesIO(pdf_bytes))
-    timestamper = signers.PdfTimeStamper(tsa.timestamper(), field_name=f"{DOCUMENT_TIMESTAMP_FIELD_NAME}-{_now_tag()}")
     output = io.BytesIO()
-    with _timestamp_errors(tsa):
-        _outside_event_loop(
-            lambda: timestamper.update_archival_timestamp_chain(reader, context, in_place=False, output=output)
-        )
+
+    async def renew(session: aiohttp.ClientSession) -> None:
+        context = tsa.validation_context(practice_certificates=practice_certificates, session=session)
+        field_name = f"{DOCUMENT_TIMESTAMP_FIELD_NAME}-{_now_tag()}"
+        timestamper = signers.PdfTimeStamper(tsa.timestamper(session), field_name=field_name)
+        await timestamper.async_update_archival_timestamp_chain(reader, context, in_place=False, output=output)
+
+    _with_http_session(renew, tsa)
     return output.getvalue()
 
 
