@@ -49,10 +49,8 @@ def litigation_hold(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, f"Litigation hold {done} on {client.name}.")
             return redirect("register:client_detail", public_id=client.public_id)
     history = client.litigation_holds.select_related("placed_by", "released_by")
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "clients/litigation_hold.html",
         {"client": client, "hold": hold, "form": form, "history": history},
-        status=status,
     )
