@@ -4,7 +4,7 @@ a client is under one. Erasure and the daily purge of expired legal holds both r
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, LitigationHold
@@ -23,31 +23,27 @@ def may_manage_holds(user: Any) -> bool:
     return may_decide_relationship(user)
 
 
-def _checked_reason(reason: str) -> str:
+def _checked(*, actor: Any, client: Client, reason: str) -> tuple[Client, str]:
+    """The actor's right, the reason, and the client's row locked (the first lock of every write
+    about a client), so two managers acting at once are serialised."""
+    if not may_manage_holds(actor):
+        raise PermissionDenied
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why: the reason is kept in the audit trail."})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
-    return reason
+    return Client.objects.select_for_update().get(pk=client.pk), reason
 
 
 @transaction.atomic
 def litigation_hold_place(*, actor: Any, client: Client, reason: str) -> LitigationHold:
-    if not may_manage_holds(actor):
-        raise PermissionDenied
-    reason = _checked_reason(reason)
-    # Lock order: the client row first, as in every write about a client.
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client, reason = _checked(actor=actor, client=client, reason=reason)
     if active_litigation_hold(client) is not None:
         raise ValidationError(f"{client.name} is already under a litigation hold.")
     hold = LitigationHold(client=client, reason=reason, placed_by=actor, placed_at=timezone.now())
     hold.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            hold.save()
-    except IntegrityError:
-        raise ValidationError(f"{client.name} is already under a litigation hold.") from None
+    hold.save()
     audit_append(
         actor=actor,
         event_type="client.litigation_hold_placed",
@@ -62,10 +58,7 @@ def litigation_hold_place(*, actor: Any, client: Client, reason: str) -> Litigat
 
 @transaction.atomic
 def litigation_hold_release(*, actor: Any, client: Client, reason: str) -> LitigationHold:
-    if not may_manage_holds(actor):
-        raise PermissionDenied
-    reason = _checked_reason(reason)
-    client = Client.objects.select_for_update().get(pk=client.pk)
+    client, reason = _checked(actor=actor, client=client, reason=reason)
     hold = active_litigation_hold(client)
     if hold is None:
         raise ValidationError(f"{client.name} is not under a litigation hold.")

@@ -50,6 +50,22 @@ def event_hash(
     return hashlib.sha256((previous_hash + body).encode()).hexdigest()
 
 
+def stored_event_hash(event: AuditEvent, *, previous_hash: str) -> str:
+    """The hash a stored event's content gives when chained from `previous_hash`."""
+    return event_hash(
+        previous_hash=previous_hash,
+        sequence=event.sequence,
+        occurred_at=event.occurred_at,
+        actor_label=event.actor_label,
+        event_type=event.event_type,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        scope=event.scope,
+        summary=event.summary,
+        payload=event.payload,
+    )
+
+
 def _advance_head(count: int) -> tuple[int, str]:
     """Advance the head's sequence by `count`, taking its lock, and return the new sequence and
     the hash it chains from; creates the head on first use.
@@ -179,19 +195,7 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
                 f"event #{event.sequence} does not link to the event before it",
                 event.sequence,
             )
-        recomputed = event_hash(
-            previous_hash=event.previous_hash,
-            sequence=event.sequence,
-            occurred_at=event.occurred_at,
-            actor_label=event.actor_label,
-            event_type=event.event_type,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            scope=event.scope,
-            summary=event.summary,
-            payload=event.payload,
-        )
-        if recomputed != event.hash:
+        if stored_event_hash(event, previous_hash=event.previous_hash) != event.hash:
             return ChainReport(
                 False,
                 checked,

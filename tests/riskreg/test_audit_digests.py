@@ -12,7 +12,7 @@ from celery.exceptions import Retry
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from riskreg.audit.chain import GENESIS_HASH, audit_append, event_hash, verify_chain
+from riskreg.audit.chain import GENESIS_HASH, audit_append, stored_event_hash, verify_chain
 from riskreg.audit.digests import check_chain_against, digest_take, digest_timestamp, missing_digest_days
 from riskreg.audit.models import AuditEvent, ChainHead
 from riskreg.audit.tasks import email_audit_digest, missing_digests_report
@@ -41,18 +41,7 @@ def _rehash_from(sequence: int) -> None:
     """Recompute every hash from `sequence` on and move the head, so the chain verifies again."""
     previous = AuditEvent.objects.filter(sequence=sequence - 1).values_list("hash", flat=True).first() or GENESIS_HASH
     for event in AuditEvent.objects.filter(sequence__gte=sequence).order_by("sequence"):
-        digest = event_hash(
-            previous_hash=previous,
-            sequence=event.sequence,
-            occurred_at=event.occurred_at,
-            actor_label=event.actor_label,
-            event_type=event.event_type,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            scope=event.scope,
-            summary=event.summary,
-            payload=event.payload,
-        )
+        digest = stored_event_hash(event, previous_hash=previous)
         _as_database_owner(
             "UPDATE audit_auditevent SET previous_hash = %s, hash = %s WHERE id = %s", [previous, digest, event.pk]
         )

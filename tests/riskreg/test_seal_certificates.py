@@ -54,15 +54,20 @@ def test_create_seal_certificate_registers_the_certificate_with_an_audit_event(s
     assert event.payload["fingerprint"] == row.fingerprint
 
 
+def _signed_then_rotated(settings, tmp_path, client_record, vcio, capture) -> WaiverDocument:
+    """A document sealed with the session's certificate, then the practice rotated to a new one."""
+    with capture(execute=True):
+        first_request = sign_request(client_record, vcio)
+    settings.RISKREG_SEAL_PKCS12 = _new_seal(tmp_path / "rotated.p12")
+    settings.RISKREG_SEAL_PASSPHRASE = "rotated"
+    return WaiverDocument.objects.get(request=first_request)
+
+
 @pytest.mark.django_db
 def test_after_rotating_the_certificate_documents_sealed_under_both_verify(
     settings, tmp_path, client_record, vcio, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        first_request = sign_request(client_record, vcio)
-    first = WaiverDocument.objects.get(request=first_request)
-    settings.RISKREG_SEAL_PKCS12 = _new_seal(tmp_path / "rotated.p12")
-    settings.RISKREG_SEAL_PASSPHRASE = "rotated"
+    first = _signed_then_rotated(settings, tmp_path, client_record, vcio, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         second_request = sign_request(client_record, vcio, outcomes=("accept",))
     second = WaiverDocument.objects.get(request=second_request)
@@ -81,11 +86,7 @@ def test_after_rotating_the_certificate_documents_sealed_under_both_verify(
 def test_without_the_register_a_rotation_would_orphan_earlier_documents(
     settings, tmp_path, client_record, vcio, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        first_request = sign_request(client_record, vcio)
-    first = WaiverDocument.objects.get(request=first_request)
-    settings.RISKREG_SEAL_PKCS12 = _new_seal(tmp_path / "rotated.p12")
-    settings.RISKREG_SEAL_PASSPHRASE = "rotated"
+    first = _signed_then_rotated(settings, tmp_path, client_record, vcio, django_capture_on_commit_callbacks)
     SealCertificate.objects.all().delete()
 
     result = waivers.document_verify_file(pdf_bytes=stored_bytes(first))
