@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import PracticeProfile, ServiceAgreement, Software, consent_sought_because
 from clients.selectors import current_agreement, withdrawal_links_for
 from recommendations.documents import (
@@ -315,6 +316,7 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
     document.file.save(f"{data.document_id}.pdf", ContentFile(pdf), save=False)
     try:
         with transaction.atomic():
+            lock_client(request.client_id)
             document.save()
             _record_and_send(document=document, request=request, data=data)
     except IntegrityError:
