@@ -114,10 +114,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, Celery, cache -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 BROKER_DIR = VAR_DIR / "broker"
+# Seconds any one Redis call (cache or broker) may wait to connect or for an answer. A request
+# must not hang on a Redis that is down or black-holed (SPEC section 9): the rate limiter then
+# counts per process, and a lost publish is picked up by the outbox and document sweeps.
+REDIS_SOCKET_TIMEOUT = 0.5
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_CLIENT_OPTIONS)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
+        }
+    }
 else:
     # kombu's filesystem transport: a real broker with no server, enough for one worker + beat.
     CELERY_BROKER_URL = "filesystem://"
@@ -132,7 +143,8 @@ else:
 # Tasks are published from web requests right after commit (a signer's POST): with the broker
 # down, give up within a second instead of kombu's default connection retries, since the
 # outbox row is already saved and the retry sweep sends it once the broker is back.
-CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+BROKER_PUBLISH_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS |= BROKER_PUBLISH_OPTIONS
 if REDIS_URL:
     # Seconds Redis waits for a started acks_late task to be acknowledged before handing it to
     # another worker (its worker died). Keep it above the longest retry countdown (one hour).
@@ -149,6 +161,7 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict = {}
 # Sends outbox emails whose on-commit task never ran (broker down) or whose last attempt failed.
