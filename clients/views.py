@@ -22,6 +22,7 @@ from clients.forms import (
     SoftwareForm,
 )
 from clients.models import PracticeProfile, Software
+from riskreg.errors import too_many_requests
 from riskreg.mail import selectors as mail_selectors
 from riskreg.mail.views import email_html_response, outbox_context
 from riskreg.ratelimit import rate_limited
@@ -268,7 +269,7 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
     if rate_limited(
         f"withdraw-ip:{request.META.get('REMOTE_ADDR', '')}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
     ):
-        return render(request, "signing/slow_down.html", status=429)
+        return too_many_requests(request)
     row = selectors.withdrawal_token_row(token)
     if row is None:
         return render(request, "withdraw/not_valid.html", {"practice": practice}, status=404)

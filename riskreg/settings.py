@@ -277,6 +277,7 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "riskreg.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # No inline script or style anywhere: JavaScript lives in static/js, styles in static/css.
 CONTENT_SECURITY_POLICY = {

@@ -6,6 +6,11 @@ from django.urls import include, path
 from riskreg import views
 from riskreg.accounts import views as accounts_views
 
+handler400 = "riskreg.errors.bad_request"
+handler403 = "riskreg.errors.permission_denied"
+handler404 = "riskreg.errors.page_not_found"
+handler500 = "riskreg.errors.server_error"
+
 admin.site.site_header = "RiskReg administration"
 admin.site.site_title = "RiskReg"
 
