@@ -216,7 +216,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff must confirm a TOTP code (or a backup code) after the password; the demo turns it off.
 RISKREG_REQUIRE_2FA = env_bool("RISKREG_REQUIRE_2FA", default=True)
 # Reachable without a staff login: signer links, public waiver verification, consent withdrawal.
-RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/", "/media/"]
+# Nothing under MEDIA_URL is served: sealed documents and uploads go out only through views that
+# check who is asking (staff of the client, or the signer's own session).
+RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/"]
 OTP_TOTP_ISSUER = "RiskReg"
 # Not even an admin may read another user's authenticator key or backup codes; they can only reset them.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
