@@ -94,7 +94,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before each request reuses one: after a database restart a
+    # process otherwise failed its first request on the dead connection.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -171,10 +173,11 @@ CELERY_BEAT_SCHEDULE["daily-risk-snapshot"] = {
     "task": "recommendations.tasks.take_daily_risk_snapshots",
     "schedule": crontab(hour=23, minute=45),
 }
-# Renders signed requests whose on-commit render was lost (broker down): an outage only delays a PDF.
+# Renders signed requests whose on-commit render was lost (broker down, a worker killed mid-render):
+# an outage only delays a PDF, by a few minutes rather than the broker's hour-long redelivery.
 CELERY_BEAT_SCHEDULE["render-missing-documents"] = {
     "task": "recommendations.tasks.render_missing_documents",
-    "schedule": 600.0,
+    "schedule": 120.0,
 }
 RISKREG_SWEEP_HOUR = env_int("RISKREG_SWEEP_HOUR", 6, minimum=0)
 if RISKREG_SWEEP_HOUR > 23:
