@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from riskreg.env import env_bool, env_int, env_list, env_str, env_url
+from riskreg.env import env_bool, env_int, env_list, env_str, env_url, object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKREG_VAR_DIR", str(BASE_DIR / "var")))
@@ -244,8 +244,16 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
+RISKREG_STORAGE_URL = env_url("RISKREG_STORAGE_URL", schemes=("s3",))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage(
+        RISKREG_STORAGE_URL,
+        name="RISKREG_STORAGE_URL",
+        endpoint_url=env_url("AWS_S3_ENDPOINT_URL", schemes=("http", "https")),
+        region=env_str("AWS_S3_REGION_NAME"),
+    )
+    if RISKREG_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
