@@ -7,8 +7,9 @@ import threading
 from collections.abc import Iterator
 
 
-def refused_port() -> int:
-    """A port nothing listens on: bound and closed again, so a connect is refused at once."""
+def free_port() -> int:
+    """A local port nothing listens on: bound and closed again, so a connect is refused at once
+    (and a server started next may take it)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -50,7 +51,12 @@ def black_hole() -> Iterator[int]:
 def failed_redis(kind: str) -> Iterator[str]:
     """A redis:// URL whose server is "refused" or "black-holed"."""
     if kind == "refused":
-        yield f"redis://127.0.0.1:{refused_port()}/0"
+        yield f"redis://127.0.0.1:{free_port()}/0"
         return
     with black_hole() as port:
         yield f"redis://127.0.0.1:{port}/0"
+
+
+def redis_cache(url: str, options: dict) -> dict:
+    """CACHES as the settings build them for REDIS_URL=`url` (options: REDIS_CLIENT_OPTIONS)."""
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "OPTIONS": options}}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskreg.env import object_storage
+from tests.faults import free_port
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "riskreg-test", "AWS_SECRET_ACCESS_KEY": "riskreg-test-secret"}
 REGION = "us-east-1"
@@ -56,18 +57,12 @@ class S3Endpoint:
         return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def moto_server() -> Iterator[S3Endpoint]:
     executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
     if executable is None:
         raise RuntimeError("moto_server not found: pip install -r requirements-dev.txt (moto[server])")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [executable, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

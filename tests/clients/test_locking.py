@@ -104,12 +104,15 @@ class Writer:
         self.software.append(program.pk)
         self.written["software"] += 2
 
-    def recommendation(self) -> None:
-        client = self.client()
-        data = {"title": "Offsite backups", **TEXTS, "likelihood": 4, "impact": 4}
+    def presented(self, client, title: str) -> Recommendation:
+        data = {"title": title, **TEXTS, "likelihood": 5, "impact": 4}
         recommendation = recommendation_create(actor=self.vcio, client=client, control=None, data=data)
         recommendation_transition(actor=self.vcio, recommendation=recommendation, action="present")
         self.recommendations.append(recommendation.pk)
+        return recommendation
+
+    def recommendation(self) -> None:
+        self.presented(self.client(), "Offsite backups")
         self.written["recommendation"] += 2
 
     def erase(self) -> None:
@@ -121,10 +124,7 @@ class Writer:
 
     def sign(self) -> None:
         client = self.client()
-        data = {"title": "Multi-factor authentication", **TEXTS, "likelihood": 5, "impact": 5}
-        recommendation = recommendation_create(actor=self.vcio, client=client, control=None, data=data)
-        recommendation_transition(actor=self.vcio, recommendation=recommendation, action="present")
-        self.recommendations.append(recommendation.pk)
+        recommendation = self.presented(client, "Multi-factor authentication")
         signatory = client.contacts.filter(can_sign=True).first()
         request, _ = signing.decision_request_send(
             actor=self.vcio, client=client, signatory=signatory, recommendations=[recommendation]

@@ -21,9 +21,10 @@ from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.mail.models import OutboundEmail
 from riskreg.seal import load_sealer, validate_seal
 from tests.factories import RecommendationFactory
+from tests.faults import free_port
 from tests.integration.conftest import CELERY, ROOT, Worker, wait_for
-from tests.riskreg.test_front_door import dockerfile_command, free_port, wait_until_listening
-from tests.signing_helpers import signature_data_url
+from tests.riskreg.test_front_door import dockerfile_command, wait_until_listening
+from tests.signing_helpers import refusal_form
 
 pytestmark = [pytest.mark.integration, pytest.mark.smoke, pytest.mark.django_db(transaction=True)]
 
@@ -124,17 +125,7 @@ def test_a_signer_signs_over_http_and_the_worker_seals_and_sends_the_document(
     assert status == 200, page[-2000:]
     [item] = request.items.all()
     status, page, headers = browser.request(
-        f"/sign/{token}/decide/",
-        {
-            "consent": "on",
-            "intent": "on",
-            "typed_name": signatory.name,
-            "typed_title": "CEO",
-            "signature": signature_data_url(),
-            "signer_timezone": "America/Toronto",
-            f"outcome_{item.pk}": "refuse",
-            f"reason_{item.pk}": "Not in this year's budget",
-        },
+        f"/sign/{token}/decide/", refusal_form(item.pk, typed_name=signatory.name)
     )
     assert status == 302, page[-3000:]
     assert browser.request(urllib.parse.urlsplit(headers["Location"]).path)[0] == 200

@@ -16,8 +16,8 @@ from riskreg.mail.models import OutboundEmail
 from riskreg.mail.tasks import retry_unsent_emails
 from riskreg.publish import broker_retry_now
 from tests.factories import RecommendationFactory
-from tests.faults import failed_redis
-from tests.signing_helpers import latest_code, link_from_outbox, signature_data_url
+from tests.faults import failed_redis, redis_cache
+from tests.signing_helpers import latest_code, link_from_outbox, refusal_form
 
 SLOWEST_ANSWER = 2.0
 
@@ -33,13 +33,7 @@ def redis_down(request, settings, celery_eager):
 
     saved = app.conf.broker_url, app.conf.broker_transport_options
     with failed_redis(request.param) as url:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "OPTIONS": settings.REDIS_CLIENT_OPTIONS,
-            }
-        }
+        settings.CACHES = redis_cache(url, settings.REDIS_CLIENT_OPTIONS)
         app.conf.task_always_eager = False
         app.conf.broker_url = url
         # As the settings configure them when REDIS_URL is set.
@@ -93,16 +87,7 @@ def test_with_redis_down_staff_send_and_the_signer_signs_and_the_pdf_and_emails_
     signed = timed(
         client.post,
         reverse("sign:decide", args=[token]),
-        {
-            "consent": "on",
-            "intent": "on",
-            "typed_name": signatory.name,
-            "typed_title": "CEO",
-            "signature": signature_data_url(),
-            "signer_timezone": "America/Toronto",
-            f"outcome_{item.pk}": "refuse",
-            f"reason_{item.pk}": "Not this year",
-        },
+        refusal_form(item.pk, typed_name=signatory.name, reason="Not this year"),
     )
     assert signed.status_code == 302
     done = timed(client.get, signed.url)

@@ -19,18 +19,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.faults import free_port
+
 BASE_DIR = Path(settings.BASE_DIR)
 SLOW_CLIENTS = 6
 # Caddy's certificate for localhost comes from its own CA, which this test does not trust.
 UNVERIFIED = ssl.create_default_context()
 UNVERIFIED.check_hostname = False
 UNVERIFIED.verify_mode = ssl.CERT_NONE
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def dockerfile_command(*, port: int) -> list[str]:

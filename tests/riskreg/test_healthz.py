@@ -3,7 +3,7 @@ import time
 import pytest
 from django.db import OperationalError
 
-from tests.faults import failed_redis
+from tests.faults import failed_redis, redis_cache
 
 
 @pytest.mark.django_db
@@ -42,13 +42,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 @pytest.mark.parametrize("kind", ["refused", "black-holed"])
 def test_healthz_reports_a_cache_that_is_down_or_hangs_within_a_second(client, settings, kind):
     with failed_redis(kind) as url:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "OPTIONS": settings.REDIS_CLIENT_OPTIONS,
-            }
-        }
+        settings.CACHES = redis_cache(url, settings.REDIS_CLIENT_OPTIONS)
         settings.CELERY_BROKER_URL = url
         started = time.monotonic()
         response = client.get("/healthz")

@@ -74,18 +74,3 @@ def test_the_document_sweep_removes_an_orphaned_pending_file_from_the_bucket(s3,
 
     assert s3.keys(bucket) == []
 
-
-def test_a_storage_url_without_a_bucket_stops_start_up():
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "RISKREG_STORAGE_URL": "s3://"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-    assert result.returncode != 0
-    assert "RISKREG_STORAGE_URL must be s3://bucket" in result.stderr

@@ -6,19 +6,13 @@ import pytest
 
 from riskreg import ratelimit
 from riskreg.ratelimit import rate_limited
-from tests.faults import failed_redis
+from tests.faults import failed_redis, redis_cache
 
 
 @pytest.fixture(params=["refused", "black-holed"])
 def cache_down(request, settings):
     with failed_redis(request.param) as url:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "OPTIONS": settings.REDIS_CLIENT_OPTIONS,
-            }
-        }
+        settings.CACHES = redis_cache(url, settings.REDIS_CLIENT_OPTIONS)
         yield
 
 
