@@ -8,13 +8,18 @@ import time
 import psycopg
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.utils import timezone
 
 from recommendations import waivers
 from recommendations.models import WaiverDocument
 from recommendations.tasks import render_request_document
-from tests.integration.conftest import VISIBILITY_TIMEOUT, run_database_url, wait_for
+from tests.integration.conftest import (
+    VISIBILITY_TIMEOUT,
+    backends_waiting_for_a_lock,
+    end_backends_waiting_for_a_lock,
+    run_database_url,
+    wait_for,
+)
 from tests.recommendations.test_documents_pipeline import sign_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -38,23 +43,7 @@ def _documents_named(document_id: str) -> list[str]:
 
 
 def _waiting_for_the_chain_head() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query ILIKE %s",
-            ["%audit_chainhead%"],
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def _end_the_dead_workers_session() -> None:
-    """As PostgreSQL would once it noticed the client had gone: its transaction rolls back."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid <> pg_backend_pid()",
-            ["%audit_chainhead%"],
-        )
+    return backends_waiting_for_a_lock("%audit_chainhead%") > 0
 
 
 def test_a_worker_killed_inside_the_document_transaction_leaves_no_unregistered_document(
@@ -82,7 +71,7 @@ def test_a_worker_killed_inside_the_document_transaction_leaves_no_unregistered_
         wait_for(_waiting_for_the_chain_head, timeout=60, what="the render to wait inside its transaction")
 
         doomed.kill()
-        _end_the_dead_workers_session()
+        end_backends_waiting_for_a_lock("%audit_chainhead%")
     finally:
         holder.rollback()
         holder.close()
