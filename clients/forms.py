@@ -1,7 +1,9 @@
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision, ServiceAgreement, Software
@@ -56,6 +58,28 @@ class ContactForm(forms.ModelForm):
         fields = ["name", "title", "email", "phone", "can_sign", "is_active"]
 
 
+@dataclass(frozen=True)
+class _StoredCopy:
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredCopyInput(forms.ClearableFileInput):
+    """Links a stored file to its permission-checked download view, or names it without a link:
+    nothing under MEDIA_URL is served (templates/bootstrap5/layout/field_file.html reads this)."""
+
+    download_url = ""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value:
+            return _StoredCopy(name=str(value).rsplit("/", 1)[-1], url=self.download_url)
+        return value
+
+
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = ServiceAgreement
@@ -76,12 +100,19 @@ class AgreementForm(forms.ModelForm):
             "scope": forms.Textarea(attrs={"rows": 4}),
             "responsibilities": forms.Textarea(attrs={"rows": 4}),
             "exclusions": forms.Textarea(attrs={"rows": 4}),
-            "signed_file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+            "signed_file": StoredCopyInput(attrs={"accept": "application/pdf,.pdf"}),
         }
         help_texts = {
             "signed_file": "PDF, at most 10 MB. With a consent clause, it stands as install consent for the "
             "software it names.",
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.signed_file:
+            self.fields["signed_file"].widget.download_url = reverse(
+                "clients:agreement_signed_copy", args=[self.instance.public_id]
+            )
 
     def clean_signed_file(self):
         signed_file = self.cleaned_data.get("signed_file")
@@ -177,6 +208,7 @@ class PracticeProfileForm(forms.ModelForm):
         widgets = {
             "mailing_address": forms.Textarea(attrs={"rows": 3}),
             "multiplier_overrides": forms.Textarea(attrs={"rows": 2}),
+            "logo": StoredCopyInput(attrs={"accept": "image/png,image/jpeg"}),
         }
 
     def clean_multiplier_overrides(self) -> dict[str, float]:

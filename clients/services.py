@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import (
     Client,
     ConsentWithdrawalToken,
@@ -81,6 +82,7 @@ def client_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[s
 
 @transaction.atomic
 def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Contact:
+    lock_client(client.pk)
     contact = Contact(client=client, **data)
     contact.full_clean()
     contact.save()
@@ -98,6 +100,7 @@ def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Conta
 
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> list[str]:
+    lock_client(contact.client_id)
     contact = locked_copy(contact)
     if contact.erased_at is not None:
         raise ValidationError("This contact's personal data was erased; add a new contact instead.")
@@ -119,6 +122,7 @@ def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> lis
 
 @transaction.atomic
 def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> ServiceAgreement:
+    lock_client(client.pk)
     agreement = ServiceAgreement(client=client, **data)
     agreement.full_clean()
     agreement.save()
@@ -136,6 +140,7 @@ def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Ser
 
 @transaction.atomic
 def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str, Any]) -> list[str]:
+    lock_client(agreement.client_id)
     agreement = locked_copy(agreement)
     changed = apply_changes(agreement, data)
     if not changed:
@@ -184,6 +189,7 @@ def relationship_decision_record(
     """
     if not may_decide_relationship(actor):
         raise PermissionDenied("Only a manager or practice admin records relationship decisions.")
+    lock_client(client.pk)
     today = timezone.localdate()
     conditions = conditions.strip()
     errors = {}
@@ -265,6 +271,7 @@ def _software_payload(software: Software) -> dict[str, Any]:
 
 @transaction.atomic
 def software_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Software:
+    lock_client(client.pk)
     _check_consent_agreement(client, data.get("consent_by_agreement"))
     software = Software(client=client, **data)
     if software.consent_by_agreement is not None:
@@ -288,6 +295,7 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
     """Edit the description or the agreement evidence; install and consent states have their own services."""
     if {"install_status", "consent_status", "consent_changed_at"} & set(data):
         raise ValueError("install and consent states change only through their own services")
+    lock_client(software.client_id)
     software = locked_copy(software)
     _check_consent_agreement(software.client, data.get("consent_by_agreement", software.consent_by_agreement))
     if "consent_by_agreement" in data and data["consent_by_agreement"] != software.consent_by_agreement:
@@ -308,6 +316,7 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
 
 
 def _set_install_status(*, actor: Any, software: Software, status: str, allowed_from: set[str]) -> Software:
+    lock_client(software.client_id)
     changed = Software.objects.filter(pk=software.pk, install_status__in=allowed_from).update(install_status=status)
     if not changed:
         raise ValidationError(f"{software.name} is already {software.get_install_status_display().lower()}.")
@@ -353,6 +362,7 @@ def software_consent_record(
     """Record the outcome of a consent request (requested, given or refused) for one program."""
     if status not in {Software.ConsentStatus.REQUESTED, Software.ConsentStatus.GIVEN, Software.ConsentStatus.REFUSED}:
         raise ValueError(f"a consent request cannot set consent status {status!r}")
+    lock_client(software.client_id)
     software = locked_copy(software)
     software.consent_status = status
     software.consent_changed_at = timezone.now()
@@ -392,6 +402,7 @@ def software_consent_withdraw(
     """Withdraw consent to one program, whether it was given by signature or by an agreement clause.
 
     Every withdrawal link of the program stops working, and the vCIO is told to uninstall it."""
+    lock_client(software.client_id)
     software = Software.objects.select_for_update(of=("self",)).select_related("client__vcio").get(pk=software.pk)
     if not may_withdraw(software):
         raise ValidationError(f"There is no current consent to {software.name} to withdraw.")

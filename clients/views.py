@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -22,6 +22,7 @@ from clients.forms import (
     SoftwareForm,
 )
 from clients.models import PracticeProfile, Software
+from riskreg.errors import too_many_requests
 from riskreg.mail import selectors as mail_selectors
 from riskreg.mail.views import email_html_response, outbox_context
 from riskreg.ratelimit import rate_limited
@@ -141,6 +142,21 @@ def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "clients/form.html",
         {"form": form, "client": agreement.client, "title": f"Edit agreement {agreement.reference}"},
+    )
+
+
+@login_required
+def agreement_signed_copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The uploaded signed agreement, for staff who see its client: uploads are never served
+    from a public media URL."""
+    agreement = selectors.agreement_for_user(user=request.user, public_id=public_id)
+    if not agreement.signed_file:
+        raise Http404("No signed copy of this agreement was uploaded.")
+    return FileResponse(
+        agreement.signed_file.open("rb"),
+        as_attachment=True,
+        filename=f"{agreement.reference}-signed.pdf",
+        content_type="application/pdf",
     )
 
 
@@ -268,7 +284,7 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
     if rate_limited(
         f"withdraw-ip:{request.META.get('REMOTE_ADDR', '')}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
     ):
-        return render(request, "signing/slow_down.html", status=429)
+        return too_many_requests(request)
     row = selectors.withdrawal_token_row(token)
     if row is None:
         return render(request, "withdraw/not_valid.html", {"practice": practice}, status=404)

@@ -24,6 +24,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from clients.locking import lock_client, lock_clients
 from clients.models import Client, Contact, PracticeProfile
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
@@ -260,6 +261,7 @@ def _signature_export(request: DecisionRequest) -> dict[str, Any]:
 @transaction.atomic
 def contact_export(*, actor: Any, contact: Contact) -> dict[str, Any]:
     """The export, with an audit event saying who took it (no personal data in the event)."""
+    lock_client(contact.client_id)
     data = contact_export_data(contact)
     audit_append(
         actor=actor,
@@ -361,21 +363,24 @@ def _anonymise_signed_record(request: DecisionRequest, *, placeholder: str) -> N
 @transaction.atomic
 def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
     """Anonymise a contact everywhere except inside their signed records under legal hold."""
-    contact = Contact.objects.select_for_update().select_related("client").get(pk=contact.pk)
+    lock_client(contact.client_id)
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("client").get(pk=contact.pk)
     if contact.erased_at is not None:
         raise signing.SigningError("This contact has already been erased.")
-    for request in DecisionRequest.objects.filter(signatory=contact, status__in=DecisionRequest.OPEN_STATUSES):
-        signing.decision_request_revoke(actor=actor, request=request, reason="signatory's personal data erased")
     held = contact_holds(contact)
     held_ids = {record.request.pk for record in held}
     placeholder = erased_email(contact)
     addresses = contact_addresses(contact)
     needles = _contact_needles(contact, addresses)
+    # Before the first audit append (a revocation): the outbox rows must be locked before the
+    # chain head, as the mail task records a sent email (its row, then the head).
+    emails = _redact_outbox(addresses=addresses, needles=needles, placeholder=placeholder, scope=contact.client.scope)
+    for request in DecisionRequest.objects.filter(signatory=contact, status__in=DecisionRequest.OPEN_STATUSES):
+        signing.decision_request_revoke(actor=actor, request=request, reason="signatory's personal data erased")
     released = [r for r in _signed_requests(contact) if r.pk not in held_ids and not _is_anonymised(r.signature)]
     for request in released:
         _anonymise_signed_record(request, placeholder=placeholder)
     DecisionRequest.objects.filter(signatory=contact).exclude(message="").update(message="")
-    emails = _redact_outbox(addresses=addresses, needles=needles, placeholder=placeholder, scope=contact.client.scope)
     contact.name = ERASED_NAME
     contact.email = placeholder
     contact.phone = ""
@@ -407,10 +412,12 @@ def purge_expired_holds(*, today: date | None = None) -> int:
     Safe to run any number of times: an anonymised record is recognised and skipped."""
     today = today or timezone.localdate()
     profile = PracticeProfile.load()
+    unpurged = Signature.objects.filter(
+        request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False
+    ).exclude(signer_email__endswith=f"@{ERASED_DOMAIN}")
+    lock_clients(unpurged.values_list("request__client_id", flat=True))
     candidates = (
-        Signature.objects.select_for_update(of=("self",))
-        .filter(request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False)
-        .exclude(signer_email__endswith=f"@{ERASED_DOMAIN}")
+        unpurged.select_for_update(of=("self",))
         .select_related("request__client", "request__signatory", "request__document")
     )
     purged = 0

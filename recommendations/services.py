@@ -1,7 +1,6 @@
 """Writes for recommendations. Every status change is one named service that checks the
 transition, writes one audit event and rescores the client, all in one transaction."""
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import Client, PracticeProfile, ServiceAgreement
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors
@@ -51,19 +51,6 @@ class TransitionError(ValidationError):
 
 def allowed_actions(recommendation: Recommendation) -> list[str]:
     return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
-
-
-def lock_client(client_id: int) -> None:
-    """Lock order for every write about a client: the client row first, then its requests and
-    recommendations, then the audit chain. One order everywhere is what keeps PostgreSQL from
-    deadlocking two concurrent writers (say a signer and the vCIO editing the same client)."""
-    lock_clients([client_id])
-
-
-def lock_clients(client_ids: Iterable[int]) -> None:
-    """lock_client for several clients at once, in primary-key order, so two writers locking
-    overlapping sets queue instead of deadlocking."""
-    list(Client.objects.select_for_update().filter(pk__in=set(client_ids)).order_by("pk").values_list("pk", flat=True))
 
 
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.

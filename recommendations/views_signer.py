@@ -22,6 +22,7 @@ from recommendations.forms import DecideAndSignForm, SigningCodeForm
 from recommendations.models import DecisionRequest, RequestItem
 from recommendations.signature_image import decode_signature
 from recommendations.views_consent import ConsentDecideForm
+from riskreg.errors import too_many_requests
 from riskreg.ratelimit import rate_limited
 
 PER_IP_PER_MINUTE = 60
@@ -46,7 +47,7 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if rate_limited(f"sign-ip:{client_ip(request)}", limit=PER_IP_PER_MINUTE, window_seconds=60) or rate_limited(
             f"sign-token:{signing.token_hash(token)}", limit=PER_TOKEN_PER_MINUTE, window_seconds=60
         ):
-            return render(request, "signing/slow_down.html", status=429)
+            return too_many_requests(request)
         # The page, the signing service and its emails read the practice's settings a handful of
         # times; signer pages never change them.
         with PracticeProfile.pinned():
@@ -118,7 +119,7 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
     form = SigningCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if rate_limited(f"code-ip:{client_ip(request)}", limit=CODE_TRIES_PER_IP, window_seconds=600):
-            return render(request, "signing/slow_down.html", status=429)
+            return too_many_requests(request)
         try:
             signing.signing_code_verify(request=decision_request, code=form.cleaned_data["code"])
         except ValidationError as error:

@@ -7,6 +7,7 @@ software-consent request gets a record of consent.
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import PracticeProfile, ServiceAgreement, Software, consent_sought_because
 from clients.selectors import current_agreement, withdrawal_links_for
 from recommendations.documents import (
@@ -40,6 +42,8 @@ from riskreg.seal import SealError, SealStatus, load_sealer, seal_pdf, sha256_he
 logger = logging.getLogger(__name__)
 
 DOCUMENT_ID_PREFIX = "RR"
+# Where a rendered document waits until the transaction that records it commits.
+PENDING_DIR = "documents/pending"
 OUTCOMES = {
     Decision.Outcome.ACCEPT: "accepted",
     Decision.Outcome.REFUSE: "refused",
@@ -312,22 +316,76 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         sealed=True,
         rendered_at=timezone.now(),
     )
-    document.file.save(f"{data.document_id}.pdf", ContentFile(pdf), save=False)
+    # Written under a temporary name and given its final one only once the register holds its
+    # hash: a process killed inside the transaction leaves a pending file, never a sealed
+    # document the register does not know (the sweep removes it).
+    pending = default_storage.save(f"{PENDING_DIR}/{data.document_id}.{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    final_name = document.file.field.generate_filename(document, f"{data.document_id}.pdf")
+    # A file left at that name (a database restored without its media) is never overwritten.
+    document.file.name = default_storage.get_available_name(final_name)
     try:
         with transaction.atomic():
+            lock_client(request.client_id)
             document.save()
+            # Before _record_and_send's email publishes: the emails attach the final file. Robust: if
+            # the rename fails, the emails still go out (an attempt without the file is retried)
+            # and the document sweep finishes the rename.
+            final = document.file.name
+            transaction.on_commit(
+                lambda: document_file_finalise(pending_name=pending, final_name=final), robust=True
+            )
             _record_and_send(document=document, request=request, data=data)
     except IntegrityError:
-        default_storage.delete(document.file.name)
+        default_storage.delete(pending)
         winner = WaiverDocument.objects.filter(request_id=request_id).first()
         if winner is None:
             raise
         return winner
     except BaseException:
-        # Nothing was recorded, so the stored file is an orphan; the retry or the sweep makes a new one.
-        default_storage.delete(document.file.name)
+        # Nothing was recorded: the retry or the sweep makes a new document.
+        default_storage.delete(pending)
         raise
     return document
+
+
+def document_file_finalise(*, pending_name: str, final_name: str) -> None:
+    """Give a recorded document's file its final name (a copy then a delete, which object
+    storage can do too). Idempotent: a file already at the final name (a finalise that ran
+    before) is kept."""
+    if not default_storage.exists(final_name):
+        with default_storage.open(pending_name, "rb") as handle:
+            stored = default_storage.save(final_name, handle)
+        if stored != final_name:
+            raise RuntimeError(f"document file stored as {stored}, expected {final_name}")
+    default_storage.delete(pending_name)
+
+
+def pending_document_files_sweep(*, older_than: datetime) -> tuple[int, int]:
+    """Finish or remove the files left by renders that stopped half-way; returns (finished, removed).
+
+    A pending file whose document is recorded (the process died after the commit, before the
+    rename) is finished when its bytes are the recorded ones; any other pending file older than
+    `older_than` is an orphan whose transaction never committed, and is deleted.
+    """
+    try:
+        _, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0, 0
+    finished = removed = 0
+    for name in sorted(names):
+        path = f"{PENDING_DIR}/{name}"
+        document = WaiverDocument.objects.filter(document_id=name.split(".", 1)[0]).first()
+        if document is not None and document.file and not default_storage.exists(document.file.name):
+            with default_storage.open(path, "rb") as handle:
+                recorded = sha256_hex(handle.read()) == document.sha256
+            if recorded:
+                document_file_finalise(pending_name=path, final_name=document.file.name)
+                finished += 1
+                continue
+        if default_storage.get_modified_time(path) < older_than:
+            default_storage.delete(path)
+            removed += 1
+    return finished, removed
 
 
 def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data: DocumentData) -> None:

@@ -50,3 +50,26 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
         allowed = ", ".join(f"{scheme}://" for scheme in schemes)
         raise ImproperlyConfigured(f"{name} must start with one of {allowed}, got {raw!r}")
     return raw
+
+
+def object_storage(url: str, *, name: str, endpoint_url: str = "", region: str = "") -> dict:
+    """Django's storage entry for `s3://bucket[/folder]`: sealed documents and uploads in
+    S3-compatible object storage, so web and worker processes on different hosts share them.
+    Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."""
+    bucket, _, folder = url.removeprefix("s3://").partition("/")
+    if not url.startswith("s3://") or not bucket:
+        raise ImproperlyConfigured(f"{name} must be s3://bucket or s3://bucket/folder, got {url!r}")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": folder.strip("/"),
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # Evidence is never overwritten: a name in use gets a suffix, as on local disk.
+            "file_overwrite": False,
+            # Private objects: downloads go through the permission-checked views only.
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }

@@ -259,7 +259,7 @@ def validate_seal(pdf_bytes: bytes, *, trust_roots: Sequence[asn1_x509.Certifica
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, RecursionError) as error:
         return _unsealed(f"not a readable PDF file ({error.__class__.__name__})")
     if not embedded:
         return _unsealed("the file carries no seal")
@@ -274,7 +274,7 @@ def validate_seal(pdf_bytes: bytes, *, trust_roots: Sequence[asn1_x509.Certifica
     try:
         status = _outside_event_loop(lambda: validate_pdf_signature(signature, signer_validation_context=context))
         reserved_untouched = _reserved_space_untouched(pdf_bytes, signature)
-    except (PdfError, ValueError, KeyError, TypeError) as error:
+    except (PdfError, ValueError, KeyError, TypeError, RecursionError) as error:
         return SealStatus(
             sealed=True,
             intact=False,

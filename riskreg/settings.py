@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from riskreg.env import env_bool, env_int, env_list, env_str, env_url
+from riskreg.env import env_bool, env_int, env_list, env_str, env_url, object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKREG_VAR_DIR", str(BASE_DIR / "var")))
@@ -94,7 +94,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before each request reuses one: after a database restart a
+    # process otherwise failed its first request on the dead connection.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -114,10 +116,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, Celery, cache -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 BROKER_DIR = VAR_DIR / "broker"
+# Seconds any one Redis call (cache or broker) may wait to connect or for an answer. A request
+# must not hang on a Redis that is down or black-holed (SPEC section 9): the rate limiter then
+# counts per process, and a lost publish is picked up by the outbox and document sweeps.
+REDIS_SOCKET_TIMEOUT = 0.5
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_CLIENT_OPTIONS)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
+        }
+    }
 else:
     # kombu's filesystem transport: a real broker with no server, enough for one worker + beat.
     CELERY_BROKER_URL = "filesystem://"
@@ -132,7 +145,8 @@ else:
 # Tasks are published from web requests right after commit (a signer's POST): with the broker
 # down, give up within a second instead of kombu's default connection retries, since the
 # outbox row is already saved and the retry sweep sends it once the broker is back.
-CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+BROKER_PUBLISH_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS |= BROKER_PUBLISH_OPTIONS
 if REDIS_URL:
     # Seconds Redis waits for a started acks_late task to be acknowledged before handing it to
     # another worker (its worker died). Keep it above the longest retry countdown (one hour).
@@ -149,6 +163,7 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict = {}
 # Sends outbox emails whose on-commit task never ran (broker down) or whose last attempt failed.
@@ -158,10 +173,11 @@ CELERY_BEAT_SCHEDULE["daily-risk-snapshot"] = {
     "task": "recommendations.tasks.take_daily_risk_snapshots",
     "schedule": crontab(hour=23, minute=45),
 }
-# Renders signed requests whose on-commit render was lost (broker down): an outage only delays a PDF.
+# Renders signed requests whose on-commit render was lost (broker down, a worker killed mid-render):
+# an outage only delays a PDF, by a few minutes rather than the broker's hour-long redelivery.
 CELERY_BEAT_SCHEDULE["render-missing-documents"] = {
     "task": "recommendations.tasks.render_missing_documents",
-    "schedule": 600.0,
+    "schedule": 120.0,
 }
 RISKREG_SWEEP_HOUR = env_int("RISKREG_SWEEP_HOUR", 6, minimum=0)
 if RISKREG_SWEEP_HOUR > 23:
@@ -203,7 +219,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff must confirm a TOTP code (or a backup code) after the password; the demo turns it off.
 RISKREG_REQUIRE_2FA = env_bool("RISKREG_REQUIRE_2FA", default=True)
 # Reachable without a staff login: signer links, public waiver verification, consent withdrawal.
-RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/", "/media/"]
+# Nothing under MEDIA_URL is served: sealed documents and uploads go out only through views that
+# check who is asking (staff of the client, or the signer's own session).
+RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/"]
 OTP_TOTP_ISSUER = "RiskReg"
 # Not even an admin may read another user's authenticator key or backup codes; they can only reset them.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -221,12 +239,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `or`: .env.example leaves these empty, which means the default, not the working directory.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
+RISKREG_STORAGE_URL = env_url("RISKREG_STORAGE_URL", schemes=("s3",))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage(
+        RISKREG_STORAGE_URL,
+        name="RISKREG_STORAGE_URL",
+        endpoint_url=env_url("AWS_S3_ENDPOINT_URL", schemes=("http", "https")),
+        region=env_str("AWS_S3_REGION_NAME"),
+    )
+    if RISKREG_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -258,12 +285,15 @@ RISKREG_EMAIL_BRANDING = "clients.selectors.email_branding"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers and container health checks probe over plain HTTP; /healthz holds nothing secret.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "riskreg.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # No inline script or style anywhere: JavaScript lives in static/js, styles in static/css.
 CONTENT_SECURITY_POLICY = {

@@ -1,10 +1,14 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from riskreg import views
 from riskreg.accounts import views as accounts_views
+
+handler400 = "riskreg.errors.bad_request"
+handler403 = "riskreg.errors.permission_denied"
+handler404 = "riskreg.errors.page_not_found"
+handler500 = "riskreg.errors.server_error"
 
 admin.site.site_header = "RiskReg administration"
 admin.site.site_title = "RiskReg"
@@ -25,8 +29,3 @@ urlpatterns = [
     path("", include("recommendations.urls_signer")),
     path("", include("recommendations.urls_verify")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

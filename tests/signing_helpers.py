@@ -42,3 +42,17 @@ def latest_code(request: DecisionRequest) -> str:
 def link_from_outbox(request: DecisionRequest) -> str:
     email = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:link")
     return re.search(r"(https?://\S+/sign/[\w-]+/)", email.body_text).group(1)
+
+
+def refusal_form(item_id: int, *, typed_name: str, reason: str = "Not in this year's budget") -> dict[str, str]:
+    """The decide-and-sign form of a one-item request, refusing it."""
+    return {
+        "consent": "on",
+        "intent": "on",
+        "typed_name": typed_name,
+        "typed_title": "CEO",
+        "signature": signature_data_url(),
+        "signer_timezone": "America/Toronto",
+        f"outcome_{item_id}": "refuse",
+        f"reason_{item_id}": reason,
+    }

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import Client, Contact
 from recommendations.models import DecisionRequest, ReackStep, Recommendation
 from recommendations.reack.core import (
@@ -142,6 +143,7 @@ def _send_reminders(sweep: _Sweep) -> None:
 
 
 def _reminder(sweep: _Sweep, request: DecisionRequest, step: str) -> None:
+    lock_client(request.client_id)
     if not _claim(step=step, cycle=timezone.localdate(request.sent_at), request=request):
         return
     client, signatory = request.client, request.signatory
@@ -184,6 +186,7 @@ def _expire_requests(sweep: _Sweep) -> None:
 
 
 def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
+    lock_client(request.client_id)
     if not _claim(step=Step.REQUEST_EXPIRED, cycle=timezone.localdate(request.sent_at), request=request):
         return
     closed = DecisionRequest.objects.filter(pk=request.pk, status__in=OPEN, expires_at__lte=sweep.as_of).update(

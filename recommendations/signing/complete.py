@@ -7,13 +7,13 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.selectors import current_agreement
 from clients.services import software_consent_record
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,
-    lock_client,
     recommendation_move,
     refusal_valid_until,
 )

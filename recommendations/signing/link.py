@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.locking import lock_client
 from recommendations.models import DecisionRequest
 from recommendations.signing.content import RequestStatus, SigningError, code_hash, token_hash
 from recommendations.signing.send import _close
@@ -38,6 +39,7 @@ def request_for_token(token: str) -> DecisionRequest | None:
 @transaction.atomic
 def decision_request_mark_viewed(*, request: DecisionRequest) -> None:
     """Log the first view; later views change nothing."""
+    lock_client(request.client_id)
     changed = DecisionRequest.objects.filter(pk=request.pk, viewed_at__isnull=True).update(
         viewed_at=timezone.now(), status=RequestStatus.VIEWED
     )
@@ -47,7 +49,7 @@ def decision_request_mark_viewed(*, request: DecisionRequest) -> None:
 
 @transaction.atomic
 def signing_code_send(*, request: DecisionRequest) -> None:
-    request = DecisionRequest.objects.select_for_update().select_related("client", "signatory").get(pk=request.pk)
+    request = _locked(request)
     now = timezone.now()
     if request.code_sends >= MAX_CODE_SENDS:
         raise SigningError("Too many codes have been sent for this request. Please contact your provider.")
@@ -75,7 +77,7 @@ def signing_code_verify(*, request: DecisionRequest, code: str) -> None:
     """Raise SigningError for a wrong, expired or exhausted code. A wrong attempt is counted
     (and may lock the request) even though the caller sees an error."""
     with transaction.atomic():
-        request = DecisionRequest.objects.select_for_update().select_related("client", "signatory").get(pk=request.pk)
+        request = _locked(request)
         if request.status == RequestStatus.LOCKED:
             raise SigningError("This request is locked after too many wrong codes. Your provider has been told.")
         if not request.code_hash or request.code_expires_at is None or request.code_expires_at <= timezone.now():
@@ -95,6 +97,13 @@ def signing_code_verify(*, request: DecisionRequest, code: str) -> None:
     if locked:
         raise SigningError("Too many wrong codes. This request is now locked and your provider has been told.")
     raise SigningError(f"That code is not right. {MAX_CODE_ATTEMPTS - request.code_attempts} attempt(s) left.")
+
+
+def _locked(request: DecisionRequest) -> DecisionRequest:
+    """The request re-read under its lock, its client's row locked first (clients.locking)."""
+    lock_client(request.client_id)
+    locked = DecisionRequest.objects.select_for_update(of=("self",)).select_related("client", "signatory")
+    return locked.get(pk=request.pk)
 
 
 def _lock(request: DecisionRequest) -> None:

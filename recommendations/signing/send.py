@@ -9,13 +9,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from clients.locking import lock_client, lock_clients
 from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
 from clients.selectors import current_agreements
 from clients.services import software_consent_record, withdrawal_link_issue
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
-from recommendations.services import (
-    lock_clients,
-)
 from recommendations.signing.content import (
     DISCLOSURE_VERSION,
     Purpose,
@@ -276,6 +274,7 @@ def consent_request_send(
 ) -> tuple[DecisionRequest, str]:
     """Ask the signatory for install consent (CASL) to one or more programs through the signing
     flow; returns the request and the link token (never stored)."""
+    lock_client(client.pk)
     software = list(Software.objects.select_for_update().filter(pk__in=[s.pk for s in software]).order_by("name"))
     send = Send(client, signatory, software, message, replaces)
     _check_consent_sendable(send)
@@ -346,12 +345,14 @@ def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, ac
 
 @transaction.atomic
 def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str = "revoked by staff") -> None:
+    lock_client(request.client_id)
     _close(request, status=RequestStatus.REVOKED, reason=reason, actor=actor)
 
 
 @transaction.atomic
 def decision_request_resend(*, actor: Any, request: DecisionRequest) -> tuple[DecisionRequest, str]:
     """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
+    lock_client(request.client_id)
     if request.is_open:
         _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
     elif request.status == RequestStatus.COMPLETED:

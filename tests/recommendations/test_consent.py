@@ -336,13 +336,16 @@ def test_resending_a_consent_request_keeps_its_programs(client_record, vcio, pro
 
 
 @pytest.mark.django_db
-def test_the_consent_pdf_records_every_disclosure_and_the_withdrawal_link(client_record, vcio, programs):
+def test_the_consent_pdf_records_every_disclosure_and_the_withdrawal_link(
+    client_record, vcio, programs, django_capture_on_commit_callbacks
+):
     rmm, backup = programs
     request, _ = send_consent(client_record, vcio, [rmm, backup])
     sign_consent(request, {rmm.pk: "consent_given", backup.pk: "consent_refused"})
     link = withdrawal_link(OutboundEmail.objects.get(kind="consent_request"), rmm)
 
-    document = waivers.request_document_create(request_id=request.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = waivers.request_document_create(request_id=request.pk)
 
     assert document.kind == "consent"
     text = pdf_text(document)

@@ -63,7 +63,7 @@ def _remove_rendered_pdfs(db):
 
 
 @pytest.fixture
-def history(client_record, vcio):
+def history(client_record, vcio, django_capture_on_commit_callbacks):
     """The signatory has signed one request (with its sealed PDF), has one open request, and a
     staff notice mentions them by name."""
     contact = client_record.contacts.get()
@@ -72,7 +72,9 @@ def history(client_record, vcio):
     signed, _, _ = send_request(client_record, vcio)
     DecisionRequest.objects.filter(pk=signed.pk).update(message=f"{NAME}, please decide before the board meeting.")
     _sign(signed)
-    document = waivers.request_document_create(request_id=signed.pk)
+    # The sealed file takes its final name when the document's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        document = waivers.request_document_create(request_id=signed.pk)
     open_request, open_token, _ = send_request(client_record, vcio, titles=("Disk encryption",))
     email_enqueue(
         idempotency_key="test:staff-notice",

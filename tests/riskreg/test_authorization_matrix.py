@@ -171,6 +171,7 @@ RULES: dict[str, Rule] = {
     "clients:contact_edit": Rule("client", kwargs=contact_id),
     "clients:agreement_create": Rule("client"),
     "clients:agreement_edit": Rule("client", kwargs=agreement_id),
+    "clients:agreement_signed_copy": Rule("client", kwargs=agreement_id),
     "clients:outbox": Rule("client"),
     "clients:outbox_email": Rule("client", kwargs=client_email),
     "clients:outbox_email_html": Rule("client", kwargs=client_email),
@@ -254,12 +255,14 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
         client=client_record, name="RMM agent", publisher="Example Tools", function_and_purpose="Remote monitoring."
     )
     withdrawal_url = withdrawal_link_issue(software=software, issued_for=other_request.public_id)
+    agreement = client_record.agreements.first()
+    agreement.signed_file.save("signed.pdf", ContentFile(b"%PDF-1.4\n%signed\n"))
     return World(
         users={"vcio": vcio, "manager": manager, "admin": practice_admin},
         outsider=outsider,
         client=client_record,
         contact=client_record.contacts.first(),
-        agreement=client_record.agreements.first(),
+        agreement=agreement,
         recommendation=recommendation,
         decision_request=decision_request,
         token=link_token,
