@@ -22,6 +22,7 @@ from clients.forms import (
     SoftwareForm,
 )
 from clients.models import PracticeProfile, Software
+from riskreg.client_ip import client_ip
 from riskreg.mail import selectors as mail_selectors
 from riskreg.mail.views import email_html_response, outbox_context
 from riskreg.ratelimit import rate_limited
@@ -266,7 +267,7 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
     Unknown tokens get one neutral page, so a visitor learns nothing about which exist."""
     practice = PracticeProfile.load()
     if rate_limited(
-        f"withdraw-ip:{request.META.get('REMOTE_ADDR', '')}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
+        f"withdraw-ip:{client_ip(request)}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
     ):
         return render(request, "signing/slow_down.html", status=429)
     row = selectors.withdrawal_token_row(token)

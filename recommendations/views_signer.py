@@ -22,15 +22,12 @@ from recommendations.forms import DecideAndSignForm, SigningCodeForm
 from recommendations.models import DecisionRequest, RequestItem
 from recommendations.signature_image import decode_signature
 from recommendations.views_consent import ConsentDecideForm
+from riskreg.client_ip import client_ip
 from riskreg.ratelimit import rate_limited
 
 PER_IP_PER_MINUTE = 60
 PER_TOKEN_PER_MINUTE = 30
 CODE_TRIES_PER_IP = 10
-
-
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "0.0.0.0")
 
 
 def link_not_valid(request: HttpRequest, status: int = 404) -> HttpResponse:

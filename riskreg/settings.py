@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from riskreg.env import env_bool, env_int, env_list, env_str, env_url
+from riskreg.env import env_bool, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKREG_VAR_DIR", str(BASE_DIR / "var")))
@@ -213,6 +213,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "riskreg.accounts.views.locked_out"
+# The lockout counts failures per client address, read through the trusted proxies like every other address.
+AXES_CLIENT_IP_CALLABLE = "riskreg.client_ip.client_ip"
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -262,6 +264,9 @@ SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# The reverse proxies in front of the app: X-Forwarded-For is believed only from them (riskreg/client_ip.py).
+# Empty: no proxy, the direct peer is the client.
+RISKREG_TRUSTED_PROXIES = env_networks("RISKREG_TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,3 +277,34 @@ def test_the_staff_timeline_tells_the_whole_story_and_the_chain_holds(client, se
     assert -1 not in positions, dict(zip(story, positions, strict=True))
     assert positions == sorted(positions)
     assert verify_chain().intact
+
+
+@pytest.mark.django_db
+@override_settings(RISKREG_TRUSTED_PROXIES=["10.0.0.5/32"])
+def test_two_signers_behind_the_trusted_proxy_do_not_share_a_rate_limit_budget(client, sent, monkeypatch):
+    from recommendations import views_signer
+
+    _, token, _ = sent
+    monkeypatch.setattr(views_signer, "PER_IP_PER_MINUTE", 3)
+    url = reverse("sign:start", args=[token])
+    first = [client.get(url, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code for _ in range(4)]
+
+    second = client.get(url, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code
+
+    assert first == [200, 200, 200, 429]
+    assert second == 200
+
+
+@pytest.mark.django_db
+@override_settings(RISKREG_TRUSTED_PROXIES=["10.0.0.5/32"])
+def test_a_forwarded_address_from_an_untrusted_peer_buys_no_new_budget(client, sent, monkeypatch):
+    from recommendations import views_signer
+
+    _, token, _ = sent
+    monkeypatch.setattr(views_signer, "PER_IP_PER_MINUTE", 3)
+    url = reverse("sign:start", args=[token])
+    statuses = [
+        client.get(url, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
