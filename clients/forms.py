@@ -7,6 +7,7 @@ from django.utils import timezone
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision, ServiceAgreement, Software
 from clients.services import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
+from riskreg.names import validate_plain_name
 from riskreg.uploads import checked_image, checked_pdf
 
 # Keys a practice may override in PracticeProfile.multiplier_overrides: every industry and every
@@ -54,6 +55,12 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "email", "phone", "can_sign", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A signatory must type this name to sign, and it is printed on signed records.
+        for name in ("name", "title"):
+            self.fields[name].validators.append(validate_plain_name)
 
 
 class AgreementForm(forms.ModelForm):

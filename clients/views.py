@@ -266,9 +266,7 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
     """The signatory's withdrawal link: GET says what will be withdrawn, POST withdraws it.
     Unknown tokens get one neutral page, so a visitor learns nothing about which exist."""
     practice = PracticeProfile.load()
-    if rate_limited(
-        f"withdraw-ip:{client_ip(request)}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
-    ):
+    if rate_limited(f"withdraw-ip:{client_ip(request)}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60):
         return render(request, "signing/slow_down.html", status=429)
     row = selectors.withdrawal_token_row(token)
     if row is None:

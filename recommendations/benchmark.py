@@ -451,6 +451,7 @@ class _Signer:
     token: str
     items: list[Any]
     browser: TestClient
+    name: str
 
 
 def _prepare_signings(count: int) -> list[_Signer]:
@@ -499,7 +500,14 @@ def _prepare_signings(count: int) -> list[_Signer]:
         email = OutboundEmail.objects.filter(kind="signing_code", scope=client.scope).order_by("-pk").first()
         code = re.search(r"\b(\d{6})\b", email.subject).group(1)
         _expect(browser.post(reverse("sign:verify", args=[token]), {"code": code}), 302)
-        signers.append(_Signer(token=token, items=list(request.items.order_by("position")), browser=browser))
+        signers.append(
+            _Signer(
+                token=token,
+                items=list(request.items.order_by("position")),
+                browser=browser,
+                name=signatories[client_id].name,
+            )
+        )
     if len(signers) < count:
         raise RuntimeError(f"only {len(signers)} requests could be made from presented recommendations; {count} wanted")
     return signers
@@ -514,7 +522,8 @@ def _decision_form(signer: _Signer, signature: str) -> dict[str, str]:
     form = {
         "consent": "on",
         "intent": "on",
-        "typed_name": "Dana Whitfield",
+        # As the page pre-fills it: only the signatory's own name is accepted.
+        "typed_name": signer.name,
         "typed_title": "Chief Executive Officer",
         "signature": signature,
         "signer_timezone": "America/Toronto",

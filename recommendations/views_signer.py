@@ -25,6 +25,11 @@ from recommendations.views_consent import ConsentDecideForm
 from riskreg.client_ip import client_ip
 from riskreg.ratelimit import rate_limited
 
+# Which field a signing error belongs next to; any other error is shown above the form.
+FIELD_OF_ERROR = {
+    **dict.fromkeys(("missing", "not_png", "bad_base64", "blank", "size"), "signature"),
+    **dict.fromkeys(("typed_name", "name_mismatch", "hidden_characters"), "typed_name"),
+}
 PER_IP_PER_MINUTE = 60
 PER_TOKEN_PER_MINUTE = 30
 CODE_TRIES_PER_IP = 10
@@ -136,7 +141,11 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         return redirect("sign:verify", token=token)
     items = _items(decision_request)
     form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
-    form = form_class(request.POST or None, items=items)
+    signatory = decision_request.signatory
+    # Pre-filled: the signer confirms who they are rather than typing any name at all.
+    form = form_class(
+        request.POST or None, items=items, initial={"typed_name": signatory.name, "typed_title": signatory.title}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             png = decode_signature(form.cleaned_data["signature"])
@@ -160,9 +169,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                 ),
             )
         except ValidationError as error:
-            form.add_error(
-                "signature" if error.code in {"missing", "not_png", "bad_base64", "blank", "size"} else None, error
-            )
+            form.add_error(FIELD_OF_ERROR.get(error.code) if hasattr(error, "code") else None, error)
         else:
             return redirect("sign:done", public_id=decision_request.public_id)
     return render(

@@ -19,7 +19,7 @@ from recommendations.selectors import request_timeline
 
 def _request_for_user(request: HttpRequest, public_id: UUID) -> DecisionRequest:
     return get_object_or_404(
-        DecisionRequest.objects.select_related("client", "signatory", "created_by").filter(
+        DecisionRequest.objects.select_related("client", "signatory", "created_by", "signature").filter(
             client__in=clients_visible_to(request.user)
         ),
         public_id=public_id,

@@ -2,7 +2,8 @@
 
 import hashlib
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
+from zoneinfo import available_timezones
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from recommendations.services import (
     recommendation_move,
     refusal_valid_until,
 )
+from recommendations.signature_image import clean_signature_png
 from recommendations.signing.content import (
     CONSENT_INTENT_VERSION,
     CONSENT_TEXT,
@@ -30,6 +32,7 @@ from recommendations.signing.content import (
 )
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
+from riskreg.names import same_name, validate_plain_name
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,49 @@ class SignerEvidence:
     signer_timezone: str
 
 
+TIMEZONE_NOT_REPORTED = "not reported"
+
+
+@lru_cache(maxsize=1)
+def _iana_zones() -> frozenset[str]:
+    # Read from the zone database once per process: it lists the files on every call.
+    return frozenset(available_timezones())
+
+
+def reported_timezone(name: str) -> str:
+    """The zone the signer's browser reported, if it is a real IANA zone name; otherwise "not
+    reported" (the browser's word is evidence, and a made-up zone is no evidence at all)."""
+    name = name.strip()
+    return name if name in _iana_zones() else TIMEZONE_NOT_REPORTED
+
+
+def _checked_identity(evidence: SignerEvidence, request: DecisionRequest) -> tuple[str, str]:
+    """The typed name and title, refused unless they are plain text and the name is the signatory's."""
+    typed_name, typed_title = evidence.typed_name.strip(), evidence.typed_title.strip()
+    if not typed_name:
+        raise SigningError("Type your full name.", code="typed_name")
+    validate_plain_name(typed_name)
+    validate_plain_name(typed_title)
+    signatory = request.signatory
+    if not same_name(typed_name, signatory.name):
+        practice = PracticeProfile.load().legal_name
+        raise SigningError(
+            f"The name you typed does not match the person this request is addressed to, {signatory.name}. "
+            f"Only {signatory.name} can sign it. If that is you under another name, or the request should go to "
+            f"someone else, ask {practice} to correct the contact or address the request to the right person.",
+            code="name_mismatch",
+        )
+    return typed_name, typed_title
+
+
 @transaction.atomic
 @PracticeProfile.pinned()
 def decision_request_complete(
     *, request: DecisionRequest, choices: list[ItemChoice], evidence: SignerEvidence
 ) -> DecisionRequest:
     """Record the signed decisions with all evidence, in one transaction, or change nothing."""
+    # Checked before any lock is taken: decoding and re-encoding the drawing is the slow part.
+    signature_png = clean_signature_png(evidence.signature_png)
     lock_client(request.client_id)
     request = (
         DecisionRequest.objects.select_for_update(of=("self",))
@@ -100,26 +140,25 @@ def decision_request_complete(
     ):
         raise SigningError("This form does not match your request. Reload the page and try again.")
     _check_still_current(request, sorted(items.values(), key=lambda item: item.position))
-    if not evidence.typed_name.strip():
-        raise SigningError("Type your full name.")
+    typed_name, typed_title = _checked_identity(evidence, request)
     choices = sorted(choices, key=lambda c: items[c.item_id].position)
     for choice in choices:
         if choice.outcome == Decision.Outcome.REFUSE and not choice.reason.strip():
             raise SigningError(f"Give a reason for refusing “{items[choice.item_id].recommendation.title}”.")
     signature = Signature.objects.create(
         request=request,
-        typed_name=evidence.typed_name.strip(),
-        typed_title=evidence.typed_title.strip(),
+        typed_name=typed_name,
+        typed_title=typed_title,
         signer_email=request.signatory.email,
-        signature_png=evidence.signature_png,
-        signature_sha256=hashlib.sha256(evidence.signature_png).hexdigest(),
+        signature_png=signature_png,
+        signature_sha256=hashlib.sha256(signature_png).hexdigest(),
         consent_text=CONSENT_TEXT,
         consent_version=DISCLOSURE_VERSION,
         intent_text=intent_text_for(request.purpose),
         intent_version=CONSENT_INTENT_VERSION if request.purpose == Purpose.SOFTWARE_CONSENT else INTENT_VERSION,
         ip_address=evidence.ip_address,
         user_agent=evidence.user_agent[:1000],
-        signer_timezone=evidence.signer_timezone[:64] or "UTC",
+        signer_timezone=reported_timezone(evidence.signer_timezone),
         code_verified_at=request.code_verified_at,
         signed_at=now,
     )
