@@ -425,15 +425,15 @@ class Software(models.Model):
 class ConsentWithdrawalToken(models.Model):
     """The personal link that withdraws consent to one program (CASL: withdrawal must be easy).
 
-    Only a SHA-256 of the token is stored, for looking it up. The token itself is derived from the
-    random `nonce` with the server's secret key, so the consent record (which the document pipeline
-    must be able to re-render byte for byte) and every email can print the same link, while the
-    database alone never yields a working one.
+    One per program, signing request and email that carries it (`slot`: the request email, the
+    signed copy's email). Only a SHA-256 of the token is stored: the token is made when that email
+    is sent (clients.services.withdrawal_links_mint) and exists only in the message; a re-send
+    makes a new one and the old link stops working.
     """
 
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="withdrawal_tokens")
     issued_for = models.UUIDField(help_text="The signing request the link was issued with.")
-    nonce = models.CharField(max_length=32)
+    slot = models.CharField(max_length=20, default="request", help_text="Which email of the request carries it.")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -441,7 +441,9 @@ class ConsentWithdrawalToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["software", "issued_for"], name="withdrawaltoken_once_per_request"),
+            models.UniqueConstraint(
+                fields=["software", "issued_for", "slot"], name="withdrawaltoken_once_per_request_email"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,6 @@
 """Reads for clients. A vCIO sees only the clients assigned to them; anyone else gets a 404."""
 
 import hashlib
-import hmac
 from typing import Any
 from uuid import UUID
 
@@ -133,17 +132,5 @@ def withdrawal_token_row(token: str) -> ConsentWithdrawalToken | None:
     )
 
 
-def withdrawal_token(row: ConsentWithdrawalToken) -> str:
-    # Keyed: the nonce in the database is not enough to build a working link.
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"consent-withdrawal:{row.nonce}".encode(), hashlib.sha256)
-    return digest.hexdigest()
-
-
 def withdrawal_url(token: str) -> str:
     return settings.RISKREG_BASE_URL.rstrip("/") + reverse("clients:withdraw", args=[token])
-
-
-def withdrawal_links_for(issued_for: UUID) -> dict[int, str]:
-    """Software pk -> withdrawal link, for the links issued with one signing request (one query)."""
-    rows = ConsentWithdrawalToken.objects.filter(issued_for=issued_for)
-    return {row.software_id: withdrawal_url(withdrawal_token(row)) for row in rows}

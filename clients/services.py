@@ -21,8 +21,9 @@ from clients.models import (
     ServiceAgreement,
     Software,
 )
-from clients.selectors import withdrawal_token, withdrawal_url
+from clients.selectors import withdrawal_url
 from riskreg.audit.chain import audit_append
+from riskreg.mail.secrets import withheld
 from riskreg.mail.services import email_enqueue
 
 
@@ -370,15 +371,27 @@ def software_consent_record(
     return software
 
 
-@transaction.atomic
-def withdrawal_link_issue(*, software: Software, issued_for: uuid.UUID) -> str:
-    """The withdrawal link for one program in one signing request (the same link on every call)."""
-    row = ConsentWithdrawalToken.objects.filter(software=software, issued_for=issued_for).first()
-    if row is None:
-        row = ConsentWithdrawalToken(software=software, issued_for=issued_for, nonce=secrets.token_hex(16))
-        row.token_hash = hashlib.sha256(withdrawal_token(row).encode()).hexdigest()
-        row.save()
-    return withdrawal_url(withdrawal_token(row))
+def withdrawal_link_placeholder(position: int) -> str:
+    """Where the withdrawal link of the email's `position`-th program goes (riskreg.mail.secrets)."""
+    return withheld(f"personal withdrawal link {position}")
+
+
+def withdrawal_links_mint(*, email: Any, issued_for: str, software: list[str], slot: str) -> dict[str, str]:
+    """The withdrawal links of an email, made as it is sent: for each program (public ids, in
+    the order of the placeholders) a new token whose hash replaces the one this request's email
+    carried before, so a re-sent email's link works and the earlier one does not."""
+    programs = Software.objects.in_bulk([uuid.UUID(public_id) for public_id in software], field_name="public_id")
+    links = {}
+    for position, public_id in enumerate(software, start=1):
+        token = secrets.token_urlsafe(32)
+        ConsentWithdrawalToken.objects.update_or_create(
+            software=programs[uuid.UUID(public_id)],
+            issued_for=issued_for,
+            slot=slot,
+            defaults={"token_hash": hashlib.sha256(token.encode()).hexdigest()},
+        )
+        links[withdrawal_link_placeholder(position)] = withdrawal_url(token)
+    return links
 
 
 def may_withdraw(software: Software) -> bool:

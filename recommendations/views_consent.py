@@ -80,7 +80,7 @@ def consent_request_create(request: HttpRequest, public_id: UUID) -> HttpRespons
     form = ConsentRequestForm(request.POST or None, initial=initial, signatories=signatories, software=sendable)
     if request.method == "POST" and form.is_valid():
         try:
-            decision_request, _ = signing.consent_request_send(
+            decision_request = signing.consent_request_send(
                 actor=request.user,
                 client=client,
                 signatory=form.cleaned_data["signatory"],

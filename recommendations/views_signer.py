@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.models import PracticeProfile, consent_sought_because
-from clients.selectors import current_agreement, withdrawal_links_for
+from clients.selectors import current_agreement
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm, SigningCodeForm
 from recommendations.models import DecisionRequest, RequestItem
@@ -85,9 +85,6 @@ def _page_context(decision_request: DecisionRequest, items: list[RequestItem] | 
         "practice": practice,
     }
     if _is_consent(decision_request):
-        links = withdrawal_links_for(decision_request.public_id)
-        for item in items:
-            item.withdrawal_url = links.get(item.software_id, "")
         context["sought_because"] = consent_sought_because(
             practice_name=practice.legal_name, client_name=decision_request.client.name
         )
@@ -202,10 +199,6 @@ def done(request: HttpRequest, public_id: UUID) -> HttpResponse:
     decisions = list(
         decision_request.decisions.select_related("item__recommendation", "item__software").order_by("item__position")
     )
-    if _is_consent(decision_request):
-        links = withdrawal_links_for(decision_request.public_id)
-        for decision in decisions:
-            decision.withdrawal_url = links.get(decision.item.software_id, "")
     return render(
         request,
         "signing/done.html",

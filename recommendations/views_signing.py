@@ -35,7 +35,7 @@ def request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = SendForDecisionForm(request.POST or None, initial=initial, signatories=signatories, recommendations=sendable)
     if request.method == "POST" and form.is_valid():
         try:
-            decision_request, _ = signing.decision_request_send(
+            decision_request = signing.decision_request_send(
                 actor=request.user,
                 client=client,
                 signatory=form.cleaned_data["signatory"],
@@ -89,7 +89,7 @@ def request_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def request_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
     decision_request = _request_for_user(request, public_id)
     try:
-        new_request, _ = signing.decision_request_resend(actor=request.user, request=decision_request)
+        new_request = signing.decision_request_resend(actor=request.user, request=decision_request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("signing:request_detail", public_id=decision_request.public_id)

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import PracticeProfile, ServiceAgreement, Software, consent_sought_because
-from clients.selectors import current_agreement, withdrawal_links_for
+from clients.selectors import current_agreement
+from clients.services import withdrawal_link_placeholder
 from recommendations.documents import (
     AgreementTerms,
     DocumentData,
@@ -33,6 +34,7 @@ from recommendations.documents import (
 from recommendations.models import Decision, DecisionRequest, Recommendation, Signature, WaiverDocument
 from riskreg.audit.chain import audit_append
 from riskreg.audit.models import AuditEvent
+from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 from riskreg.publish import task_publish
 from riskreg.seal import SealError, SealStatus, load_sealer, seal_pdf, sha256_hex, validate_seal
@@ -151,14 +153,19 @@ NO_CAPABILITIES = (
 
 
 def _software_item(
-    decision: Decision, software: Software, *, practice_name: str, client_name: str, withdrawal_url: str
+    decision: Decision, software: Software, *, practice_name: str, client_name: str, signer_email: str
 ) -> DocumentItem:
     """A program as the consent request disclosed it (CASL): function and purpose, why consent is
-    sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it."""
+    sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it.
+    The record names where the withdrawal link is rather than print it: a stored document must
+    not hold a working link."""
     disclosures = [f"{label}: {text}" for label, text in software.disclosures()] or [NO_CAPABILITIES]
     if decision.outcome == Decision.Outcome.CONSENT_GIVEN:
-        how = f"at {withdrawal_url}" if withdrawal_url else "by writing to the Practice at the address above"
-        disclosures.append(f"Withdrawing consent: the Client can withdraw this consent at any time, at no cost, {how}.")
+        disclosures.append(
+            "Withdrawing consent: the Client can withdraw this consent at any time, at no cost, with the personal "
+            f"withdrawal link emailed to {signer_email} with this record, or by writing to the Practice at the "
+            "address above."
+        )
     return DocumentItem(
         code="",
         title=f"{software.name} ({software.publisher})",
@@ -213,7 +220,6 @@ def document_data_for_request(request: DecisionRequest) -> DocumentData:
     signed_on = timezone.localdate(signature.signed_at)
     practice = _letterhead()
     kind = document_kind_for(decisions)
-    links = withdrawal_links_for(request.public_id) if kind == WaiverDocument.Kind.CONSENT else {}
     items = tuple(
         _recommendation_item(d, d.item.recommendation, signed_on)
         if d.item.recommendation is not None
@@ -222,7 +228,7 @@ def document_data_for_request(request: DecisionRequest) -> DocumentData:
             d.item.software,
             practice_name=practice.legal_name,
             client_name=request.client.name,
-            withdrawal_url=links.get(d.item.software_id, ""),
+            signer_email=signature.signer_email,
         )
         for d in decisions
     )
@@ -363,15 +369,30 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
     }
     send = partial(email_enqueue, kind="signed_document", template="signed_document", scope=client.scope)
     signer_context = {**context, "recipient_name": request.signature.typed_name, "for_staff": False}
+    minters = []
     if document.kind == WaiverDocument.Kind.CONSENT:
-        # CASL: every consent email carries the way to withdraw it.
-        signer_context["withdrawals"] = _consent_withdrawals(request)
+        # CASL: every consent email carries the way to withdraw it; the links are made as it is sent.
+        given = _consents_given(request)
+        signer_context["withdrawals"] = [
+            {"name": software.name, "url": withdrawal_link_placeholder(position)}
+            for position, software in enumerate(given, start=1)
+        ]
+        if given:
+            minters.append(
+                minter(
+                    "withdrawal_links",
+                    issued_for=str(request.public_id),
+                    software=[str(software.public_id) for software in given],
+                    slot="signed_copy",
+                )
+            )
     send(
         idempotency_key=f"request:{request.public_id}:document:signer",
         to=[request.signature.signer_email],
         subject=f"Your signed copy: {kind_label.lower()} {document.document_id}",
         context=signer_context,
         attachments=[attachment],
+        minters=minters,
         **({"template": "consent_document"} if document.kind == WaiverDocument.Kind.CONSENT else {}),
     )
     vcio = client.vcio
@@ -391,13 +412,9 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
         )
 
 
-def _consent_withdrawals(request: DecisionRequest) -> list[dict[str, str]]:
-    links = withdrawal_links_for(request.public_id)
+def _consents_given(request: DecisionRequest) -> list[Software]:
     given = request.decisions.filter(outcome=Decision.Outcome.CONSENT_GIVEN).select_related("item__software")
-    return [
-        {"name": decision.item.software.name, "url": links.get(decision.item.software_id, "")}
-        for decision in given.order_by("item__position")
-    ]
+    return [decision.item.software for decision in given.order_by("item__position")]
 
 
 # --- verification -----------------------------------------------------------------------------

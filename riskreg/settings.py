@@ -255,6 +255,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RiskReg <riskreg@localhost>"
 EMAIL_TIMEOUT = 30
 # Dotted path to a callable returning the letterhead every email carries (riskreg.mail cannot import clients).
 RISKREG_EMAIL_BRANDING = "clients.selectors.email_branding"
+# Who makes each secret an email carries, at send time (riskreg/mail/secrets.py); the outbox stores placeholders.
+RISKREG_SECRET_MINTERS = {
+    "signing_link": "recommendations.signing.link.signing_link_mint",
+    "signing_code": "recommendations.signing.link.signing_code_mint",
+    "withdrawal_links": "clients.services.withdrawal_links_mint",
+}
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -292,6 +298,14 @@ RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A signer's link is in the path of every request it makes: no log line may hold one.
+    "filters": {"withhold_secrets": {"()": "riskreg.log_redaction.WithholdSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["withhold_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's loggers (runserver's request log among them) have handlers of their own by default:
+    # send them through the filtered console instead.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

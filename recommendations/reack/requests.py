@@ -64,7 +64,7 @@ def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
     )
     # The ledger rows this transaction just claimed (and only those: an earlier cycle's row keeps
     # the request it was sent in) now name the request each item went out in.
-    request_of = {item.pk: request.pk for group, (request, _) in zip(groups, sent, strict=True) for item in group.items}
+    request_of = {item.pk: request.pk for group, request in zip(groups, sent, strict=True) for item in group.items}
     ReackStep.objects.filter(step=Step.REACK_REQUEST, request__isnull=True, recommendation__in=request_of).update(
         request_id=Case(*(When(recommendation_id=item, then=Value(request)) for item, request in request_of.items()))
     )
@@ -87,7 +87,7 @@ def reack_request_send(
 ) -> DecisionRequest:
     """Send a re-acknowledgment request now (staff action) and record it in the ledger, so the
     sweep sends no heads-up or request of its own for these refusals in this cycle."""
-    request, _ = decision_request_send(
+    request = decision_request_send(
         actor=actor,
         client=client,
         signatory=signatory,

@@ -160,6 +160,8 @@ def decision_request_complete(
         user_agent=evidence.user_agent[:1000],
         signer_timezone=reported_timezone(evidence.signer_timezone),
         code_verified_at=request.code_verified_at,
+        code_sent_to=request.code_sent_to,
+        code_message_id=request.code_message_id,
         signed_at=now,
     )
     signer_label = f"signer:{request.signatory.public_id}"

@@ -7,6 +7,7 @@ request binds a hash of exactly what the signer reads; a completed request is ne
 import hashlib
 import hmac
 import json
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from clients.models import Client, PracticeProfile, Software, consent_sought_because
 from recommendations.models import DecisionRequest, Recommendation
+from riskreg.mail.secrets import withheld
 
 DISCLOSURE_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -46,14 +48,19 @@ class SigningError(ValidationError):
     pass
 
 
+# Where the link and the code go in the stored emails; the worker puts the real ones in the message it sends.
+SIGNING_LINK = withheld("personal signing link")
+SIGNING_CODE = withheld("one-time code")
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def code_hash(request: DecisionRequest, code: str) -> str:
+def code_hash(request_public_id: Any, code: str) -> str:
     # Keyed and bound to the request, so a leaked table row cannot be brute-forced offline
     # with a precomputed list of the million possible codes.
-    return hmac.new(settings.SECRET_KEY.encode(), f"{request.public_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), f"{request_public_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def signing_url(token: str) -> str:

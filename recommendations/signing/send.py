@@ -11,22 +11,23 @@ from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
 from clients.selectors import current_agreements
-from clients.services import software_consent_record, withdrawal_link_issue
+from clients.services import software_consent_record, withdrawal_link_placeholder
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
 from recommendations.services import (
     lock_clients,
 )
 from recommendations.signing.content import (
     DISCLOSURE_VERSION,
+    SIGNING_LINK,
     Purpose,
     RequestStatus,
     SigningError,
     consent_content_hash,
     content_hash,
-    signing_url,
     token_hash,
 )
 from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 
 
@@ -104,8 +105,8 @@ def decision_request_send(
     purpose: str = Purpose.DECISION,
     replaces: DecisionRequest | None = None,
     actor_label: str | None = None,
-) -> tuple[DecisionRequest, str]:
-    """Create a request and its email; returns the request and the link token (never stored)."""
+) -> DecisionRequest:
+    """Create a request and its email (its link is made when the email is sent)."""
     [sent] = decision_requests_send(
         actor=actor,
         actor_label=actor_label,
@@ -119,10 +120,9 @@ def decision_request_send(
 @PracticeProfile.pinned()
 def decision_requests_send(
     *, actor: Any, sends: list[Send], purpose: str = Purpose.DECISION, actor_label: str | None = None
-) -> list[tuple[DecisionRequest, str]]:
-    """Create requests and their emails, all or none; returns each request with its link token
-    (never stored). A fixed number of queries however many requests, plus one per email: the
-    re-acknowledgment sweep sends hundreds in one go."""
+) -> list[DecisionRequest]:
+    """Create requests and their emails, all or none. A fixed number of queries however many
+    requests, plus one per email: the re-acknowledgment sweep sends hundreds in one go."""
     # The clients' rows before their recommendations, the order of every write about a client: a
     # signer completing an open request of the same client then queues instead of deadlocking.
     lock_clients(send.client.pk for send in sends)
@@ -156,7 +156,7 @@ def decision_requests_send(
             for send in sends
         ],
     )
-    for send, (request, token) in zip(sends, created, strict=True):
+    for send, request in zip(sends, created, strict=True):
         email_enqueue(
             idempotency_key=f"request:{request.public_id}:link",
             kind="decision_request",
@@ -169,29 +169,30 @@ def decision_requests_send(
                 "purpose": request.purpose,
                 "message": send.message,
                 "items": [{"title": r.title, "level": r.level_label} for r in send.subjects],
-                "url": signing_url(token),
+                "url": SIGNING_LINK,
                 "expires_at": request.expires_at,
             },
             scope=send.client.scope,
+            minters=[minter("signing_link", request=str(request.public_id))],
         )
     return created
 
 
 def _requests_create(
     *, actor: Any, actor_label: str | None, purpose: str, sends: list[Send], content_hashes: list[str]
-) -> list[tuple[DecisionRequest, str]]:
+) -> list[DecisionRequest]:
     """The requests, one item per recommendation or program, and their audit events; the caller
-    has checked what is sent and writes the emails. Returns each request with its link token."""
+    has checked what is sent and writes the emails."""
     now = timezone.now()
     expires_at = now + timedelta(days=PracticeProfile.load().request_valid_days)
-    tokens = [secrets.token_urlsafe(32) for _ in sends]
     requests = [
         DecisionRequest(
             client=send.client,
             signatory=send.signatory,
             purpose=purpose,
             message=send.message,
-            token_hash=token_hash(token),
+            # The hash of a token nobody holds: the link's real token is made when its email is sent.
+            token_hash=token_hash(secrets.token_urlsafe(32)),
             content_hash=digest,
             disclosure_version=DISCLOSURE_VERSION,
             created_by=actor,
@@ -199,7 +200,7 @@ def _requests_create(
             sent_at=now,
             expires_at=expires_at,
         )
-        for send, token, digest in zip(sends, tokens, content_hashes, strict=True)
+        for send, digest in zip(sends, content_hashes, strict=True)
     ]
     for request in requests:
         # The relations were checked by the caller, the check constraints hold by construction,
@@ -235,7 +236,7 @@ def _requests_create(
             for request, send in zip(requests, sends, strict=True)
         ]
     )
-    return list(zip(requests, tokens, strict=True))
+    return requests
 
 
 def _request_item(request: DecisionRequest, position: int, subject: Recommendation | Software) -> RequestItem:
@@ -273,14 +274,14 @@ def consent_request_send(
     message: str = "",
     replaces: DecisionRequest | None = None,
     actor_label: str | None = None,
-) -> tuple[DecisionRequest, str]:
+) -> DecisionRequest:
     """Ask the signatory for install consent (CASL) to one or more programs through the signing
-    flow; returns the request and the link token (never stored)."""
+    flow. The email's signing link and each program's withdrawal link are made when it is sent."""
     software = list(Software.objects.select_for_update().filter(pk__in=[s.pk for s in software]).order_by("name"))
     send = Send(client, signatory, software, message, replaces)
     _check_consent_sendable(send)
     practice = PracticeProfile.load()
-    [(request, token)] = _requests_create(
+    [request] = _requests_create(
         actor=actor,
         actor_label=actor_label,
         purpose=Purpose.SOFTWARE_CONSENT,
@@ -288,7 +289,7 @@ def consent_request_send(
         content_hashes=[consent_content_hash(software, practice, client)],
     )
     items = []
-    for program in software:
+    for position, program in enumerate(software, start=1):
         software_consent_record(
             software=program,
             status=Software.ConsentStatus.REQUESTED,
@@ -302,7 +303,7 @@ def consent_request_send(
                 "publisher": program.publisher,
                 "function_and_purpose": program.function_and_purpose,
                 "disclosures": program.disclosures(),
-                "withdrawal_url": withdrawal_link_issue(software=program, issued_for=request.public_id),
+                "withdrawal_url": withdrawal_link_placeholder(position),
             }
         )
     email_enqueue(
@@ -317,12 +318,21 @@ def consent_request_send(
             "message": message,
             "sought_because": consent_sought_because(practice_name=practice.legal_name, client_name=client.name),
             "items": items,
-            "url": signing_url(token),
+            "url": SIGNING_LINK,
             "expires_at": request.expires_at,
         },
         scope=client.scope,
+        minters=[
+            minter("signing_link", request=str(request.public_id)),
+            minter(
+                "withdrawal_links",
+                issued_for=str(request.public_id),
+                software=[str(program.public_id) for program in software],
+                slot="request",
+            ),
+        ],
     )
-    return request, token
+    return request
 
 
 def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, actor_label: str | None = None) -> None:
@@ -350,7 +360,7 @@ def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str
 
 
 @transaction.atomic
-def decision_request_resend(*, actor: Any, request: DecisionRequest) -> tuple[DecisionRequest, str]:
+def decision_request_resend(*, actor: Any, request: DecisionRequest) -> DecisionRequest:
     """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
     if request.is_open:
         _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)

@@ -7,7 +7,7 @@ from recommendations.models import Control, Recommendation
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.signing_helpers import latest_code, link_from_outbox
+from tests.signing_helpers import latest_code, link_from_mail
 
 PHONE = {"width": 390, "height": 844}
 
@@ -63,7 +63,7 @@ def test_a_signer_accepts_backups_and_refuses_mfa_from_a_phone(page, browser, li
     signer = signer_context.new_page()
     signer_errors: list[str] = []
     signer.on("console", lambda message: message.type == "error" and signer_errors.append(message.text))
-    signer.goto(link_from_outbox(request).replace("http://localhost:8000", live_server.url))
+    signer.goto(link_from_mail(request).replace("http://localhost:8000", live_server.url))
     expect(signer.get_by_role("heading", name="Hello Hélène Côté,")).to_be_visible()
     screenshot(signer, "signer-request-page")
     assert axe_violations(signer) == []

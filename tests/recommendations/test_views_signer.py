@@ -275,7 +275,13 @@ def test_the_staff_timeline_tells_the_whole_story_and_the_chain_holds(client, se
 
     page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
 
-    story = ["request sent", "Signing link opened", "One-time code sent", "confirmed the one-time code", "Signed by"]
+    story = [
+        "request sent",
+        "Signing link opened",
+        "One-time code requested",
+        "confirmed the one-time code",
+        "Signed by",
+    ]
     positions = [page.find(step) for step in story]
     assert -1 not in positions, dict(zip(story, positions, strict=True))
     assert positions == sorted(positions)

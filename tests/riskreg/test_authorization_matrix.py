@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from clients.models import Software
-from clients.services import withdrawal_link_issue
+from clients.services import withdrawal_links_mint
 from recommendations.models import Control, DecisionRequest, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
@@ -253,7 +253,9 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     software = Software.objects.create(
         client=client_record, name="RMM agent", publisher="Example Tools", function_and_purpose="Remote monitoring."
     )
-    withdrawal_url = withdrawal_link_issue(software=software, issued_for=other_request.public_id)
+    [withdrawal_url] = withdrawal_links_mint(
+        email=None, issued_for=str(other_request.public_id), software=[str(software.public_id)], slot="request"
+    ).values()
     return World(
         users={"vcio": vcio, "manager": manager, "admin": practice_admin},
         outsider=outsider,
