@@ -9,7 +9,15 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from clients.models import Client, ConsentWithdrawalToken, Contact, PracticeProfile, ServiceAgreement, Software
+from clients.models import (
+    AgreementVersion,
+    Client,
+    ConsentWithdrawalToken,
+    Contact,
+    PracticeProfile,
+    ServiceAgreement,
+    Software,
+)
 
 # The one definition of "installed without current consent" (CASL), used by the client page and
 # the dashboard alike: installed, the client has not given express consent, and no agreement that
@@ -62,6 +70,15 @@ def agreement_for_user(*, user: Any, public_id: UUID) -> ServiceAgreement:
         ServiceAgreement.objects.select_related("client").filter(client__in=clients_visible_to(user)),
         public_id=public_id,
     )
+
+
+def agreement_versions_for_user(*, user: Any, public_id: UUID) -> tuple[ServiceAgreement, list[AgreementVersion]]:
+    """An agreement of a client the user may see, with every version of it, newest first (two queries)."""
+    agreement = get_object_or_404(
+        ServiceAgreement.objects.select_related("client").filter(client__in=clients_visible_to(user)),
+        public_id=public_id,
+    )
+    return agreement, list(agreement.versions.select_related("created_by").order_by("-number"))
 
 
 def current_agreement(client: Client) -> ServiceAgreement | None:

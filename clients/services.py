@@ -11,8 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from clients.models import (
+    AGREEMENT_TERMS,
+    AgreementVersion,
     Client,
     ConsentWithdrawalToken,
     Contact,
@@ -77,6 +80,8 @@ def client_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[s
         summary=f"Client {client.name} updated: {', '.join(changed)}",
         payload={"fields": changed},
     )
+    if "name" in changed:
+        signed_content_changed(actor=actor, client=client, reason="the client's name changed after sending")
     return changed
 
 
@@ -118,11 +123,23 @@ def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> lis
     return changed
 
 
+def agreement_version_record(*, agreement: ServiceAgreement, actor: Any) -> AgreementVersion:
+    """Write the agreement's current terms as its version `agreement.version` (never changed after)."""
+    return AgreementVersion.objects.create(
+        agreement=agreement,
+        number=agreement.version,
+        created_at=timezone.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **{term: getattr(agreement, term) for term in AGREEMENT_TERMS},
+    )
+
+
 @transaction.atomic
 def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> ServiceAgreement:
     agreement = ServiceAgreement(client=client, **data)
     agreement.full_clean()
     agreement.save()
+    agreement_version_record(agreement=agreement, actor=actor)
     audit_append(
         actor=actor,
         event_type="agreement.created",
@@ -130,27 +147,70 @@ def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Ser
         object_id=str(agreement.public_id),
         scope=client.scope,
         summary=f"Service agreement {agreement.reference} recorded",
-        payload={"reference": agreement.reference, "effective_date": agreement.effective_date.isoformat()},
+        payload={
+            "reference": agreement.reference,
+            "effective_date": agreement.effective_date.isoformat(),
+            "version": agreement.version,
+        },
+    )
+    # A request sent with another agreement in force no longer shows the terms now in force.
+    signed_content_changed(
+        actor=actor,
+        client=client,
+        quoting_agreement=True,
+        reason=f"service agreement {agreement.reference} came into force",
     )
     return agreement
 
 
 @transaction.atomic
 def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str, Any]) -> list[str]:
+    """Every edit makes a new version of the agreement; the versions before it stay as they were,
+    and open requests that quoted the agreement are voided (their signer must read the new terms)."""
     agreement = locked_copy(agreement)
-    changed = apply_changes(agreement, data)
+    if any(getattr(agreement, name) != value for name, value in data.items()):
+        data = {**data, "version": agreement.version + 1}
+    changed = [name for name in apply_changes(agreement, data) if name != "version"]
     if not changed:
         return []
+    agreement_version_record(agreement=agreement, actor=actor)
     audit_append(
         actor=actor,
         event_type="agreement.updated",
         object_type="agreement",
         object_id=str(agreement.public_id),
         scope=agreement.client.scope,
-        summary=f"Service agreement {agreement.reference} updated: {', '.join(changed)}",
-        payload={"fields": changed},
+        summary=f"Service agreement {agreement.reference} updated to version {agreement.version}: {', '.join(changed)}",
+        payload={"fields": changed, "version": agreement.version},
+    )
+    signed_content_changed(
+        actor=actor,
+        client=agreement.client,
+        quoting_agreement=True,
+        reason=f"service agreement {agreement.reference} was edited (now version {agreement.version})",
     )
     return changed
+
+
+def signed_content_changed(
+    *,
+    actor: Any,
+    reason: str,
+    client: Client | None = None,
+    software: Software | None = None,
+    quoting_agreement: bool = False,
+) -> int:
+    """A row that open signing requests show their signer changed: those requests are voided,
+    in this transaction (settings.RISKREG_SIGNED_CONTENT_CHANGED; the signing side owns requests).
+    `client` alone: all of its requests; with `quoting_agreement`: those that quote its agreement;
+    `software`: those that ask consent for it; none: every open request (the practice's identity)."""
+    return import_string(settings.RISKREG_SIGNED_CONTENT_CHANGED)(
+        actor=actor, reason=reason, client=client, software=software, quoting_agreement=quoting_agreement
+    )
+
+
+# What every signing request shows its signer about the practice (and CASL requires of a consent request).
+PRACTICE_IDENTITY = ("legal_name", "mailing_address", "email", "phone", "website")
 
 
 @transaction.atomic
@@ -166,6 +226,8 @@ def practice_profile_update(*, actor: Any, data: dict[str, Any]) -> list[str]:
         summary=f"Practice profile updated: {', '.join(changed)}",
         payload={"fields": changed},
     )
+    if set(changed) & set(PRACTICE_IDENTITY):
+        signed_content_changed(actor=actor, reason="the practice's name or contact details changed after sending")
     return changed
 
 
@@ -234,6 +296,8 @@ CAPABILITY_FIELDS = (
     "communicates_with_other_systems",
     "allows_remote_access",
 )
+# What a consent request discloses about a program (CASL).
+SOFTWARE_DISCLOSED = ("name", "publisher", "function_and_purpose", *CAPABILITY_FIELDS)
 WITHDRAWAL_CHANNELS = {
     "email": "Email",
     "phone": "Telephone",
@@ -305,6 +369,10 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
         summary=f"Software {software.name} updated: {', '.join(changed)}",
         payload={"fields": changed, **_software_payload(software)},
     )
+    if set(changed) & set(SOFTWARE_DISCLOSED):
+        signed_content_changed(
+            actor=actor, software=software, reason=f"the description of {software.name} changed after sending"
+        )
     return changed
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("contacts/<uuid:public_id>/edit/", views.contact_edit, name="contact_edit"),
     path("clients/<uuid:public_id>/agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<uuid:public_id>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("agreements/<uuid:public_id>/versions/<int:number>/", views.agreement_version, name="agreement_version"),
     path("clients/<uuid:public_id>/software/new/", views.software_create, name="software_create"),
     path("software/<uuid:public_id>/edit/", views.software_edit, name="software_edit"),
     path("software/<uuid:public_id>/mark/<slug:status>/", views.software_install_status, name="software_mark"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -142,6 +142,20 @@ def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "clients/form.html",
         {"form": form, "client": agreement.client, "title": f"Edit agreement {agreement.reference}"},
+    )
+
+
+@login_required
+def agreement_version(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
+    """One version of an agreement's terms, as requests and waivers that quoted it showed them."""
+    agreement, versions = selectors.agreement_versions_for_user(user=request.user, public_id=public_id)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404("This agreement has no such version.")
+    return render(
+        request,
+        "clients/agreement_version.html",
+        {"agreement": agreement, "client": agreement.client, "version": version, "versions": versions},
     )
 
 

@@ -30,7 +30,15 @@ from django.utils import timezone
 from faker import Faker
 from PIL import Image, ImageDraw
 
-from clients.models import Client, Contact, PracticeProfile, RiskSnapshot, ServiceAgreement
+from clients.models import (
+    AGREEMENT_TERMS,
+    AgreementVersion,
+    Client,
+    Contact,
+    PracticeProfile,
+    RiskSnapshot,
+    ServiceAgreement,
+)
 from recommendations.models import Control, Decision, DecisionRequest, Recommendation, RequestItem, Signature
 from recommendations.risk import clients_rescore_all
 from recommendations.scoring import ScoringConfig, ScoringItem, band_for, risk_level, score_client
@@ -440,7 +448,7 @@ class _Builder:
             "agreement",
             agreement.public_id,
             f"Service agreement {agreement.reference} recorded",
-            {"reference": agreement.reference, "effective_date": agreement.effective_date.isoformat()},
+            {"reference": agreement.reference, "effective_date": agreement.effective_date.isoformat(), "version": 1},
         )
 
         def transition(r: Recommendation, source: str, target: str, label: str, payload=None, **who: Any) -> None:
@@ -573,6 +581,16 @@ class _Builder:
                 r.client = p.client
         Contact.objects.bulk_create([c for p in plans for c in (p.signatory, p.office)])
         ServiceAgreement.objects.bulk_create([p.agreement for p in plans])
+        AgreementVersion.objects.bulk_create(
+            AgreementVersion(
+                agreement=p.agreement,
+                number=1,
+                created_at=p.agreement.created_at or self.now,
+                created_by=p.client.vcio,
+                **{term: getattr(p.agreement, term) for term in AGREEMENT_TERMS},
+            )
+            for p in plans
+        )
         Recommendation.objects.bulk_create([r for p in plans for r in p.recommendations])
         requests = []
         for p in plans:
@@ -632,6 +650,7 @@ BULK_MODELS = (
     Client,
     Contact,
     ServiceAgreement,
+    AgreementVersion,
     Recommendation,
     DecisionRequest,
     RequestItem,

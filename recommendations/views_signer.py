@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -52,8 +53,18 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         # The page, the signing service and its emails read the practice's settings a handful of
         # times; signer pages never change them.
         with PracticeProfile.pinned():
-            decision_request = signing.request_for_token(token)
-            if decision_request is None:
+            decision_request = signing.request_by_token(token)
+            if decision_request is None or decision_request.expires_at <= timezone.now():
+                return link_not_valid(request)
+            if decision_request.status == DecisionRequest.Status.VOIDED:
+                # Only the holder of the link learns this: what they were to sign has changed.
+                return render(
+                    request,
+                    "signing/voided.html",
+                    {"practice": PracticeProfile.load(), "decision_request": decision_request},
+                    status=410,
+                )
+            if not decision_request.is_open:
                 return link_not_valid(request)
             return view(request, token, decision_request)
 

@@ -291,6 +291,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- RiskReg ----------------------------------------------------------------------------------
+# Called when a row that open signing requests show their signer changes, so those are voided
+# (clients cannot import recommendations, which owns the requests).
+RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)

@@ -25,6 +25,7 @@ from recommendations.signing.content import (
 from recommendations.signing.link import (
     MAX_CODE_SENDS,
     decision_request_mark_viewed,
+    request_by_token,
     request_for_token,
     signing_code_send,
     signing_code_verify,
@@ -62,6 +63,7 @@ __all__ = [
     "decision_request_send",
     "decision_requests_send",
     "intent_text_for",
+    "request_by_token",
     "request_for_token",
     "sendable_recommendations",
     "sendable_software",

@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 from zoneinfo import available_timezones
 
 from django.db import transaction
@@ -27,7 +28,6 @@ from recommendations.signing.content import (
     Purpose,
     RequestStatus,
     SigningError,
-    consent_content_hash,
     intent_text_for,
 )
 from recommendations.waivers import document_render_publish
@@ -46,17 +46,24 @@ RECOMMENDATION_OUTCOMES = {Decision.Outcome.ACCEPT, Decision.Outcome.REFUSE}
 CONSENT_OUTCOMES = {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}
 
 
-def _check_still_current(request: DecisionRequest, items: list[RequestItem]) -> None:
-    """The signer may only sign the exact content they were sent."""
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
-        software = [item.software for item in items]
-        if consent_content_hash(software, PracticeProfile.load(), request.client) != request.content_hash:
-            raise SigningError(
-                "The description of a program changed after this request was sent. Your provider will send a new link."
-            )
-        return
+def _check_signable(request: DecisionRequest, now: Any) -> None:
+    """Open and unexpired. Every edit of what a request shows voids it in the same transaction,
+    under the client's lock this signing holds, so an open request still shows its frozen text."""
+    if request.status == RequestStatus.VOIDED:
+        raise SigningError(
+            f"What you were asked to sign changed after this request was sent ({request.close_reason}). "
+            f"{PracticeProfile.load().legal_name} will send you a new link.",
+            code="voided",
+        )
+    if not request.is_open or request.expires_at <= now:
+        raise SigningError("This request can no longer be signed.")
+
+
+def _check_still_current(items: list[RequestItem]) -> None:
+    """A second line behind voiding: the recommendations are still the versions that were sent."""
     if any(
-        item.recommendation.content_version != item.content_version or item.recommendation.status in {"withdrawn"}
+        item.recommendation_id
+        and (item.recommendation.content_version != item.content_version or item.recommendation.status == "withdrawn")
         for item in items
     ):
         raise SigningError("A recommendation changed after this request was sent. Your provider will send a new link.")
@@ -122,8 +129,7 @@ def decision_request_complete(
         .get(pk=request.pk)
     )
     now = timezone.now()
-    if not request.is_open or request.expires_at <= now:
-        raise SigningError("This request can no longer be signed.")
+    _check_signable(request, now)
     if request.code_verified_at is None:
         raise SigningError("Confirm the one-time code first.")
     items = {item.pk: item for item in request.items.select_related(request.subject_field)}
@@ -139,7 +145,7 @@ def decision_request_complete(
         for choice in choices
     ):
         raise SigningError("This form does not match your request. Reload the page and try again.")
-    _check_still_current(request, sorted(items.values(), key=lambda item: item.position))
+    _check_still_current(list(items.values()))
     typed_name, typed_title = _checked_identity(evidence, request)
     choices = sorted(choices, key=lambda c: items[c.item_id].position)
     for choice in choices:

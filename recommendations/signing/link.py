@@ -36,16 +36,21 @@ MAX_CODE_SENDS = 5
 MAX_CODE_ATTEMPTS = 5
 
 
-def request_for_token(token: str) -> DecisionRequest | None:
-    """The open, unexpired request behind a link, or None (and no hint why)."""
+def request_by_token(token: str) -> DecisionRequest | None:
+    """The request behind a link, whatever its state, or None."""
     if not token or len(token) > 100:
         return None
     try:
         # get(), not first(): the token hash is unique, and first() would add an ORDER BY.
-        request = DecisionRequest.objects.select_related("client", "signatory").get(token_hash=token_hash(token))
+        return DecisionRequest.objects.select_related("client", "signatory").get(token_hash=token_hash(token))
     except DecisionRequest.DoesNotExist:
         return None
-    if not request.is_open or request.expires_at <= timezone.now():
+
+
+def request_for_token(token: str) -> DecisionRequest | None:
+    """The open, unexpired request behind a link, or None (and no hint why)."""
+    request = request_by_token(token)
+    if request is None or not request.is_open or request.expires_at <= timezone.now():
         return None
     return request
 
@@ -98,6 +103,8 @@ def signing_code_send(*, request: DecisionRequest) -> None:
     sent. The previous code stops working now."""
     request = DecisionRequest.objects.select_for_update().select_related("client", "signatory").get(pk=request.pk)
     now = timezone.now()
+    if not request.is_open:
+        raise SigningError("This request can no longer be signed.")
     if request.code_sends >= MAX_CODE_SENDS:
         raise SigningError("Too many codes have been sent for this request. Please contact your provider.")
     if request.code_sent_at and now - request.code_sent_at < CODE_RESEND_COOLDOWN:

@@ -315,14 +315,22 @@ def test_recommendation_outcomes_are_rejected_for_programs(client_record, vcio, 
 
 
 @pytest.mark.django_db
-def test_a_program_described_differently_after_sending_cannot_be_signed(client_record, vcio, programs):
+def test_a_program_described_differently_after_sending_voids_the_request(client_record, vcio, programs):
     rmm, _ = programs
     request, _ = send_consent(client_record, vcio, [rmm])
+    signing.signing_code_send(request=request)
+    signing.signing_code_verify(request=request, code=latest_code(request))
 
     software_update(actor=vcio, software=rmm, data={"allows_remote_access": False})
 
+    request.refresh_from_db()
+    assert request.status == "voided" and "description of Atlas RMM agent changed" in request.close_reason
     with pytest.raises(signing.SigningError, match="changed after this request was sent"):
-        sign_consent(request, {rmm.pk: "consent_given"})
+        signing.decision_request_complete(
+            request=request,
+            choices=[signing.ItemChoice(request.items.get().pk, "consent_given", "")],
+            evidence=evidence(),
+        )
     assert Software.objects.get(pk=rmm.pk).consent_status == "requested"
 
 

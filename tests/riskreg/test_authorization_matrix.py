@@ -171,6 +171,7 @@ RULES: dict[str, Rule] = {
     "clients:contact_edit": Rule("client", kwargs=contact_id),
     "clients:agreement_create": Rule("client"),
     "clients:agreement_edit": Rule("client", kwargs=agreement_id),
+    "clients:agreement_version": Rule("client", kwargs=lambda w: {**agreement_id(w), "number": 1}),
     "clients:outbox": Rule("client"),
     "clients:outbox_email": Rule("client", kwargs=client_email),
     "clients:outbox_email_html": Rule("client", kwargs=client_email),
