@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -83,6 +83,12 @@ def agreement_versions_for_user(*, user: Any, public_id: UUID) -> tuple[ServiceA
 
 def current_agreement(client: Client) -> ServiceAgreement | None:
     return current_agreements([client]).get(client.pk)
+
+
+def agreement_versions_in_force(agreements: list[ServiceAgreement]) -> dict[int, AgreementVersion]:
+    """Agreement pk -> the version of its terms now in force, for those that have one; one query."""
+    versions = AgreementVersion.objects.filter(agreement__in=agreements, number=F("agreement__version"))
+    return {version.agreement_id: version for version in versions}
 
 
 def current_agreements(clients: list[Client]) -> dict[int, ServiceAgreement]:

@@ -164,7 +164,7 @@ class DecideAndSignForm(forms.Form):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
                 widget=forms.RadioSelect,
-                label=f"Your decision on “{item.recommendation.title}”",
+                label=f"Your decision on “{item.shown['title']}”",
                 error_messages={"required": "Choose Accept or Refuse."},
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(

@@ -185,7 +185,18 @@ class DecisionRequest(models.Model):
     # Only a SHA-256 of the link token is stored: the token is made when the email is sent
     # (signing.link.signing_link_mint) and exists only in the message handed to the mail server.
     token_hash = models.CharField(max_length=64, unique=True)
+    # SHA-256 of `snapshot`: what the signer is shown, frozen at send (signing/snapshot.py).
+    # Requests sent before snapshots hold a hash over their items' texts instead.
     content_hash = models.CharField(max_length=64)
+    snapshot = models.TextField(blank=True, help_text="Canonical JSON of everything the signer is shown.")
+    agreement_version = models.ForeignKey(
+        "clients.AgreementVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision_requests",
+        help_text="The version of the service agreement the request quoted.",
+    )
     disclosure_version = models.CharField(max_length=20)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
     created_by = models.ForeignKey(

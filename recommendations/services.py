@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, PracticeProfile, ServiceAgreement
+from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors
 from recommendations.models import Control, DecisionRequest, Recommendation
@@ -332,13 +332,11 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
         client_rescore(client=client)
 
 
-def refusal_valid_until(*, level: str, agreement: ServiceAgreement | None, signed_on: date) -> date:
+def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signed_on: date) -> date:
     """A refusal is never open-ended: its cadence follows the risk level (SPEC 4.6); the
-    client's agreement in force (current_agreement) may override the practice's cadence."""
-    if agreement and agreement.refusal_cadence_days:
-        days = agreement.refusal_cadence_days
-    else:
-        days = PracticeProfile.load().cadence_days(level)
+    client's agreement may override the practice's cadence (`agreement_cadence_days`, from the
+    agreement version the signer was shown)."""
+    days = agreement_cadence_days or PracticeProfile.load().cadence_days(level)
     return signed_on + timedelta(days=days)
 
 

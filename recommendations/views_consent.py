@@ -39,7 +39,7 @@ class ConsentDecideForm(DecideAndSignForm):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
                 widget=forms.RadioSelect,
-                label=f"Your answer for “{item.software.name}”",
+                label=f"Your answer for “{item.shown['name']}”",
                 error_messages={"required": "Choose Give consent or Refuse."},
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clients.models import PracticeProfile, consent_sought_because
-from clients.selectors import current_agreement
+from clients.models import PracticeProfile
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm, SigningCodeForm
 from recommendations.models import DecisionRequest, RequestItem
@@ -81,25 +80,26 @@ def _is_consent(decision_request: DecisionRequest) -> bool:
     return decision_request.purpose == DecisionRequest.Purpose.SOFTWARE_CONSENT
 
 
-def _items(decision_request: DecisionRequest) -> list[RequestItem]:
-    return list(decision_request.items.select_related(decision_request.subject_field).order_by("position"))
+def _items(decision_request: DecisionRequest, shown: dict) -> list[RequestItem]:
+    """The request's items, each with what the signer was shown of it (`item.shown`)."""
+    by_position = {entry["position"]: entry for entry in shown["items"]}
+    items = list(decision_request.items.order_by("position"))
+    for item in items:
+        item.shown = by_position[item.position]
+    return items
 
 
-def _page_context(decision_request: DecisionRequest, items: list[RequestItem] | None = None) -> dict:
-    items = _items(decision_request) if items is None else items
-    practice = PracticeProfile.load()
-    context = {
+def _page_context(decision_request: DecisionRequest, shown: dict | None = None) -> dict:
+    """Everything a signer page shows comes from the request's frozen snapshot, not live rows."""
+    shown = signing.shown_to_signer(decision_request) if shown is None else shown
+    return {
         "decision_request": decision_request,
         "client": decision_request.client,
-        "items": items,
-        "agreement": current_agreement(decision_request.client),
-        "practice": practice,
+        "shown": shown,
+        "items": shown["items"],
+        "agreement": shown.get("agreement"),
+        "practice": PracticeProfile.load(),
     }
-    if _is_consent(decision_request):
-        context["sought_because"] = consent_sought_because(
-            practice_name=practice.legal_name, client_name=decision_request.client.name
-        )
-    return context
 
 
 @require_http_methods(["GET"])
@@ -136,7 +136,8 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         else:
             request.session[_signer_key(decision_request.public_id)] = True
             return redirect("sign:decide", token=token)
-    decision_request.refresh_from_db()
+    # Only what the code step changed: the request's client and signatory stay loaded.
+    decision_request.refresh_from_db(fields=["status", "code_sent_at", "code_expires_at"])
     if decision_request.status == DecisionRequest.Status.LOCKED:
         return render(request, "signing/locked.html", {"practice": PracticeProfile.load()}, status=403)
     return render(request, "signing/verify.html", {**_page_context(decision_request), "form": form, "token": token})
@@ -147,7 +148,8 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
 def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     if not request.session.get(_signer_key(decision_request.public_id)) or decision_request.code_verified_at is None:
         return redirect("sign:verify", token=token)
-    items = _items(decision_request)
+    shown = signing.shown_to_signer(decision_request)
+    items = _items(decision_request, shown)
     form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
     signatory = decision_request.signatory
     # Pre-filled: the signer confirms who they are rather than typing any name at all.
@@ -184,11 +186,9 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         request,
         "signing/decide.html",
         {
-            **_page_context(decision_request, items),
+            **_page_context(decision_request, shown),
             "form": form,
             "token": token,
-            "consent_text": signing.CONSENT_TEXT,
-            "intent_text": signing.intent_text_for(decision_request.purpose),
         },
     )
 
@@ -207,9 +207,10 @@ def done(request: HttpRequest, public_id: UUID) -> HttpResponse:
         decision_request = _completed_for_session(request, public_id)
     except Http404:
         return link_not_valid(request)
-    decisions = list(
-        decision_request.decisions.select_related("item__recommendation", "item__software").order_by("item__position")
-    )
+    shown = {entry["position"]: entry for entry in signing.shown_to_signer(decision_request)["items"]}
+    decisions = list(decision_request.decisions.select_related("item").order_by("item__position"))
+    for decision in decisions:
+        decision.shown = shown[decision.item.position]
     return render(
         request,
         "signing/done.html",

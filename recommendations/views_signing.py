@@ -19,9 +19,9 @@ from recommendations.selectors import request_timeline
 
 def _request_for_user(request: HttpRequest, public_id: UUID) -> DecisionRequest:
     return get_object_or_404(
-        DecisionRequest.objects.select_related("client", "signatory", "created_by", "signature").filter(
-            client__in=clients_visible_to(request.user)
-        ),
+        DecisionRequest.objects.select_related(
+            "client", "signatory", "created_by", "signature", "agreement_version__agreement"
+        ).filter(client__in=clients_visible_to(request.user)),
         public_id=public_id,
     )
 
@@ -69,6 +69,17 @@ def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "document": getattr(decision_request, "document", None),
         },
     )
+
+
+@login_required
+def request_snapshot(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The request's frozen snapshot, byte for byte: its SHA-256 is the request's content hash."""
+    decision_request = _request_for_user(request, public_id)
+    if not decision_request.snapshot:
+        raise Http404("This request was sent before snapshots were kept.")
+    response = HttpResponse(decision_request.snapshot.encode(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="request-{decision_request.public_id}.json"'
+    return response
 
 
 @require_POST

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import PracticeProfile, Software
-from clients.selectors import current_agreement
 from clients.services import software_consent_record
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
@@ -30,6 +29,7 @@ from recommendations.signing.content import (
     SigningError,
     intent_text_for,
 )
+from recommendations.signing.snapshot import shown_to_signer
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
 from riskreg.names import same_name, validate_plain_name
@@ -147,10 +147,12 @@ def decision_request_complete(
         raise SigningError("This form does not match your request. Reload the page and try again.")
     _check_still_current(list(items.values()))
     typed_name, typed_title = _checked_identity(evidence, request)
+    shown = shown_to_signer(request)
+    shown_items = {item["position"]: item for item in shown["items"]}
     choices = sorted(choices, key=lambda c: items[c.item_id].position)
     for choice in choices:
         if choice.outcome == Decision.Outcome.REFUSE and not choice.reason.strip():
-            raise SigningError(f"Give a reason for refusing “{items[choice.item_id].recommendation.title}”.")
+            raise SigningError(f"Give a reason for refusing “{shown_items[items[choice.item_id].position]['title']}”.")
     signature = Signature.objects.create(
         request=request,
         typed_name=typed_name,
@@ -172,10 +174,13 @@ def decision_request_complete(
     )
     signer_label = f"signer:{request.signatory.public_id}"
     refusals = [choice for choice in choices if choice.outcome == Decision.Outcome.REFUSE]
-    agreement = current_agreement(request.client) if refusals else None
+    # The cadence of the agreement version the signer was shown, not of one edited since.
+    cadence = (shown.get("agreement") or {}).get("refusal_cadence_days")
     valid_until = {
         choice.item_id: refusal_valid_until(
-            level=items[choice.item_id].recommendation.level, agreement=agreement, signed_on=timezone.localdate()
+            level=shown_items[items[choice.item_id].position]["level"],
+            agreement_cadence_days=cadence,
+            signed_on=timezone.localdate(),
         )
         for choice in refusals
     }

@@ -1,6 +1,7 @@
 """Sending decision and consent requests, revoking them and re-sending a new link."""
 
 import secrets
+import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -9,8 +10,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
-from clients.selectors import current_agreements
+from clients.models import AgreementVersion, Client, Contact, PracticeProfile, Software, consent_sought_because
+from clients.selectors import agreement_versions_in_force, current_agreements
 from clients.services import software_consent_record, withdrawal_link_placeholder
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
 from recommendations.services import (
@@ -22,10 +23,9 @@ from recommendations.signing.content import (
     Purpose,
     RequestStatus,
     SigningError,
-    consent_content_hash,
-    content_hash,
     token_hash,
 )
+from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
@@ -127,7 +127,8 @@ def decision_requests_send(
     # signer completing an open request of the same client then queues instead of deadlocking.
     lock_clients(send.client.pk for send in sends)
     locked = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("control")
         .order_by("pk")
         .in_bulk([recommendation.pk for send in sends for recommendation in send.subjects])
     )
@@ -146,14 +147,30 @@ def decision_requests_send(
         for send in sends
     ]
     agreements = current_agreements([send.client for send in sends])
+    versions = agreement_versions_in_force(list(agreements.values()))
+    practice = PracticeProfile.load()
+    public_ids = [uuid.uuid4() for _ in sends]
+    quoted = [versions.get(agreement.pk) if (agreement := agreements.get(send.client.pk)) else None for send in sends]
     created = _requests_create(
         actor=actor,
         actor_label=actor_label,
         purpose=purpose,
         sends=sends,
-        content_hashes=[
-            content_hash(send.subjects, agreement.exclusions if (agreement := agreements.get(send.client.pk)) else "")
-            for send in sends
+        public_ids=public_ids,
+        agreement_versions=quoted,
+        snapshots=[
+            decision_snapshot(
+                request=public_id,
+                purpose=purpose,
+                client=send.client,
+                practice=practice,
+                agreement=version or agreement,
+                agreement_version=agreement.version if agreement else None,
+                recommendations=send.subjects,
+            )
+            for public_id, send, version, agreement in zip(
+                public_ids, sends, quoted, (agreements.get(send.client.pk) for send in sends), strict=True
+            )
         ],
     )
     for send, request in zip(sends, created, strict=True):
@@ -179,28 +196,39 @@ def decision_requests_send(
 
 
 def _requests_create(
-    *, actor: Any, actor_label: str | None, purpose: str, sends: list[Send], content_hashes: list[str]
+    *,
+    actor: Any,
+    actor_label: str | None,
+    purpose: str,
+    sends: list[Send],
+    public_ids: list[uuid.UUID],
+    snapshots: list[dict[str, Any]],
+    agreement_versions: list[AgreementVersion | None],
 ) -> list[DecisionRequest]:
-    """The requests, one item per recommendation or program, and their audit events; the caller
-    has checked what is sent and writes the emails."""
+    """The requests, one item per recommendation or program, each with its frozen snapshot, and
+    their audit events; the caller has checked what is sent and writes the emails."""
     now = timezone.now()
     expires_at = now + timedelta(days=PracticeProfile.load().request_valid_days)
+    frozen = [canonical_json(snapshot) for snapshot in snapshots]
     requests = [
         DecisionRequest(
+            public_id=public_id,
             client=send.client,
             signatory=send.signatory,
             purpose=purpose,
             message=send.message,
             # The hash of a token nobody holds: the link's real token is made when its email is sent.
             token_hash=token_hash(secrets.token_urlsafe(32)),
-            content_hash=digest,
+            snapshot=text,
+            content_hash=snapshot_sha256(text),
+            agreement_version=version,
             disclosure_version=DISCLOSURE_VERSION,
             created_by=actor,
             replaces=send.replaces,
             sent_at=now,
             expires_at=expires_at,
         )
-        for send, digest in zip(sends, content_hashes, strict=True)
+        for public_id, send, text, version in zip(public_ids, sends, frozen, agreement_versions, strict=True)
     ]
     for request in requests:
         # The relations were checked by the caller, the check constraints hold by construction,
@@ -281,12 +309,15 @@ def consent_request_send(
     send = Send(client, signatory, software, message, replaces)
     _check_consent_sendable(send)
     practice = PracticeProfile.load()
+    public_id = uuid.uuid4()
     [request] = _requests_create(
         actor=actor,
         actor_label=actor_label,
         purpose=Purpose.SOFTWARE_CONSENT,
         sends=[send],
-        content_hashes=[consent_content_hash(software, practice, client)],
+        public_ids=[public_id],
+        agreement_versions=[None],
+        snapshots=[consent_snapshot(request=public_id, client=client, practice=practice, software=software)],
     )
     items = []
     for position, program in enumerate(software, start=1):

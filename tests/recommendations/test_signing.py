@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clients.services import agreement_update
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Recommendation
 from recommendations.services import recommendation_update
@@ -210,7 +211,7 @@ def test_completing_records_every_decision_with_its_evidence(client_record, vcio
 
 @pytest.mark.django_db
 def test_an_agreement_cadence_overrides_the_practice_cadence(client_record, vcio):
-    client_record.agreements.update(refusal_cadence_days=30)
+    agreement_update(actor=vcio, agreement=client_record.agreements.get(), data={"refusal_cadence_days": 30})
     request, _, (mfa, backups) = send_request(client_record, vcio)
     _verify(request)
 

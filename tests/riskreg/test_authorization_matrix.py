@@ -181,6 +181,7 @@ RULES: dict[str, Rule] = {
     "clients:software_withdraw": Rule("client", kwargs=software_id),
     "signing:request_create": Rule("client"),
     "signing:request_detail": Rule("client", kwargs=request_id),
+    "signing:request_snapshot": Rule("client", kwargs=request_id),
     "signing:request_revoke": Rule("client", kwargs=request_id),
     "signing:request_resend": Rule("client", kwargs=request_id),
     "signing:document_download": Rule("client", kwargs=document_id),

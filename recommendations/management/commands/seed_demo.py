@@ -303,8 +303,11 @@ class Command(BaseCommand):
             return recommendation, outcome
         if outcome == "lapsed":
             signed_on = today - datetime.timedelta(days=rng.randint(10, 360))
+            agreement = current_agreement(recommendation.client)
             valid_until = refusal_valid_until(
-                level=recommendation.level, agreement=current_agreement(recommendation.client), signed_on=signed_on
+                level=recommendation.level,
+                agreement_cadence_days=agreement.refusal_cadence_days if agreement else None,
+                signed_on=signed_on,
             )
             recommendation = recommendation_transition(
                 actor=None,
