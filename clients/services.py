@@ -26,6 +26,7 @@ from clients.models import (
 )
 from clients.selectors import withdrawal_url
 from riskreg.audit.chain import audit_append
+from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import withheld
 from riskreg.mail.services import email_enqueue
 
@@ -468,11 +469,17 @@ def may_withdraw(software: Software) -> bool:
 
 @transaction.atomic
 def software_consent_withdraw(
-    *, software: Software, actor: Any = None, actor_label: str | None = None, received_by: str = "link"
+    *,
+    software: Software,
+    actor: Any = None,
+    actor_label: str | None = None,
+    received_by: str = "link",
+    origin: StepOrigin | None = None,
 ) -> Software:
     """Withdraw consent to one program, whether it was given by signature or by an agreement clause.
 
-    Every withdrawal link of the program stops working, and the vCIO is told to uninstall it."""
+    Every withdrawal link of the program stops working, and the vCIO is told to uninstall it.
+    `origin`: where a withdrawal through the link came from (address, browser, session hash)."""
     software = Software.objects.select_for_update(of=("self",)).select_related("client__vcio").get(pk=software.pk)
     if not may_withdraw(software):
         raise ValidationError(f"There is no current consent to {software.name} to withdraw.")
@@ -502,6 +509,7 @@ def software_consent_withdraw(
             "received_by": received_by,
             "agreement_released": str(agreement.public_id) if agreement else None,
             **_software_payload(software),
+            **(origin.payload() if origin else {}),
         },
     )
     _alert_uninstall(software, now)

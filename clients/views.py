@@ -23,6 +23,7 @@ from clients.forms import (
 )
 from clients.models import PracticeProfile, Software
 from riskreg.client_ip import client_ip
+from riskreg.evidence import step_origin
 from riskreg.mail import selectors as mail_selectors
 from riskreg.mail.views import email_html_response, outbox_context
 from riskreg.ratelimit import rate_limited
@@ -287,7 +288,9 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "withdraw/not_valid.html", {"practice": practice}, status=404)
     software = row.software
     if request.method == "POST" and row.used_at is None and services.may_withdraw(software):
-        services.software_consent_withdraw(software=software, actor_label=f"link:{row.issued_for}")
+        services.software_consent_withdraw(
+            software=software, actor_label=f"link:{row.issued_for}", origin=step_origin(request)
+        )
         row.refresh_from_db()
         software.refresh_from_db()
         return render(request, "withdraw/done.html", {"practice": practice, "software": software})

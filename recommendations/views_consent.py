@@ -20,6 +20,7 @@ from clients.views import apply_service_errors
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm
 from recommendations.models import Decision
+from riskreg.evidence import step_origin
 
 
 class ConsentDecideForm(DecideAndSignForm):
@@ -86,6 +87,7 @@ def consent_request_create(request: HttpRequest, public_id: UUID) -> HttpRespons
                 signatory=form.cleaned_data["signatory"],
                 software=list(form.cleaned_data["software"]),
                 message=form.cleaned_data["message"],
+                origin=step_origin(request),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

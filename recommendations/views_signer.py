@@ -23,6 +23,7 @@ from recommendations.models import DecisionRequest, RequestItem
 from recommendations.signature_image import decode_signature
 from recommendations.views_consent import ConsentDecideForm
 from riskreg.client_ip import client_ip
+from riskreg.evidence import step_origin
 from riskreg.ratelimit import rate_limited
 
 # Which field a signing error belongs next to; any other error is shown above the form.
@@ -105,7 +106,8 @@ def _page_context(decision_request: DecisionRequest, shown: dict | None = None) 
 @require_http_methods(["GET"])
 @signer_view
 def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
-    signing.decision_request_mark_viewed(request=decision_request)
+    if decision_request.viewed_at is None:
+        signing.decision_request_mark_viewed(request=decision_request, origin=step_origin(request))
     template = "signing/consent_start.html" if _is_consent(decision_request) else "signing/start.html"
     return render(request, template, {**_page_context(decision_request), "token": token})
 
@@ -114,7 +116,7 @@ def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -
 @signer_view
 def send_code(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     try:
-        signing.signing_code_send(request=decision_request)
+        signing.signing_code_send(request=decision_request, origin=step_origin(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("sign:verify", token=token)
@@ -130,7 +132,9 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         if rate_limited(f"code-ip:{client_ip(request)}", limit=CODE_TRIES_PER_IP, window_seconds=600):
             return render(request, "signing/slow_down.html", status=429)
         try:
-            signing.signing_code_verify(request=decision_request, code=form.cleaned_data["code"])
+            signing.signing_code_verify(
+                request=decision_request, code=form.cleaned_data["code"], origin=step_origin(request)
+            )
         except ValidationError as error:
             form.add_error("code", error)
         else:
@@ -157,6 +161,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         request.POST or None, items=items, initial={"typed_name": signatory.name, "typed_title": signatory.title}
     )
     if request.method == "POST" and form.is_valid():
+        origin = step_origin(request)
         try:
             png = decode_signature(form.cleaned_data["signature"])
             signing.decision_request_complete(
@@ -173,9 +178,10 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                     typed_name=form.cleaned_data["typed_name"],
                     typed_title=form.cleaned_data["typed_title"],
                     signature_png=png,
-                    ip_address=client_ip(request),
-                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    ip_address=origin.ip,
+                    user_agent=origin.user_agent,
                     signer_timezone=form.cleaned_data["signer_timezone"],
+                    session_hash=origin.session,
                 ),
             )
         except ValidationError as error:
@@ -232,4 +238,7 @@ def document(request: HttpRequest, public_id: UUID) -> HttpResponse:
     waiver = getattr(decision_request, "document", None)
     if waiver is None or not waiver.file:
         return redirect("sign:done", public_id=public_id)
+    signing.signed_copy_download_record(
+        request=decision_request, document_id=waiver.document_id, origin=step_origin(request)
+    )
     return FileResponse(waiver.file.open("rb"), as_attachment=True, filename=f"{waiver.document_id}.pdf")

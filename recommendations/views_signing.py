@@ -15,6 +15,7 @@ from recommendations import signing
 from recommendations.forms import SendForDecisionForm
 from recommendations.models import DecisionRequest, WaiverDocument
 from recommendations.selectors import request_timeline
+from riskreg.evidence import step_origin
 
 
 def _request_for_user(request: HttpRequest, public_id: UUID) -> DecisionRequest:
@@ -41,6 +42,7 @@ def request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 signatory=form.cleaned_data["signatory"],
                 recommendations=list(form.cleaned_data["recommendations"]),
                 message=form.cleaned_data["message"],
+                origin=step_origin(request),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -100,7 +102,9 @@ def request_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def request_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
     decision_request = _request_for_user(request, public_id)
     try:
-        new_request = signing.decision_request_resend(actor=request.user, request=decision_request)
+        new_request = signing.decision_request_resend(
+            actor=request.user, request=decision_request, origin=step_origin(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("signing:request_detail", public_id=decision_request.public_id)

@@ -36,6 +36,7 @@ from recommendations.reack.heads_ups import _signatories_gone
 from recommendations.selectors import in_open_request
 from recommendations.signing import Send, decision_request_send, decision_requests_send
 from riskreg.audit.chain import audit_append
+from riskreg.evidence import StepOrigin
 from riskreg.mail.services import email_enqueue
 
 # Re-acknowledgment requests: on valid-until, and on any later day of the grace period that the
@@ -83,7 +84,13 @@ def reack_message(recommendations: list[Recommendation]) -> str:
 
 @transaction.atomic
 def reack_request_send(
-    *, actor: Any, client: Client, signatory: Contact, recommendations: list[Recommendation], message: str = ""
+    *,
+    actor: Any,
+    client: Client,
+    signatory: Contact,
+    recommendations: list[Recommendation],
+    message: str = "",
+    origin: StepOrigin | None = None,
 ) -> DecisionRequest:
     """Send a re-acknowledgment request now (staff action) and record it in the ledger, so the
     sweep sends no heads-up or request of its own for these refusals in this cycle."""
@@ -94,6 +101,7 @@ def reack_request_send(
         recommendations=recommendations,
         message=message or reack_message(recommendations),
         purpose=DecisionRequest.Purpose.REACKNOWLEDGMENT,
+        origin=origin,
     )
     for recommendation in recommendations:
         if recommendation.valid_until:

@@ -27,6 +27,7 @@ from recommendations.signing.link import (
     decision_request_mark_viewed,
     request_by_token,
     request_for_token,
+    signed_copy_download_record,
     signing_code_send,
     signing_code_verify,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "request_for_token",
     "sendable_recommendations",
     "sendable_software",
+    "signed_copy_download_record",
     "shown_to_signer",
     "signing_code_send",
     "signing_code_verify",

@@ -32,6 +32,7 @@ from recommendations.signing.content import (
 from recommendations.signing.snapshot import shown_to_signer
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
+from riskreg.evidence import USER_AGENT_MAX
 from riskreg.names import same_name, validate_plain_name
 
 
@@ -77,6 +78,7 @@ class SignerEvidence:
     ip_address: str
     user_agent: str
     signer_timezone: str
+    session_hash: str = ""
 
 
 TIMEZONE_NOT_REPORTED = "not reported"
@@ -165,7 +167,7 @@ def decision_request_complete(
         intent_text=intent_text_for(request.purpose),
         intent_version=CONSENT_INTENT_VERSION if request.purpose == Purpose.SOFTWARE_CONSENT else INTENT_VERSION,
         ip_address=evidence.ip_address,
-        user_agent=evidence.user_agent[:1000],
+        user_agent=evidence.user_agent[:USER_AGENT_MAX],
         signer_timezone=reported_timezone(evidence.signer_timezone),
         code_verified_at=request.code_verified_at,
         code_sent_to=request.code_sent_to,
@@ -240,6 +242,9 @@ def decision_request_complete(
                 "consent_version": DISCLOSURE_VERSION,
                 "intent_version": signature.intent_version,
                 "code_verified_at": request.code_verified_at.isoformat(),
+                "ip": signature.ip_address,
+                "user_agent": signature.user_agent,
+                "session": evidence.session_hash,
             },
         }
     )

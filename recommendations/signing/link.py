@@ -27,6 +27,7 @@ from recommendations.signing.content import (
 )
 from recommendations.signing.send import _close
 from riskreg.audit.chain import audit_append
+from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import NotSendable, minter
 from riskreg.mail.services import email_enqueue, email_message_id
 
@@ -56,13 +57,13 @@ def request_for_token(token: str) -> DecisionRequest | None:
 
 
 @transaction.atomic
-def decision_request_mark_viewed(*, request: DecisionRequest) -> None:
+def decision_request_mark_viewed(*, request: DecisionRequest, origin: StepOrigin | None = None) -> None:
     """Log the first view; later views change nothing."""
     changed = DecisionRequest.objects.filter(pk=request.pk, viewed_at__isnull=True).update(
         viewed_at=timezone.now(), status=RequestStatus.VIEWED
     )
     if changed:
-        _signer_event(request, "request.viewed", "Signing link opened by the signatory")
+        _signer_event(request, "request.viewed", "Signing link opened by the signatory", origin)
 
 
 def signing_link_mint(*, email: Any, request: str) -> dict[str, str]:
@@ -98,7 +99,7 @@ def signing_code_mint(*, email: Any, request: str, send: int) -> dict[str, str]:
 
 
 @transaction.atomic
-def signing_code_send(*, request: DecisionRequest) -> None:
+def signing_code_send(*, request: DecisionRequest, origin: StepOrigin | None = None) -> None:
     """Ask for a code: the email is queued with a placeholder, and the code is made when it is
     sent. The previous code stops working now."""
     request = DecisionRequest.objects.select_for_update().select_related("client", "signatory").get(pk=request.pk)
@@ -114,7 +115,13 @@ def signing_code_send(*, request: DecisionRequest) -> None:
     request.code_expires_at = None
     request.code_sends += 1
     request.save(update_fields=["code_hash", "code_sent_at", "code_expires_at", "code_sends"])
-    _signer_event(request, "request.code_sent", f"One-time code requested by the signatory (code {request.code_sends})")
+    _signer_event(
+        request,
+        "request.code_sent",
+        f"One-time code requested by the signatory (code {request.code_sends})",
+        origin,
+        {"code": request.code_sends},
+    )
     email_enqueue(
         idempotency_key=f"request:{request.public_id}:code:{request.code_sends}",
         kind="signing_code",
@@ -128,7 +135,7 @@ def signing_code_send(*, request: DecisionRequest) -> None:
     )
 
 
-def signing_code_verify(*, request: DecisionRequest, code: str) -> None:
+def signing_code_verify(*, request: DecisionRequest, code: str, origin: StepOrigin | None = None) -> None:
     """Raise SigningError for a wrong, expired or exhausted code. A wrong attempt is counted
     (and may lock the request) even though the caller sees an error."""
     with transaction.atomic():
@@ -143,10 +150,23 @@ def signing_code_verify(*, request: DecisionRequest, code: str) -> None:
             request.code_verified_at = timezone.now()
             request.code_hash = ""
             request.save(update_fields=["code_verified_at", "code_hash"])
-            _signer_event(request, "request.code_verified", "Signatory confirmed the one-time code")
+            _signer_event(
+                request,
+                "request.code_verified",
+                "Signatory confirmed the one-time code",
+                origin,
+                {"message_id": request.code_message_id},
+            )
             return
         request.code_attempts += 1
         request.save(update_fields=["code_attempts"])
+        _signer_event(
+            request,
+            "request.code_failed",
+            f"Wrong one-time code entered (attempt {request.code_attempts} of {MAX_CODE_ATTEMPTS})",
+            origin,
+            {"attempt": request.code_attempts},
+        )
         locked = request.code_attempts >= MAX_CODE_ATTEMPTS
         if locked:
             _lock(request)
@@ -182,8 +202,14 @@ def _lock(request: DecisionRequest) -> None:
         )
 
 
-def _signer_event(request: DecisionRequest, event_type: str, summary: str) -> None:
-    """Audit a step the signatory took on their request (no staff user acted)."""
+def _signer_event(
+    request: DecisionRequest,
+    event_type: str,
+    summary: str,
+    origin: StepOrigin | None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Audit a step the signatory took on their request (no staff user acted), with where it came from."""
     audit_append(
         actor=None,
         actor_label=f"signer:{request.signatory.public_id}",
@@ -192,4 +218,17 @@ def _signer_event(request: DecisionRequest, event_type: str, summary: str) -> No
         object_id=str(request.public_id),
         scope=request.client.scope,
         summary=summary,
+        payload={**(payload or {}), **(origin.payload() if origin else {})},
+    )
+
+
+@transaction.atomic
+def signed_copy_download_record(*, request: DecisionRequest, document_id: str, origin: StepOrigin) -> None:
+    """The signer downloaded their signed copy from the done page."""
+    _signer_event(
+        request,
+        "request.document_downloaded",
+        "Signatory downloaded the signed copy",
+        origin,
+        {"document": document_id},
     )

@@ -27,6 +27,7 @@ from recommendations.signing.content import (
 )
 from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
 from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 
@@ -105,11 +106,13 @@ def decision_request_send(
     purpose: str = Purpose.DECISION,
     replaces: DecisionRequest | None = None,
     actor_label: str | None = None,
+    origin: StepOrigin | None = None,
 ) -> DecisionRequest:
     """Create a request and its email (its link is made when the email is sent)."""
     [sent] = decision_requests_send(
         actor=actor,
         actor_label=actor_label,
+        origin=origin,
         purpose=purpose,
         sends=[Send(client, signatory, recommendations, message, replaces)],
     )
@@ -119,10 +122,16 @@ def decision_request_send(
 @transaction.atomic
 @PracticeProfile.pinned()
 def decision_requests_send(
-    *, actor: Any, sends: list[Send], purpose: str = Purpose.DECISION, actor_label: str | None = None
+    *,
+    actor: Any,
+    sends: list[Send],
+    purpose: str = Purpose.DECISION,
+    actor_label: str | None = None,
+    origin: StepOrigin | None = None,
 ) -> list[DecisionRequest]:
     """Create requests and their emails, all or none. A fixed number of queries however many
-    requests, plus one per email: the re-acknowledgment sweep sends hundreds in one go."""
+    requests, plus one per email: the re-acknowledgment sweep sends hundreds in one go. `origin`:
+    where the staff member who sent them was (their address is evidence in the signed record)."""
     # The clients' rows before their recommendations, the order of every write about a client: a
     # signer completing an open request of the same client then queues instead of deadlocking.
     lock_clients(send.client.pk for send in sends)
@@ -154,6 +163,7 @@ def decision_requests_send(
     created = _requests_create(
         actor=actor,
         actor_label=actor_label,
+        origin=origin,
         purpose=purpose,
         sends=sends,
         public_ids=public_ids,
@@ -199,6 +209,7 @@ def _requests_create(
     *,
     actor: Any,
     actor_label: str | None,
+    origin: StepOrigin | None,
     purpose: str,
     sends: list[Send],
     public_ids: list[uuid.UUID],
@@ -259,6 +270,7 @@ def _requests_create(
                     "content_hash": request.content_hash,
                     "expires_at": request.expires_at.isoformat(),
                     "replaces": str(send.replaces.public_id) if send.replaces else None,
+                    **(origin.payload() if origin else {}),
                 },
             }
             for request, send in zip(requests, sends, strict=True)
@@ -302,6 +314,7 @@ def consent_request_send(
     message: str = "",
     replaces: DecisionRequest | None = None,
     actor_label: str | None = None,
+    origin: StepOrigin | None = None,
 ) -> DecisionRequest:
     """Ask the signatory for install consent (CASL) to one or more programs through the signing
     flow. The email's signing link and each program's withdrawal link are made when it is sent."""
@@ -313,6 +326,7 @@ def consent_request_send(
     [request] = _requests_create(
         actor=actor,
         actor_label=actor_label,
+        origin=origin,
         purpose=Purpose.SOFTWARE_CONSENT,
         sends=[send],
         public_ids=[public_id],
@@ -391,7 +405,9 @@ def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str
 
 
 @transaction.atomic
-def decision_request_resend(*, actor: Any, request: DecisionRequest) -> DecisionRequest:
+def decision_request_resend(
+    *, actor: Any, request: DecisionRequest, origin: StepOrigin | None = None
+) -> DecisionRequest:
     """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
     if request.is_open:
         _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
@@ -405,6 +421,7 @@ def decision_request_resend(*, actor: Any, request: DecisionRequest) -> Decision
             software=[item.software for item in request.items.select_related("software")],
             message=request.message,
             replaces=request,
+            origin=origin,
         )
     recommendations = [item.recommendation for item in request.items.select_related("recommendation")]
     return decision_request_send(
@@ -415,4 +432,5 @@ def decision_request_resend(*, actor: Any, request: DecisionRequest) -> Decision
         message=request.message,
         purpose=request.purpose,
         replaces=request,
+        origin=origin,
     )

@@ -167,5 +167,6 @@ def test_the_signer_pages_query_counts_are_pinned_and_do_not_grow_with_items(cli
         data |= {f"outcome_{item.pk}": "accept", f"reason_{item.pk}": ""}
     decide_post = _queries(client, "post", reverse("sign:decide", args=[token]), data)
 
-    # The POST writes one row per item (its decision is one INSERT, its move one UPDATE).
-    assert (first_view, later_view, code_page, decide_page, decide_post - items) == (8, 5, 3, 4, 17)
+    # The first view starts a session for the evidence (four statements to create, three to send it back);
+    # the POST writes one row per item (its decision is one INSERT, its move one UPDATE).
+    assert (first_view, later_view, code_page, decide_page, decide_post - items) == (15, 2, 4, 4, 17)
