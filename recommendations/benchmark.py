@@ -399,7 +399,7 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
     measure("pdf_floor", "ms", figures, lambda: timed(floor_pdf, repeat=repeat))
     try:
         from recommendations.documents import render_document
-        from recommendations.waivers import document_data_for_request, practice_sealer
+        from recommendations.waivers import document_attachments, document_data_for_request, practice_sealer
         from riskreg.seal import seal_pdf
 
         data = document_data_for_request(waiver_request())
@@ -416,7 +416,10 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
 
     def render_and_seal() -> bytes:
         reason = f"Issued by {data.practice.legal_name} as document {data.document_id}"
-        return seal_pdf(render_document(data), signer=practice_sealer(), reason=reason)
+        # As the pipeline seals: with the snapshot of what the signer was shown attached.
+        return seal_pdf(
+            render_document(data), signer=practice_sealer(), reason=reason, attachments=document_attachments(data)
+        )
 
     measure("waiver_render_seal", "ms", figures, lambda: timed(render_and_seal, repeat=repeat))
 

@@ -9,7 +9,9 @@ software-consent request gets a record of consent.
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,25 +21,26 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import PracticeProfile, ServiceAgreement, Software, consent_sought_because
-from clients.selectors import current_agreement
+from clients.models import PracticeProfile, Software
 from clients.services import withdrawal_link_placeholder
 from recommendations.documents import (
+    SNAPSHOT_NAME,
     AgreementTerms,
     DocumentData,
     DocumentItem,
     PracticeLetterhead,
+    SenderEvidence,
     SignatureEvidence,
     TimelineEntry,
     render_document,
 )
-from recommendations.models import Decision, DecisionRequest, Recommendation, Signature, WaiverDocument
+from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
 from riskreg.audit.chain import audit_append
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 from riskreg.publish import task_publish
-from riskreg.seal import SealError, SealStatus, load_sealer, seal_pdf, sha256_hex, validate_seal
+from riskreg.seal import Attachment, SealError, SealStatus, load_sealer, seal_pdf, sha256_hex, validate_seal
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +52,10 @@ OUTCOMES = {
     Decision.Outcome.CONSENT_REFUSED: "refused",
 }
 TIMELINE_LABELS = {
-    "request.sent": "Signing request emailed to the signatory",
+    "request.sent": "Signing request sent to the signatory",
     "request.viewed": "Signing link opened by the signatory",
-    "request.code_sent": "One-time code emailed to the signatory",
+    "request.code_sent": "One-time code requested by the signatory",
+    "request.code_failed": "Wrong one-time code entered",
     "request.code_verified": "One-time code entered correctly",
     "request.signed": "Decision signed and submitted",
 }
@@ -91,7 +95,8 @@ def verification_url(document_id: str = "") -> str:
     return f"{url}?id={document_id}" if document_id else url
 
 
-def _letterhead() -> PracticeLetterhead:
+def _letterhead(identity: dict[str, str]) -> PracticeLetterhead:
+    """The practice as the signer was shown it (the snapshot); the logo is the one on file."""
     profile = PracticeProfile.load()
     logo = None
     if profile.logo:
@@ -102,47 +107,44 @@ def _letterhead() -> PracticeLetterhead:
             # A lost logo file must not hold up a signed record; the letterhead text still names the practice.
             logger.warning("Practice logo %s is missing; rendering without it.", profile.logo.name)
     return PracticeLetterhead(
-        legal_name=profile.legal_name,
-        mailing_address=profile.mailing_address,
-        email=profile.email,
-        phone=profile.phone,
-        website=profile.website,
+        legal_name=identity["legal_name"],
+        mailing_address=identity["mailing_address"],
+        email=identity["email"],
+        phone=identity["phone"],
+        website=identity["website"],
         logo_png=logo,
     )
 
 
-def _agreement_at(request: DecisionRequest, signed_at: datetime) -> AgreementTerms | None:
-    # The agreement the signer was shown: the current one at the moment of signing, even when the
-    # document is rendered later (a broker outage) and a newer agreement has been added since.
-    agreement: ServiceAgreement | None = request.client.agreements.filter(created_at__lte=signed_at).order_by(
-        "-effective_date"
-    ).first() or current_agreement(request.client)
-    if agreement is None:
+def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
+    if shown is None:
         return None
     return AgreementTerms(
-        reference=agreement.reference,
-        effective_date=agreement.effective_date,
-        scope=agreement.scope,
-        responsibilities=agreement.responsibilities,
-        exclusions=agreement.exclusions,
+        reference=shown["reference"],
+        version=shown["version"],
+        effective_date=date.fromisoformat(shown["effective_date"]),
+        scope=shown["scope"],
+        responsibilities=shown["responsibilities"],
+        exclusions=shown["exclusions"],
     )
 
 
-def _recommendation_item(decision: Decision, recommendation: Recommendation, signed_on: date) -> DocumentItem:
-    cost = recommendation.estimated_cost
+def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: date) -> DocumentItem:
+    cost = shown["estimated_cost"]
     return DocumentItem(
-        code=recommendation.control.code if recommendation.control else "",
-        title=recommendation.title,
-        description=recommendation.description,
-        why_it_matters=recommendation.why_it_matters,
-        consequences=recommendation.consequences,
-        risk_level_label=recommendation.level_label,
-        inherent_score=recommendation.likelihood * recommendation.impact,
+        code=shown["code"],
+        title=shown["title"],
+        description=shown["description"],
+        why_it_matters=shown["why_it_matters"],
+        rationale=shown["rationale"],
+        consequences=shown["consequences"],
+        risk_level_label=shown["level_label"],
+        inherent_score=shown["inherent_risk"],
         outcome=OUTCOMES[decision.outcome],
         reason=decision.reason,
         valid_until=decision.valid_until,
         cadence_days=(decision.valid_until - signed_on).days if decision.valid_until else None,
-        estimated_cost=f"{cost:,.2f}" if cost is not None else None,
+        estimated_cost=f"{Decimal(cost):,.2f}" if cost is not None else None,
     )
 
 
@@ -153,13 +155,13 @@ NO_CAPABILITIES = (
 
 
 def _software_item(
-    decision: Decision, software: Software, *, practice_name: str, client_name: str, signer_email: str
+    decision: Decision, shown: dict[str, Any], *, sought_because: str, signer_email: str
 ) -> DocumentItem:
     """A program as the consent request disclosed it (CASL): function and purpose, why consent is
     sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it.
     The record names where the withdrawal link is rather than print it: a stored document must
     not hold a working link."""
-    disclosures = [f"{label}: {text}" for label, text in software.disclosures()] or [NO_CAPABILITIES]
+    disclosures = [f"{d['label']}: {d['text']}" for d in shown["disclosures"]] or [NO_CAPABILITIES]
     if decision.outcome == Decision.Outcome.CONSENT_GIVEN:
         disclosures.append(
             "Withdrawing consent: the Client can withdraw this consent at any time, at no cost, with the personal "
@@ -168,9 +170,9 @@ def _software_item(
         )
     return DocumentItem(
         code="",
-        title=f"{software.name} ({software.publisher})",
-        description=software.function_and_purpose,
-        why_it_matters=consent_sought_because(practice_name=practice_name, client_name=client_name),
+        title=f"{shown['name']} ({shown['publisher']})",
+        description=shown["function_and_purpose"],
+        why_it_matters=sought_because,
         consequences="\n\n".join(disclosures),
         risk_level_label="",
         inherent_score=None,
@@ -179,15 +181,29 @@ def _software_item(
     )
 
 
-def _timeline(request: DecisionRequest) -> tuple[TimelineEntry, ...]:
+def _request_events(request: DecisionRequest) -> list[AuditEvent]:
     # Filtered by scope first: the audit table's index is (scope, sequence).
-    events = AuditEvent.objects.filter(
-        scope=request.client.scope,
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        event_type__in=TIMELINE_LABELS,
-    ).order_by("sequence")
-    entries = tuple(TimelineEntry(TIMELINE_LABELS[event.event_type], event.occurred_at) for event in events)
+    return list(
+        AuditEvent.objects.filter(
+            scope=request.client.scope,
+            object_type="decision_request",
+            object_id=str(request.public_id),
+            event_type__in=TIMELINE_LABELS,
+        ).order_by("sequence")
+    )
+
+
+def _timeline(request: DecisionRequest, events: list[AuditEvent]) -> tuple[TimelineEntry, ...]:
+    entries = tuple(
+        TimelineEntry(
+            TIMELINE_LABELS[event.event_type],
+            event.occurred_at,
+            ip=event.payload.get("ip", ""),
+            user_agent=event.payload.get("user_agent", ""),
+            session=event.payload.get("session", ""),
+        )
+        for event in events
+    )
     if entries:
         return entries
     # Requests made without the audited services (imports, old data): the request's own timestamps.
@@ -201,6 +217,15 @@ def _timeline(request: DecisionRequest) -> tuple[TimelineEntry, ...]:
     return tuple(TimelineEntry(TIMELINE_LABELS[key], moment) for key, moment in moments if moment is not None)
 
 
+def _sender(request: DecisionRequest, events: list[AuditEvent]) -> SenderEvidence:
+    sent = next((event for event in events if event.event_type == "request.sent"), None)
+    staff = request.created_by
+    name = (staff.get_full_name() or staff.get_username()) if staff else "RiskReg, automatically (re-acknowledgment)"
+    return SenderEvidence(
+        name=name, sent_at=sent.occurred_at if sent else request.sent_at, ip=sent.payload.get("ip", "") if sent else ""
+    )
+
+
 def document_kind_for(decisions: list[Decision]) -> str:
     outcomes = {decision.outcome for decision in decisions}
     if outcomes & {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}:
@@ -211,34 +236,37 @@ def document_kind_for(decisions: list[Decision]) -> str:
 
 
 def document_data_for_request(request: DecisionRequest) -> DocumentData:
-    """Everything the PDF of a completed request says, read from the signed records; the query count
-    does not grow with the number of items."""
+    """Everything the PDF of a completed request says: what the signer was shown from the
+    request's frozen snapshot, what they decided and how from the signed records and the audit
+    chain. The query count does not grow with the number of items."""
+    # Here, not at the top: the signing package imports this module to render what it records.
+    from recommendations.signing.snapshot import shown_to_signer
+
     signature: Signature = request.signature
-    decisions = list(
-        request.decisions.select_related("item__recommendation__control", "item__software").order_by("item__position")
-    )
+    decisions = list(request.decisions.select_related("item").order_by("item__position"))
+    shown = shown_to_signer(request)
+    shown_items = {entry["position"]: entry for entry in shown["items"]}
     signed_on = timezone.localdate(signature.signed_at)
-    practice = _letterhead()
     kind = document_kind_for(decisions)
     items = tuple(
-        _recommendation_item(d, d.item.recommendation, signed_on)
-        if d.item.recommendation is not None
-        else _software_item(
+        _software_item(
             d,
-            d.item.software,
-            practice_name=practice.legal_name,
-            client_name=request.client.name,
+            shown_items[d.item.position],
+            sought_because=shown["sought_because"],
             signer_email=signature.signer_email,
         )
+        if d.item.software_id
+        else _recommendation_item(d, shown_items[d.item.position], signed_on)
         for d in decisions
     )
+    events = _request_events(request)
     document_id = document_id_for(request)
     return DocumentData(
         document_id=document_id,
         kind=kind,
-        client_name=request.client.name,
-        practice=practice,
-        agreement=_agreement_at(request, signature.signed_at),
+        client_name=shown["client"]["name"],
+        practice=_letterhead(shown["practice"]),
+        agreement=_agreement(shown.get("agreement")),
         items=items,
         signature=SignatureEvidence(
             typed_name=signature.typed_name,
@@ -252,13 +280,35 @@ def document_data_for_request(request: DecisionRequest) -> DocumentData:
             signature_png=bytes(signature.signature_png),
             code_verified_at=signature.code_verified_at,
         ),
-        timeline=_timeline(request),
+        timeline=_timeline(request, events),
         content_hash=request.content_hash,
         consent_version=signature.consent_version,
         consent_text=signature.consent_text,
         intent_text=signature.intent_text,
+        intent_version=signature.intent_version,
         verification_url=verification_url(document_id),
+        request_id=str(request.public_id),
+        sender=_sender(request, events),
+        signature_sha256=signature.signature_sha256,
+        code_sent_to=signature.code_sent_to,
+        code_message_id=signature.code_message_id,
+        snapshot_json=request.snapshot or None,
     )
+
+
+def document_attachments(data: DocumentData) -> list[Attachment]:
+    """What a document carries inside it: the frozen snapshot its content hash is the SHA-256 of."""
+    if data.snapshot_json is None:
+        return []
+    return [
+        Attachment(
+            name=SNAPSHOT_NAME,
+            data=data.snapshot_json.encode(),
+            mime_type="application/json",
+            description="Everything the signatory was shown, frozen when the request was sent; its SHA-256 is the "
+            "content hash printed in the evidence appendix.",
+        )
+    ]
 
 
 # --- the pipeline -----------------------------------------------------------------------------
@@ -309,6 +359,7 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         render_document(data),
         signer=practice_sealer(),
         reason=f"Issued by {data.practice.legal_name} as document {data.document_id}",
+        attachments=document_attachments(data),
     )
     document = WaiverDocument(
         document_id=data.document_id,

@@ -31,7 +31,6 @@ from recommendations.signing.content import (
 )
 
 SNAPSHOT_FORMAT = "riskreg-signing-snapshot/1"
-SNAPSHOT_FILENAME = "signed-content.json"
 LANGUAGE = "en"
 Terms = ServiceAgreement | AgreementVersion
 
