@@ -7,6 +7,7 @@ software-consent request gets a record of consent.
 """
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,7 +36,8 @@ from recommendations.documents import (
     render_document,
 )
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
-from riskreg.audit.chain import audit_append
+from riskreg.audit.chain import audit_append, event_in_place
+from riskreg.audit.documents import StoredDocument
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
@@ -473,29 +475,95 @@ def _consents_given(request: DecisionRequest) -> list[Software]:
 
 @dataclass(frozen=True)
 class Verification:
-    """What the register says about a copy: "match", "mismatch" (a known ID, other bytes) or "unknown"."""
+    """What the register says about a copy: "match" (the audit chain's `document.sealed` event holds
+    this SHA-256), "mismatch" (a known document, other bytes) or "unknown".
+
+    The audit chain decides, not the document's row: an insider who re-seals an altered copy with
+    the practice's key and writes its hash into the row still does not get a match, since the
+    chain's event keeps the hash of what was issued (`register_altered` then says the row lies)."""
 
     outcome: str
     document: WaiverDocument | None = None
     seal: SealStatus | None = None
     seal_checked: bool = False
+    register_altered: bool = False
 
     @property
     def genuine(self) -> bool:
         return self.outcome == "match"
+
+    @property
+    def sealed_but_not_issued(self) -> bool:
+        """A valid practice seal on bytes the register did not issue: made with the practice's key."""
+        return not self.genuine and self.seal is not None and self.seal.valid
+
+
+def stored_documents() -> Iterator[StoredDocument]:
+    """Every document the register holds, for the audit chain's document check
+    (settings.RISKREG_SEALED_DOCUMENTS)."""
+    rows = WaiverDocument.objects.order_by("pk").values_list("public_id", "document_id", "sha256", "file")
+    for public_id, document_id, sha256, file_name in rows.iterator():
+        yield StoredDocument(
+            object_id=str(public_id), label=document_id, recorded_sha256=sha256, storage_name=file_name or ""
+        )
 
 
 def _documents() -> QuerySet[WaiverDocument]:
     return WaiverDocument.objects.select_related("request__client", "request__signature")
 
 
+def sealed_event(document: WaiverDocument) -> AuditEvent | None:
+    """The audit chain's record of the document's sealing, if it is intact where it stands."""
+    # Filtered by scope first: the audit table's index is (scope, sequence).
+    event = (
+        AuditEvent.objects.filter(
+            scope=document.request.client.scope,
+            event_type="document.sealed",
+            object_type="waiver_document",
+            object_id=str(document.public_id),
+        )
+        .order_by("sequence")
+        .first()
+    )
+    return event if event is not None and event_in_place(event) else None
+
+
+def _chain_sha256(document: WaiverDocument) -> str | None:
+    event = sealed_event(document)
+    return event.payload.get("sha256") if event else None
+
+
+def _issued_with(digest: str) -> WaiverDocument | None:
+    """The document whose sealing event in the chain holds this SHA-256 (its row may say otherwise)."""
+    for event in AuditEvent.objects.filter(event_type="document.sealed", payload__sha256=digest).order_by("sequence"):
+        document = _documents().filter(public_id=event.object_id).first()
+        if document is not None and event_in_place(event):
+            return document
+    return None
+
+
+def _verify_digest(digest: str) -> tuple[str, WaiverDocument | None, bool]:
+    document = _documents().filter(sha256=digest).first()
+    if document is not None:
+        if _chain_sha256(document) == digest:
+            return "match", document, False
+        # The row lists these bytes but the chain never sealed them: the row was rewritten.
+        return "mismatch", None, True
+    issued = _issued_with(digest)
+    if issued is not None:
+        # Genuine by the chain, although the register's row now names other bytes.
+        return "match", issued, True
+    return "unknown", None, False
+
+
 def document_verify_file(*, pdf_bytes: bytes) -> Verification:
-    """Look a file up by the SHA-256 of its exact bytes, and check its seal against the practice's certificate."""
-    document = _documents().filter(sha256=sha256_hex(pdf_bytes)).first()
+    """Look a file up by the SHA-256 of its exact bytes in the audit chain, and check its seal
+    against the practice's certificate."""
+    outcome, document, altered = _verify_digest(sha256_hex(pdf_bytes))
     roots = practice_trust_roots()
     seal = validate_seal(pdf_bytes, trust_roots=roots) if roots else None
     return Verification(
-        outcome="match" if document else "unknown", document=document, seal=seal, seal_checked=bool(roots)
+        outcome=outcome, document=document, seal=seal, seal_checked=bool(roots), register_altered=altered
     )
 
 
@@ -503,6 +571,8 @@ def document_lookup(*, document_id: str, sha256: str) -> Verification:
     document = _documents().filter(document_id__iexact=document_id.strip()).first()
     if document is None:
         return Verification(outcome="unknown")
-    if document.sha256 != sha256.strip().lower():
-        return Verification(outcome="mismatch")
-    return Verification(outcome="match", document=document)
+    issued = _chain_sha256(document)
+    altered = issued != document.sha256
+    if issued is None or issued != sha256.strip().lower():
+        return Verification(outcome="mismatch", register_altered=altered)
+    return Verification(outcome="match", document=document, register_altered=altered)

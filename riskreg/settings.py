@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE["daily-audit-digest"] = {
     "task": "riskreg.audit.tasks.email_audit_digest",
     "schedule": crontab(hour=0, minute=15),
 }
+# Every stored document against its sealing event in the chain; reads every file, so weekly, at night.
+CELERY_BEAT_SCHEDULE["weekly-document-check"] = {
+    "task": "riskreg.audit.tasks.check_documents_weekly",
+    "schedule": crontab(day_of_week="sunday", hour=1, minute=30),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -294,6 +299,8 @@ CONTENT_SECURITY_POLICY = {
 # Called when a row that open signing requests show their signer changes, so those are voided
 # (clients cannot import recommendations, which owns the requests).
 RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
+# Lists the stored documents the audit chain's document check compares with their sealing events.
+RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)

@@ -252,7 +252,10 @@ def _record_failure(
         next_attempt_at=None if gave_up else timezone.now() + retry_in,
         claimed_at=None,
     )
-    logger.warning("Outbox email %s attempt %s failed: %s", email.pk, attempts, error)
+    if give_up:
+        logger.info("Outbox email %s not sent: %s", email.pk, error)
+    else:
+        logger.warning("Outbox email %s attempt %s failed: %s", email.pk, attempts, error)
     if not updated:
         return SendOutcome("skipped")
     if not gave_up:
