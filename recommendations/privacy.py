@@ -203,7 +203,14 @@ def contact_export_data(contact: Contact) -> dict[str, Any]:
             for e in _emails_mentioning(contact)
         ],
         "activity_as_signatory": [
-            {"at": _iso(event.occurred_at), "event": event.event_type, "summary": event.summary} for event in activity
+            {
+                "at": _iso(event.occurred_at),
+                "event": event.event_type,
+                "summary": event.summary,
+                # Each step's evidence: the address and browser it came from (the session only as a hash).
+                **{key: event.payload[key] for key in ("ip", "user_agent") if key in event.payload},
+            }
+            for event in activity
         ],
     }
 
