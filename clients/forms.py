@@ -4,7 +4,15 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, RelationshipDecision, ServiceAgreement, Software
+from clients.models import (
+    AGREEMENT_TERMS,
+    Client,
+    Contact,
+    PracticeProfile,
+    RelationshipDecision,
+    ServiceAgreement,
+    Software,
+)
 from clients.services import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
 from riskreg.names import validate_plain_name
@@ -66,17 +74,8 @@ class ContactForm(forms.ModelForm):
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = ServiceAgreement
-        fields = [
-            "reference",
-            "effective_date",
-            "renewal_date",
-            "scope",
-            "responsibilities",
-            "exclusions",
-            "has_software_consent_clause",
-            "signed_file",
-            "refusal_cadence_days",
-        ]
+        # Every term an agreement version records.
+        fields = list(AGREEMENT_TERMS)
         widgets = {
             "effective_date": forms.DateInput(attrs={"type": "date"}),
             "renewal_date": forms.DateInput(attrs={"type": "date"}),

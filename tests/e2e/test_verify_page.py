@@ -8,14 +8,18 @@ from tests.factories import AgreementFactory, ClientFactory, ContactFactory, Use
 from tests.recommendations.test_documents_pipeline import altered_copy, sign_request, stored_bytes
 
 
-@pytest.mark.django_db(transaction=True)
-def test_anyone_checks_a_copy_by_upload_and_by_id_and_hash(page, tmp_path, screenshot):
+def _signed_waiver() -> WaiverDocument:
     vcio = UserFactory(username="vera", role=User.Role.VCIO)
     client = ClientFactory(name="Harbourview Clinic", vcio=vcio)
     ContactFactory(client=client, name="Hélène Côté", email="helene@harbourview.example")
     AgreementFactory(client=client, reference="MSA-2026-001")
     request = sign_request(client, vcio)  # committed, so the on-commit render has run
-    document = WaiverDocument.objects.get(request=request)
+    return WaiverDocument.objects.get(request=request)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anyone_checks_a_copy_by_upload_and_by_id_and_hash(page, tmp_path, screenshot):
+    document = _signed_waiver()
     genuine, changed = tmp_path / "genuine.pdf", tmp_path / "changed.pdf"
     genuine.write_bytes(stored_bytes(document))
     changed.write_bytes(altered_copy(stored_bytes(document)))
@@ -56,12 +60,7 @@ def test_a_copy_re_sealed_with_the_practice_key_is_refused_with_an_alarm(page, t
     from recommendations.documents import render_document
     from riskreg.seal import seal_pdf, sha256_hex
 
-    vcio = UserFactory(username="vera", role=User.Role.VCIO)
-    client = ClientFactory(name="Harbourview Clinic", vcio=vcio)
-    ContactFactory(client=client, name="Hélène Côté", email="helene@harbourview.example")
-    AgreementFactory(client=client, reference="MSA-2026-001")
-    request = sign_request(client, vcio)
-    document = WaiverDocument.objects.get(request=request)
+    document = _signed_waiver()
     data = waivers.document_data_for_request(document.request)
     forged = seal_pdf(
         render_document(dataclasses.replace(data, client_name="Someone Else Ltd")),

@@ -15,7 +15,8 @@ from recommendations.models import Recommendation
 from recommendations.signing.snapshot import SNAPSHOT_FORMAT, canonical_json
 from tests.factories import ControlFactory, RecommendationFactory
 from tests.recommendations.test_consent import PRACTICE, casl_practice, make_program, send_consent
-from tests.signing_helpers import latest_code, send_request, signature_data_url, token_from_mail
+from tests.recommendations.test_views_signer import _sign_data
+from tests.signing_helpers import latest_code, send_request, token_from_mail
 
 
 @pytest.fixture
@@ -155,16 +156,7 @@ def test_the_signer_pages_query_counts_are_pinned_and_do_not_grow_with_items(cli
     code_page = _queries(client, "get", reverse("sign:verify", args=[token]))
     client.post(reverse("sign:verify", args=[token]), {"code": latest_code(request)})
     decide_page = _queries(client, "get", reverse("sign:decide", args=[token]))
-    data = {
-        "consent": "on",
-        "intent": "on",
-        "typed_name": "Hélène Côté",
-        "typed_title": "CEO",
-        "signature": signature_data_url(),
-        "signer_timezone": "America/Toronto",
-    }
-    for item in request.items.all():
-        data |= {f"outcome_{item.pk}": "accept", f"reason_{item.pk}": ""}
+    data = _sign_data(request)
     decide_post = _queries(client, "post", reverse("sign:decide", args=[token]), data)
 
     # The first view starts a session for the evidence (four statements to create, three to send it back);
