@@ -212,9 +212,11 @@ def open_requests_void(
     DecisionRequest.objects.filter(pk__in=[request.pk for request in voided]).update(
         status=DecisionRequest.Status.VOIDED, closed_at=timezone.now(), close_reason=reason[:300]
     )
-    payload = {"recommendation": str(recommendation.public_id)} if recommendation else {}
-    if recommendation is not None:
-        payload["content_version"] = recommendation.content_version
+    payload = (
+        {"recommendation": str(recommendation.public_id), "content_version": recommendation.content_version}
+        if recommendation is not None
+        else {}
+    )
     audit_append_many(
         [
             {

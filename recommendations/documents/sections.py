@@ -309,10 +309,8 @@ def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
             delivered += f"; entered correctly on {_fmt_utc(signature.code_verified_at)}"
         rows.append(("One-time code", _Plain(delivered)))
     rows += [
-        (
-            f"Consent to electronic records (version {data.consent_version})",
-            _Plain(f"Given with the signature on {_fmt_utc(signature.signed_at)}:\n{data.consent_text}"),
-        ),
+        ("Consent to electronic records given", _Plain(_fmt_utc(signature.signed_at))),
+        (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
         (
             f"Statement of intent (version {data.intent_version})" if data.intent_version else "Statement of intent",
             _Plain(data.intent_text),
@@ -322,12 +320,7 @@ def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
         ("Signer’s time zone", _Plain(signature.signer_timezone)),
     ]
     if data.snapshot_json is not None:
-        shown = (
-            f"{data.content_hash}\nThe SHA-256 of the file {SNAPSHOT_NAME} attached to this PDF: everything the "
-            "signatory was shown, frozen when the request was sent. Open the PDF's attachments and hash the file "
-            "to check it."
-        )
-        rows.append(("What was shown (SHA-256)", _Plain(shown)))
+        rows.append((f"What was shown: SHA-256 of {SNAPSHOT_NAME}", _Plain(data.content_hash)))
     else:
         rows.append(("Content hash (SHA-256)", _Plain(data.content_hash)))
     if data.signature_sha256:
@@ -369,20 +362,23 @@ def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
             )
             for entry in data.timeline
         ],
-        (FRAME_WIDTH - 122 * mm, 54 * mm, 28 * mm, 40 * mm),
+        (FRAME_WIDTH - 126 * mm, 58 * mm, 28 * mm, 40 * mm),
         styles,
         padding=3,
     )
     seen = [(f"Browser {number}", _Plain(agent)) for agent, number in browsers.items()]
-    seen += [
-        (f"Session {letter}", _Plain(f"SHA-256 of the session key: {digest}")) for digest, letter in sessions.items()
-    ]
+    seen += [(f"Session {letter}: SHA-256 of its key", _Plain(digest)) for digest, letter in sessions.items()]
     intro = (
         "The Practice recorded the following evidence when the Client signed this document "
         "electronically. The signing link and the one-time code were personal to the signatory and "
         "existed only in the emails sent to them; every step below is an event in the Practice’s "
         "hash-chained audit log, with the address and browser it came from."
     )
+    if data.snapshot_json is not None:
+        intro += (
+            " Everything the signatory was shown, frozen when the request was sent, is attached to this PDF as "
+            f"the file {SNAPSHOT_NAME}; its SHA-256 is printed below, so anyone can open the attachment and check it."
+        )
     story: list[Flowable] = [
         CondPageBreak(70 * mm),
         *_section("Appendix — evidence of electronic signature", styles),

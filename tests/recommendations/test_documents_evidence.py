@@ -57,7 +57,7 @@ def test_the_appendix_records_the_sender_the_code_delivery_and_every_step(signed
         "Decision signed and submitted",
         "Emailed to helene@harbourview.example",
         f"version {signature.intent_version}",
-        "Given with the signature on",
+        "Consent to electronic records given",
         BROWSER[:40],
         "203.0.113.7",
         "Session A",
