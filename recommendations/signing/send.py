@@ -242,11 +242,13 @@ def _requests_create(
         for public_id, send, text, version in zip(public_ids, sends, frozen, agreement_versions, strict=True)
     ]
     for request in requests:
-        # The relations were checked by the caller, the check constraints hold by construction,
-        # and the unique public id and token hash are random: the database enforces all of them
-        # anyway, and validating them here costs a query each, eight per request.
+        # The relations were checked (or just read) by the caller, the check constraints hold by
+        # construction, and the unique public id and token hash are random: the database enforces
+        # all of them anyway, and validating them here costs a query each, nine per request.
         request.full_clean(
-            exclude=["client", "signatory", "created_by"], validate_unique=False, validate_constraints=False
+            exclude=["client", "signatory", "created_by", "agreement_version"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     DecisionRequest.objects.bulk_create(requests)
     RequestItem.objects.bulk_create(
