@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from clients.models import AgreementVersion, Client, Contact, PracticeProfile, ServiceAgreement
+from riskreg.admin import ViewOnlyModelAdmin
 
 
 @admin.register(PracticeProfile)
@@ -49,7 +50,7 @@ class AgreementVersionInline(admin.TabularInline):
 
 
 @admin.register(ServiceAgreement)
-class ServiceAgreementAdmin(admin.ModelAdmin):
+class ServiceAgreementAdmin(ViewOnlyModelAdmin):
     """Read only: agreements are recorded and edited on the client page, where every edit makes a
     new version and voids the open requests that quoted the old terms."""
 
@@ -57,12 +58,3 @@ class ServiceAgreementAdmin(admin.ModelAdmin):
     search_fields = ("reference", "client__name")
     list_select_related = ("client",)
     inlines = [AgreementVersionInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
