@@ -6,9 +6,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, RelationshipDecision, ServiceAgreement, Software
+from clients.models import (
+    AGREEMENT_TERMS,
+    Client,
+    Contact,
+    PracticeProfile,
+    RelationshipDecision,
+    ServiceAgreement,
+    Software,
+)
 from clients.services import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
+from riskreg.names import validate_plain_name
 from riskreg.uploads import checked_image, checked_pdf
 
 # Keys a practice may override in PracticeProfile.multiplier_overrides: every industry and every
@@ -57,6 +66,12 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "title", "email", "phone", "can_sign", "is_active"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A signatory must type this name to sign, and it is printed on signed records.
+        for name in ("name", "title"):
+            self.fields[name].validators.append(validate_plain_name)
+
 
 @dataclass(frozen=True)
 class _StoredCopy:
@@ -83,17 +98,8 @@ class StoredCopyInput(forms.ClearableFileInput):
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = ServiceAgreement
-        fields = [
-            "reference",
-            "effective_date",
-            "renewal_date",
-            "scope",
-            "responsibilities",
-            "exclusions",
-            "has_software_consent_clause",
-            "signed_file",
-            "refusal_cadence_days",
-        ]
+        # Every term an agreement version records.
+        fields = list(AGREEMENT_TERMS)
         widgets = {
             "effective_date": forms.DateInput(attrs={"type": "date"}),
             "renewal_date": forms.DateInput(attrs={"type": "date"}),

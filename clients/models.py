@@ -243,6 +243,8 @@ class ServiceAgreement(models.Model):
         blank=True,
         help_text="Overrides the practice's re-acknowledgment cadence for every refusal of this client.",
     )
+    # The number of the current AgreementVersion: the terms above are that version's.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -261,6 +263,54 @@ class ServiceAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+# The terms an agreement version records, all of them: a signer is shown the reference and the terms, the
+# clause and the signed copy are the evidence of install consent, the cadence sets a refusal's validity.
+AGREEMENT_TERMS = (
+    "reference",
+    "effective_date",
+    "renewal_date",
+    "scope",
+    "responsibilities",
+    "exclusions",
+    "has_software_consent_clause",
+    "signed_file",
+    "refusal_cadence_days",
+)
+
+
+class AgreementVersion(models.Model):
+    """One version of a service agreement's terms. An edit of the agreement makes the next version;
+    a version is never changed (on PostgreSQL the database refuses UPDATE), so the terms a signing
+    request quoted can always be read again."""
+
+    agreement = models.ForeignKey(ServiceAgreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=80)
+    effective_date = models.DateField()
+    renewal_date = models.DateField(null=True, blank=True)
+    scope = models.TextField("Scope of services")
+    responsibilities = models.TextField()
+    exclusions = models.TextField()
+    has_software_consent_clause = models.BooleanField(default=False)
+    # The copy that was on file for this version; an upload for a later version leaves it in place.
+    signed_file = models.FileField(upload_to="agreements/", blank=True)
+    refusal_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreementversion_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agreementversion_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} version {self.number}"
 
 
 class RiskSnapshot(models.Model):
@@ -425,15 +475,15 @@ class Software(models.Model):
 class ConsentWithdrawalToken(models.Model):
     """The personal link that withdraws consent to one program (CASL: withdrawal must be easy).
 
-    Only a SHA-256 of the token is stored, for looking it up. The token itself is derived from the
-    random `nonce` with the server's secret key, so the consent record (which the document pipeline
-    must be able to re-render byte for byte) and every email can print the same link, while the
-    database alone never yields a working one.
+    One per program, signing request and email that carries it (`slot`: the request email, the
+    signed copy's email). Only a SHA-256 of the token is stored: the token is made when that email
+    is sent (clients.services.withdrawal_links_mint) and exists only in the message; a re-send
+    makes a new one and the old link stops working.
     """
 
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="withdrawal_tokens")
     issued_for = models.UUIDField(help_text="The signing request the link was issued with.")
-    nonce = models.CharField(max_length=32)
+    slot = models.CharField(max_length=20, default="request", help_text="Which email of the request carries it.")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -441,7 +491,9 @@ class ConsentWithdrawalToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["software", "issued_for"], name="withdrawaltoken_once_per_request"),
+            models.UniqueConstraint(
+                fields=["software", "issued_for", "slot"], name="withdrawaltoken_once_per_request_email"
+            ),
         ]
 
     def __str__(self) -> str:

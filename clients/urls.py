@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/<uuid:public_id>/agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<uuid:public_id>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/<uuid:public_id>/signed-copy/", views.agreement_signed_copy, name="agreement_signed_copy"),
+    path("agreements/<uuid:public_id>/versions/<int:number>/", views.agreement_version, name="agreement_version"),
     path("clients/<uuid:public_id>/software/new/", views.software_create, name="software_create"),
     path("software/<uuid:public_id>/edit/", views.software_edit, name="software_edit"),
     path("software/<uuid:public_id>/mark/<slug:status>/", views.software_install_status, name="software_mark"),

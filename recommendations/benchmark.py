@@ -399,7 +399,7 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
     measure("pdf_floor", "ms", figures, lambda: timed(floor_pdf, repeat=repeat))
     try:
         from recommendations.documents import render_document
-        from recommendations.waivers import document_data_for_request, practice_sealer
+        from recommendations.waivers import document_attachments, document_data_for_request, practice_sealer
         from riskreg.seal import seal_pdf
 
         data = document_data_for_request(waiver_request())
@@ -416,7 +416,10 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
 
     def render_and_seal() -> bytes:
         reason = f"Issued by {data.practice.legal_name} as document {data.document_id}"
-        return seal_pdf(render_document(data), signer=practice_sealer(), reason=reason)
+        # As the pipeline seals: with the snapshot of what the signer was shown attached.
+        return seal_pdf(
+            render_document(data), signer=practice_sealer(), reason=reason, attachments=document_attachments(data)
+        )
 
     measure("waiver_render_seal", "ms", figures, lambda: timed(render_and_seal, repeat=repeat))
 
@@ -451,6 +454,7 @@ class _Signer:
     token: str
     items: list[Any]
     browser: TestClient
+    name: str
 
 
 def _prepare_signings(count: int) -> list[_Signer]:
@@ -458,9 +462,9 @@ def _prepare_signings(count: int) -> list[_Signer]:
     ready for its decide-and-sign POST. Up to three presented recommendations per request, one
     request per client before any client gets a second."""
     from clients.models import Contact
+    from recommendations import demo_mail
     from recommendations.models import DecisionRequest, Recommendation, RequestItem
     from recommendations.signing import decision_request_send
-    from riskreg.mail.models import OutboundEmail
 
     busy = RequestItem.objects.filter(request__status__in=DecisionRequest.OPEN_STATUSES).values("recommendation")
     presented = (
@@ -488,18 +492,26 @@ def _prepare_signings(count: int) -> list[_Signer]:
     signers = []
     for number, (_, client_id, items) in enumerate(groups[:count]):
         client = items[0].client
-        request, token = decision_request_send(
+        request = decision_request_send(
             actor=client.vcio, client=client, signatory=signatories[client_id], recommendations=items
         )
+        # The link and the code exist only in the emails, so those are delivered (to memory) and read.
+        token = demo_mail.signing_token(request)
         # A distinct address per signer: the signer pages rate-limit each address, and forty
         # different people signing is what is being measured.
         browser = TestClient(REMOTE_ADDR=f"10.77.{number // 250}.{number % 250 + 1}")
         _expect(browser.get(reverse("sign:start", args=[token])), 200)
         _expect(browser.post(reverse("sign:send_code", args=[token])), 302)
-        email = OutboundEmail.objects.filter(kind="signing_code", scope=client.scope).order_by("-pk").first()
-        code = re.search(r"\b(\d{6})\b", email.subject).group(1)
-        _expect(browser.post(reverse("sign:verify", args=[token]), {"code": code}), 302)
-        signers.append(_Signer(token=token, items=list(request.items.order_by("position")), browser=browser))
+        request.refresh_from_db()
+        _expect(browser.post(reverse("sign:verify", args=[token]), {"code": demo_mail.signing_code(request)}), 302)
+        signers.append(
+            _Signer(
+                token=token,
+                items=list(request.items.order_by("position")),
+                browser=browser,
+                name=signatories[client_id].name,
+            )
+        )
     if len(signers) < count:
         raise RuntimeError(f"only {len(signers)} requests could be made from presented recommendations; {count} wanted")
     return signers
@@ -514,7 +526,8 @@ def _decision_form(signer: _Signer, signature: str) -> dict[str, str]:
     form = {
         "consent": "on",
         "intent": "on",
-        "typed_name": "Dana Whitfield",
+        # As the page pre-fills it: only the signatory's own name is accepted.
+        "typed_name": signer.name,
         "typed_title": "Chief Executive Officer",
         "signature": signature,
         "signer_timezone": "America/Toronto",

@@ -167,6 +167,7 @@ def contact_export_data(contact: Contact) -> dict[str, Any]:
                 "viewed_at": _iso(r.viewed_at),
                 "code_sent_at": _iso(r.code_sent_at),
                 "code_verified_at": _iso(r.code_verified_at),
+                "code_sent_to": r.code_sent_to,
                 "completed_at": _iso(r.completed_at),
                 "closed_at": _iso(r.closed_at),
                 "close_reason": r.close_reason,
@@ -203,7 +204,14 @@ def contact_export_data(contact: Contact) -> dict[str, Any]:
             for e in _emails_mentioning(contact)
         ],
         "activity_as_signatory": [
-            {"at": _iso(event.occurred_at), "event": event.event_type, "summary": event.summary} for event in activity
+            {
+                "at": _iso(event.occurred_at),
+                "event": event.event_type,
+                "summary": event.summary,
+                # Each step's evidence: the address and browser it came from (the session only as a hash).
+                **{key: event.payload[key] for key in ("ip", "user_agent") if key in event.payload},
+            }
+            for event in activity
         ],
     }
 
@@ -246,6 +254,8 @@ def _signature_export(request: DecisionRequest) -> dict[str, Any]:
         "user_agent": signature.user_agent,
         "timezone": signature.signer_timezone,
         "code_verified_at": _iso(signature.code_verified_at),
+        "code_sent_to": signature.code_sent_to,
+        "code_message_id": signature.code_message_id,
         "signed_at": _iso(signature.signed_at),
         # The drawn image itself stays in the signed record; its fingerprint identifies it.
         "signature_image_sha256": hashlib.sha256(bytes(signature.signature_png)).hexdigest()
@@ -347,6 +357,7 @@ def _anonymise_signed_record(request: DecisionRequest, *, placeholder: str) -> N
         typed_name=ERASED_NAME,
         typed_title="",
         signer_email=placeholder,
+        code_sent_to=placeholder if request.signature.code_sent_to else "",
         signature_png=b"",
         ip_address="0.0.0.0",
         user_agent="",
@@ -380,7 +391,8 @@ def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
     released = [r for r in _signed_requests(contact) if r.pk not in held_ids and not _is_anonymised(r.signature)]
     for request in released:
         _anonymise_signed_record(request, placeholder=placeholder)
-    DecisionRequest.objects.filter(signatory=contact).exclude(message="").update(message="")
+    # The message may name people; where a code was sent is kept only inside the signed record.
+    DecisionRequest.objects.filter(signatory=contact).update(message="", code_sent_to="")
     contact.name = ERASED_NAME
     contact.email = placeholder
     contact.phone = ""

@@ -1,6 +1,7 @@
 """Environment-variable readers that fail loudly: a bad value names its variable."""
 
 import os
+from ipaddress import ip_network
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -73,3 +74,14 @@ def object_storage(url: str, *, name: str, endpoint_url: str = "", region: str =
             "querystring_auth": True,
         },
     }
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks, each in canonical network form."""
+    networks = []
+    for value in env_list(name, []):
+        try:
+            networks.append(str(ip_network(value, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or CIDR networks (e.g. 10.0.0.5,172.18.0.0/16), got {value!r}"
+            ) from None
+    return networks

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -48,6 +49,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 __all__ = [
     "SEAL_FIELD_NAME",
+    "Attachment",
     "SealError",
     "SealStatus",
     "create_seal_certificate",
@@ -210,14 +212,26 @@ def _load_sealer(path: Path, modified: int, passphrase: bytes | None) -> signers
     )
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file carried inside the PDF (an embedded file, listed in a reader's attachments pane)."""
+
+    name: str
+    data: bytes
+    mime_type: str
+    description: str
+
+
 def seal_pdf(
     pdf_bytes: bytes,
     *,
     signer: signers.Signer,
     reason: str,
     location: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
-    """Return the PDF with a PAdES B-B seal appended as an incremental update."""
+    """Return the PDF with a PAdES B-B seal appended as an incremental update. `attachments` are
+    embedded in the same update, before the seal is computed, so the seal covers them too."""
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD_NAME,
         reason=reason,
@@ -226,10 +240,33 @@ def seal_pdf(
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    for attachment in attachments:
+        _embed(writer, attachment)
     output = io.BytesIO()
     pdf_signer = signers.PdfSigner(metadata, signer=signer)
     _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output, bytes_reserved=_reserved_size(signer)))
     return output.getvalue()
+
+
+def _embed(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
+    # No dates in the file's parameters: the same document renders and seals to the same bytes
+    # up to the seal's own signing time.
+    data = embed.EmbeddedFileObject.from_file_data(
+        writer,
+        attachment.data,
+        mime_type=attachment.mime_type,
+        params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True),
+    )
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=attachment.name,
+            file_name=attachment.name,
+            embedded_data=data,
+            description=attachment.description,
+            af_relationship=generic.NameObject("/Source"),
+        ),
+    )
 
 
 def _outside_event_loop(work: Callable[[], _T]) -> _T:

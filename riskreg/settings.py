@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from riskreg.env import env_bool, env_int, env_list, env_str, env_url, object_storage
+from riskreg.env import env_bool, env_int, env_list, env_networks, env_str, env_url, object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKREG_VAR_DIR", str(BASE_DIR / "var")))
@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE["daily-audit-digest"] = {
     "task": "riskreg.audit.tasks.email_audit_digest",
     "schedule": crontab(hour=0, minute=15),
 }
+# Every stored document against its sealing event in the chain; reads every file, so weekly, at night.
+CELERY_BEAT_SCHEDULE["weekly-document-check"] = {
+    "task": "riskreg.audit.tasks.check_documents_weekly",
+    "schedule": crontab(day_of_week="sunday", hour=1, minute=30),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -231,6 +236,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "riskreg.accounts.views.locked_out"
+# The lockout counts failures per client address, read through the trusted proxies like every other address.
+AXES_CLIENT_IP_CALLABLE = "riskreg.client_ip.client_ip"
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -280,6 +287,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RiskReg <riskreg@localhost>"
 EMAIL_TIMEOUT = 30
 # Dotted path to a callable returning the letterhead every email carries (riskreg.mail cannot import clients).
 RISKREG_EMAIL_BRANDING = "clients.selectors.email_branding"
+# Who makes each secret an email carries, at send time (riskreg/mail/secrets.py); the outbox stores placeholders.
+RISKREG_SECRET_MINTERS = {
+    "signing_link": "recommendations.signing.link.signing_link_mint",
+    "signing_code": "recommendations.signing.link.signing_code_mint",
+    "withdrawal_links": "clients.services.withdrawal_links_mint",
+}
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -291,6 +304,9 @@ SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# The reverse proxies in front of the app: X-Forwarded-For is believed only from them (riskreg/client_ip.py).
+# Empty: no proxy, the direct peer is the client.
+RISKREG_TRUSTED_PROXIES = env_networks("RISKREG_TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "riskreg.errors.csrf_failure"
@@ -310,6 +326,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- RiskReg ----------------------------------------------------------------------------------
+# Called when a row that open signing requests show their signer changes, so those are voided
+# (clients cannot import recommendations, which owns the requests).
+RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
+# Lists the stored documents the audit chain's document check compares with their sealing events.
+RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)
@@ -317,6 +338,14 @@ RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A signer's link is in the path of every request it makes: no log line may hold one.
+    "filters": {"withhold_secrets": {"()": "riskreg.log_redaction.WithholdSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["withhold_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's loggers (runserver's request log among them) have handlers of their own by default:
+    # send them through the filtered console instead.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -37,6 +37,7 @@ from recommendations.reack.heads_ups import _signatories_gone
 from recommendations.selectors import in_open_request
 from recommendations.signing import Send, decision_request_send, decision_requests_send
 from riskreg.audit.chain import audit_append
+from riskreg.evidence import StepOrigin
 from riskreg.mail.services import email_enqueue
 
 # Re-acknowledgment requests: on valid-until, and on any later day of the grace period that the
@@ -65,7 +66,7 @@ def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
     )
     # The ledger rows this transaction just claimed (and only those: an earlier cycle's row keeps
     # the request it was sent in) now name the request each item went out in.
-    request_of = {item.pk: request.pk for group, (request, _) in zip(groups, sent, strict=True) for item in group.items}
+    request_of = {item.pk: request.pk for group, request in zip(groups, sent, strict=True) for item in group.items}
     ReackStep.objects.filter(step=Step.REACK_REQUEST, request__isnull=True, recommendation__in=request_of).update(
         request_id=Case(*(When(recommendation_id=item, then=Value(request)) for item, request in request_of.items()))
     )
@@ -84,17 +85,24 @@ def reack_message(recommendations: list[Recommendation]) -> str:
 
 @transaction.atomic
 def reack_request_send(
-    *, actor: Any, client: Client, signatory: Contact, recommendations: list[Recommendation], message: str = ""
+    *,
+    actor: Any,
+    client: Client,
+    signatory: Contact,
+    recommendations: list[Recommendation],
+    message: str = "",
+    origin: StepOrigin | None = None,
 ) -> DecisionRequest:
     """Send a re-acknowledgment request now (staff action) and record it in the ledger, so the
     sweep sends no heads-up or request of its own for these refusals in this cycle."""
-    request, _ = decision_request_send(
+    request = decision_request_send(
         actor=actor,
         client=client,
         signatory=signatory,
         recommendations=recommendations,
         message=message or reack_message(recommendations),
         purpose=DecisionRequest.Purpose.REACKNOWLEDGMENT,
+        origin=origin,
     )
     for recommendation in recommendations:
         if recommendation.valid_until:

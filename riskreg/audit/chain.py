@@ -148,6 +148,33 @@ def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -
     return len(events)
 
 
+def _recomputed(event: AuditEvent) -> str:
+    return event_hash(
+        previous_hash=event.previous_hash,
+        sequence=event.sequence,
+        occurred_at=event.occurred_at,
+        actor_label=event.actor_label,
+        event_type=event.event_type,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        scope=event.scope,
+        summary=event.summary,
+        payload=event.payload,
+    )
+
+
+def event_in_place(event: AuditEvent) -> bool:
+    """Whether one event is intact where it stands: its hash matches its content and the next
+    event (or the head) chains from it. Two queries; `verify_chain` walks everything."""
+    if _recomputed(event) != event.hash:
+        return False
+    following = AuditEvent.objects.filter(sequence=event.sequence + 1).values_list("previous_hash", flat=True).first()
+    if following is not None:
+        return following == event.hash
+    head = ChainHead.objects.filter(id=1).values_list("sequence", "hash").first()
+    return head == (event.sequence, event.hash)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     intact: bool
@@ -179,19 +206,7 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
                 f"event #{event.sequence} does not link to the event before it",
                 event.sequence,
             )
-        recomputed = event_hash(
-            previous_hash=event.previous_hash,
-            sequence=event.sequence,
-            occurred_at=event.occurred_at,
-            actor_label=event.actor_label,
-            event_type=event.event_type,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            scope=event.scope,
-            summary=event.summary,
-            payload=event.payload,
-        )
-        if recomputed != event.hash:
+        if _recomputed(event) != event.hash:
             return ChainReport(
                 False,
                 checked,

@@ -1,4 +1,5 @@
-"""The daily audit-chain digest: the chain head's hash, emailed to the practice admins.
+"""The daily audit-chain digest: the chain head's hash, emailed to the practice admins; and the
+weekly integrity check of every stored document against the chain, which emails them on a mismatch.
 
 A copy of the head outside the database is what makes a later rewrite of history
 detectable: whoever could rewrite every event and recompute every hash cannot also recall
@@ -13,6 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from riskreg.audit.chain import verify_chain
+from riskreg.audit.documents import verify_documents
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
 
@@ -56,4 +58,43 @@ def audit_digest_enqueue(*, day: datetime.date) -> OutboundEmail | None:
 def email_audit_digest() -> int | None:
     """Daily digest; a duplicated beat tick or a redelivery finds the day's row and sends nothing new."""
     email = audit_digest_enqueue(day=timezone.localdate())
+    return email.pk if email else None
+
+
+@transaction.atomic
+def integrity_alert_enqueue(*, day: datetime.date) -> OutboundEmail | None:
+    """Walk the chain and check every stored document against it; if anything is wrong, queue one
+    email to the practice admins naming each problem (once per day: the key is the date). None
+    when everything holds, or when there is no admin to tell."""
+    chain = verify_chain()
+    documents = verify_documents()
+    problems = ([] if chain.intact else [f"The audit chain is broken: {chain.problem}"]) + documents.problems
+    recipients = practice_admin_emails()
+    if not problems or not recipients:
+        return None
+    return email_enqueue(
+        idempotency_key=f"integrity-check:{day.isoformat()}",
+        kind="integrity_alert",
+        to=recipients,
+        subject=f"RiskReg integrity check FAILED on {day.isoformat()}: {len(problems)} problem(s)",
+        template="staff_notice",
+        context={
+            "heading": "Signed documents or the audit chain no longer match",
+            "paragraphs": [
+                "The weekly check compared every stored document with the audit chain's record of its sealing, "
+                f"and walked the chain. It found {len(problems)} problem(s):",
+                *problems,
+                "Each one means a record was changed outside the application. Keep this email, restore the "
+                "affected documents from a backup and find out who had access. Run "
+                "`python manage.py verify_audit_chain` to check again.",
+            ],
+            "link_url": "",
+        },
+    )
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+def check_documents_weekly() -> int | None:
+    """The weekly integrity check; a duplicated tick or a redelivery that day sends nothing new."""
+    email = integrity_alert_enqueue(day=timezone.localdate())
     return email.pk if email else None

@@ -18,29 +18,23 @@ from recommendations.models import DecisionRequest, Recommendation
 from recommendations.services import recommendation_create, recommendation_transition
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
-from riskreg.mail.models import OutboundEmail
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.signing_helpers import signature_data_url
+from tests.signing_helpers import latest_code, signature_data_url
 
 THREADS = 6
 ROUNDS = 18  # each round is five writes or more: 6 x 18 x 5 = 540 writes at the least
 TEXTS = {"description": "Turn it on.", "why_it_matters": "It stops attacks.", "consequences": "Account takeover."}
 
 
-def _evidence() -> signing.SignerEvidence:
+def _evidence(*, typed_name: str) -> signing.SignerEvidence:
     return signing.SignerEvidence(
-        typed_name="Signer",
+        typed_name=typed_name,
         typed_title="Director",
         signature_png=base64.b64decode(signature_data_url().split(",", 1)[1]),
         ip_address="203.0.113.9",
         user_agent="Concurrency test",
         signer_timezone="UTC",
     )
-
-
-def _code(request: DecisionRequest) -> str:
-    email = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:code:1")
-    return email.subject.rsplit(" ", 1)[1]
 
 
 class Writer:
@@ -126,15 +120,17 @@ class Writer:
         client = self.client()
         recommendation = self.presented(client, "Multi-factor authentication")
         signatory = client.contacts.filter(can_sign=True).first()
-        request, _ = signing.decision_request_send(
+        request = signing.decision_request_send(
             actor=self.vcio, client=client, signatory=signatory, recommendations=[recommendation]
         )
         signing.decision_request_mark_viewed(request=request)
         signing.signing_code_send(request=request)
-        signing.signing_code_verify(request=request, code=_code(request))
+        signing.signing_code_verify(request=request, code=latest_code(request))
         [item] = request.items.all()
         choice = signing.ItemChoice(item_id=item.pk, outcome="refuse", reason="Budget")
-        signing.decision_request_complete(request=request, choices=[choice], evidence=_evidence())
+        signing.decision_request_complete(
+            request=request, choices=[choice], evidence=_evidence(typed_name=signatory.name)
+        )
         self.signed.append(request.pk)
         self.written["signing"] += 7
 

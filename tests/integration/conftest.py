@@ -151,6 +151,11 @@ class Broker:
             ids.update(MESSAGE_ID.findall(path.read_text(errors="replace")))
         return ids
 
+    def mail_text(self) -> str:
+        """Every message the (file-based) mail server received, as one text."""
+        paths = sorted(self.mail_dir.glob("*.log")) if self.mail_dir.exists() else []
+        return "\n".join(path.read_text(errors="replace") for path in paths)
+
     def logs(self) -> str:
         return "\n".join(f"--- {w.name}\n{w.tail()}" for w in self.workers)
 

@@ -60,7 +60,7 @@ def sign_request(client_record, vcio, *, outcomes=("refuse", "accept")) -> Decis
         for index, title in enumerate(["Multi-factor authentication", "Offsite backups", "Endpoint detection"])
     ][: len(outcomes)]
     signatory = client_record.contacts.get(can_sign=True)
-    request, _ = signing.decision_request_send(
+    request = signing.decision_request_send(
         actor=vcio, client=client_record, signatory=signatory, recommendations=recommendations
     )
     signing.decision_request_mark_viewed(request=request)

@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from clients.models import Software
-from clients.services import withdrawal_link_issue
+from clients.services import withdrawal_links_mint
 from recommendations.models import Control, DecisionRequest, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
@@ -172,6 +172,7 @@ RULES: dict[str, Rule] = {
     "clients:agreement_create": Rule("client"),
     "clients:agreement_edit": Rule("client", kwargs=agreement_id),
     "clients:agreement_signed_copy": Rule("client", kwargs=agreement_id),
+    "clients:agreement_version": Rule("client", kwargs=lambda w: {**agreement_id(w), "number": 1}),
     "clients:outbox": Rule("client"),
     "clients:outbox_email": Rule("client", kwargs=client_email),
     "clients:outbox_email_html": Rule("client", kwargs=client_email),
@@ -181,6 +182,7 @@ RULES: dict[str, Rule] = {
     "clients:software_withdraw": Rule("client", kwargs=software_id),
     "signing:request_create": Rule("client"),
     "signing:request_detail": Rule("client", kwargs=request_id),
+    "signing:request_snapshot": Rule("client", kwargs=request_id),
     "signing:request_revoke": Rule("client", kwargs=request_id),
     "signing:request_resend": Rule("client", kwargs=request_id),
     "signing:document_download": Rule("client", kwargs=document_id),
@@ -254,7 +256,9 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     software = Software.objects.create(
         client=client_record, name="RMM agent", publisher="Example Tools", function_and_purpose="Remote monitoring."
     )
-    withdrawal_url = withdrawal_link_issue(software=software, issued_for=other_request.public_id)
+    [withdrawal_url] = withdrawal_links_mint(
+        email=None, issued_for=str(other_request.public_id), software=[str(software.public_id)], slot="request"
+    ).values()
     agreement = client_record.agreements.first()
     agreement.signed_file.save("signed.pdf", ContentFile(b"%PDF-1.4\n%signed\n"))
     return World(

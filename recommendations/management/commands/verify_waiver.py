@@ -13,8 +13,8 @@ UNREADABLE = 2
 
 class Command(BaseCommand):
     help = (
-        "Exit 0 when FILE is a genuine, unaltered document issued by this practice with a valid seal; "
-        "otherwise exit non-zero with a one-line reason."
+        "Exit 0 when FILE is a genuine, unaltered document issued by this practice with a valid seal, its "
+        "SHA-256 the one the audit chain recorded when it was sealed; otherwise exit non-zero with a one-line reason."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,6 +29,12 @@ class Command(BaseCommand):
         if b"%PDF-" not in data[:1024]:
             raise CommandError(f"{path}: not a PDF file", returncode=UNREADABLE)
         result = document_verify_file(pdf_bytes=data)
+        if result.sealed_but_not_issued:
+            raise CommandError(
+                f"{path}: NOT genuine — it carries a valid practice seal, but the audit chain records no such "
+                "document: someone with the seal key sealed it",
+                returncode=NOT_GENUINE,
+            )
         if not result.genuine:
             seal = f" (seal: {result.seal.reason})" if result.seal else ""
             raise CommandError(
@@ -47,5 +53,10 @@ class Command(BaseCommand):
         signed_on = timezone.localdate(signature.signed_at).isoformat()
         self.stdout.write(
             f"{path}: genuine and intact — {document.document_id}, {document.request.client.name}, "
-            f"signed {signed_on} by {signature.typed_name}; seal valid"
+            f"signed {signed_on} by {signature.typed_name}; seal valid; matches the audit chain"
         )
+        if result.register_altered:
+            self.stderr.write(
+                f"warning: the register's record of {document.document_id} was changed after it was issued; "
+                "the audit chain still holds this file's hash"
+            )
