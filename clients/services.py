@@ -24,6 +24,7 @@ from clients.models import (
 from clients.selectors import withdrawal_token, withdrawal_url
 from riskreg.audit.chain import audit_append
 from riskreg.mail.services import email_enqueue
+from riskreg.webhooks.services import webhook_enqueue
 
 
 def locked_copy(instance: Any) -> Any:
@@ -422,6 +423,19 @@ def software_consent_withdraw(
             "agreement_released": str(agreement.public_id) if agreement else None,
             **_software_payload(software),
         },
+    )
+    webhook_enqueue(
+        event_type="consent.withdrawn",
+        data={
+            "software": str(software.public_id),
+            "name": software.name,
+            "publisher": software.publisher,
+            "client": {"id": str(software.client.public_id), "name": software.client.name},
+            "install_status": software.install_status,
+            "received_by": received_by,
+            "withdrawn_at": now.isoformat(),
+        },
+        scope=software.client.scope,
     )
     _alert_uninstall(software, now)
     return software

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from clients.models import PracticeProfile, ServiceAgreement, Software, consent_sought_because
 from clients.selectors import current_agreement, withdrawal_links_for
+from recommendations import webhook_events
 from recommendations.documents import (
     AgreementTerms,
     DocumentData,
@@ -348,6 +349,7 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
             "sha256": document.sha256,
         },
     )
+    webhook_events.document_sealed(document, request)
     attachment = {"filename": f"{document.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
     # The signer's and the vCIO's only emails about a signing: what was decided, with the sealed PDF.
     context = {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients.models import PracticeProfile, Software
 from clients.selectors import current_agreement
 from clients.services import software_consent_record
+from recommendations import webhook_events
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,
@@ -132,7 +133,7 @@ def decision_request_complete(
         )
         for choice in refusals
     }
-    Decision.objects.bulk_create(
+    decisions = Decision.objects.bulk_create(
         Decision(
             request=request,
             item=items[choice.item_id],
@@ -192,6 +193,7 @@ def decision_request_complete(
         }
     )
     audit_append_many(audit_events)
+    webhook_events.request_signed(request, decisions, items)
     # Once, after every item has moved.
     client_rescore(client=request.client)
     # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked

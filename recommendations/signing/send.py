@@ -12,6 +12,7 @@ from django.utils import timezone
 from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
 from clients.selectors import current_agreements
 from clients.services import software_consent_record, withdrawal_link_issue
+from recommendations import webhook_events
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
 from recommendations.services import (
     lock_clients,
@@ -235,6 +236,7 @@ def _requests_create(
             for request, send in zip(requests, sends, strict=True)
         ]
     )
+    webhook_events.requests_sent((request, send.subjects) for request, send in zip(requests, sends, strict=True))
     return list(zip(requests, tokens, strict=True))
 
 
