@@ -260,6 +260,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RiskReg <riskreg@localhost>"
 EMAIL_TIMEOUT = 30
 # Dotted path to a callable returning the letterhead every email carries (riskreg.mail cannot import clients).
 RISKREG_EMAIL_BRANDING = "clients.selectors.email_branding"
+# Dotted path to the service that rescores one client (clients' CSV import cannot import recommendations).
+RISKREG_CLIENT_RESCORE = "recommendations.services.client_rescore"
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION

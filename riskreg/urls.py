@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("recommendations.api.urls_pages")),
     path("", include("riskreg.api_tokens.urls")),
     path("", include("riskreg.webhooks.urls")),
+    path("", include("clients.imports.urls")),
 ]
 
 if settings.DEBUG:

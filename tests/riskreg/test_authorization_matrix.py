@@ -34,7 +34,7 @@ from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clients.models import Software
+from clients.models import ImportBatch, Software
 from clients.services import withdrawal_link_issue
 from recommendations.models import Control, DecisionRequest, WaiverDocument
 from riskreg.accounts.models import User
@@ -72,6 +72,7 @@ class World:
     withdrawal_token: str
     webhook_endpoint: WebhookEndpoint
     webhook_delivery: WebhookDelivery
+    import_batch: ImportBatch
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,10 @@ def webhook_delivery(w: World) -> dict:
     return {"public_id": w.webhook_endpoint.public_id, "delivery_id": w.webhook_delivery.pk}
 
 
+def import_batch(w: World) -> dict:
+    return {"public_id": w.import_batch.public_id}
+
+
 API_REASON = "REST API: token-authenticated, tests/recommendations/api/test_api_authorization.py walks every route"
 
 
@@ -171,6 +176,9 @@ RULES: dict[str, Rule] = {
     "mail:outbox": Rule("staff", roles=MANAGERS),
     "mail:email_detail": Rule("staff", roles=MANAGERS, kwargs=lambda w: {"email_id": w.email.pk}),
     "mail:email_html": Rule("staff", roles=MANAGERS, kwargs=lambda w: {"email_id": w.email.pk}),
+    "imports:list": Rule("staff", roles=MANAGERS),
+    "imports:detail": Rule("staff", roles=MANAGERS, kwargs=import_batch),
+    "imports:apply": Rule("staff", roles=MANAGERS, kwargs=import_batch),
     # Practice admins only
     "register:practice_profile": Rule("staff", roles=ADMINS),
     "register:control_create": Rule("staff", roles=ADMINS),
@@ -311,6 +319,14 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     endpoint = WebhookEndpoint.objects.create(
         url="https://hooks.example.com/riskreg", events=["request.signed"], secret_nonce="0" * 32
     )
+    batch = ImportBatch.objects.create(
+        source="riskreg",
+        kind="clients",
+        filename="clients.csv",
+        content="external_id,name\n",
+        sha256="0" * 64,
+        created_by=practice_admin,
+    )
     return World(
         users={"vcio": vcio, "manager": manager, "admin": practice_admin},
         outsider=outsider,
@@ -329,6 +345,7 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
         withdrawal_token=re.search(r"/withdraw/([^/]+)/", withdrawal_url).group(1),
         webhook_endpoint=endpoint,
         webhook_delivery=WebhookDelivery.objects.create(endpoint=endpoint, event_type="request.signed", body="{}"),
+        import_batch=batch,
     )
 
 
