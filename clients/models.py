@@ -119,9 +119,16 @@ class ExternalSource(models.TextChoices):
 def external_key_constraints(prefix: str) -> list[models.BaseConstraint]:
     return [
         models.UniqueConstraint(
-            fields=["source", "external_id"], condition=~Q(external_id=""), name=f"{prefix}_external_id_unique"
+            fields=["source", "external_id"],
+            condition=~Q(external_id=""),
+            name=f"{prefix}_external_id_unique",
+            violation_error_message=f"Another {prefix} already has this id from this source.",
         ),
-        models.CheckConstraint(condition=Q(external_id="") | ~Q(source=""), name=f"{prefix}_external_id_has_source"),
+        models.CheckConstraint(
+            condition=Q(external_id="") | ~Q(source=""),
+            name=f"{prefix}_external_id_has_source",
+            violation_error_message="An id in another system needs that system (source) too.",
+        ),
     ]
 
 
@@ -245,7 +252,10 @@ class Contact(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "email"], condition=Q(erased_at__isnull=True), name="contact_email_unique_per_client"
+                fields=["client", "email"],
+                condition=Q(erased_at__isnull=True),
+                name="contact_email_unique_per_client",
+                violation_error_message="This client already has a contact with this email address.",
             ),
             *external_key_constraints("contact"),
         ]

@@ -11,7 +11,9 @@ from rest_framework.views import exception_handler
 
 def validation_detail(error: DjangoValidationError) -> Any:
     if hasattr(error, "error_dict"):
-        return {("detail" if field == "__all__" else field): messages for field, messages in error.message_dict.items()}
+        fields = dict(error.message_dict)
+        general = fields.pop("__all__", [])
+        return {**fields, **({"detail": " ".join(general)} if general else {})}
     return {"detail": " ".join(error.messages)}
 
 

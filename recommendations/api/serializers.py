@@ -21,6 +21,11 @@ REGULATED_DATA = (
 )
 
 
+def source_field(**kwargs: Any) -> serializers.ChoiceField:
+    """The system a record came from; blank for records made in RiskReg."""
+    return serializers.ChoiceField(choices=ExternalSource.choices, allow_blank=True, **kwargs)
+
+
 class UsernameField(serializers.SlugRelatedField):
     """A staff member by username (active ones only for writes)."""
 
@@ -34,6 +39,7 @@ class UsernameField(serializers.SlugRelatedField):
 
 class ClientSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    source = source_field(read_only=True)
     vcio = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     liability_coverage = serializers.FloatField(read_only=True)
 
@@ -63,6 +69,7 @@ class ClientSerializer(serializers.ModelSerializer):
 
 class ClientWriteSerializer(serializers.ModelSerializer):
     vcio = UsernameField(required=False, allow_null=True)
+    source = source_field(required=False)
     name = serializers.CharField(max_length=200)
 
     class Meta:
@@ -88,6 +95,7 @@ class ClientWriteSerializer(serializers.ModelSerializer):
 
 class ContactSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    source = source_field(read_only=True)
     client = serializers.UUIDField(source="client.public_id", read_only=True)
     erased = serializers.SerializerMethodField()
 
@@ -116,6 +124,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class ContactWriteSerializer(serializers.ModelSerializer):
     client = serializers.UUIDField(required=False, help_text="The client's id; required to create, fixed after.")
+    source = source_field(required=False)
 
     class Meta:
         model = Contact
@@ -281,7 +290,7 @@ class DecisionRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_document(self, request: DecisionRequest) -> str | None:
         document = getattr(request, "document", None)
         return str(document.public_id) if document else None
@@ -347,4 +356,3 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-SOURCES = ExternalSource.values

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from recommendations.api import pages, views_clients, views_requests
 
@@ -46,4 +46,6 @@ urlpatterns = [
     path("snapshots/", views_requests.SnapshotListView.as_view(), name="snapshots"),
     path("openapi.json", pages.SchemaView.as_view(), name="schema"),
     path("docs/", pages.docs, name="docs"),
+    # Last: any other path under /api/v1/ is a JSON 404, not the site's HTML error page.
+    re_path(r"^[\s\S]*$", pages.not_found, name="not_found"),
 ]

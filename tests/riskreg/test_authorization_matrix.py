@@ -252,6 +252,7 @@ RULES: dict[str, Rule] = {
             "document_download",
             "snapshots",
             "schema",
+            "not_found",
         ]
     },
 }

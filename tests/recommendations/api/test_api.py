@@ -134,7 +134,6 @@ def test_creating_a_client_goes_through_the_service_and_is_audited(vcio_api, vci
         ({"name": "X", "vcio": "otto"}, "vcio"),
         ({"name": "X", "vcio": "nobody"}, "vcio"),
         ({"name": "Harbourview Clinic"}, "name"),
-        ({"name": "X", "external_id": "42"}, "detail"),
         ("not an object", "non_field_errors"),
     ],
 )
@@ -472,3 +471,16 @@ def test_writing_in_one_request_and_reading_in_the_next_sees_the_write(vcio_api,
     assert presented.json()["status"] == "presented"
     assert [row["id"] for row in listed] == [draft["id"]]
     assert Recommendation.objects.get(public_id=draft["id"]).status == "presented"
+
+
+@pytest.mark.django_db
+def test_a_constraint_the_database_holds_comes_back_as_a_sentence(vcio_api, client_record):
+    ContactFactory(client=client_record, email="taken@harbourview.example")
+    helene = client_record.contacts.get(email="helene@harbourview.example")
+
+    duplicate = vcio_api.patch(reverse("api:contact", args=[helene.public_id]), {"email": "taken@harbourview.example"})
+    no_source = vcio_api.post(CLIENTS, {"name": "Orphan Key Ltd", "external_id": "42"})
+
+    assert duplicate.status_code == 400
+    assert duplicate.json() == {"detail": "This client already has a contact with this email address."}
+    assert no_source.json() == {"detail": "An id in another system needs that system (source) too."}

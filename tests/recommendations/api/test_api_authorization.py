@@ -6,6 +6,7 @@
                   this client's rows and cannot create for it (400, as for an unknown client), a
                   read-only token 403 on create, the owner's token gets in
 - ``schema``      the OpenAPI document: any token, or a staff session
+- ``fallback``    any other path under /api/v1/: a JSON 404 for every method, with or without a token
 """
 
 import datetime
@@ -107,6 +108,7 @@ RULES: dict[str, ApiRule] = {
     "api:snapshots": ApiRule("collection"),
     "api:schema": ApiRule("schema"),
     "api:docs": ApiRule("schema"),
+    "api:not_found": ApiRule("fallback"),
 }
 # What each list must show the owner and hide from everyone else.
 LIST_ROWS = {
@@ -177,6 +179,8 @@ def world(client_record, vcio) -> World:
 
 def url_of(name: str, w: World) -> str:
     rule = RULES[name]
+    if rule.kind == "fallback":
+        return "/api/v1/clients/not-a-uuid/"
     return reverse(name, kwargs=rule.kwargs(w) if rule.kwargs else {})
 
 
@@ -280,3 +284,18 @@ def test_the_openapi_document_needs_a_token_or_a_staff_session(vcio, vcio_read_a
     assert vcio_read_api.get(url).status_code == 200
     assert session.get(url).status_code == 200
     assert re.match(r"3\.\d+\.\d+", vcio_read_api.get(url).json()["openapi"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", routes_of("fallback"))
+def test_any_other_api_path_is_a_json_404_for_every_method(name, world, vcio_api):
+    url = url_of(name, world)
+    for response in (
+        Browser().get(url),
+        Browser().post(url, "{}", content_type="application/json"),
+        vcio_api.get(url),
+        vcio_api.patch(url, {}),
+        vcio_api.get("/api/v1/requests/a%0Ab/revoke/"),
+    ):
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No such API route."}
