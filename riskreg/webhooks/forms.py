@@ -16,4 +16,8 @@ class EndpointForm(forms.Form):
 
 
 class DeliveryFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any state"), *WebhookDelivery.Status.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any state"), *WebhookDelivery.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
