@@ -46,6 +46,9 @@ class Receiver:
     script: list[int] = field(default_factory=list)
     # Seconds to wait before answering the first request (a slow receiver).
     stall_first: float = 0.0
+    # When set, the first request waits for it before answering (and `arrived` tells the test it is in).
+    gate: threading.Event | None = None
+    arrived: threading.Event = field(default_factory=threading.Event)
     posts: list[Post] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)
     url: str = ""
@@ -71,8 +74,12 @@ class Receiver:
         with self.lock:
             first = not self.posts
             status = self.script.pop(0) if self.script else 200
-        if first and self.stall_first:
-            time.sleep(self.stall_first)
+        if first:
+            self.arrived.set()
+            if self.gate is not None:
+                self.gate.wait(timeout=60)
+            if self.stall_first:
+                time.sleep(self.stall_first)
         ok = self.signature_valid(headers, body)
         reference = self.reference_library_accepts(headers, body)
         if not ok:
@@ -101,10 +108,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             headers = {name.lower(): value for name, value in self.headers.items()}
             status = receiver.answer(headers, body)
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"ok" if status < 300 else b"no")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"ok" if status < 300 else b"no")
+            except OSError:
+                pass  # the sender is gone (a worker killed mid-delivery)
 
         def log_message(self, *args) -> None:
             pass
