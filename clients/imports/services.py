@@ -123,25 +123,42 @@ def _event(row: RowPlan, record: Any, kind: str, actor: Any, actor_label: str | 
     }
 
 
-def _write_clients(rows: list[RowPlan], *, actor: Any, actor_label: str | None, batch_id: str) -> list[dict]:
-    now = timezone.now()
-    new = [Client(**row.values) for row in rows if row.action == CREATE]
-    for client in new:
-        client.full_clean(exclude=["vcio"], validate_unique=False, validate_constraints=False)
-    Client.objects.bulk_create(new, batch_size=500)
+def _write(
+    model: type[Client] | type[Contact],
+    rows: list[RowPlan],
+    *,
+    build,
+    actor: Any,
+    actor_label: str | None,
+    batch_id: str,
+) -> tuple[list[dict], list[RowPlan]]:
+    """Create the new records and save the changed fields of the others, a few statements for
+    the whole file; returns each row's audit event, in file order, and the updated rows."""
+    kind = model._meta.model_name
+    new = [build(row) for row in rows if row.action == CREATE]
+    for record in new:
+        # Field checks only: the plan checked every relation and key with one query for the file.
+        record.full_clean(exclude=["vcio", "client"], validate_unique=False, validate_constraints=False)
+    model.objects.bulk_create(new, batch_size=500)
     updated = [row for row in rows if row.action == UPDATE]
+    now = timezone.now()
     for row in updated:
         for name in row.changes:
             setattr(row.target, name, row.values[name])
         row.target.updated_at = now
-    fields = sorted({name for row in updated for name in row.changes})
     if updated:
-        Client.objects.bulk_update([row.target for row in updated], [*fields, "updated_at"], batch_size=500)
+        fields = sorted({name for row in updated for name in row.changes})
+        model.objects.bulk_update([row.target for row in updated], [*fields, "updated_at"], batch_size=500)
     creates = iter(new)
     events = [
-        _event(row, next(creates) if row.action == CREATE else row.target, "client", actor, actor_label, batch_id)
+        _event(row, next(creates) if row.action == CREATE else row.target, kind, actor, actor_label, batch_id)
         for row in rows
     ]
+    return events, updated
+
+
+def _write_clients(rows: list[RowPlan], **who: Any) -> list[dict]:
+    events, updated = _write(Client, rows, build=lambda row: Client(**row.values), **who)
     rescore = import_string(settings.RISKREG_CLIENT_RESCORE)
     for row in updated:
         if SENSITIVITY_FIELDS.intersection(row.changes):
@@ -149,25 +166,8 @@ def _write_clients(rows: list[RowPlan], *, actor: Any, actor_label: str | None, 
     return events
 
 
-def _write_contacts(rows: list[RowPlan], *, actor: Any, actor_label: str | None, batch_id: str) -> list[dict]:
-    now = timezone.now()
-    new = [Contact(client=row.client, **row.values) for row in rows if row.action == CREATE]
-    for contact in new:
-        contact.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
-    Contact.objects.bulk_create(new, batch_size=500)
-    updated = [row for row in rows if row.action == UPDATE]
-    for row in updated:
-        for name in row.changes:
-            setattr(row.target, name, row.values[name])
-        row.target.updated_at = now
-    fields = sorted({name for row in updated for name in row.changes})
-    if updated:
-        Contact.objects.bulk_update([row.target for row in updated], [*fields, "updated_at"], batch_size=500)
-    creates = iter(new)
-    return [
-        _event(row, next(creates) if row.action == CREATE else row.target, "contact", actor, actor_label, batch_id)
-        for row in rows
-    ]
+def _write_contacts(rows: list[RowPlan], **who: Any) -> list[dict]:
+    return _write(Contact, rows, build=lambda row: Contact(client=row.client, **row.values), **who)[0]
 
 
 # --- batches (the web pages) --------------------------------------------------------------------------

@@ -58,6 +58,12 @@ class ApiView(GenericAPIView):
     def object_or_404(self, queryset: QuerySet, public_id: UUID, path: str = "client") -> Any:
         return get_object_or_404(scoped(queryset, self.request.user, path), public_id=public_id)
 
+    def validated(self, serializer_class: type[serializers.Serializer], instance: Any = None) -> dict[str, Any]:
+        """The request body checked for shape (a PATCH when `instance` is given); a 400 otherwise."""
+        write = serializer_class(instance, data=self.request.data, partial=instance is not None)
+        write.is_valid(raise_exception=True)
+        return dict(write.validated_data)
+
     def filters(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """The validated query parameters; a bad one is a 400 naming it."""
         params = serializer_class(data=self.request.query_params)

@@ -8,17 +8,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clients.forms import ClientForm, ContactForm
 from clients.models import Client, Contact, ExternalSource, RiskSnapshot
+from recommendations.forms import RecommendationForm
 from recommendations.models import Decision, DecisionRequest, Recommendation, RequestItem, WaiverDocument
 from riskreg.audit.models import AuditEvent
 
-REGULATED_DATA = (
-    "holds_health_data",
-    "holds_payment_card_data",
-    "holds_personal_data",
-    "holds_legal_privilege",
-    "holds_financial_data",
-)
+# What the API writes is what the staff pages' forms write, plus the external key.
+EXTERNAL_KEY = ["source", "external_id"]
+CLIENT_FIELDS = [*ClientForm.Meta.fields, *EXTERNAL_KEY]
+CONTACT_FIELDS = [*ContactForm.Meta.fields, *EXTERNAL_KEY]
 
 
 def source_field(**kwargs: Any) -> serializers.ChoiceField:
@@ -47,16 +46,7 @@ class ClientSerializer(serializers.ModelSerializer):
         model = Client
         fields = [
             "id",
-            "name",
-            "industry",
-            "service_tier",
-            "status",
-            "vcio",
-            *REGULATED_DATA,
-            "notes",
-            "relationship_ended_on",
-            "source",
-            "external_id",
+            *CLIENT_FIELDS,
             "risk_score",
             "risk_band",
             "liability_coverage",
@@ -74,18 +64,7 @@ class ClientWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Client
-        fields = [
-            "name",
-            "industry",
-            "service_tier",
-            "status",
-            "vcio",
-            *REGULATED_DATA,
-            "notes",
-            "relationship_ended_on",
-            "source",
-            "external_id",
-        ]
+        fields = CLIENT_FIELDS
         # The services check uniqueness and the other constraints, with the same messages as the pages.
         validators: list = []
 
@@ -101,21 +80,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "id",
-            "client",
-            "name",
-            "title",
-            "email",
-            "phone",
-            "can_sign",
-            "is_active",
-            "erased",
-            "source",
-            "external_id",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "client", *CONTACT_FIELDS, "erased", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_erased(self, contact: Contact) -> bool:
@@ -128,7 +93,7 @@ class ContactWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["client", "name", "title", "email", "phone", "can_sign", "is_active", "source", "external_id"]
+        fields = ["client", *CONTACT_FIELDS]
         validators: list = []
 
 
@@ -149,18 +114,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "id",
             "client",
             "control",
-            "title",
-            "description",
-            "why_it_matters",
-            "consequences",
-            "likelihood",
-            "impact",
+            *RecommendationForm.Meta.fields,
             "inherent_risk",
             "risk_level",
-            "rationale",
-            "estimated_cost",
-            "target_date",
-            "owner",
             "status",
             "status_changed_at",
             "valid_until",
@@ -186,20 +142,7 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = [
-            "client",
-            "control",
-            "title",
-            "description",
-            "why_it_matters",
-            "consequences",
-            "likelihood",
-            "impact",
-            "rationale",
-            "estimated_cost",
-            "target_date",
-            "owner",
-        ]
+        fields = ["client", "control", *RecommendationForm.Meta.fields]
         extra_kwargs = {
             "title": {"required": False},
             "description": {"required": False},
@@ -354,5 +297,3 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "hash",
         ]
         read_only_fields = fields
-
-

@@ -75,9 +75,7 @@ class ClientListView(ApiView):
 
     @extend_schema(operation_id="clients_create", request=ClientWriteSerializer, responses={201: ClientSerializer})
     def post(self, request: Request) -> Response:
-        write = ClientWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        data = _vcio_rule(request.user, dict(write.validated_data), creating=True)
+        data = _vcio_rule(request.user, self.validated(ClientWriteSerializer), creating=True)
         client = client_services.client_create(actor=request.user, data=data)
         return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
 
@@ -96,9 +94,7 @@ class ClientDetailView(ApiView):
     @extend_schema(operation_id="clients_update", request=ClientWriteSerializer, responses=ClientSerializer)
     def patch(self, request: Request, public_id: UUID) -> Response:
         client = self.object_or_404(_scoped_clients(request.user), public_id, path="")
-        write = ClientWriteSerializer(client, data=request.data, partial=True)
-        write.is_valid(raise_exception=True)
-        data = _vcio_rule(request.user, dict(write.validated_data), creating=False)
+        data = _vcio_rule(request.user, self.validated(ClientWriteSerializer, client), creating=False)
         services.client_profile_update(actor=request.user, client=client, data=data)
         client.refresh_from_db()
         return Response(ClientSerializer(client).data)
@@ -133,9 +129,7 @@ class ContactListView(ApiView):
 
     @extend_schema(operation_id="contacts_create", request=ContactWriteSerializer, responses={201: ContactSerializer})
     def post(self, request: Request) -> Response:
-        write = ContactWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
+        data = self.validated(ContactWriteSerializer)
         client = client_or_400(request.user, data.pop("client", None))
         contact = client_services.contact_create(actor=request.user, client=client, data=data)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
@@ -151,9 +145,7 @@ class ContactDetailView(ApiView):
     @extend_schema(operation_id="contacts_update", request=ContactWriteSerializer, responses=ContactSerializer)
     def patch(self, request: Request, public_id: UUID) -> Response:
         contact = self.object_or_404(_contacts(), public_id)
-        write = ContactWriteSerializer(contact, data=request.data, partial=True)
-        write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
+        data = self.validated(ContactWriteSerializer, contact)
         if data.pop("client", contact.client.public_id) != contact.client.public_id:
             raise serializers.ValidationError({"client": ["A contact cannot move to another client."]})
         client_services.contact_update(actor=request.user, contact=contact, data=data)
@@ -213,9 +205,7 @@ class RecommendationListView(ApiView):
         summary="Raise a recommendation for a client (saved as a draft)",
     )
     def post(self, request: Request) -> Response:
-        write = RecommendationWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
+        data = self.validated(RecommendationWriteSerializer)
         client = client_or_400(request.user, data.pop("client", None))
         control, data = _with_control_defaults(data)
         recommendation = services.recommendation_create(actor=request.user, client=client, control=control, data=data)
@@ -237,9 +227,7 @@ class RecommendationDetailView(ApiView):
     )
     def patch(self, request: Request, public_id: UUID) -> Response:
         recommendation = self.object_or_404(_recommendations(), public_id)
-        write = RecommendationWriteSerializer(recommendation, data=request.data, partial=True)
-        write.is_valid(raise_exception=True)
-        data = dict(write.validated_data)
+        data = self.validated(RecommendationWriteSerializer, recommendation)
         if data.pop("client", recommendation.client.public_id) != recommendation.client.public_id:
             raise serializers.ValidationError({"client": ["A recommendation cannot move to another client."]})
         if data.pop("control", None) not in (None, getattr(recommendation.control, "code", None)):

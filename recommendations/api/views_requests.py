@@ -69,9 +69,7 @@ class RequestListView(ApiView):
         summary="Email a signatory a signing link for presented recommendations (the link is never returned)",
     )
     def post(self, request: Request) -> Response:
-        send = DecisionRequestSendSerializer(data=request.data)
-        send.is_valid(raise_exception=True)
-        data = send.validated_data
+        data = self.validated(DecisionRequestSendSerializer)
         client = client_or_400(request.user, data["client"])
         signatory = client.contacts.filter(public_id=data["signatory"]).first()
         if signatory is None:
@@ -112,9 +110,7 @@ class RequestRevokeView(ApiView):
     )
     def post(self, request: Request, public_id: UUID) -> Response:
         decision_request = self.object_or_404(_requests(), public_id)
-        revoke = RevokeSerializer(data=request.data)
-        revoke.is_valid(raise_exception=True)
-        reason = revoke.validated_data["reason"].strip()
+        reason = self.validated(RevokeSerializer)["reason"].strip()
         signing.decision_request_revoke(
             actor=request.user, request=decision_request, **({"reason": reason} if reason else {})
         )

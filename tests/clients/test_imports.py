@@ -333,15 +333,20 @@ def _no_users():
 # --- the pages ---------------------------------------------------------------------------------------
 
 
+def upload(browser, content: bytes, *, source: str, vcio, name: str = "export.csv"):
+    """POST the upload form, as the page does."""
+    file = io.BytesIO(content)
+    file.name = name
+    return browser.post(
+        reverse("imports:list"), {"source": source, "kind": "clients", "file": file, "default_vcio": vcio.pk}
+    )
+
+
 @pytest.mark.django_db
 def test_a_manager_uploads_previews_and_applies(manager_client, vcio, django_capture_on_commit_callbacks):
-    upload = io.BytesIO(SAMPLES[("connectwise", "clients")][0].encode())
-    upload.name = "companies.csv"
-
     with django_capture_on_commit_callbacks(execute=True):
-        response = manager_client.post(
-            reverse("imports:list"),
-            {"source": "connectwise", "kind": "clients", "file": upload, "default_vcio": vcio.pk},
+        response = upload(
+            manager_client, SAMPLES[("connectwise", "clients")][0].encode(), source="connectwise", vcio=vcio
         )
     batch = ImportBatch.objects.get()
     preview = manager_client.get(response["Location"])
@@ -364,11 +369,12 @@ def test_a_manager_uploads_previews_and_applies(manager_client, vcio, django_cap
 
 @pytest.mark.django_db
 def test_a_file_with_bad_rows_cannot_be_applied_from_the_page(manager_client, vcio, django_capture_on_commit_callbacks):
-    upload = io.BytesIO(b"external_id,name,industry\nA-1,Fine,retail\nA-2,Broken,fishing\n")
-    upload.name = "bad.csv"
     with django_capture_on_commit_callbacks(execute=True):
-        manager_client.post(
-            reverse("imports:list"), {"source": "riskreg", "kind": "clients", "file": upload, "default_vcio": vcio.pk}
+        upload(
+            manager_client,
+            b"external_id,name,industry\nA-1,Fine,retail\nA-2,Broken,fishing\n",
+            source="riskreg",
+            vcio=vcio,
         )
     batch = ImportBatch.objects.get()
 
@@ -390,12 +396,7 @@ def test_a_file_with_bad_rows_cannot_be_applied_from_the_page(manager_client, vc
     ],
 )
 def test_an_unreadable_upload_is_refused_on_the_form_and_nothing_is_stored(manager_client, vcio, content, message):
-    upload = io.BytesIO(content)
-    upload.name = "export.csv"
-
-    response = manager_client.post(
-        reverse("imports:list"), {"source": "connectwise", "kind": "clients", "file": upload, "default_vcio": vcio.pk}
-    )
+    response = upload(manager_client, content, source="connectwise", vcio=vcio)
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -415,35 +416,13 @@ def test_the_command_checks_by_default_and_applies_with_apply(tmp_path, vcio):
     path = tmp_path / "companies.csv"
     path.write_text(SAMPLES[("connectwise", "clients")][0])
     out, err = io.StringIO(), io.StringIO()
+    arguments = ["import_csv", str(path), "--source", "connectwise", "--kind", "clients", "--vcio", "vera"]
 
-    call_command(
-        "import_csv",
-        str(path),
-        "--source",
-        "connectwise",
-        "--kind",
-        "clients",
-        "--vcio",
-        "vera",
-        stdout=out,
-        stderr=err,
-    )
+    call_command(*arguments, stdout=out, stderr=err)
     assert not Client.objects.exists()
     assert "2 create" in out.getvalue() and "line 4: skipped Acme Supplies" in out.getvalue()
 
-    call_command(
-        "import_csv",
-        str(path),
-        "--source",
-        "connectwise",
-        "--kind",
-        "clients",
-        "--vcio",
-        "vera",
-        "--apply",
-        stdout=out,
-        stderr=err,
-    )
+    call_command(*arguments, "--apply", stdout=out, stderr=err)
     assert Client.objects.count() == 2
     assert "Applied: 2 created, 0 updated." in out.getvalue()
     assert "checked 3 rows" in err.getvalue()
