@@ -243,6 +243,24 @@ def _store_plan(batch: ImportBatch, plan: Plan, *, status: str, error: str = "")
     )
 
 
+def _kept_rows(plan: Plan, kind: str) -> list[dict[str, Any]]:
+    """The applied preview to keep: for contacts, what each row did and which fields changed, without
+    the names, emails and phone numbers (an erased contact must not live on in an old import)."""
+    rows = [row.as_json() for row in plan.rows]
+    if kind == ImportBatch.Kind.CONTACTS:
+        for row in rows:
+            row["label"] = "(contact)"
+            row["changes"] = {name: ["…", "…"] for name in row["changes"]}
+    return rows
+
+
+@transaction.atomic
+def import_batch_discard(*, batch: ImportBatch) -> None:
+    """Throw an upload away unless it is being applied (then it is the apply's to finish)."""
+    if not ImportBatch.objects.filter(pk=batch.pk).exclude(status=Status.APPLYING).delete()[0]:
+        raise ValidationError("This import is being applied; it cannot be discarded now.")
+
+
 @transaction.atomic
 def import_batch_start_apply(*, actor: Any, batch: ImportBatch) -> None:
     """Queue the apply of a checked batch without errors; it runs in the background."""
@@ -276,7 +294,10 @@ def import_batch_apply(*, batch_id: int, actor: Any) -> ImportBatch | None:
                 status=Status.APPLIED,
                 applied_at=timezone.now(),
                 counts=applied.plan.counts,
-                rows=[row.as_json() for row in applied.plan.rows],
+                rows=_kept_rows(applied.plan, batch.kind),
+                # The file held contacts' personal data; once applied it is in the records, where erasure
+                # reaches it, and the copy here is dropped.
+                content="",
             )
     except ValidationError as error:
         # The records changed since the check and some row fails now: back to a refreshed preview.

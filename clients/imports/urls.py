@@ -8,4 +8,5 @@ urlpatterns = [
     path("integrations/imports/", views.import_list, name="list"),
     path("integrations/imports/<uuid:public_id>/", views.import_detail, name="detail"),
     path("integrations/imports/<uuid:public_id>/apply/", views.import_apply, name="apply"),
+    path("integrations/imports/<uuid:public_id>/discard/", views.import_discard, name="discard"),
 ]

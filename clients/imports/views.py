@@ -72,6 +72,19 @@ def import_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @manager_required
+def import_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.only("pk", "status", "filename"), public_id=public_id)
+    try:
+        services.import_batch_discard(batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("imports:detail", public_id=public_id)
+    messages.success(request, f"Import of {batch.filename} discarded: the uploaded file is deleted.")
+    return redirect("imports:list")
+
+
+@require_POST
+@manager_required
 def import_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.defer("content", "rows"), public_id=public_id)
     try:

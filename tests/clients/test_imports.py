@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from clients.imports.layouts import LAYOUTS, layout_for
 from clients.imports.reading import read_sheet
-from clients.imports.services import ImportRefused, import_apply, plan_file
+from clients.imports.services import (
+    ImportRefused,
+    import_apply,
+    import_batch_create,
+    import_batch_start_apply,
+    plan_file,
+)
 from clients.models import Client, Contact, ImportBatch
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
@@ -450,3 +456,30 @@ def test_the_command_lists_bad_rows_and_exits_1(tmp_path, vcio):
     assert refused.value.returncode == 1
     assert "line 2: ERROR A-1: No company name." in out.getvalue()
     assert not Client.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_applied_contact_import_keeps_no_personal_data_and_an_upload_can_be_discarded(
+    manager_client, vcio, django_capture_on_commit_callbacks
+):
+    ClientFactory(name="Harbourview Clinic", vcio=vcio, source="autotask", external_id="29683412")
+    text = SAMPLES[("autotask", "contacts")][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_batch_create(
+            actor=vcio, source="autotask", kind="contacts", filename="c.csv", raw=text.encode(), default_vcio=None
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_start_apply(actor=vcio, batch=ImportBatch.objects.get(pk=batch.pk))
+
+    batch.refresh_from_db()
+    assert batch.status == "applied" and batch.content == ""
+    assert "helene" not in str(batch.rows).lower() and "Côté" not in str(batch.rows)
+    assert Contact.objects.get(external_id="30001").email == "helene@harbourview.example"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        other = import_batch_create(
+            actor=vcio, source="autotask", kind="contacts", filename="again.csv", raw=text.encode()
+        )
+    response = manager_client.post(reverse("imports:discard", args=[other.public_id]))
+    assert response.status_code == 302
+    assert not ImportBatch.objects.filter(pk=other.pk).exists()

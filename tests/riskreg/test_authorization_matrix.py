@@ -179,6 +179,7 @@ RULES: dict[str, Rule] = {
     "imports:list": Rule("staff", roles=MANAGERS),
     "imports:detail": Rule("staff", roles=MANAGERS, kwargs=import_batch),
     "imports:apply": Rule("staff", roles=MANAGERS, kwargs=import_batch),
+    "imports:discard": Rule("staff", roles=MANAGERS, kwargs=import_batch),
     # Practice admins only
     "register:practice_profile": Rule("staff", roles=ADMINS),
     "register:control_create": Rule("staff", roles=ADMINS),
