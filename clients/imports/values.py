@@ -63,7 +63,8 @@ def strict_choice(value: str, choices: Any, what: str) -> str | None:
     if code := _choice(value, choices):
         return code
     allowed = ", ".join(code for code, _ in choices)
-    raise ValueError(f"“{value}” is not a {what} (use one of: {allowed})")
+    article = "an" if what[0] in "aeiou" else "a"
+    raise ValueError(f"“{value}” is not {article} {what} (use one of: {allowed})")
 
 
 def psa_active(value: str) -> bool | None:

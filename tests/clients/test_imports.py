@@ -197,7 +197,7 @@ def test_a_file_with_bad_rows_changes_nothing_and_lists_each_bad_row_with_its_re
     assert errors == {
         3: ["No id: every row needs the company's id in the source system."],
         4: ["No company name."],
-        5: ["Industry: “fishing” is not a industry (use one of: " + ", ".join(Client.Industry.values) + ")."],
+        5: ["Industry: “fishing” is not an industry (use one of: " + ", ".join(Client.Industry.values) + ")."],
         6: ["Health information: “maybe” is not yes or no."],
         7: ["The same id as line 2."],
         8: ["A client named “Taken Name Ltd” already exists with another id (Datto Autotask 999)."],
@@ -387,7 +387,7 @@ def test_a_file_with_bad_rows_cannot_be_applied_from_the_page(manager_client, vc
     page = manager_client.get(reverse("imports:detail", args=[batch.public_id]) + "?show=error").content.decode()
     refused = manager_client.post(reverse("imports:apply", args=[batch.public_id]), follow=True).content.decode()
 
-    assert "1 row cannot be imported" in page and "“fishing” is not a industry" in page
+    assert "1 row cannot be imported" in page and "“fishing” is not an industry" in page
     assert "nothing is applied while any fails" in refused
     assert not Client.objects.exists()
 

@@ -165,7 +165,7 @@ def test_a_file_with_a_bad_row_shows_the_row_and_its_reason_and_cannot_be_applie
 
     expect(page.get_by_text("1 row cannot be imported")).to_be_visible()
     page.get_by_role("link", name="Error (1)").click()
-    expect(page.get_by_text("“fishing” is not a industry")).to_be_visible()
+    expect(page.get_by_text("“fishing” is not an industry")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Apply"))).to_have_count(0)
     at_both_widths(page, screenshot, "import-errors")
     assert not Client.objects.exists()
