@@ -105,6 +105,33 @@ class PracticeProfile(models.Model):
         return getattr(self, f"cadence_{risk_level}_days")
 
 
+class ExternalSource(models.TextChoices):
+    """Where a client or contact was imported from; with its id there it makes the record's
+    external key, so importing the same export again updates instead of duplicating."""
+
+    CONNECTWISE = "connectwise", "ConnectWise PSA"
+    AUTOTASK = "autotask", "Datto Autotask"
+    HALOPSA = "halopsa", "HaloPSA"
+    RISKREG = "riskreg", "RiskReg CSV"
+    API = "api", "Another system, through the API"
+
+
+def external_key_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(
+            fields=["source", "external_id"],
+            condition=~Q(external_id=""),
+            name=f"{prefix}_external_id_unique",
+            violation_error_message=f"Another {prefix} already has this id from this source.",
+        ),
+        models.CheckConstraint(
+            condition=Q(external_id="") | ~Q(source=""),
+            name=f"{prefix}_external_id_has_source",
+            violation_error_message="An id in another system needs that system (source) too.",
+        ),
+    ]
+
+
 class Client(models.Model):
     class Industry(models.TextChoices):
         HEALTHCARE = "healthcare", "Healthcare"
@@ -154,6 +181,8 @@ class Client(models.Model):
         verbose_name="vCIO",
     )
     notes = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
+    external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
@@ -177,6 +206,7 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["active", "offboarding", "former"]), name="client_status_valid"
             ),
+            *external_key_constraints("client"),
         ]
         indexes = [
             # clients list and dashboard: ranked by score, filtered by vCIO
@@ -213,14 +243,21 @@ class Contact(models.Model):
     can_sign = models.BooleanField("Authorised signatory", default=False)
     is_active = models.BooleanField(default=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
+    external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "email"], condition=Q(erased_at__isnull=True), name="contact_email_unique_per_client"
+                fields=["client", "email"],
+                condition=Q(erased_at__isnull=True),
+                name="contact_email_unique_per_client",
+                violation_error_message="This client already has a contact with this email address.",
             ),
+            *external_key_constraints("contact"),
         ]
 
     def __str__(self) -> str:
@@ -498,3 +535,54 @@ class ConsentWithdrawalToken(models.Model):
 
     def __str__(self) -> str:
         return f"withdrawal link for software {self.software_id}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded CSV file of clients or contacts: checked first (a preview of what each row
+    would do, with every error), then applied in one transaction, or not at all."""
+
+    class Kind(models.TextChoices):
+        CLIENTS = "clients", "Clients (companies)"
+        CONTACTS = "contacts", "Contacts"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Checking"
+        CHECKED = "checked", "Checked: ready to apply"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(max_length=16, choices=ExternalSource.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    # The decoded file: the check and the apply both read it, so what is applied is what was previewed.
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    default_vcio = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows per action: create, update, ...")
+    rows = models.JSONField(default=list, blank=True, help_text="The preview: what each row does, and why not.")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "checking", "checked", "applying", "applied", "failed"]),
+                name="importbatch_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["clients", "contacts"]), name="importbatch_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.get_source_display()}: {self.filename}"

@@ -30,6 +30,7 @@ from riskreg.audit.chain import audit_append
 from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import withheld
 from riskreg.mail.services import email_enqueue
+from riskreg.webhooks.services import webhook_enqueue
 
 
 def locked_copy(instance: Any) -> Any:
@@ -522,6 +523,19 @@ def software_consent_withdraw(
             **_software_payload(software),
             **(origin.payload() if origin else {}),
         },
+    )
+    webhook_enqueue(
+        event_type="consent.withdrawn",
+        data={
+            "software": str(software.public_id),
+            "name": software.name,
+            "publisher": software.publisher,
+            "client": {"id": str(software.client.public_id), "name": software.client.name},
+            "install_status": software.install_status,
+            "received_by": received_by,
+            "withdrawn_at": now.isoformat(),
+        },
+        scope=software.client.scope,
     )
     _alert_uninstall(software, now)
     return software

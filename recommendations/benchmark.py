@@ -68,6 +68,8 @@ TARGETS: dict[str, Target] = {
     "waiver_floor_ratio": Target("Waiver render / floor", "×"),
     "decide_and_sign": Target("Decide-and-sign POST, sequential", "per s", 30, higher_is_better=True),
     "csv_export": Target("CSV export, whole portfolio", "s", 2),
+    "api_clients": Target("API client list, {large} clients (50 a page)", "ms", 60, same_queries_as="api_clients_200"),
+    "api_clients_200": Target("API client list, 200 a page", "ms"),
 }
 ORDER = list(TARGETS)
 
@@ -343,6 +345,40 @@ def measure_pages(figures: dict[str, Figure], settings: Settings, *, suffix: str
     measure("csv_export", "s", figures, lambda: timed(page(browser, csv), repeat=settings.heavy_repeat))
 
 
+BENCH_TOKEN = "rr_benchmark-only-token-never-issued-to-anyone-0000"
+
+
+def api_page(url: str) -> Callable[[], None]:
+    """GET an API list as the demo manager, with a token made for the benchmark (directly, so the
+    dataset gains no audit event)."""
+    from riskreg.accounts.models import User
+    from riskreg.api_tokens.models import ApiToken
+    from riskreg.api_tokens.selectors import token_hash
+
+    manager = User.objects.filter(role=User.Role.MANAGER, is_active=True).order_by("pk").first()
+    ApiToken.objects.get_or_create(
+        token_hash=token_hash(BENCH_TOKEN),
+        defaults={"user": manager, "name": "benchmark", "scope": "read", "prefix": BENCH_TOKEN[:10]},
+    )
+    browser = TestClient(HTTP_AUTHORIZATION=f"Bearer {BENCH_TOKEN}")
+
+    def get() -> None:
+        response = browser.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+
+    # The token's last use is written at most once a minute: record it now, outside the count.
+    get()
+    return get
+
+
+def measure_api(figures: dict[str, Figure], settings: Settings) -> None:
+    clients = reverse("api:clients")
+    measure("api_clients", "ms", figures, lambda: timed(api_page(clients), repeat=settings.repeat))
+    wide = f"{clients}?page_size=200"
+    measure("api_clients_200", "ms", figures, lambda: timed(api_page(wide), repeat=settings.repeat))
+
+
 def measure_services(figures: dict[str, Figure], settings: Settings, day: datetime.date) -> None:
     def rescore() -> Timing:
         from recommendations.risk import clients_rescore_all
@@ -440,6 +476,7 @@ def measure_portfolio(settings: Settings, *, full: bool = True) -> tuple[dict[st
         measure_pages(figures, settings, suffix="_small", full=False)
         return figures, dataset_facts(day)
     measure_pages(figures, settings)
+    measure_api(figures, settings)
     measure_documents(figures, settings)
     ratio(figures, "waiver_floor_ratio", "waiver_render", "pdf_floor")
     measure_services(figures, settings, day)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from clients.locking import lock_client, lock_clients
 from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
-from recommendations import selectors
+from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.scoring import score_client
 from riskreg.audit.chain import audit_append, audit_append_many
@@ -63,13 +63,21 @@ def client_rescore(*, client: Client) -> Client:
         timezone.localdate(),
         selectors.scoring_config(),
     )
-    Client.objects.filter(pk=client.pk).update(
-        risk_score=result.score,
-        risk_band=result.band,
-        liability_coverage=round(result.coverage, 1),
-        scored_at=timezone.now(),
-    )
+    figures = {
+        "risk_score": result.score,
+        "risk_band": result.band,
+        "liability_coverage": round(result.coverage, 1),
+        "scored_at": timezone.now(),
+    }
+    # Usually the band holds and this one statement is all; when it moved, the old band is read
+    # for the client.rescored webhook (the cached instance may predate the caller's lock).
+    same_band = Client.objects.filter(pk=client.pk, risk_band=result.band).update(**figures)
+    previous = None if same_band else Client.objects.filter(pk=client.pk).values_list("risk_band", flat=True).first()
+    if not same_band:
+        Client.objects.filter(pk=client.pk).update(**figures)
     client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
+    if previous is not None and previous != result.band:
+        webhook_events.bands_changed([(client, previous)])
     return client
 
 
@@ -317,6 +325,7 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
             for item in refusals
         ]
     )
+    webhook_events.refusals("refusal.lapsed", refusals)
     for client in {item.client_id: item.client for item in refusals}.values():
         client_rescore(client=client)
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.services import withdrawal_link_placeholder
+from recommendations import webhook_events
 from recommendations.documents import (
     SNAPSHOT_NAME,
     AgreementTerms,
@@ -465,6 +466,7 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
             "sha256": document.sha256,
         },
     )
+    webhook_events.document_sealed(document, request)
     attachment = {"filename": f"{document.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
     # The signer's and the vCIO's only emails about a signing: what was decided, with the sealed PDF.
     context = {

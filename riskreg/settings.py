@@ -48,10 +48,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "riskreg",
     "riskreg.accounts",
     "riskreg.audit",
     "riskreg.mail",
+    "riskreg.api_tokens",
+    "riskreg.webhooks",
     "clients",
     "recommendations",
 ]
@@ -179,6 +184,8 @@ CELERY_BEAT_SCHEDULE["render-missing-documents"] = {
     "task": "recommendations.tasks.render_missing_documents",
     "schedule": 120.0,
 }
+# Delivers webhooks whose on-commit task never ran (broker down) or whose last attempt failed and is due again.
+CELERY_BEAT_SCHEDULE["webhook-retry-sweep"] = {"task": "riskreg.webhooks.tasks.retry_due_webhooks", "schedule": 60.0}
 RISKREG_SWEEP_HOUR = env_int("RISKREG_SWEEP_HOUR", 6, minimum=0)
 if RISKREG_SWEEP_HOUR > 23:
     raise ImproperlyConfigured(f"RISKREG_SWEEP_HOUR must be an hour from 0 to 23 (UTC), got {RISKREG_SWEEP_HOUR}")
@@ -293,6 +300,8 @@ RISKREG_SECRET_MINTERS = {
     "signing_code": "recommendations.signing.link.signing_code_mint",
     "withdrawal_links": "clients.services.withdrawal_links_mint",
 }
+# Dotted path to the service that rescores one client (clients' CSV import cannot import recommendations).
+RISKREG_CLIENT_RESCORE = "recommendations.services.client_rescore"
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -334,6 +343,45 @@ RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)
+
+# --- Integrations: REST API, webhooks --------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["riskreg.api_tokens.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["riskreg.api_tokens.authentication.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RiskReg API",
+    "DESCRIPTION": "Clients, contacts, recommendations, decision requests, decisions, documents, risk snapshots "
+    "and audit events of a RiskReg register. Authenticate with an API token: `Authorization: Bearer rr_...`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package, served by this server: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayRequestDuration": True},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.document_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStatusEnum": "clients.models.Client.Status",
+        "RiskBandEnum": "clients.models.Client.Band",
+        "RecommendationStatusEnum": "recommendations.models.Recommendation.Status",
+        "RequestStatusEnum": "recommendations.models.DecisionRequest.Status",
+    },
+}
+# Webhook endpoints on private, loopback or link-local addresses are refused (SSRF) unless this is on:
+# an operator's choice, not something an admin account in the web app can switch.
+RISKREG_WEBHOOK_ALLOW_PRIVATE = env_bool("RISKREG_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Seconds to wait for a webhook receiver to connect and to answer.
+RISKREG_WEBHOOK_TIMEOUT = env_int("RISKREG_WEBHOOK_TIMEOUT", 10, minimum=1)
 
 LOGGING = {
     "version": 1,

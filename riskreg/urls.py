@@ -28,4 +28,9 @@ urlpatterns = [
     path("", include("recommendations.urls_signing")),
     path("", include("recommendations.urls_signer")),
     path("", include("recommendations.urls_verify")),
+    path("api/v1/", include("recommendations.api.urls")),
+    path("", include("recommendations.api.urls_pages")),
+    path("", include("riskreg.api_tokens.urls")),
+    path("", include("riskreg.webhooks.urls")),
+    path("", include("clients.imports.urls")),
 ]

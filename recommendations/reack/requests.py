@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
+from recommendations import webhook_events
 from recommendations.models import DecisionRequest, ReackStep, Recommendation
 from recommendations.reack.core import (
     OPEN,
@@ -54,10 +55,17 @@ def _send_reack_requests(sweep: _Sweep) -> None:
     _claim_and_run(
         sweep, signable, step=Step.REACK_REQUEST, lock=True, work=lambda claimed: _reack_requests(sweep, claimed)
     )
-    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
+    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _due_and_gone(sweep, claimed))
+
+
+def _due_and_gone(sweep: _Sweep, groups: list[_Group]) -> None:
+    webhook_events.refusals("refusal.due", (item for group in groups for item in group.items))
+    _signatories_gone(sweep, groups)
 
 
 def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
+    # Claimed in this transaction once per refusal and cycle, so the event goes out once too.
+    webhook_events.refusals("refusal.due", (item for group in groups for item in group.items))
     sent = decision_requests_send(
         actor=None,
         actor_label=SYSTEM,

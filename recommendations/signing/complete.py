@@ -12,6 +12,7 @@ from django.utils import timezone
 from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.services import software_consent_record
+from recommendations import webhook_events
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,
@@ -186,7 +187,7 @@ def decision_request_complete(
         )
         for choice in refusals
     }
-    Decision.objects.bulk_create(
+    decisions = Decision.objects.bulk_create(
         Decision(
             request=request,
             item=items[choice.item_id],
@@ -249,6 +250,7 @@ def decision_request_complete(
         }
     )
     audit_append_many(audit_events)
+    webhook_events.request_signed(request, decisions, items)
     # Once, after every item has moved.
     client_rescore(client=request.client)
     # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked

@@ -14,6 +14,7 @@ from clients.locking import lock_client, lock_clients
 from clients.models import AgreementVersion, Client, Contact, PracticeProfile, Software, consent_sought_because
 from clients.selectors import agreement_versions_in_force, current_agreements
 from clients.services import software_consent_record, withdrawal_link_placeholder
+from recommendations import webhook_events
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
 from recommendations.signing.content import (
     DISCLOSURE_VERSION,
@@ -276,6 +277,7 @@ def _requests_create(
             for request, send in zip(requests, sends, strict=True)
         ]
     )
+    webhook_events.requests_sent((request, send.subjects) for request, send in zip(requests, sends, strict=True))
     return requests
 
 
