@@ -16,4 +16,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
     && useradd --system --home /app riskreg && mkdir -p /data && chown riskreg /data
 USER riskreg
 EXPOSE 8000
-CMD ["gunicorn", "riskreg.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gthread: each worker serves many connections from its threads, so a client trickling its request
+# holds one thread, not a whole worker, until --timeout; the proxy in front buffers bodies anyway.
+CMD ["gunicorn", "riskreg.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "30", "--graceful-timeout", "30", "--keep-alive", "5", "--limit-request-line", "8190", "--access-logfile", "-"]

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint bench assets install migrate clean
+.PHONY: run test smoke lint bench assets install migrate clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ run: install assets migrate
 
 test: install assets
 	$(PY) -m pytest
+
+# The production stack (gunicorn as the Dockerfile runs it, a worker, one beat) signs one request
+# over HTTP. Needs PostgreSQL and Redis: DATABASE_URL=postgres://... REDIS_URL=redis://... make smoke
+smoke: install assets
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make smoke needs DATABASE_URL=postgres://..." >&2; exit 2;; esac
+	@test -n "$$REDIS_URL" || { echo "make smoke needs REDIS_URL=redis://..." >&2; exit 2; }
+	$(PY) -m pytest -m smoke tests/integration
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from clients.models import Client, Contact, PracticeProfile, ServiceAgreement
+from clients.models import AgreementVersion, Client, Contact, PracticeProfile, ServiceAgreement
+from riskreg.admin import ViewOnlyModelAdmin
 
 
 @admin.register(PracticeProfile)
@@ -37,8 +38,23 @@ class ContactAdmin(admin.ModelAdmin):
     list_select_related = ("client",)
 
 
+class AgreementVersionInline(admin.TabularInline):
+    model = AgreementVersion
+    extra = 0
+    fields = ("number", "reference", "effective_date", "has_software_consent_clause", "signed_file", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ServiceAgreement)
-class ServiceAgreementAdmin(admin.ModelAdmin):
-    list_display = ("reference", "client", "effective_date", "renewal_date", "has_software_consent_clause")
+class ServiceAgreementAdmin(ViewOnlyModelAdmin):
+    """Read only: agreements are recorded and edited on the client page, where every edit makes a
+    new version and voids the open requests that quoted the old terms."""
+
+    list_display = ("reference", "client", "version", "effective_date", "renewal_date", "has_software_consent_clause")
     search_fields = ("reference", "client__name")
     list_select_related = ("client",)
+    inlines = [AgreementVersionInline]

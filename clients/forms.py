@@ -1,12 +1,23 @@
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, RelationshipDecision, ServiceAgreement, Software
+from clients.models import (
+    AGREEMENT_TERMS,
+    Client,
+    Contact,
+    PracticeProfile,
+    RelationshipDecision,
+    ServiceAgreement,
+    Software,
+)
 from clients.services import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
+from riskreg.names import validate_plain_name
 from riskreg.uploads import checked_image, checked_pdf
 
 # Keys a practice may override in PracticeProfile.multiplier_overrides: every industry and every
@@ -55,33 +66,59 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "title", "email", "phone", "can_sign", "is_active"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A signatory must type this name to sign, and it is printed on signed records.
+        for name in ("name", "title"):
+            self.fields[name].validators.append(validate_plain_name)
+
+
+@dataclass(frozen=True)
+class _StoredCopy:
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredCopyInput(forms.ClearableFileInput):
+    """Links a stored file to its permission-checked download view, or names it without a link:
+    nothing under MEDIA_URL is served (templates/bootstrap5/layout/field_file.html reads this)."""
+
+    download_url = ""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value:
+            return _StoredCopy(name=str(value).rsplit("/", 1)[-1], url=self.download_url)
+        return value
+
 
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = ServiceAgreement
-        fields = [
-            "reference",
-            "effective_date",
-            "renewal_date",
-            "scope",
-            "responsibilities",
-            "exclusions",
-            "has_software_consent_clause",
-            "signed_file",
-            "refusal_cadence_days",
-        ]
+        # Every term an agreement version records.
+        fields = list(AGREEMENT_TERMS)
         widgets = {
             "effective_date": forms.DateInput(attrs={"type": "date"}),
             "renewal_date": forms.DateInput(attrs={"type": "date"}),
             "scope": forms.Textarea(attrs={"rows": 4}),
             "responsibilities": forms.Textarea(attrs={"rows": 4}),
             "exclusions": forms.Textarea(attrs={"rows": 4}),
-            "signed_file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+            "signed_file": StoredCopyInput(attrs={"accept": "application/pdf,.pdf"}),
         }
         help_texts = {
             "signed_file": "PDF, at most 10 MB. With a consent clause, it stands as install consent for the "
             "software it names.",
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.signed_file:
+            self.fields["signed_file"].widget.download_url = reverse(
+                "clients:agreement_signed_copy", args=[self.instance.public_id]
+            )
 
     def clean_signed_file(self):
         signed_file = self.cleaned_data.get("signed_file")
@@ -177,6 +214,7 @@ class PracticeProfileForm(forms.ModelForm):
         widgets = {
             "mailing_address": forms.Textarea(attrs={"rows": 3}),
             "multiplier_overrides": forms.Textarea(attrs={"rows": 2}),
+            "logo": StoredCopyInput(attrs={"accept": "image/png,image/jpeg"}),
         }
 
     def clean_multiplier_overrides(self) -> dict[str, float]:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import Client, LitigationHold
 from clients.services import may_decide_relationship
 from riskreg.audit.chain import audit_append
@@ -33,7 +34,8 @@ def _checked(*, actor: Any, client: Client, reason: str) -> tuple[Client, str]:
         raise ValidationError({"reason": "Say why: the reason is kept in the audit trail."})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
-    return Client.objects.select_for_update().get(pk=client.pk), reason
+    lock_client(client.pk)
+    return Client.objects.get(pk=client.pk), reason
 
 
 @transaction.atomic

@@ -111,6 +111,33 @@ class PracticeProfile(models.Model):
         return getattr(self, f"cadence_{risk_level}_days")
 
 
+class ExternalSource(models.TextChoices):
+    """Where a client or contact was imported from; with its id there it makes the record's
+    external key, so importing the same export again updates instead of duplicating."""
+
+    CONNECTWISE = "connectwise", "ConnectWise PSA"
+    AUTOTASK = "autotask", "Datto Autotask"
+    HALOPSA = "halopsa", "HaloPSA"
+    RISKREG = "riskreg", "RiskReg CSV"
+    API = "api", "Another system, through the API"
+
+
+def external_key_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(
+            fields=["source", "external_id"],
+            condition=~Q(external_id=""),
+            name=f"{prefix}_external_id_unique",
+            violation_error_message=f"Another {prefix} already has this id from this source.",
+        ),
+        models.CheckConstraint(
+            condition=Q(external_id="") | ~Q(source=""),
+            name=f"{prefix}_external_id_has_source",
+            violation_error_message="An id in another system needs that system (source) too.",
+        ),
+    ]
+
+
 class Client(models.Model):
     class Industry(models.TextChoices):
         HEALTHCARE = "healthcare", "Healthcare"
@@ -160,6 +187,8 @@ class Client(models.Model):
         verbose_name="vCIO",
     )
     notes = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
+    external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
@@ -183,6 +212,7 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["active", "offboarding", "former"]), name="client_status_valid"
             ),
+            *external_key_constraints("client"),
         ]
         indexes = [
             # clients list and dashboard: ranked by score, filtered by vCIO
@@ -219,14 +249,21 @@ class Contact(models.Model):
     can_sign = models.BooleanField("Authorised signatory", default=False)
     is_active = models.BooleanField(default=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
+    external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "email"], condition=Q(erased_at__isnull=True), name="contact_email_unique_per_client"
+                fields=["client", "email"],
+                condition=Q(erased_at__isnull=True),
+                name="contact_email_unique_per_client",
+                violation_error_message="This client already has a contact with this email address.",
             ),
+            *external_key_constraints("contact"),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +286,8 @@ class ServiceAgreement(models.Model):
         blank=True,
         help_text="Overrides the practice's re-acknowledgment cadence for every refusal of this client.",
     )
+    # The number of the current AgreementVersion: the terms above are that version's.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -267,6 +306,54 @@ class ServiceAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+# The terms an agreement version records, all of them: a signer is shown the reference and the terms, the
+# clause and the signed copy are the evidence of install consent, the cadence sets a refusal's validity.
+AGREEMENT_TERMS = (
+    "reference",
+    "effective_date",
+    "renewal_date",
+    "scope",
+    "responsibilities",
+    "exclusions",
+    "has_software_consent_clause",
+    "signed_file",
+    "refusal_cadence_days",
+)
+
+
+class AgreementVersion(models.Model):
+    """One version of a service agreement's terms. An edit of the agreement makes the next version;
+    a version is never changed (on PostgreSQL the database refuses UPDATE), so the terms a signing
+    request quoted can always be read again."""
+
+    agreement = models.ForeignKey(ServiceAgreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=80)
+    effective_date = models.DateField()
+    renewal_date = models.DateField(null=True, blank=True)
+    scope = models.TextField("Scope of services")
+    responsibilities = models.TextField()
+    exclusions = models.TextField()
+    has_software_consent_clause = models.BooleanField(default=False)
+    # The copy that was on file for this version; an upload for a later version leaves it in place.
+    signed_file = models.FileField(upload_to="agreements/", blank=True)
+    refusal_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreementversion_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agreementversion_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} version {self.number}"
 
 
 class RiskSnapshot(models.Model):
@@ -431,15 +518,15 @@ class Software(models.Model):
 class ConsentWithdrawalToken(models.Model):
     """The personal link that withdraws consent to one program (CASL: withdrawal must be easy).
 
-    Only a SHA-256 of the token is stored, for looking it up. The token itself is derived from the
-    random `nonce` with the server's secret key, so the consent record (which the document pipeline
-    must be able to re-render byte for byte) and every email can print the same link, while the
-    database alone never yields a working one.
+    One per program, signing request and email that carries it (`slot`: the request email, the
+    signed copy's email). Only a SHA-256 of the token is stored: the token is made when that email
+    is sent (clients.services.withdrawal_links_mint) and exists only in the message; a re-send
+    makes a new one and the old link stops working.
     """
 
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="withdrawal_tokens")
     issued_for = models.UUIDField(help_text="The signing request the link was issued with.")
-    nonce = models.CharField(max_length=32)
+    slot = models.CharField(max_length=20, default="request", help_text="Which email of the request carries it.")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -447,7 +534,9 @@ class ConsentWithdrawalToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["software", "issued_for"], name="withdrawaltoken_once_per_request"),
+            models.UniqueConstraint(
+                fields=["software", "issued_for", "slot"], name="withdrawaltoken_once_per_request_email"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -491,3 +580,54 @@ class LitigationHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.released_at is None
+
+
+class ImportBatch(models.Model):
+    """One uploaded CSV file of clients or contacts: checked first (a preview of what each row
+    would do, with every error), then applied in one transaction, or not at all."""
+
+    class Kind(models.TextChoices):
+        CLIENTS = "clients", "Clients (companies)"
+        CONTACTS = "contacts", "Contacts"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Checking"
+        CHECKED = "checked", "Checked: ready to apply"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(max_length=16, choices=ExternalSource.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    # The decoded file: the check and the apply both read it, so what is applied is what was previewed.
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    default_vcio = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows per action: create, update, ...")
+    rows = models.JSONField(default=list, blank=True, help_text="The preview: what each row does, and why not.")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "checking", "checked", "applying", "applied", "failed"]),
+                name="importbatch_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["clients", "contacts"]), name="importbatch_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.get_source_display()}: {self.filename}"

@@ -1,16 +1,23 @@
 """Reads for clients. A vCIO sees only the clients assigned to them; anyone else gets a 404."""
 
 import hashlib
-import hmac
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from clients.models import Client, ConsentWithdrawalToken, Contact, PracticeProfile, ServiceAgreement, Software
+from clients.models import (
+    AgreementVersion,
+    Client,
+    ConsentWithdrawalToken,
+    Contact,
+    PracticeProfile,
+    ServiceAgreement,
+    Software,
+)
 
 # The one definition of "installed without current consent" (CASL), used by the client page and
 # the dashboard alike: installed, the client has not given express consent, and no agreement that
@@ -65,8 +72,23 @@ def agreement_for_user(*, user: Any, public_id: UUID) -> ServiceAgreement:
     )
 
 
+def agreement_versions_for_user(*, user: Any, public_id: UUID) -> tuple[ServiceAgreement, list[AgreementVersion]]:
+    """An agreement of a client the user may see, with every version of it, newest first (two queries)."""
+    agreement = get_object_or_404(
+        ServiceAgreement.objects.select_related("client").filter(client__in=clients_visible_to(user)),
+        public_id=public_id,
+    )
+    return agreement, list(agreement.versions.select_related("created_by").order_by("-number"))
+
+
 def current_agreement(client: Client) -> ServiceAgreement | None:
     return current_agreements([client]).get(client.pk)
+
+
+def agreement_versions_in_force(agreements: list[ServiceAgreement]) -> dict[int, AgreementVersion]:
+    """Agreement pk -> the version of its terms now in force, for those that have one; one query."""
+    versions = AgreementVersion.objects.filter(agreement__in=agreements, number=F("agreement__version"))
+    return {version.agreement_id: version for version in versions}
 
 
 def current_agreements(clients: list[Client]) -> dict[int, ServiceAgreement]:
@@ -133,17 +155,5 @@ def withdrawal_token_row(token: str) -> ConsentWithdrawalToken | None:
     )
 
 
-def withdrawal_token(row: ConsentWithdrawalToken) -> str:
-    # Keyed: the nonce in the database is not enough to build a working link.
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"consent-withdrawal:{row.nonce}".encode(), hashlib.sha256)
-    return digest.hexdigest()
-
-
 def withdrawal_url(token: str) -> str:
     return settings.RISKREG_BASE_URL.rstrip("/") + reverse("clients:withdraw", args=[token])
-
-
-def withdrawal_links_for(issued_for: UUID) -> dict[int, str]:
-    """Software pk -> withdrawal link, for the links issued with one signing request (one query)."""
-    rows = ConsentWithdrawalToken.objects.filter(issued_for=issued_for)
-    return {row.software_id: withdrawal_url(withdrawal_token(row)) for row in rows}

@@ -11,8 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from clients.locking import lock_client
 from clients.models import (
+    AGREEMENT_TERMS,
+    AgreementVersion,
     Client,
     ConsentWithdrawalToken,
     Contact,
@@ -21,9 +25,12 @@ from clients.models import (
     ServiceAgreement,
     Software,
 )
-from clients.selectors import withdrawal_token, withdrawal_url
+from clients.selectors import withdrawal_url
 from riskreg.audit.chain import audit_append
+from riskreg.evidence import StepOrigin
+from riskreg.mail.secrets import withheld
 from riskreg.mail.services import email_enqueue
+from riskreg.webhooks.services import webhook_enqueue
 
 
 def locked_copy(instance: Any) -> Any:
@@ -76,11 +83,14 @@ def client_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[s
         summary=f"Client {client.name} updated: {', '.join(changed)}",
         payload={"fields": changed},
     )
+    if "name" in changed:
+        signed_content_changed(actor=actor, client=client, reason="the client's name changed after sending")
     return changed
 
 
 @transaction.atomic
 def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Contact:
+    lock_client(client.pk)
     contact = Contact(client=client, **data)
     contact.full_clean()
     contact.save()
@@ -98,6 +108,7 @@ def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Conta
 
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> list[str]:
+    lock_client(contact.client_id)
     contact = locked_copy(contact)
     if contact.erased_at is not None:
         raise ValidationError("This contact's personal data was erased; add a new contact instead.")
@@ -117,11 +128,24 @@ def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> lis
     return changed
 
 
+def agreement_version_record(*, agreement: ServiceAgreement, actor: Any) -> AgreementVersion:
+    """Write the agreement's current terms as its version `agreement.version` (never changed after)."""
+    return AgreementVersion.objects.create(
+        agreement=agreement,
+        number=agreement.version,
+        created_at=timezone.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **{term: getattr(agreement, term) for term in AGREEMENT_TERMS},
+    )
+
+
 @transaction.atomic
 def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> ServiceAgreement:
+    lock_client(client.pk)
     agreement = ServiceAgreement(client=client, **data)
     agreement.full_clean()
     agreement.save()
+    agreement_version_record(agreement=agreement, actor=actor)
     audit_append(
         actor=actor,
         event_type="agreement.created",
@@ -129,27 +153,71 @@ def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Ser
         object_id=str(agreement.public_id),
         scope=client.scope,
         summary=f"Service agreement {agreement.reference} recorded",
-        payload={"reference": agreement.reference, "effective_date": agreement.effective_date.isoformat()},
+        payload={
+            "reference": agreement.reference,
+            "effective_date": agreement.effective_date.isoformat(),
+            "version": agreement.version,
+        },
+    )
+    # A request sent with another agreement in force no longer shows the terms now in force.
+    signed_content_changed(
+        actor=actor,
+        client=client,
+        quoting_agreement=True,
+        reason=f"service agreement {agreement.reference} came into force",
     )
     return agreement
 
 
 @transaction.atomic
 def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str, Any]) -> list[str]:
+    """Every edit makes a new version of the agreement; the versions before it stay as they were,
+    and open requests that quoted the agreement are voided (their signer must read the new terms)."""
+    lock_client(agreement.client_id)
     agreement = locked_copy(agreement)
-    changed = apply_changes(agreement, data)
+    if any(getattr(agreement, name) != value for name, value in data.items()):
+        data = {**data, "version": agreement.version + 1}
+    changed = [name for name in apply_changes(agreement, data) if name != "version"]
     if not changed:
         return []
+    agreement_version_record(agreement=agreement, actor=actor)
     audit_append(
         actor=actor,
         event_type="agreement.updated",
         object_type="agreement",
         object_id=str(agreement.public_id),
         scope=agreement.client.scope,
-        summary=f"Service agreement {agreement.reference} updated: {', '.join(changed)}",
-        payload={"fields": changed},
+        summary=f"Service agreement {agreement.reference} updated to version {agreement.version}: {', '.join(changed)}",
+        payload={"fields": changed, "version": agreement.version},
+    )
+    signed_content_changed(
+        actor=actor,
+        client=agreement.client,
+        quoting_agreement=True,
+        reason=f"service agreement {agreement.reference} was edited (now version {agreement.version})",
     )
     return changed
+
+
+def signed_content_changed(
+    *,
+    actor: Any,
+    reason: str,
+    client: Client | None = None,
+    software: Software | None = None,
+    quoting_agreement: bool = False,
+) -> int:
+    """A row that open signing requests show their signer changed: those requests are voided,
+    in this transaction (settings.RISKREG_SIGNED_CONTENT_CHANGED; the signing side owns requests).
+    `client` alone: all of its requests; with `quoting_agreement`: those that quote its agreement;
+    `software`: those that ask consent for it; none: every open request (the practice's identity)."""
+    return import_string(settings.RISKREG_SIGNED_CONTENT_CHANGED)(
+        actor=actor, reason=reason, client=client, software=software, quoting_agreement=quoting_agreement
+    )
+
+
+# What every signing request shows its signer about the practice (and CASL requires of a consent request).
+PRACTICE_IDENTITY = ("legal_name", "mailing_address", "email", "phone", "website")
 
 
 @transaction.atomic
@@ -165,6 +233,8 @@ def practice_profile_update(*, actor: Any, data: dict[str, Any]) -> list[str]:
         summary=f"Practice profile updated: {', '.join(changed)}",
         payload={"fields": changed},
     )
+    if set(changed) & set(PRACTICE_IDENTITY):
+        signed_content_changed(actor=actor, reason="the practice's name or contact details changed after sending")
     return changed
 
 
@@ -184,6 +254,7 @@ def relationship_decision_record(
     """
     if not may_decide_relationship(actor):
         raise PermissionDenied("Only a manager or practice admin records relationship decisions.")
+    lock_client(client.pk)
     today = timezone.localdate()
     conditions = conditions.strip()
     errors = {}
@@ -233,6 +304,8 @@ CAPABILITY_FIELDS = (
     "communicates_with_other_systems",
     "allows_remote_access",
 )
+# What a consent request discloses about a program (CASL).
+SOFTWARE_DISCLOSED = ("name", "publisher", "function_and_purpose", *CAPABILITY_FIELDS)
 WITHDRAWAL_CHANNELS = {
     "email": "Email",
     "phone": "Telephone",
@@ -265,6 +338,7 @@ def _software_payload(software: Software) -> dict[str, Any]:
 
 @transaction.atomic
 def software_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Software:
+    lock_client(client.pk)
     _check_consent_agreement(client, data.get("consent_by_agreement"))
     software = Software(client=client, **data)
     if software.consent_by_agreement is not None:
@@ -288,6 +362,7 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
     """Edit the description or the agreement evidence; install and consent states have their own services."""
     if {"install_status", "consent_status", "consent_changed_at"} & set(data):
         raise ValueError("install and consent states change only through their own services")
+    lock_client(software.client_id)
     software = locked_copy(software)
     _check_consent_agreement(software.client, data.get("consent_by_agreement", software.consent_by_agreement))
     if "consent_by_agreement" in data and data["consent_by_agreement"] != software.consent_by_agreement:
@@ -304,10 +379,15 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
         summary=f"Software {software.name} updated: {', '.join(changed)}",
         payload={"fields": changed, **_software_payload(software)},
     )
+    if set(changed) & set(SOFTWARE_DISCLOSED):
+        signed_content_changed(
+            actor=actor, software=software, reason=f"the description of {software.name} changed after sending"
+        )
     return changed
 
 
 def _set_install_status(*, actor: Any, software: Software, status: str, allowed_from: set[str]) -> Software:
+    lock_client(software.client_id)
     changed = Software.objects.filter(pk=software.pk, install_status__in=allowed_from).update(install_status=status)
     if not changed:
         raise ValidationError(f"{software.name} is already {software.get_install_status_display().lower()}.")
@@ -353,6 +433,7 @@ def software_consent_record(
     """Record the outcome of a consent request (requested, given or refused) for one program."""
     if status not in {Software.ConsentStatus.REQUESTED, Software.ConsentStatus.GIVEN, Software.ConsentStatus.REFUSED}:
         raise ValueError(f"a consent request cannot set consent status {status!r}")
+    lock_client(software.client_id)
     software = locked_copy(software)
     software.consent_status = status
     software.consent_changed_at = timezone.now()
@@ -370,15 +451,27 @@ def software_consent_record(
     return software
 
 
-@transaction.atomic
-def withdrawal_link_issue(*, software: Software, issued_for: uuid.UUID) -> str:
-    """The withdrawal link for one program in one signing request (the same link on every call)."""
-    row = ConsentWithdrawalToken.objects.filter(software=software, issued_for=issued_for).first()
-    if row is None:
-        row = ConsentWithdrawalToken(software=software, issued_for=issued_for, nonce=secrets.token_hex(16))
-        row.token_hash = hashlib.sha256(withdrawal_token(row).encode()).hexdigest()
-        row.save()
-    return withdrawal_url(withdrawal_token(row))
+def withdrawal_link_placeholder(position: int) -> str:
+    """Where the withdrawal link of the email's `position`-th program goes (riskreg.mail.secrets)."""
+    return withheld(f"personal withdrawal link {position}")
+
+
+def withdrawal_links_mint(*, email: Any, issued_for: str, software: list[str], slot: str) -> dict[str, str]:
+    """The withdrawal links of an email, made as it is sent: for each program (public ids, in
+    the order of the placeholders) a new token whose hash replaces the one this request's email
+    carried before, so a re-sent email's link works and the earlier one does not."""
+    programs = Software.objects.in_bulk([uuid.UUID(public_id) for public_id in software], field_name="public_id")
+    links = {}
+    for position, public_id in enumerate(software, start=1):
+        token = secrets.token_urlsafe(32)
+        ConsentWithdrawalToken.objects.update_or_create(
+            software=programs[uuid.UUID(public_id)],
+            issued_for=issued_for,
+            slot=slot,
+            defaults={"token_hash": hashlib.sha256(token.encode()).hexdigest()},
+        )
+        links[withdrawal_link_placeholder(position)] = withdrawal_url(token)
+    return links
 
 
 def may_withdraw(software: Software) -> bool:
@@ -387,11 +480,18 @@ def may_withdraw(software: Software) -> bool:
 
 @transaction.atomic
 def software_consent_withdraw(
-    *, software: Software, actor: Any = None, actor_label: str | None = None, received_by: str = "link"
+    *,
+    software: Software,
+    actor: Any = None,
+    actor_label: str | None = None,
+    received_by: str = "link",
+    origin: StepOrigin | None = None,
 ) -> Software:
     """Withdraw consent to one program, whether it was given by signature or by an agreement clause.
 
-    Every withdrawal link of the program stops working, and the vCIO is told to uninstall it."""
+    Every withdrawal link of the program stops working, and the vCIO is told to uninstall it.
+    `origin`: where a withdrawal through the link came from (address, browser, session hash)."""
+    lock_client(software.client_id)
     software = Software.objects.select_for_update(of=("self",)).select_related("client__vcio").get(pk=software.pk)
     if not may_withdraw(software):
         raise ValidationError(f"There is no current consent to {software.name} to withdraw.")
@@ -421,7 +521,21 @@ def software_consent_withdraw(
             "received_by": received_by,
             "agreement_released": str(agreement.public_id) if agreement else None,
             **_software_payload(software),
+            **(origin.payload() if origin else {}),
         },
+    )
+    webhook_enqueue(
+        event_type="consent.withdrawn",
+        data={
+            "software": str(software.public_id),
+            "name": software.name,
+            "publisher": software.publisher,
+            "client": {"id": str(software.client.public_id), "name": software.client.name},
+            "install_status": software.install_status,
+            "received_by": received_by,
+            "withdrawn_at": now.isoformat(),
+        },
+        scope=software.client.scope,
     )
     _alert_uninstall(software, now)
     return software

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -22,6 +22,9 @@ from clients.forms import (
     SoftwareForm,
 )
 from clients.models import PracticeProfile, Software
+from riskreg.client_ip import client_ip
+from riskreg.errors import too_many_requests
+from riskreg.evidence import step_origin
 from riskreg.mail import selectors as mail_selectors
 from riskreg.mail.views import email_html_response, outbox_context
 from riskreg.ratelimit import rate_limited
@@ -141,6 +144,35 @@ def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "clients/form.html",
         {"form": form, "client": agreement.client, "title": f"Edit agreement {agreement.reference}"},
+    )
+
+
+@login_required
+def agreement_signed_copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The uploaded signed agreement, for staff who see its client: uploads are never served
+    from a public media URL."""
+    agreement = selectors.agreement_for_user(user=request.user, public_id=public_id)
+    if not agreement.signed_file:
+        raise Http404("No signed copy of this agreement was uploaded.")
+    return FileResponse(
+        agreement.signed_file.open("rb"),
+        as_attachment=True,
+        filename=f"{agreement.reference}-signed.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def agreement_version(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
+    """One version of an agreement's terms, as requests and waivers that quoted it showed them."""
+    agreement, versions = selectors.agreement_versions_for_user(user=request.user, public_id=public_id)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404("This agreement has no such version.")
+    return render(
+        request,
+        "clients/agreement_version.html",
+        {"agreement": agreement, "client": agreement.client, "version": version, "versions": versions},
     )
 
 
@@ -265,16 +297,16 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
     """The signatory's withdrawal link: GET says what will be withdrawn, POST withdraws it.
     Unknown tokens get one neutral page, so a visitor learns nothing about which exist."""
     practice = PracticeProfile.load()
-    if rate_limited(
-        f"withdraw-ip:{request.META.get('REMOTE_ADDR', '')}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60
-    ):
-        return render(request, "signing/slow_down.html", status=429)
+    if rate_limited(f"withdraw-ip:{client_ip(request)}", limit=WITHDRAW_PER_IP_PER_MINUTE, window_seconds=60):
+        return too_many_requests(request)
     row = selectors.withdrawal_token_row(token)
     if row is None:
         return render(request, "withdraw/not_valid.html", {"practice": practice}, status=404)
     software = row.software
     if request.method == "POST" and row.used_at is None and services.may_withdraw(software):
-        services.software_consent_withdraw(software=software, actor_label=f"link:{row.issued_for}")
+        services.software_consent_withdraw(
+            software=software, actor_label=f"link:{row.issued_for}", origin=step_origin(request)
+        )
         row.refresh_from_db()
         software.refresh_from_db()
         return render(request, "withdraw/done.html", {"practice": practice, "software": software})

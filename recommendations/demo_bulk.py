@@ -30,7 +30,15 @@ from django.utils import timezone
 from faker import Faker
 from PIL import Image, ImageDraw
 
-from clients.models import Client, Contact, PracticeProfile, RiskSnapshot, ServiceAgreement
+from clients.models import (
+    AGREEMENT_TERMS,
+    AgreementVersion,
+    Client,
+    Contact,
+    PracticeProfile,
+    RiskSnapshot,
+    ServiceAgreement,
+)
 from recommendations.models import Control, Decision, DecisionRequest, Recommendation, RequestItem, Signature
 from recommendations.risk import clients_rescore_all
 from recommendations.scoring import ScoringConfig, ScoringItem, band_for, risk_level, score_client
@@ -40,9 +48,9 @@ from recommendations.signing import (
     DISCLOSURE_VERSION,
     INTENT_TEXT,
     INTENT_VERSION,
-    content_hash,
     token_hash,
 )
+from recommendations.signing.snapshot import canonical_json, decision_snapshot, snapshot_sha256
 from riskreg.audit.chain import audit_append_many
 from riskreg.audit.models import AuditEvent
 
@@ -150,6 +158,7 @@ class _Plan:
     signatory: Contact
     office: Contact
     agreement: ServiceAgreement
+    agreement_version: AgreementVersion | None = None
     recommendations: list[Recommendation] = field(default_factory=list)
     edits: dict[int, int] = field(default_factory=dict)
     requests: list[_Request] = field(default_factory=list)
@@ -303,12 +312,26 @@ class _Builder:
         at = request.signed_at
         completed = request.status == DecisionRequest.Status.COMPLETED
         sent_at = at - datetime.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 6)) if completed else at
+        public_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        snapshot = canonical_json(
+            decision_snapshot(
+                request=public_id,
+                purpose=DecisionRequest.Purpose.DECISION,
+                client=plan.client,
+                practice=self.profile,
+                agreement=plan.agreement,
+                agreement_version=1,
+                recommendations=request.items,
+            )
+        )
         row = DecisionRequest(
-            public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            public_id=public_id,
             client=plan.client,
             signatory=plan.signatory,
             token_hash=token_hash(f"demo-bulk:{plan.client.public_id}:{number}"),
-            content_hash=content_hash(request.items, plan.agreement.exclusions),
+            snapshot=snapshot,
+            content_hash=snapshot_sha256(snapshot),
+            agreement_version=plan.agreement_version,
             disclosure_version=DISCLOSURE_VERSION,
             status=request.status,
             created_by=plan.client.vcio,
@@ -440,7 +463,7 @@ class _Builder:
             "agreement",
             agreement.public_id,
             f"Service agreement {agreement.reference} recorded",
-            {"reference": agreement.reference, "effective_date": agreement.effective_date.isoformat()},
+            {"reference": agreement.reference, "effective_date": agreement.effective_date.isoformat(), "version": 1},
         )
 
         def transition(r: Recommendation, source: str, target: str, label: str, payload=None, **who: Any) -> None:
@@ -573,6 +596,15 @@ class _Builder:
                 r.client = p.client
         Contact.objects.bulk_create([c for p in plans for c in (p.signatory, p.office)])
         ServiceAgreement.objects.bulk_create([p.agreement for p in plans])
+        for p in plans:
+            p.agreement_version = AgreementVersion(
+                agreement=p.agreement,
+                number=1,
+                created_at=p.agreement.created_at or self.now,
+                created_by=p.client.vcio,
+                **{term: getattr(p.agreement, term) for term in AGREEMENT_TERMS},
+            )
+        AgreementVersion.objects.bulk_create([p.agreement_version for p in plans])
         Recommendation.objects.bulk_create([r for p in plans for r in p.recommendations])
         requests = []
         for p in plans:
@@ -632,6 +664,7 @@ BULK_MODELS = (
     Client,
     Contact,
     ServiceAgreement,
+    AgreementVersion,
     Recommendation,
     DecisionRequest,
     RequestItem,

@@ -2,6 +2,7 @@ from django import forms
 
 from recommendations.models import Control, Recommendation
 from riskreg.accounts.models import User
+from riskreg.names import validate_plain_name
 
 LIKELIHOOD_CHOICES = [
     (1, "1 — Rare"),
@@ -139,8 +140,18 @@ class DecideAndSignForm(forms.Form):
 
     consent = forms.BooleanField(label="I agree to sign electronically (see the disclosure above).")
     intent = forms.BooleanField(label="I confirm the statement above.")
-    typed_name = forms.CharField(label="Your full name", max_length=200)
-    typed_title = forms.CharField(label="Your title", max_length=200)
+    typed_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        validators=[validate_plain_name],
+        error_messages={"required": "Type your full name."},
+    )
+    typed_title = forms.CharField(
+        label="Your title",
+        max_length=200,
+        validators=[validate_plain_name],
+        error_messages={"required": "Type your title."},
+    )
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
     signer_timezone = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -153,7 +164,7 @@ class DecideAndSignForm(forms.Form):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
                 widget=forms.RadioSelect,
-                label=f"Your decision on “{item.recommendation.title}”",
+                label=f"Your decision on “{item.shown['title']}”",
                 error_messages={"required": "Choose Accept or Refuse."},
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(

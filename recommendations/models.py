@@ -182,9 +182,21 @@ class DecisionRequest(models.Model):
     signatory = models.ForeignKey("clients.Contact", on_delete=models.PROTECT, related_name="decision_requests")
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.DECISION)
     message = models.TextField(blank=True)
-    # Only a SHA-256 of the link token is stored; the token itself exists only in the email.
+    # Only a SHA-256 of the link token is stored: the token is made when the email is sent
+    # (signing.link.signing_link_mint) and exists only in the message handed to the mail server.
     token_hash = models.CharField(max_length=64, unique=True)
+    # SHA-256 of `snapshot`: what the signer is shown, frozen at send (signing/snapshot.py).
+    # Requests sent before snapshots hold a hash over their items' texts instead.
     content_hash = models.CharField(max_length=64)
+    snapshot = models.TextField(blank=True, help_text="Canonical JSON of everything the signer is shown.")
+    agreement_version = models.ForeignKey(
+        "clients.AgreementVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision_requests",
+        help_text="The version of the service agreement the request quoted.",
+    )
     disclosure_version = models.CharField(max_length=20)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
     created_by = models.ForeignKey(
@@ -200,6 +212,10 @@ class DecisionRequest(models.Model):
     code_sends = models.PositiveSmallIntegerField(default=0)
     code_attempts = models.PositiveSmallIntegerField(default=0)
     code_verified_at = models.DateTimeField(null=True, blank=True)
+    # Where the latest one-time code was emailed and the Message-ID of that email: the evidence
+    # that the code reached the signatory's address (set when the code is made, at send time).
+    code_sent_to = models.EmailField(blank=True)
+    code_message_id = models.CharField(max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When it expired, was revoked, voided or locked.")
     close_reason = models.CharField(max_length=300, blank=True)
@@ -287,6 +303,9 @@ class Signature(models.Model):
     user_agent = models.TextField()
     signer_timezone = models.CharField(max_length=64)
     code_verified_at = models.DateTimeField()
+    # The verified code's delivery: the address it was emailed to and that email's Message-ID.
+    code_sent_to = models.EmailField(blank=True)
+    code_message_id = models.CharField(max_length=300, blank=True)
     signed_at = models.DateTimeField()
 
     def __str__(self) -> str:

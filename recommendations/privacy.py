@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from clients.holds import active_litigation_hold
+from clients.locking import lock_client, lock_clients
 from clients.models import Client, Contact, LitigationHold, PracticeProfile
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
@@ -167,6 +168,7 @@ def contact_export_data(contact: Contact) -> dict[str, Any]:
                 "viewed_at": _iso(r.viewed_at),
                 "code_sent_at": _iso(r.code_sent_at),
                 "code_verified_at": _iso(r.code_verified_at),
+                "code_sent_to": r.code_sent_to,
                 "completed_at": _iso(r.completed_at),
                 "closed_at": _iso(r.closed_at),
                 "close_reason": r.close_reason,
@@ -203,7 +205,14 @@ def contact_export_data(contact: Contact) -> dict[str, Any]:
             for e in _emails_mentioning(contact)
         ],
         "activity_as_signatory": [
-            {"at": _iso(event.occurred_at), "event": event.event_type, "summary": event.summary} for event in activity
+            {
+                "at": _iso(event.occurred_at),
+                "event": event.event_type,
+                "summary": event.summary,
+                # Each step's evidence: the address and browser it came from (the session only as a hash).
+                **{key: event.payload[key] for key in ("ip", "user_agent") if key in event.payload},
+            }
+            for event in activity
         ],
     }
 
@@ -246,6 +255,8 @@ def _signature_export(request: DecisionRequest) -> dict[str, Any]:
         "user_agent": signature.user_agent,
         "timezone": signature.signer_timezone,
         "code_verified_at": _iso(signature.code_verified_at),
+        "code_sent_to": signature.code_sent_to,
+        "code_message_id": signature.code_message_id,
         "signed_at": _iso(signature.signed_at),
         # The drawn image itself stays in the signed record; its fingerprint identifies it.
         "signature_image_sha256": hashlib.sha256(bytes(signature.signature_png)).hexdigest()
@@ -261,6 +272,7 @@ def _signature_export(request: DecisionRequest) -> dict[str, Any]:
 @transaction.atomic
 def contact_export(*, actor: Any, contact: Contact) -> dict[str, Any]:
     """The export, with an audit event saying who took it (no personal data in the event)."""
+    lock_client(contact.client_id)
     data = contact_export_data(contact)
     audit_append(
         actor=actor,
@@ -346,6 +358,7 @@ def _anonymise_signed_record(request: DecisionRequest, *, placeholder: str) -> N
         typed_name=ERASED_NAME,
         typed_title="",
         signer_email=placeholder,
+        code_sent_to=placeholder if request.signature.code_sent_to else "",
         signature_png=b"",
         ip_address="0.0.0.0",
         user_agent="",
@@ -362,7 +375,8 @@ def _anonymise_signed_record(request: DecisionRequest, *, placeholder: str) -> N
 @transaction.atomic
 def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
     """Anonymise a contact everywhere except inside their signed records under legal hold."""
-    contact = Contact.objects.select_for_update().select_related("client").get(pk=contact.pk)
+    lock_client(contact.client_id)
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("client").get(pk=contact.pk)
     if contact.erased_at is not None:
         raise signing.SigningError("This contact has already been erased.")
     hold = active_litigation_hold(contact.client)
@@ -371,18 +385,21 @@ def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
             f"{contact.client.name} is under a litigation hold since {hold.placed_at:%Y-%m-%d}: nothing about "
             "this client can be erased until a manager releases the hold."
         )
-    for request in DecisionRequest.objects.filter(signatory=contact, status__in=DecisionRequest.OPEN_STATUSES):
-        signing.decision_request_revoke(actor=actor, request=request, reason="signatory's personal data erased")
     held = contact_holds(contact)
     held_ids = {record.request.pk for record in held}
     placeholder = erased_email(contact)
     addresses = contact_addresses(contact)
     needles = _contact_needles(contact, addresses)
+    # Before the first audit append (a revocation): the outbox rows must be locked before the
+    # chain head, as the mail task records a sent email (its row, then the head).
+    emails = _redact_outbox(addresses=addresses, needles=needles, placeholder=placeholder, scope=contact.client.scope)
+    for request in DecisionRequest.objects.filter(signatory=contact, status__in=DecisionRequest.OPEN_STATUSES):
+        signing.decision_request_revoke(actor=actor, request=request, reason="signatory's personal data erased")
     released = [r for r in _signed_requests(contact) if r.pk not in held_ids and not _is_anonymised(r.signature)]
     for request in released:
         _anonymise_signed_record(request, placeholder=placeholder)
-    DecisionRequest.objects.filter(signatory=contact).exclude(message="").update(message="")
-    emails = _redact_outbox(addresses=addresses, needles=needles, placeholder=placeholder, scope=contact.client.scope)
+    # The message may name people; where a code was sent is kept only inside the signed record.
+    DecisionRequest.objects.filter(signatory=contact).update(message="", code_sent_to="")
     contact.name = ERASED_NAME
     contact.email = placeholder
     contact.phone = ""
@@ -414,12 +431,17 @@ def purge_expired_holds(*, today: date | None = None) -> int:
     Safe to run any number of times: an anonymised record is recognised and skipped."""
     today = today or timezone.localdate()
     profile = PracticeProfile.load()
-    candidates = (
-        Signature.objects.select_for_update(of=("self",))
-        .filter(request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False)
+    unpurged = (
+        Signature.objects.filter(
+            request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False
+        )
         .exclude(signer_email__endswith=f"@{ERASED_DOMAIN}")
         # A litigation hold keeps every record of the client as it is until it is released.
         .exclude(Exists(LitigationHold.objects.filter(client=OuterRef("request__client"), released_at__isnull=True)))
+    )
+    lock_clients(unpurged.values_list("request__client_id", flat=True))
+    candidates = (
+        unpurged.select_for_update(of=("self",))
         .select_related("request__client", "request__signatory", "request__document")
     )
     purged = 0

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.services import practice_profile_update
+from recommendations import webhook_events
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
 from recommendations.scoring import (
     BANDS,
@@ -94,12 +95,16 @@ def _store_scores(scores: list[tuple[Client, ClientScore]]) -> None:
     # bulk_update builds a CASE per row and is slow, so it only gets the clients whose figures
     # moved (on a normal night, few); one plain UPDATE stamps scored_at on all of them.
     changed = []
+    band_changes = []
     for client, result in scores:
         figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))))
         if (client.risk_score, client.risk_band, client.liability_coverage) != figures:
+            if client.risk_band != result.band:
+                band_changes.append((client, client.risk_band))
             client.risk_score, client.risk_band, client.liability_coverage = figures
             changed.append(client)
     Client.objects.bulk_update(changed, ["risk_score", "risk_band", "liability_coverage"], batch_size=BATCH_SIZE)
+    webhook_events.bands_changed(band_changes)
     if scores:
         # Rows past the last locked one were created meanwhile and were not scored here.
         Client.objects.filter(pk__lte=scores[-1][0].pk).update(scored_at=timezone.now())

@@ -23,6 +23,7 @@ from recommendations.models import (
     ReackStep,
     Recommendation,
     RequestItem,
+    Signature,
     step_label,
 )
 from recommendations.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
@@ -76,14 +77,35 @@ def recommendation_for_user(*, user: Any, public_id: UUID) -> Recommendation:
     )
 
 
-def client_timeline(client: Client, *, limit: int = 50) -> QuerySet[AuditEvent]:
-    """The client's latest events with what the timeline shows: not the payload or the hash chain."""
-    return (
+def client_timeline(client: Client, *, limit: int = 50) -> list[AuditEvent]:
+    """The client's latest events with what the timeline shows: not the payload or the hash chain.
+    A signing shows the name the signer typed (`signed_as`): kept with the signature, which erasure
+    can anonymise, rather than in the permanent chain. Two queries, however many events."""
+    events = list(
         AuditEvent.objects.filter(scope=client.scope)
         .select_related("actor")
-        .only("occurred_at", "summary", "actor_label", "actor__first_name", "actor__last_name", "actor__username")
+        .only(
+            "occurred_at",
+            "summary",
+            "actor_label",
+            "event_type",
+            "object_id",
+            "actor__first_name",
+            "actor__last_name",
+            "actor__username",
+        )
         .order_by("-sequence")[:limit]
     )
+    # Each signing has one request.signed event, so those in the latest events are among the latest signatures.
+    typed = {
+        str(public_id): name
+        for public_id, name in Signature.objects.filter(request__client=client)
+        .order_by("-signed_at")
+        .values_list("request__public_id", "typed_name")[:limit]
+    }
+    for event in events:
+        event.signed_as = typed.get(event.object_id) if event.event_type == "request.signed" else None
+    return events
 
 
 def active_controls() -> QuerySet[Control]:

@@ -1,7 +1,6 @@
 """Writes for recommendations. Every status change is one named service that checks the
 transition, writes one audit event and rescores the client, all in one transaction."""
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, PracticeProfile, ServiceAgreement
+from clients.locking import lock_client, lock_clients
+from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
-from recommendations import selectors
+from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.scoring import score_client
 from riskreg.audit.chain import audit_append, audit_append_many
@@ -53,19 +53,6 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
     return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
 
 
-def lock_client(client_id: int) -> None:
-    """Lock order for every write about a client: the client row first, then its requests and
-    recommendations, then the audit chain. One order everywhere is what keeps PostgreSQL from
-    deadlocking two concurrent writers (say a signer and the vCIO editing the same client)."""
-    lock_clients([client_id])
-
-
-def lock_clients(client_ids: Iterable[int]) -> None:
-    """lock_client for several clients at once, in primary-key order, so two writers locking
-    overlapping sets queue instead of deadlocking."""
-    list(Client.objects.select_for_update().filter(pk__in=set(client_ids)).order_by("pk").values_list("pk", flat=True))
-
-
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
@@ -76,13 +63,21 @@ def client_rescore(*, client: Client) -> Client:
         timezone.localdate(),
         selectors.scoring_config(),
     )
-    Client.objects.filter(pk=client.pk).update(
-        risk_score=result.score,
-        risk_band=result.band,
-        liability_coverage=round(result.coverage, 1),
-        scored_at=timezone.now(),
-    )
+    figures = {
+        "risk_score": result.score,
+        "risk_band": result.band,
+        "liability_coverage": round(result.coverage, 1),
+        "scored_at": timezone.now(),
+    }
+    # Usually the band holds and this one statement is all; when it moved, the old band is read
+    # for the client.rescored webhook (the cached instance may predate the caller's lock).
+    same_band = Client.objects.filter(pk=client.pk, risk_band=result.band).update(**figures)
+    previous = None if same_band else Client.objects.filter(pk=client.pk).values_list("risk_band", flat=True).first()
+    if not same_band:
+        Client.objects.filter(pk=client.pk).update(**figures)
     client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
+    if previous is not None and previous != result.band:
+        webhook_events.bands_changed([(client, previous)])
     return client
 
 
@@ -124,6 +119,7 @@ def recommendation_create(
 
 CLIENT_FACING_FIELDS = {
     "title",
+    "rationale",
     "description",
     "why_it_matters",
     "consequences",
@@ -150,7 +146,9 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
     if not changed:
         return []
     if "content_version" in data:
-        _void_open_requests(recommendation=recommendation, actor=actor)
+        open_requests_void(
+            actor=actor, reason=f"“{recommendation.title}” was edited after sending", recommendation=recommendation
+        )
     audit_append(
         actor=actor,
         event_type="recommendation.updated",
@@ -164,30 +162,71 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
     return changed
 
 
-def _void_open_requests(*, recommendation: Recommendation, actor: Any) -> None:
-    """A signature must apply to exactly the text the signer read: editing that text voids any
-    open request that includes it, and staff re-send it."""
-    open_requests = DecisionRequest.objects.filter(
-        items__recommendation=recommendation, status__in=DecisionRequest.OPEN_STATUSES
-    ).select_for_update()
-    for request in open_requests:
-        DecisionRequest.objects.filter(pk=request.pk).update(
-            status=DecisionRequest.Status.VOIDED,
-            closed_at=timezone.now(),
-            close_reason=f"“{recommendation.title}” was edited after sending",
-        )
-        audit_append(
-            actor=actor,
-            event_type="request.voided",
-            object_type="decision_request",
-            object_id=str(request.public_id),
-            scope=recommendation.client.scope,
-            summary=f"Request voided: “{recommendation.title}” was edited after sending",
-            payload={
-                "recommendation": str(recommendation.public_id),
-                "content_version": recommendation.content_version,
-            },
-        )
+# Which requests show an agreement's terms: consent requests do not quote the agreement.
+QUOTES_AGREEMENT = (DecisionRequest.Purpose.DECISION, DecisionRequest.Purpose.REACKNOWLEDGMENT)
+
+
+# No savepoint: it runs inside the change that voids, which a failure here must fail whole.
+@transaction.atomic(savepoint=False)
+def open_requests_void(
+    *,
+    actor: Any,
+    reason: str,
+    client: Client | None = None,
+    recommendation: Recommendation | None = None,
+    software: Any = None,
+    control: Control | None = None,
+    quoting_agreement: bool = False,
+) -> int:
+    """A signature must apply to exactly what the signer read: a change to any row a request's
+    frozen content was taken from voids every open request built from it, and staff re-send it.
+    With no client, recommendation or program given, every open request (the practice's own
+    identity changed). Returns how many were voided."""
+    requests = DecisionRequest.objects.filter(status__in=DecisionRequest.OPEN_STATUSES)
+    if client is not None:
+        requests = requests.filter(client=client)
+    if recommendation is not None:
+        requests = requests.filter(items__recommendation=recommendation)
+    if software is not None:
+        requests = requests.filter(items__software=software)
+    if control is not None:
+        requests = requests.filter(items__recommendation__control=control)
+    if quoting_agreement:
+        requests = requests.filter(purpose__in=QUOTES_AGREEMENT)
+    found = dict(requests.order_by().values_list("pk", "client_id"))
+    if not found:
+        return 0
+    # The clients' rows before their requests: the lock order of every write about a client.
+    lock_clients(found.values())
+    voided = list(
+        DecisionRequest.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .filter(pk__in=found, status__in=DecisionRequest.OPEN_STATUSES)
+        .order_by("pk")
+    )
+    DecisionRequest.objects.filter(pk__in=[request.pk for request in voided]).update(
+        status=DecisionRequest.Status.VOIDED, closed_at=timezone.now(), close_reason=reason[:300]
+    )
+    payload = (
+        {"recommendation": str(recommendation.public_id), "content_version": recommendation.content_version}
+        if recommendation is not None
+        else {}
+    )
+    audit_append_many(
+        [
+            {
+                "actor": actor,
+                "event_type": "request.voided",
+                "object_type": "decision_request",
+                "object_id": str(request.public_id),
+                "scope": request.client.scope,
+                "summary": f"Request voided: {reason}",
+                "payload": payload,
+            }
+            for request in voided
+        ]
+    )
+    return len(voided)
 
 
 @transaction.atomic
@@ -286,17 +325,16 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
             for item in refusals
         ]
     )
+    webhook_events.refusals("refusal.lapsed", refusals)
     for client in {item.client_id: item.client for item in refusals}.values():
         client_rescore(client=client)
 
 
-def refusal_valid_until(*, level: str, agreement: ServiceAgreement | None, signed_on: date) -> date:
+def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signed_on: date) -> date:
     """A refusal is never open-ended: its cadence follows the risk level (SPEC 4.6); the
-    client's agreement in force (current_agreement) may override the practice's cadence."""
-    if agreement and agreement.refusal_cadence_days:
-        days = agreement.refusal_cadence_days
-    else:
-        days = PracticeProfile.load().cadence_days(level)
+    client's agreement may override the practice's cadence (`agreement_cadence_days`, from the
+    agreement version the signer was shown)."""
+    days = agreement_cadence_days or PracticeProfile.load().cadence_days(level)
     return signed_on + timedelta(days=days)
 
 
@@ -314,6 +352,9 @@ def control_update(*, actor: Any, control: Control, data: dict[str, Any]) -> lis
         summary=f"Catalog control {control.code} updated: {', '.join(changed)}",
         payload={"fields": changed},
     )
+    if "code" in changed:
+        # Signers are shown each recommendation's control code.
+        open_requests_void(actor=actor, control=control, reason=f"catalog control code changed to {control.code}")
     return changed
 
 

@@ -1,4 +1,6 @@
-"""Checks on the drawn signature a signer submits: a real, reasonably sized PNG with ink on it."""
+"""Checks on the drawn signature a signer submits: a real, reasonably sized PNG with ink on it,
+re-encoded before it is stored so that only the picture is kept (no trailing bytes, no chunks
+of text or colour profiles smuggled in with it)."""
 
 import base64
 import binascii
@@ -15,7 +17,8 @@ DATA_URL_PREFIX = "data:image/png;base64,"
 
 
 def decode_signature(data_url: str) -> bytes:
-    """Return the PNG bytes of a `data:image/png;base64,...` value, or raise ValidationError."""
+    """Return the bytes of a `data:image/png;base64,...` value, or raise ValidationError. The
+    signing service checks them (`clean_signature_png`)."""
     if not data_url:
         raise ValidationError("Please draw your signature in the box.", code="missing")
     if not data_url.startswith(DATA_URL_PREFIX):
@@ -31,11 +34,14 @@ def decode_signature(data_url: str) -> bytes:
         ) from None
     if len(png) > MAX_BYTES:
         raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
-    check_signature_png(png)
     return png
 
 
-def check_signature_png(png: bytes) -> None:
+def clean_signature_png(png: bytes) -> bytes:
+    """The drawn signature re-encoded as a fresh PNG of the same pixels, once it is checked to be
+    a PNG of sane dimensions with ink on it; ValidationError otherwise. What is stored and hashed."""
+    if len(png) > MAX_BYTES:
+        raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
     try:
         with Image.open(io.BytesIO(png)) as image:
             if image.format != "PNG":
@@ -45,10 +51,17 @@ def check_signature_png(png: bytes) -> None:
                 raise ValidationError("The signature image has impossible dimensions. Please sign again.", code="size")
             image.load()
             ink = _ink_pixels(image)
+            pixels = image.copy()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise ValidationError("The signature must be a PNG image.", code="not_png") from None
     if ink < MIN_INK_PIXELS:
         raise ValidationError("The signature box is empty. Please draw your signature.", code="blank")
+    buffer = io.BytesIO()
+    # Only the pixels: the source's text chunks, colour profile and anything after IEND stay behind.
+    pixels.info = {}
+    # The fastest zlib level: this runs in every signing, and a signature is a few kilobytes either way.
+    pixels.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def _ink_pixels(image: Image.Image) -> int:

@@ -26,7 +26,7 @@ def take_daily_risk_snapshots() -> int:
     bind=True,
     acks_late=True,
     # A time-stamping authority that is down or slow delays the seal: bounded retries (about
-    # 20 minutes in all), then the missing-documents sweep tries again every 10 minutes.
+    # 20 minutes in all), then the missing-documents sweep tries again every 2 minutes.
     autoretry_for=(DatabaseError, OSError, TimestampUnavailable),
     max_retries=5,
     retry_backoff=True,
@@ -42,7 +42,9 @@ def render_request_document(self, request_id: int) -> str | None:
 @shared_task(acks_late=True)
 def render_missing_documents() -> int:
     """Queue every completed request still without a document (a publish lost while the broker
-    was down, or a render that failed for good). Queuing one twice is harmless."""
+    was down, a render that failed for good, or a worker killed mid-render), after finishing or
+    removing the files such renders left behind. Queuing one twice is harmless."""
+    waivers.pending_document_files_sweep(older_than=timezone.now() - DOCUMENT_SWEEP_GRACE)
     request_ids = waivers.request_ids_missing_documents(completed_before=timezone.now() - DOCUMENT_SWEEP_GRACE)
     for request_id in request_ids:
         render_request_document.delay(request_id)

@@ -7,6 +7,7 @@ remain genuine: the register keeps each version's SHA-256 (DocumentRenewal).
 """
 
 import logging
+import uuid
 from datetime import datetime
 
 from django.core.files.base import ContentFile
@@ -15,9 +16,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clients.locking import lock_client
 from recommendations.models import DocumentRenewal, WaiverDocument
-from recommendations.waivers import practice_trust_roots
+from recommendations.waivers import PENDING_DIR, current_sha256, document_file_finalise, practice_trust_roots
 from riskreg.audit.chain import audit_append
+from riskreg.audit.documents import RENEWED
 from riskreg.seal import SealError, TimestampAuthority, last_timestamp_expiry, renew_document_timestamp, sha256_hex
 
 logger = logging.getLogger(__name__)
@@ -37,16 +40,13 @@ def documents_due_for_renewal(*, before: datetime) -> QuerySet[WaiverDocument]:
     )
 
 
-def current_sha256(document: WaiverDocument) -> str:
-    latest = document.renewals.order_by("-renewed_at", "-pk").first()
-    return latest.sha256 if latest else document.sha256
-
-
 def document_timestamp_renew(*, document: WaiverDocument, tsa: TimestampAuthority) -> DocumentRenewal:
     """Add a document timestamp to the stored file, record the new SHA-256 and audit it.
 
-    The new file is written first under a new name and the old one deleted only after the
-    commit, so a failure at any point leaves the stored document and the register as they were."""
+    The renewed file is written under a temporary name and takes its final one (a new name; the
+    old file is then deleted) only once the transaction recording it commits, as a new document
+    does: a failure at any point, a killed process included, leaves the stored document and the
+    register as they were (the document sweep removes a pending file nobody recorded)."""
     try:
         with default_storage.open(document.file.name, "rb") as handle:
             stored = handle.read()
@@ -60,9 +60,15 @@ def document_timestamp_renew(*, document: WaiverDocument, tsa: TimestampAuthorit
     if expires is None:
         raise SealError(f"{document.document_id}: the renewal carries no document timestamp")
     old_name = document.file.name
-    new_name = default_storage.save(old_name, ContentFile(renewed))
+    pending = default_storage.save(f"{PENDING_DIR}/{document.document_id}.{uuid.uuid4().hex}.pdf", ContentFile(renewed))
+    # A new final name: copies already handed out keep the old bytes, and the old file goes only
+    # once the new one is in place.
+    new_name = default_storage.get_available_name(old_name)
     try:
         with transaction.atomic():
+            lock_client(document.request.client_id)
+            if current_sha256(document) != previous:
+                raise RenewalError(f"{document.document_id}: renewed by another run meanwhile")
             renewal = DocumentRenewal.objects.create(
                 document=document,
                 previous_sha256=previous,
@@ -74,7 +80,7 @@ def document_timestamp_renew(*, document: WaiverDocument, tsa: TimestampAuthorit
             audit_append(
                 actor=None,
                 actor_label="system",
-                event_type="document.timestamp_renewed",
+                event_type=RENEWED,
                 object_type="waiver_document",
                 object_id=str(document.public_id),
                 scope=document.request.client.scope,
@@ -87,9 +93,19 @@ def document_timestamp_renew(*, document: WaiverDocument, tsa: TimestampAuthorit
                     "tsa": tsa.url,
                 },
             )
-            transaction.on_commit(lambda: default_storage.delete(old_name))
+            transaction.on_commit(
+                lambda: _renewed_file_finalise(pending_name=pending, final_name=new_name, old_name=old_name),
+                robust=True,
+            )
     except BaseException:
-        default_storage.delete(new_name)
+        default_storage.delete(pending)
         raise
     document.file.name, document.timestamp_expires_at = new_name, expires
     return renewal
+
+
+def _renewed_file_finalise(*, pending_name: str, final_name: str, old_name: str) -> None:
+    # The old file is deleted only once the new one has its final name; if the rename fails the
+    # document sweep finishes it, and the old file stays until then.
+    document_file_finalise(pending_name=pending_name, final_name=final_name)
+    default_storage.delete(old_name)

@@ -20,6 +20,7 @@ from clients.views import apply_service_errors
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm
 from recommendations.models import Decision
+from riskreg.evidence import step_origin
 
 
 class ConsentDecideForm(DecideAndSignForm):
@@ -39,7 +40,7 @@ class ConsentDecideForm(DecideAndSignForm):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
                 widget=forms.RadioSelect,
-                label=f"Your answer for “{item.software.name}”",
+                label=f"Your answer for “{item.shown['name']}”",
                 error_messages={"required": "Choose Give consent or Refuse."},
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(
@@ -80,12 +81,13 @@ def consent_request_create(request: HttpRequest, public_id: UUID) -> HttpRespons
     form = ConsentRequestForm(request.POST or None, initial=initial, signatories=signatories, software=sendable)
     if request.method == "POST" and form.is_valid():
         try:
-            decision_request, _ = signing.consent_request_send(
+            decision_request = signing.consent_request_send(
                 actor=request.user,
                 client=client,
                 signatory=form.cleaned_data["signatory"],
                 software=list(form.cleaned_data["software"]),
                 message=form.cleaned_data["message"],
+                origin=step_origin(request),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

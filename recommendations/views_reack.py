@@ -20,6 +20,7 @@ from clients.views import apply_service_errors
 from recommendations import reack, selectors
 from recommendations.forms import SendForDecisionForm
 from recommendations.models import Recommendation
+from riskreg.evidence import step_origin
 
 TAB_EXPLANATIONS = {
     "due": "Signed refusals whose valid-until falls within the window. The signatory gets heads-ups before the "
@@ -88,6 +89,7 @@ def reack_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 signatory=form.cleaned_data["signatory"],
                 recommendations=list(form.cleaned_data["recommendations"]),
                 message=form.cleaned_data["message"],
+                origin=step_origin(request),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

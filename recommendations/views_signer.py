@@ -12,25 +12,29 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clients.models import PracticeProfile, consent_sought_because
-from clients.selectors import current_agreement, withdrawal_links_for
+from clients.models import PracticeProfile
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm, SigningCodeForm
 from recommendations.models import DecisionRequest, RequestItem
 from recommendations.signature_image import decode_signature
 from recommendations.views_consent import ConsentDecideForm
+from riskreg.client_ip import client_ip
+from riskreg.errors import too_many_requests
+from riskreg.evidence import step_origin
 from riskreg.ratelimit import rate_limited
 
+# Which field a signing error belongs next to; any other error is shown above the form.
+FIELD_OF_ERROR = {
+    **dict.fromkeys(("missing", "not_png", "bad_base64", "blank", "size"), "signature"),
+    **dict.fromkeys(("typed_name", "name_mismatch", "hidden_characters"), "typed_name"),
+}
 PER_IP_PER_MINUTE = 60
 PER_TOKEN_PER_MINUTE = 30
 CODE_TRIES_PER_IP = 10
-
-
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "0.0.0.0")
 
 
 def link_not_valid(request: HttpRequest, status: int = 404) -> HttpResponse:
@@ -46,12 +50,22 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if rate_limited(f"sign-ip:{client_ip(request)}", limit=PER_IP_PER_MINUTE, window_seconds=60) or rate_limited(
             f"sign-token:{signing.token_hash(token)}", limit=PER_TOKEN_PER_MINUTE, window_seconds=60
         ):
-            return render(request, "signing/slow_down.html", status=429)
+            return too_many_requests(request)
         # The page, the signing service and its emails read the practice's settings a handful of
         # times; signer pages never change them.
         with PracticeProfile.pinned():
-            decision_request = signing.request_for_token(token)
-            if decision_request is None:
+            decision_request = signing.request_by_token(token)
+            if decision_request is None or decision_request.expires_at <= timezone.now():
+                return link_not_valid(request)
+            if decision_request.status == DecisionRequest.Status.VOIDED:
+                # Only the holder of the link learns this: what they were to sign has changed.
+                return render(
+                    request,
+                    "signing/voided.html",
+                    {"practice": PracticeProfile.load(), "decision_request": decision_request},
+                    status=410,
+                )
+            if not decision_request.is_open:
                 return link_not_valid(request)
             return view(request, token, decision_request)
 
@@ -68,34 +82,33 @@ def _is_consent(decision_request: DecisionRequest) -> bool:
     return decision_request.purpose == DecisionRequest.Purpose.SOFTWARE_CONSENT
 
 
-def _items(decision_request: DecisionRequest) -> list[RequestItem]:
-    return list(decision_request.items.select_related(decision_request.subject_field).order_by("position"))
+def _items(decision_request: DecisionRequest, shown: dict) -> list[RequestItem]:
+    """The request's items, each with what the signer was shown of it (`item.shown`)."""
+    by_position = {entry["position"]: entry for entry in shown["items"]}
+    items = list(decision_request.items.order_by("position"))
+    for item in items:
+        item.shown = by_position[item.position]
+    return items
 
 
-def _page_context(decision_request: DecisionRequest, items: list[RequestItem] | None = None) -> dict:
-    items = _items(decision_request) if items is None else items
-    practice = PracticeProfile.load()
-    context = {
+def _page_context(decision_request: DecisionRequest, shown: dict | None = None) -> dict:
+    """Everything a signer page shows comes from the request's frozen snapshot, not live rows."""
+    shown = signing.shown_to_signer(decision_request) if shown is None else shown
+    return {
         "decision_request": decision_request,
         "client": decision_request.client,
-        "items": items,
-        "agreement": current_agreement(decision_request.client),
-        "practice": practice,
+        "shown": shown,
+        "items": shown["items"],
+        "agreement": shown.get("agreement"),
+        "practice": PracticeProfile.load(),
     }
-    if _is_consent(decision_request):
-        links = withdrawal_links_for(decision_request.public_id)
-        for item in items:
-            item.withdrawal_url = links.get(item.software_id, "")
-        context["sought_because"] = consent_sought_because(
-            practice_name=practice.legal_name, client_name=decision_request.client.name
-        )
-    return context
 
 
 @require_http_methods(["GET"])
 @signer_view
 def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
-    signing.decision_request_mark_viewed(request=decision_request)
+    if decision_request.viewed_at is None:
+        signing.decision_request_mark_viewed(request=decision_request, origin=step_origin(request))
     template = "signing/consent_start.html" if _is_consent(decision_request) else "signing/start.html"
     return render(request, template, {**_page_context(decision_request), "token": token})
 
@@ -104,7 +117,7 @@ def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -
 @signer_view
 def send_code(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     try:
-        signing.signing_code_send(request=decision_request)
+        signing.signing_code_send(request=decision_request, origin=step_origin(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("sign:verify", token=token)
@@ -118,15 +131,18 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
     form = SigningCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if rate_limited(f"code-ip:{client_ip(request)}", limit=CODE_TRIES_PER_IP, window_seconds=600):
-            return render(request, "signing/slow_down.html", status=429)
+            return too_many_requests(request)
         try:
-            signing.signing_code_verify(request=decision_request, code=form.cleaned_data["code"])
+            signing.signing_code_verify(
+                request=decision_request, code=form.cleaned_data["code"], origin=step_origin(request)
+            )
         except ValidationError as error:
             form.add_error("code", error)
         else:
             request.session[_signer_key(decision_request.public_id)] = True
             return redirect("sign:decide", token=token)
-    decision_request.refresh_from_db()
+    # Only what the code step changed: the request's client and signatory stay loaded.
+    decision_request.refresh_from_db(fields=["status", "code_sent_at", "code_expires_at"])
     if decision_request.status == DecisionRequest.Status.LOCKED:
         return render(request, "signing/locked.html", {"practice": PracticeProfile.load()}, status=403)
     return render(request, "signing/verify.html", {**_page_context(decision_request), "form": form, "token": token})
@@ -137,10 +153,16 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
 def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     if not request.session.get(_signer_key(decision_request.public_id)) or decision_request.code_verified_at is None:
         return redirect("sign:verify", token=token)
-    items = _items(decision_request)
+    shown = signing.shown_to_signer(decision_request)
+    items = _items(decision_request, shown)
     form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
-    form = form_class(request.POST or None, items=items)
+    signatory = decision_request.signatory
+    # Pre-filled: the signer confirms who they are rather than typing any name at all.
+    form = form_class(
+        request.POST or None, items=items, initial={"typed_name": signatory.name, "typed_title": signatory.title}
+    )
     if request.method == "POST" and form.is_valid():
+        origin = step_origin(request)
         try:
             png = decode_signature(form.cleaned_data["signature"])
             signing.decision_request_complete(
@@ -157,26 +179,23 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                     typed_name=form.cleaned_data["typed_name"],
                     typed_title=form.cleaned_data["typed_title"],
                     signature_png=png,
-                    ip_address=client_ip(request),
-                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    ip_address=origin.ip,
+                    user_agent=origin.user_agent,
                     signer_timezone=form.cleaned_data["signer_timezone"],
+                    session_hash=origin.session,
                 ),
             )
         except ValidationError as error:
-            form.add_error(
-                "signature" if error.code in {"missing", "not_png", "bad_base64", "blank", "size"} else None, error
-            )
+            form.add_error(FIELD_OF_ERROR.get(error.code) if hasattr(error, "code") else None, error)
         else:
             return redirect("sign:done", public_id=decision_request.public_id)
     return render(
         request,
         "signing/decide.html",
         {
-            **_page_context(decision_request, items),
+            **_page_context(decision_request, shown),
             "form": form,
             "token": token,
-            "consent_text": signing.CONSENT_TEXT,
-            "intent_text": signing.intent_text_for(decision_request.purpose),
         },
     )
 
@@ -195,13 +214,10 @@ def done(request: HttpRequest, public_id: UUID) -> HttpResponse:
         decision_request = _completed_for_session(request, public_id)
     except Http404:
         return link_not_valid(request)
-    decisions = list(
-        decision_request.decisions.select_related("item__recommendation", "item__software").order_by("item__position")
-    )
-    if _is_consent(decision_request):
-        links = withdrawal_links_for(decision_request.public_id)
-        for decision in decisions:
-            decision.withdrawal_url = links.get(decision.item.software_id, "")
+    shown = {entry["position"]: entry for entry in signing.shown_to_signer(decision_request)["items"]}
+    decisions = list(decision_request.decisions.select_related("item").order_by("item__position"))
+    for decision in decisions:
+        decision.shown = shown[decision.item.position]
     return render(
         request,
         "signing/done.html",
@@ -223,4 +239,7 @@ def document(request: HttpRequest, public_id: UUID) -> HttpResponse:
     waiver = getattr(decision_request, "document", None)
     if waiver is None or not waiver.file:
         return redirect("sign:done", public_id=public_id)
+    signing.signed_copy_download_record(
+        request=decision_request, document_id=waiver.document_id, origin=step_origin(request)
+    )
     return FileResponse(waiver.file.open("rb"), as_attachment=True, filename=f"{waiver.document_id}.pdf")

@@ -15,13 +15,14 @@ from recommendations import signing
 from recommendations.forms import SendForDecisionForm
 from recommendations.models import DecisionRequest, WaiverDocument
 from recommendations.selectors import request_timeline
+from riskreg.evidence import step_origin
 
 
 def _request_for_user(request: HttpRequest, public_id: UUID) -> DecisionRequest:
     return get_object_or_404(
-        DecisionRequest.objects.select_related("client", "signatory", "created_by").filter(
-            client__in=clients_visible_to(request.user)
-        ),
+        DecisionRequest.objects.select_related(
+            "client", "signatory", "created_by", "signature", "agreement_version__agreement"
+        ).filter(client__in=clients_visible_to(request.user)),
         public_id=public_id,
     )
 
@@ -35,12 +36,13 @@ def request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = SendForDecisionForm(request.POST or None, initial=initial, signatories=signatories, recommendations=sendable)
     if request.method == "POST" and form.is_valid():
         try:
-            decision_request, _ = signing.decision_request_send(
+            decision_request = signing.decision_request_send(
                 actor=request.user,
                 client=client,
                 signatory=form.cleaned_data["signatory"],
                 recommendations=list(form.cleaned_data["recommendations"]),
                 message=form.cleaned_data["message"],
+                origin=step_origin(request),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -71,6 +73,17 @@ def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
+@login_required
+def request_snapshot(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The request's frozen snapshot, byte for byte: its SHA-256 is the request's content hash."""
+    decision_request = _request_for_user(request, public_id)
+    if not decision_request.snapshot:
+        raise Http404("This request was sent before snapshots were kept.")
+    response = HttpResponse(decision_request.snapshot.encode(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="request-{decision_request.public_id}.json"'
+    return response
+
+
 @require_POST
 @login_required
 def request_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -89,7 +102,9 @@ def request_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def request_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
     decision_request = _request_for_user(request, public_id)
     try:
-        new_request, _ = signing.decision_request_resend(actor=request.user, request=decision_request)
+        new_request = signing.decision_request_resend(
+            actor=request.user, request=decision_request, origin=step_origin(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("signing:request_detail", public_id=decision_request.public_id)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.models import PracticeProfile
 from recommendations import waivers
+from riskreg.client_ip import client_ip
 from riskreg.ratelimit import rate_limited
 from riskreg.uploads import PDF_MAX_BYTES, checked_pdf
 
@@ -45,10 +46,6 @@ class LookupForm(forms.Form):
         return value.lower()
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "0.0.0.0")
-
-
 def _too_large(request: HttpRequest) -> bool:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -70,7 +67,7 @@ def page(request: HttpRequest) -> HttpResponse:
                 f"The file is larger than {filesizeformat(PDF_MAX_BYTES)}; this is not a RiskReg document."
             )
             context["mode"], status = "upload", 413
-        elif rate_limited(f"verify-upload:{_client_ip(request)}", limit=UPLOADS_PER_IP, window_seconds=WINDOW_SECONDS):
+        elif rate_limited(f"verify-upload:{client_ip(request)}", limit=UPLOADS_PER_IP, window_seconds=WINDOW_SECONDS):
             context["mode"], context["slow_down"], status = "upload", True, 429
         else:
             upload_form = UploadForm(request.POST, request.FILES)
@@ -83,7 +80,7 @@ def page(request: HttpRequest) -> HttpResponse:
                 status = 400
     elif "sha256" in request.GET:
         context["mode"] = "lookup"
-        if rate_limited(f"verify-lookup:{_client_ip(request)}", limit=LOOKUPS_PER_IP, window_seconds=WINDOW_SECONDS):
+        if rate_limited(f"verify-lookup:{client_ip(request)}", limit=LOOKUPS_PER_IP, window_seconds=WINDOW_SECONDS):
             context["slow_down"], status = True, 429
         else:
             lookup_form = LookupForm(request.GET)

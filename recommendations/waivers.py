@@ -7,9 +7,13 @@ software-consent request gets a record of consent.
 """
 
 import logging
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,32 +23,32 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import PracticeProfile, ServiceAgreement, Software, consent_sought_because
-from clients.selectors import current_agreement, withdrawal_links_for
+from clients.locking import lock_client
+from clients.models import PracticeProfile, Software
+from clients.services import withdrawal_link_placeholder
+from recommendations import webhook_events
 from recommendations.documents import (
+    SNAPSHOT_NAME,
     AgreementTerms,
     DocumentData,
     DocumentItem,
     PracticeLetterhead,
+    SenderEvidence,
     SignatureEvidence,
     TimelineEntry,
     render_document,
 )
-from recommendations.models import (
-    SEAL_LEVEL_TEXT,
-    Decision,
-    DecisionRequest,
-    Recommendation,
-    Signature,
-    WaiverDocument,
-)
-from riskreg.audit.chain import audit_append
+from recommendations.models import SEAL_LEVEL_TEXT, Decision, DecisionRequest, Signature, WaiverDocument
+from riskreg.audit.chain import audit_append, event_in_place
+from riskreg.audit.documents import RENEWED, SEALED, StoredDocument
 from riskreg.audit.models import AuditEvent
-from riskreg.audit.tasks import practice_admin_emails
+from riskreg.audit.tasks import admins_notice_enqueue
 from riskreg.mail.models import OutboundEmail
+from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 from riskreg.publish import task_publish
 from riskreg.seal import (
+    Attachment,
     SealError,
     SealStatus,
     certificate_fingerprint,
@@ -60,6 +64,8 @@ from riskreg.trusted_time import configured_tsa, tsa_trust_roots
 logger = logging.getLogger(__name__)
 
 DOCUMENT_ID_PREFIX = "RR"
+# Where a rendered document waits until the transaction that records it commits.
+PENDING_DIR = "documents/pending"
 OUTCOMES = {
     Decision.Outcome.ACCEPT: "accepted",
     Decision.Outcome.REFUSE: "refused",
@@ -67,9 +73,10 @@ OUTCOMES = {
     Decision.Outcome.CONSENT_REFUSED: "refused",
 }
 TIMELINE_LABELS = {
-    "request.sent": "Signing request emailed to the signatory",
+    "request.sent": "Signing request sent to the signatory",
     "request.viewed": "Signing link opened by the signatory",
-    "request.code_sent": "One-time code emailed to the signatory",
+    "request.code_sent": "One-time code requested by the signatory",
+    "request.code_failed": "Wrong one-time code entered",
     "request.code_verified": "One-time code entered correctly",
     "request.signed": "Decision signed and submitted",
 }
@@ -113,7 +120,8 @@ def verification_url(document_id: str = "") -> str:
     return f"{url}?id={document_id}" if document_id else url
 
 
-def _letterhead() -> PracticeLetterhead:
+def _letterhead(identity: dict[str, str]) -> PracticeLetterhead:
+    """The practice as the signer was shown it (the snapshot); the logo is the one on file."""
     profile = PracticeProfile.load()
     logo = None
     if profile.logo:
@@ -124,47 +132,44 @@ def _letterhead() -> PracticeLetterhead:
             # A lost logo file must not hold up a signed record; the letterhead text still names the practice.
             logger.warning("Practice logo %s is missing; rendering without it.", profile.logo.name)
     return PracticeLetterhead(
-        legal_name=profile.legal_name,
-        mailing_address=profile.mailing_address,
-        email=profile.email,
-        phone=profile.phone,
-        website=profile.website,
+        legal_name=identity["legal_name"],
+        mailing_address=identity["mailing_address"],
+        email=identity["email"],
+        phone=identity["phone"],
+        website=identity["website"],
         logo_png=logo,
     )
 
 
-def _agreement_at(request: DecisionRequest, signed_at: datetime) -> AgreementTerms | None:
-    # The agreement the signer was shown: the current one at the moment of signing, even when the
-    # document is rendered later (a broker outage) and a newer agreement has been added since.
-    agreement: ServiceAgreement | None = request.client.agreements.filter(created_at__lte=signed_at).order_by(
-        "-effective_date"
-    ).first() or current_agreement(request.client)
-    if agreement is None:
+def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
+    if shown is None:
         return None
     return AgreementTerms(
-        reference=agreement.reference,
-        effective_date=agreement.effective_date,
-        scope=agreement.scope,
-        responsibilities=agreement.responsibilities,
-        exclusions=agreement.exclusions,
+        reference=shown["reference"],
+        version=shown["version"],
+        effective_date=date.fromisoformat(shown["effective_date"]),
+        scope=shown["scope"],
+        responsibilities=shown["responsibilities"],
+        exclusions=shown["exclusions"],
     )
 
 
-def _recommendation_item(decision: Decision, recommendation: Recommendation, signed_on: date) -> DocumentItem:
-    cost = recommendation.estimated_cost
+def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: date) -> DocumentItem:
+    cost = shown["estimated_cost"]
     return DocumentItem(
-        code=recommendation.control.code if recommendation.control else "",
-        title=recommendation.title,
-        description=recommendation.description,
-        why_it_matters=recommendation.why_it_matters,
-        consequences=recommendation.consequences,
-        risk_level_label=recommendation.level_label,
-        inherent_score=recommendation.likelihood * recommendation.impact,
+        code=shown["code"],
+        title=shown["title"],
+        description=shown["description"],
+        why_it_matters=shown["why_it_matters"],
+        rationale=shown["rationale"],
+        consequences=shown["consequences"],
+        risk_level_label=shown["level_label"],
+        inherent_score=shown["inherent_risk"],
         outcome=OUTCOMES[decision.outcome],
         reason=decision.reason,
         valid_until=decision.valid_until,
         cadence_days=(decision.valid_until - signed_on).days if decision.valid_until else None,
-        estimated_cost=f"{cost:,.2f}" if cost is not None else None,
+        estimated_cost=f"{Decimal(cost):,.2f}" if cost is not None else None,
     )
 
 
@@ -175,19 +180,24 @@ NO_CAPABILITIES = (
 
 
 def _software_item(
-    decision: Decision, software: Software, *, practice_name: str, client_name: str, withdrawal_url: str
+    decision: Decision, shown: dict[str, Any], *, sought_because: str, signer_email: str
 ) -> DocumentItem:
     """A program as the consent request disclosed it (CASL): function and purpose, why consent is
-    sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it."""
-    disclosures = [f"{label}: {text}" for label, text in software.disclosures()] or [NO_CAPABILITIES]
+    sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it.
+    The record names where the withdrawal link is rather than print it: a stored document must
+    not hold a working link."""
+    disclosures = [f"{d['label']}: {d['text']}" for d in shown["disclosures"]] or [NO_CAPABILITIES]
     if decision.outcome == Decision.Outcome.CONSENT_GIVEN:
-        how = f"at {withdrawal_url}" if withdrawal_url else "by writing to the Practice at the address above"
-        disclosures.append(f"Withdrawing consent: the Client can withdraw this consent at any time, at no cost, {how}.")
+        disclosures.append(
+            "Withdrawing consent: the Client can withdraw this consent at any time, at no cost, with the personal "
+            f"withdrawal link emailed to {signer_email} with this record, or by writing to the Practice at the "
+            "address above."
+        )
     return DocumentItem(
         code="",
-        title=f"{software.name} ({software.publisher})",
-        description=software.function_and_purpose,
-        why_it_matters=consent_sought_because(practice_name=practice_name, client_name=client_name),
+        title=f"{shown['name']} ({shown['publisher']})",
+        description=shown["function_and_purpose"],
+        why_it_matters=sought_because,
         consequences="\n\n".join(disclosures),
         risk_level_label="",
         inherent_score=None,
@@ -196,15 +206,29 @@ def _software_item(
     )
 
 
-def _timeline(request: DecisionRequest) -> tuple[TimelineEntry, ...]:
+def _request_events(request: DecisionRequest) -> list[AuditEvent]:
     # Filtered by scope first: the audit table's index is (scope, sequence).
-    events = AuditEvent.objects.filter(
-        scope=request.client.scope,
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        event_type__in=TIMELINE_LABELS,
-    ).order_by("sequence")
-    entries = tuple(TimelineEntry(TIMELINE_LABELS[event.event_type], event.occurred_at) for event in events)
+    return list(
+        AuditEvent.objects.filter(
+            scope=request.client.scope,
+            object_type="decision_request",
+            object_id=str(request.public_id),
+            event_type__in=TIMELINE_LABELS,
+        ).order_by("sequence")
+    )
+
+
+def _timeline(request: DecisionRequest, events: list[AuditEvent]) -> tuple[TimelineEntry, ...]:
+    entries = tuple(
+        TimelineEntry(
+            TIMELINE_LABELS[event.event_type],
+            event.occurred_at,
+            ip=event.payload.get("ip", ""),
+            user_agent=event.payload.get("user_agent", ""),
+            session=event.payload.get("session", ""),
+        )
+        for event in events
+    )
     if entries:
         return entries
     # Requests made without the audited services (imports, old data): the request's own timestamps.
@@ -218,6 +242,15 @@ def _timeline(request: DecisionRequest) -> tuple[TimelineEntry, ...]:
     return tuple(TimelineEntry(TIMELINE_LABELS[key], moment) for key, moment in moments if moment is not None)
 
 
+def _sender(request: DecisionRequest, events: list[AuditEvent]) -> SenderEvidence:
+    sent = next((event for event in events if event.event_type == "request.sent"), None)
+    staff = request.created_by
+    name = (staff.get_full_name() or staff.get_username()) if staff else "RiskReg, automatically (re-acknowledgment)"
+    return SenderEvidence(
+        name=name, sent_at=sent.occurred_at if sent else request.sent_at, ip=sent.payload.get("ip", "") if sent else ""
+    )
+
+
 def document_kind_for(decisions: list[Decision]) -> str:
     outcomes = {decision.outcome for decision in decisions}
     if outcomes & {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}:
@@ -228,35 +261,38 @@ def document_kind_for(decisions: list[Decision]) -> str:
 
 
 def document_data_for_request(request: DecisionRequest, *, seal_level: str = "") -> DocumentData:
-    """Everything the PDF of a completed request says, read from the signed records; the query count
-    does not grow with the number of items. `seal_level` is the seal it will get, for the appendix."""
+    """Everything the PDF of a completed request says: what the signer was shown from the
+    request's frozen snapshot, what they decided and how from the signed records and the audit
+    chain. The query count does not grow with the number of items. `seal_level` is the seal it
+    will get, for the appendix."""
+    # Here, not at the top: the signing package imports this module to render what it records.
+    from recommendations.signing.snapshot import shown_to_signer
+
     signature: Signature = request.signature
-    decisions = list(
-        request.decisions.select_related("item__recommendation__control", "item__software").order_by("item__position")
-    )
+    decisions = list(request.decisions.select_related("item").order_by("item__position"))
+    shown = shown_to_signer(request)
+    shown_items = {entry["position"]: entry for entry in shown["items"]}
     signed_on = timezone.localdate(signature.signed_at)
-    practice = _letterhead()
     kind = document_kind_for(decisions)
-    links = withdrawal_links_for(request.public_id) if kind == WaiverDocument.Kind.CONSENT else {}
     items = tuple(
-        _recommendation_item(d, d.item.recommendation, signed_on)
-        if d.item.recommendation is not None
-        else _software_item(
+        _software_item(
             d,
-            d.item.software,
-            practice_name=practice.legal_name,
-            client_name=request.client.name,
-            withdrawal_url=links.get(d.item.software_id, ""),
+            shown_items[d.item.position],
+            sought_because=shown["sought_because"],
+            signer_email=signature.signer_email,
         )
+        if d.item.software_id
+        else _recommendation_item(d, shown_items[d.item.position], signed_on)
         for d in decisions
     )
+    events = _request_events(request)
     document_id = document_id_for(request)
     return DocumentData(
         document_id=document_id,
         kind=kind,
-        client_name=request.client.name,
-        practice=practice,
-        agreement=_agreement_at(request, signature.signed_at),
+        client_name=shown["client"]["name"],
+        practice=_letterhead(shown["practice"]),
+        agreement=_agreement(shown.get("agreement")),
         items=items,
         signature=SignatureEvidence(
             typed_name=signature.typed_name,
@@ -270,14 +306,36 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
             signature_png=bytes(signature.signature_png),
             code_verified_at=signature.code_verified_at,
         ),
-        timeline=_timeline(request),
+        timeline=_timeline(request, events),
         content_hash=request.content_hash,
         consent_version=signature.consent_version,
         consent_text=signature.consent_text,
         intent_text=signature.intent_text,
+        intent_version=signature.intent_version,
         verification_url=verification_url(document_id),
+        request_id=str(request.public_id),
+        sender=_sender(request, events),
+        signature_sha256=signature.signature_sha256,
+        code_sent_to=signature.code_sent_to,
+        code_message_id=signature.code_message_id,
+        snapshot_json=request.snapshot or None,
         seal_statement=SEAL_LEVEL_TEXT.get(seal_level, ""),
     )
+
+
+def document_attachments(data: DocumentData) -> list[Attachment]:
+    """What a document carries inside it: the frozen snapshot its content hash is the SHA-256 of."""
+    if data.snapshot_json is None:
+        return []
+    return [
+        Attachment(
+            name=SNAPSHOT_NAME,
+            data=data.snapshot_json.encode(),
+            mime_type="application/json",
+            description="Everything the signatory was shown, frozen when the request was sent; its SHA-256 is the "
+            "content hash printed in the evidence appendix.",
+        )
+    ]
 
 
 # --- the pipeline -----------------------------------------------------------------------------
@@ -334,6 +392,7 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         signer=sealer,
         reason=f"Issued by {data.practice.legal_name} as document {data.document_id}",
         tsa=tsa,
+        attachments=document_attachments(data),
     )
     document = WaiverDocument(
         document_id=data.document_id,
@@ -346,23 +405,84 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         timestamp_expires_at=last_timestamp_expiry(pdf) if tsa else None,
         seal_fingerprint=certificate_fingerprint(sealer.signing_cert),
     )
-    document.file.save(f"{data.document_id}.pdf", ContentFile(pdf), save=False)
+    # Written under a temporary name and given its final one only once the register holds its
+    # hash: a process killed inside the transaction leaves a pending file, never a sealed
+    # document the register does not know (the sweep removes it).
+    pending = default_storage.save(f"{PENDING_DIR}/{data.document_id}.{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    final_name = document.file.field.generate_filename(document, f"{data.document_id}.pdf")
+    # A file left at that name (a database restored without its media) is never overwritten.
+    document.file.name = default_storage.get_available_name(final_name)
     try:
         with transaction.atomic():
+            lock_client(request.client_id)
             document.save()
             seal_certificate_record_use(certificate=sealer.signing_cert)
+            # Before _record_and_send's email publishes: the emails attach the final file. Robust: if
+            # the rename fails, the emails still go out (an attempt without the file is retried)
+            # and the document sweep finishes the rename.
+            final = document.file.name
+            transaction.on_commit(
+                lambda: document_file_finalise(pending_name=pending, final_name=final), robust=True
+            )
             _record_and_send(document=document, request=request, data=data)
     except IntegrityError:
-        default_storage.delete(document.file.name)
+        default_storage.delete(pending)
         winner = WaiverDocument.objects.filter(request_id=request_id).first()
         if winner is None:
             raise
         return winner
     except BaseException:
-        # Nothing was recorded, so the stored file is an orphan; the retry or the sweep makes a new one.
-        default_storage.delete(document.file.name)
+        # Nothing was recorded: the retry or the sweep makes a new document.
+        default_storage.delete(pending)
         raise
     return document
+
+
+def document_file_finalise(*, pending_name: str, final_name: str) -> None:
+    """Give a recorded document's file its final name (a copy then a delete, which object
+    storage can do too). Idempotent: a file already at the final name (a finalise that ran
+    before) is kept."""
+    if not default_storage.exists(final_name):
+        with default_storage.open(pending_name, "rb") as handle:
+            stored = default_storage.save(final_name, handle)
+        if stored != final_name:
+            raise RuntimeError(f"document file stored as {stored}, expected {final_name}")
+    default_storage.delete(pending_name)
+
+
+def current_sha256(document: WaiverDocument) -> str:
+    """The SHA-256 of the document's stored file as the register records it: as sealed, or as its
+    latest timestamp renewal left it."""
+    latest = document.renewals.order_by("-renewed_at", "-pk").first()
+    return latest.sha256 if latest else document.sha256
+
+
+def pending_document_files_sweep(*, older_than: datetime) -> tuple[int, int]:
+    """Finish or remove the files left by renders that stopped half-way; returns (finished, removed).
+
+    A pending file whose document is recorded (the process died after the commit, before the
+    rename) is finished when its bytes are the recorded ones; any other pending file older than
+    `older_than` is an orphan whose transaction never committed, and is deleted.
+    """
+    try:
+        _, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0, 0
+    finished = removed = 0
+    for name in sorted(names):
+        path = f"{PENDING_DIR}/{name}"
+        document = WaiverDocument.objects.filter(document_id=name.split(".", 1)[0]).first()
+        if document is not None and document.file and not default_storage.exists(document.file.name):
+            with default_storage.open(path, "rb") as handle:
+                recorded = sha256_hex(handle.read()) == current_sha256(document)
+            if recorded:
+                document_file_finalise(pending_name=path, final_name=document.file.name)
+                finished += 1
+                continue
+        if default_storage.get_modified_time(path) < older_than:
+            default_storage.delete(path)
+            removed += 1
+    return finished, removed
 
 
 def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data: DocumentData) -> None:
@@ -385,6 +505,7 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
             "seal_certificate": document.seal_fingerprint,
         },
     )
+    webhook_events.document_sealed(document, request)
     attachment = {"filename": f"{document.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
     # The signer's and the vCIO's only emails about a signing: what was decided, with the sealed PDF.
     context = {
@@ -400,15 +521,30 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
     }
     send = partial(email_enqueue, kind="signed_document", template="signed_document", scope=client.scope)
     signer_context = {**context, "recipient_name": request.signature.typed_name, "for_staff": False}
+    minters = []
     if document.kind == WaiverDocument.Kind.CONSENT:
-        # CASL: every consent email carries the way to withdraw it.
-        signer_context["withdrawals"] = _consent_withdrawals(request)
+        # CASL: every consent email carries the way to withdraw it; the links are made as it is sent.
+        given = _consents_given(request)
+        signer_context["withdrawals"] = [
+            {"name": software.name, "url": withdrawal_link_placeholder(position)}
+            for position, software in enumerate(given, start=1)
+        ]
+        if given:
+            minters.append(
+                minter(
+                    "withdrawal_links",
+                    issued_for=str(request.public_id),
+                    software=[str(software.public_id) for software in given],
+                    slot="signed_copy",
+                )
+            )
     send(
         idempotency_key=f"request:{request.public_id}:document:signer",
         to=[request.signature.signer_email],
         subject=f"Your signed copy: {kind_label.lower()} {document.document_id}",
         context=signer_context,
         attachments=[attachment],
+        minters=minters,
         **({"template": "consent_document"} if document.kind == WaiverDocument.Kind.CONSENT else {}),
     )
     vcio = client.vcio
@@ -428,13 +564,9 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
         )
 
 
-def _consent_withdrawals(request: DecisionRequest) -> list[dict[str, str]]:
-    links = withdrawal_links_for(request.public_id)
+def _consents_given(request: DecisionRequest) -> list[Software]:
     given = request.decisions.filter(outcome=Decision.Outcome.CONSENT_GIVEN).select_related("item__software")
-    return [
-        {"name": decision.item.software.name, "url": links.get(decision.item.software_id, "")}
-        for decision in given.order_by("item__position")
-    ]
+    return [decision.item.software for decision in given.order_by("item__position")]
 
 
 # --- verification -----------------------------------------------------------------------------
@@ -442,12 +574,19 @@ def _consent_withdrawals(request: DecisionRequest) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class Verification:
-    """What the register says about a copy: "match", "mismatch" (a known ID, other bytes) or "unknown"."""
+    """What the register says about a copy: "match" (the audit chain's `document.sealed` event, or a
+    `document.timestamp_renewed` event after it, holds this SHA-256), "mismatch" (a known document,
+    other bytes) or "unknown".
+
+    The audit chain decides, not the document's row: an insider who re-seals an altered copy with
+    the practice's key and writes its hash into the row still does not get a match, since the
+    chain's event keeps the hash of what was issued (`register_altered` then says the row lies)."""
 
     outcome: str
     document: WaiverDocument | None = None
     seal: SealStatus | None = None
     seal_checked: bool = False
+    register_altered: bool = False
 
     @property
     def genuine(self) -> bool:
@@ -455,8 +594,9 @@ class Verification:
 
     @property
     def sealed_but_not_issued(self) -> bool:
-        """A valid seal by one of the practice's certificates on a file the register never issued."""
-        return self.outcome == "unknown" and self.seal is not None and self.seal.valid
+        """A valid seal by one of the practice's certificates on bytes the register did not issue:
+        made with the practice's key, outside RiskReg or over an altered copy."""
+        return not self.genuine and self.seal is not None and self.seal.valid
 
     @property
     def level_explanation(self) -> str:
@@ -464,25 +604,80 @@ class Verification:
         return SEAL_LEVEL_TEXT.get(level, "")
 
 
+def stored_documents() -> Iterator[StoredDocument]:
+    """Every document the register holds, for the audit chain's document check
+    (settings.RISKREG_SEALED_DOCUMENTS)."""
+    rows = WaiverDocument.objects.order_by("pk").values_list("public_id", "document_id", "sha256", "file")
+    for public_id, document_id, sha256, file_name in rows.iterator():
+        yield StoredDocument(
+            object_id=str(public_id), label=document_id, recorded_sha256=sha256, storage_name=file_name or ""
+        )
+
+
 def _documents() -> QuerySet[WaiverDocument]:
     return WaiverDocument.objects.select_related("request__client", "request__signature")
 
 
-def _with_sha256(sha256: str) -> Q:
+def _issued_versions(document: WaiverDocument) -> tuple[str | None, list[str]]:
+    """What the audit chain says was issued as this document: the SHA-256 its `document.sealed`
+    event recorded, and every version since, one per `document.timestamp_renewed` event that
+    follows from a version before it. Only events intact where they stand count."""
+    # Filtered by scope first: the audit table's index is (scope, sequence).
+    events = AuditEvent.objects.filter(
+        scope=document.request.client.scope,
+        event_type__in=(SEALED, RENEWED),
+        object_type="waiver_document",
+        object_id=str(document.public_id),
+    ).order_by("sequence")
+    sealed: str | None = None
+    versions: list[str] = []
+    for event in events:
+        if not event_in_place(event):
+            continue
+        digest = event.payload.get("sha256", "")
+        if event.event_type == SEALED and sealed is None:
+            sealed = digest
+            versions.append(digest)
+        elif event.event_type == RENEWED and event.payload.get("sha256_before") in versions:
+            versions.append(digest)
+    return sealed, versions
+
+
+def _issued_with(digest: str) -> WaiverDocument | None:
+    """The document the chain says was issued (sealed or renewed) as these bytes; its rows may say otherwise."""
+    events = AuditEvent.objects.filter(event_type__in=(SEALED, RENEWED), payload__sha256=digest).order_by("sequence")
+    for object_id in events.values_list("object_id", flat=True):
+        document = _documents().filter(public_id=object_id).first()
+        if document is not None and digest in _issued_versions(document)[1]:
+            return document
+    return None
+
+
+def _verify_digest(digest: str) -> tuple[str, WaiverDocument | None, bool]:
     # A renewed document is genuine in every version: as issued, and after each added timestamp.
-    return Q(sha256=sha256) | Q(renewals__sha256=sha256)
+    document = _documents().filter(Q(sha256=digest) | Q(renewals__sha256=digest)).distinct().first()
+    if document is not None:
+        if digest in _issued_versions(document)[1]:
+            return "match", document, False
+        # The register lists these bytes but the chain never issued them: a row was rewritten.
+        return "mismatch", None, True
+    issued = _issued_with(digest)
+    if issued is not None:
+        # Genuine by the chain, although the register's rows now name other bytes.
+        return "match", issued, True
+    return "unknown", None, False
 
 
 def document_verify_file(*, pdf_bytes: bytes) -> Verification:
-    """Look a file up by the SHA-256 of its exact bytes, and check its seal against every
-    certificate the practice ever sealed with. A valid seal on a file the register never issued
-    raises the alarm (an audit event and an email to the admins, once per file)."""
+    """Look a file up by the SHA-256 of its exact bytes in the audit chain, and check its seal
+    against every certificate the practice ever sealed with. A valid seal on bytes the chain
+    never issued raises the alarm (an audit event and an email to the admins, once per file)."""
     sha256 = sha256_hex(pdf_bytes)
-    document = _documents().filter(_with_sha256(sha256)).distinct().first()
+    outcome, document, altered = _verify_digest(sha256)
     roots = practice_trust_roots()
     seal = validate_seal(pdf_bytes, trust_roots=roots, tsa_trust_roots=tsa_trust_roots()) if roots else None
     result = Verification(
-        outcome="match" if document else "unknown", document=document, seal=seal, seal_checked=bool(roots)
+        outcome=outcome, document=document, seal=seal, seal_checked=bool(roots), register_altered=altered
     )
     if result.sealed_but_not_issued:
         unregistered_seal_alarm(sha256=sha256, seal=seal)
@@ -506,36 +701,32 @@ def unregistered_seal_alarm(*, sha256: str, seal: SealStatus) -> None:
         summary="A file sealed with this practice's key but not issued by this register was checked",
         payload={"sha256": sha256, "seal_certificate": seal.certificate_fingerprint, "sealed_at": signed_at},
     )
-    recipients = practice_admin_emails()
-    if not recipients:
-        logger.error("Unregistered sealed document %s checked, and no admin to tell.", sha256)
-        return
-    email_enqueue(
+    notice = admins_notice_enqueue(
         idempotency_key=key,
         kind="unregistered_seal",
-        to=recipients,
         subject="Alarm: a document sealed with this practice's key but not issued by this register",
-        template="staff_notice",
-        context={
-            "heading": "Sealed with this practice's key but not issued by this register",
-            "paragraphs": [
-                "A PDF was checked on the verification page (or with verify_waiver) whose seal is valid "
-                "and made with one of this practice's seal certificates, but whose contents match no "
-                "document in the register.",
-                f"SHA-256 of the file: {sha256}",
-                f"Seal certificate: {seal.certificate_fingerprint} (“{seal.signer_name}”), sealed {signed_at}.",
-                "Either the seal key was used outside RiskReg (it may be compromised: rotate it and "
-                "investigate), or a document was removed from the register. The audit chain records this check.",
-            ],
-            "link_url": "",
-        },
+        heading="Sealed with this practice's key but not issued by this register",
+        paragraphs=[
+            "A PDF was checked on the verification page (or with verify_waiver) whose seal is valid "
+            "and made with one of this practice's seal certificates, but whose contents the audit chain "
+            "never recorded as issued.",
+            f"SHA-256 of the file: {sha256}",
+            f"Seal certificate: {seal.certificate_fingerprint} (“{seal.signer_name}”), sealed {signed_at}.",
+            "Either the seal key was used outside RiskReg, to make a document or to re-seal an altered "
+            "copy of one (it may be compromised: rotate it and investigate), or a document was removed "
+            "from the register. The audit chain records this check.",
+        ],
     )
+    if notice is None:
+        logger.error("Unregistered sealed document %s checked, and no admin to tell.", sha256)
 
 
 def document_lookup(*, document_id: str, sha256: str) -> Verification:
     document = _documents().filter(document_id__iexact=document_id.strip()).first()
     if document is None:
         return Verification(outcome="unknown")
-    if not WaiverDocument.objects.filter(_with_sha256(sha256.strip().lower()), pk=document.pk).exists():
-        return Verification(outcome="mismatch")
-    return Verification(outcome="match", document=document)
+    sealed, versions = _issued_versions(document)
+    altered = sealed != document.sha256
+    if sha256.strip().lower() not in versions:
+        return Verification(outcome="mismatch", register_altered=altered)
+    return Verification(outcome="match", document=document, register_altered=altered)

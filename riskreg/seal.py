@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -71,6 +72,7 @@ __all__ = [
     "LEVEL_B_LTA",
     "LEVEL_B_T",
     "SEAL_FIELD_NAME",
+    "Attachment",
     "SealError",
     "SealStatus",
     "TimestampAuthority",
@@ -319,6 +321,16 @@ def _load_sealer(path: Path, modified: int, passphrase: bytes | None) -> signers
     )
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file carried inside the PDF (an embedded file, listed in a reader's attachments pane)."""
+
+    name: str
+    data: bytes
+    mime_type: str
+    description: str
+
+
 def seal_pdf(
     pdf_bytes: bytes,
     *,
@@ -326,11 +338,16 @@ def seal_pdf(
     reason: str,
     location: str | None = None,
     tsa: TimestampAuthority | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
     """Return the PDF with the practice's seal appended as an incremental update: PAdES B-B, or
     B-LTA with a time-stamping authority (signature timestamp, validation data, document
-    timestamp). Raises TimestampUnavailable when the TSA cannot be used; nothing is half-done."""
+    timestamp). Raises TimestampUnavailable when the TSA cannot be used; nothing is half-done.
+    `attachments` are embedded in the same update, before the seal is computed, so the seal
+    covers them too."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    for attachment in attachments:
+        _embed(writer, attachment)
     output = io.BytesIO()
     common = {
         "field_name": SEAL_FIELD_NAME,
@@ -442,6 +459,27 @@ def last_timestamp_expiry(pdf_bytes: bytes) -> datetime | None:
     return timestamps[-1].signer_cert.not_valid_after
 
 
+def _embed(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
+    # No dates in the file's parameters: the same document renders and seals to the same bytes
+    # up to the seal's own signing time.
+    data = embed.EmbeddedFileObject.from_file_data(
+        writer,
+        attachment.data,
+        mime_type=attachment.mime_type,
+        params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True),
+    )
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=attachment.name,
+            file_name=attachment.name,
+            embedded_data=data,
+            description=attachment.description,
+            af_relationship=generic.NameObject("/Source"),
+        ),
+    )
+
+
 def _outside_event_loop(work: Callable[[], _T]) -> _T:
     """Run pyHanko's synchronous API, which calls asyncio.run, from any thread.
 
@@ -479,7 +517,7 @@ def validate_seal(
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, RecursionError) as error:
         return _unsealed(f"not a readable PDF file ({error.__class__.__name__})")
     seals = [signature for signature in embedded if not _is_document_timestamp(signature)]
     if not seals:
@@ -502,7 +540,7 @@ def validate_seal(
             for signature in later
         ]
         reserved_untouched = all(_reserved_space_untouched(pdf_bytes, s) for s in [seal, *later])
-    except (PdfError, ValueError, KeyError, TypeError) as error:
+    except (PdfError, ValueError, KeyError, TypeError, RecursionError) as error:
         return SealStatus(
             sealed=True,
             intact=False,

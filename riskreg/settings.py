@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from riskreg.env import env_bool, env_int, env_list, env_str, env_url
+from riskreg.env import env_bool, env_int, env_list, env_networks, env_str, env_url, object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RISKREG_VAR_DIR", str(BASE_DIR / "var")))
@@ -48,10 +48,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "riskreg",
     "riskreg.accounts",
     "riskreg.audit",
     "riskreg.mail",
+    "riskreg.api_tokens",
+    "riskreg.webhooks",
     "clients",
     "recommendations",
 ]
@@ -94,7 +99,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before each request reuses one: after a database restart a
+    # process otherwise failed its first request on the dead connection.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -114,10 +121,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, Celery, cache -------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 BROKER_DIR = VAR_DIR / "broker"
+# Seconds any one Redis call (cache or broker) may wait to connect or for an answer. A request
+# must not hang on a Redis that is down or black-holed (SPEC section 9): the rate limiter then
+# counts per process, and a lost publish is picked up by the outbox and document sweeps.
+REDIS_SOCKET_TIMEOUT = 0.5
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_CLIENT_OPTIONS)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
+        }
+    }
 else:
     # kombu's filesystem transport: a real broker with no server, enough for one worker + beat.
     CELERY_BROKER_URL = "filesystem://"
@@ -132,7 +150,8 @@ else:
 # Tasks are published from web requests right after commit (a signer's POST): with the broker
 # down, give up within a second instead of kombu's default connection retries, since the
 # outbox row is already saved and the retry sweep sends it once the broker is back.
-CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+BROKER_PUBLISH_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS |= BROKER_PUBLISH_OPTIONS
 if REDIS_URL:
     # Seconds Redis waits for a started acks_late task to be acknowledged before handing it to
     # another worker (its worker died). Keep it above the longest retry countdown (one hour).
@@ -149,6 +168,7 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict = {}
 # Sends outbox emails whose on-commit task never ran (broker down) or whose last attempt failed.
@@ -158,11 +178,14 @@ CELERY_BEAT_SCHEDULE["daily-risk-snapshot"] = {
     "task": "recommendations.tasks.take_daily_risk_snapshots",
     "schedule": crontab(hour=23, minute=45),
 }
-# Renders signed requests whose on-commit render was lost (broker down): an outage only delays a PDF.
+# Renders signed requests whose on-commit render was lost (broker down, a worker killed mid-render):
+# an outage only delays a PDF, by a few minutes rather than the broker's hour-long redelivery.
 CELERY_BEAT_SCHEDULE["render-missing-documents"] = {
     "task": "recommendations.tasks.render_missing_documents",
-    "schedule": 600.0,
+    "schedule": 120.0,
 }
+# Delivers webhooks whose on-commit task never ran (broker down) or whose last attempt failed and is due again.
+CELERY_BEAT_SCHEDULE["webhook-retry-sweep"] = {"task": "riskreg.webhooks.tasks.retry_due_webhooks", "schedule": 60.0}
 RISKREG_SWEEP_HOUR = env_int("RISKREG_SWEEP_HOUR", 6, minimum=0)
 if RISKREG_SWEEP_HOUR > 23:
     raise ImproperlyConfigured(f"RISKREG_SWEEP_HOUR must be an hour from 0 to 23 (UTC), got {RISKREG_SWEEP_HOUR}")
@@ -187,6 +210,11 @@ CELERY_BEAT_SCHEDULE["daily-audit-digest-watch"] = {
     "task": "riskreg.audit.tasks.report_missing_digests",
     "schedule": crontab(hour=6, minute=30),
 }
+# Every stored document against its sealing event in the chain; reads every file, so weekly, at night.
+CELERY_BEAT_SCHEDULE["weekly-document-check"] = {
+    "task": "riskreg.audit.tasks.check_documents_weekly",
+    "schedule": crontab(day_of_week="sunday", hour=1, minute=30),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -208,7 +236,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff must confirm a TOTP code (or a backup code) after the password; the demo turns it off.
 RISKREG_REQUIRE_2FA = env_bool("RISKREG_REQUIRE_2FA", default=True)
 # Reachable without a staff login: signer links, public waiver verification, consent withdrawal.
-RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/", "/media/"]
+# Nothing under MEDIA_URL is served: sealed documents and uploads go out only through views that
+# check who is asking (staff of the client, or the signer's own session).
+RISKREG_PUBLIC_PATHS = ["/sign/", "/verify/", "/withdraw/", "/healthz", "/static/"]
 OTP_TOTP_ISSUER = "RiskReg"
 # Not even an admin may read another user's authenticator key or backup codes; they can only reset them.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -218,6 +248,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "riskreg.accounts.views.locked_out"
+# The lockout counts failures per client address, read through the trusted proxies like every other address.
+AXES_CLIENT_IP_CALLABLE = "riskreg.client_ip.client_ip"
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -226,12 +258,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `or`: .env.example leaves these empty, which means the default, not the working directory.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
+RISKREG_STORAGE_URL = env_url("RISKREG_STORAGE_URL", schemes=("s3",))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage(
+        RISKREG_STORAGE_URL,
+        name="RISKREG_STORAGE_URL",
+        endpoint_url=env_url("AWS_S3_ENDPOINT_URL", schemes=("http", "https")),
+        region=env_str("AWS_S3_REGION_NAME"),
+    )
+    if RISKREG_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -258,17 +299,31 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RiskReg <riskreg@localhost>"
 EMAIL_TIMEOUT = 30
 # Dotted path to a callable returning the letterhead every email carries (riskreg.mail cannot import clients).
 RISKREG_EMAIL_BRANDING = "clients.selectors.email_branding"
+# Who makes each secret an email carries, at send time (riskreg/mail/secrets.py); the outbox stores placeholders.
+RISKREG_SECRET_MINTERS = {
+    "signing_link": "recommendations.signing.link.signing_link_mint",
+    "signing_code": "recommendations.signing.link.signing_code_mint",
+    "withdrawal_links": "clients.services.withdrawal_links_mint",
+}
+# Dotted path to the service that rescores one client (clients' CSV import cannot import recommendations).
+RISKREG_CLIENT_RESCORE = "recommendations.services.client_rescore"
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers and container health checks probe over plain HTTP; /healthz holds nothing secret.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# The reverse proxies in front of the app: X-Forwarded-For is believed only from them (riskreg/client_ip.py).
+# Empty: no proxy, the direct peer is the client.
+RISKREG_TRUSTED_PROXIES = env_networks("RISKREG_TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "riskreg.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # No inline script or style anywhere: JavaScript lives in static/js, styles in static/css.
 CONTENT_SECURITY_POLICY = {
@@ -285,6 +340,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- RiskReg ----------------------------------------------------------------------------------
+# Called when a row that open signing requests show their signer changes, so those are voided
+# (clients cannot import recommendations, which owns the requests).
+RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
+# Lists the stored documents the audit chain's document check compares with their sealing events.
+RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)
@@ -299,9 +359,56 @@ RISKREG_TSA_TIMEOUT = env_int("RISKREG_TSA_TIMEOUT", 10, minimum=1)
 # One file per day of the audit chain's head, outside the database; never rewritten.
 RISKREG_DIGEST_DIR = Path(env_str("RISKREG_DIGEST_DIR", str(VAR_DIR / "digests")))
 
+# --- Integrations: REST API, webhooks --------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["riskreg.api_tokens.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["riskreg.api_tokens.authentication.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RiskReg API",
+    "DESCRIPTION": "Clients, contacts, recommendations, decision requests, decisions, documents, risk snapshots "
+    "and audit events of a RiskReg register. Authenticate with an API token: `Authorization: Bearer rr_...`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package, served by this server: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayRequestDuration": True},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.document_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStatusEnum": "clients.models.Client.Status",
+        "RiskBandEnum": "clients.models.Client.Band",
+        "RecommendationStatusEnum": "recommendations.models.Recommendation.Status",
+        "RequestStatusEnum": "recommendations.models.DecisionRequest.Status",
+    },
+}
+# Webhook endpoints on private, loopback or link-local addresses are refused (SSRF) unless this is on:
+# an operator's choice, not something an admin account in the web app can switch.
+RISKREG_WEBHOOK_ALLOW_PRIVATE = env_bool("RISKREG_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Seconds to wait for a webhook receiver to connect and to answer.
+RISKREG_WEBHOOK_TIMEOUT = env_int("RISKREG_WEBHOOK_TIMEOUT", 10, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A signer's link is in the path of every request it makes: no log line may hold one.
+    "filters": {"withhold_secrets": {"()": "riskreg.log_redaction.WithholdSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["withhold_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's loggers (runserver's request log among them) have handlers of their own by default:
+    # send them through the filtered console instead.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -69,7 +69,7 @@ def checked_image(
 def checked_pdf(upload: UploadedFile, *, max_bytes: int = PDF_MAX_BYTES, stem: str = "document") -> UploadedFile:
     """A PDF by its content: the %PDF- signature and a document pypdf can read."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     _check_size(upload, max_bytes)
     upload.seek(0)
@@ -79,7 +79,9 @@ def checked_pdf(upload: UploadedFile, *, max_bytes: int = PDF_MAX_BYTES, stem: s
         raise ValidationError("Upload a PDF document; this file is not a PDF.", code="format")
     try:
         pages = len(PdfReader(io.BytesIO(data)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    # PyPdfError includes the limits pypdf enforces (a page tree nested past 100 levels, a stream
+    # inflating past 75 MB); RecursionError is what a deeper structure costs a parser without one.
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
         raise ValidationError("This PDF is damaged and cannot be read.", code="invalid") from None
     if pages == 0:
         raise ValidationError("This PDF has no pages.", code="invalid")

@@ -1,10 +1,14 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from riskreg import views
 from riskreg.accounts import views as accounts_views
+
+handler400 = "riskreg.errors.bad_request"
+handler403 = "riskreg.errors.permission_denied"
+handler404 = "riskreg.errors.page_not_found"
+handler500 = "riskreg.errors.server_error"
 
 admin.site.site_header = "RiskReg administration"
 admin.site.site_title = "RiskReg"
@@ -24,9 +28,9 @@ urlpatterns = [
     path("", include("recommendations.urls_signing")),
     path("", include("recommendations.urls_signer")),
     path("", include("recommendations.urls_verify")),
+    path("api/v1/", include("recommendations.api.urls")),
+    path("", include("recommendations.api.urls_pages")),
+    path("", include("riskreg.api_tokens.urls")),
+    path("", include("riskreg.webhooks.urls")),
+    path("", include("clients.imports.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -12,13 +12,16 @@ from riskreg import health
 def healthz(request: HttpRequest) -> JsonResponse:
     database = health.database_ok()
     broker = health.broker_ok()
+    cache = health.cache_ok()
     body = {
-        "status": "ok" if database and broker else ("degraded" if database else "down"),
+        "status": "ok" if database and broker and cache else ("degraded" if database else "down"),
         "database": "ok" if database else "unavailable",
         "broker": "ok" if broker else "unavailable",
+        "cache": "ok" if cache else "unavailable",
     }
-    # Without the broker the app still records decisions (the outbox holds the emails), so
-    # only a dead database takes the instance out of rotation.
+    # Without the broker or the cache the app still records decisions (the outbox holds the
+    # emails, rate limits count per process), so only a dead database takes the instance out
+    # of rotation.
     return JsonResponse(body, status=200 if database else 503)
 
 

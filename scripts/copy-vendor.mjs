@@ -9,6 +9,8 @@ const files = {
   "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
   "signature_pad/dist/signature_pad.umd.min.js": "signature_pad/signature_pad.umd.min.js",
+  // The script names its source map; whitenoise's manifest storage refuses a reference it cannot find.
+  "signature_pad/dist/signature_pad.umd.min.js.map": "signature_pad/signature_pad.umd.min.js.map",
   "axe-core/axe.min.js": "axe-core/axe.min.js",
 };
 

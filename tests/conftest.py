@@ -57,6 +57,11 @@ def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache
 
+    from riskreg.publish import broker_retry_now
+    from riskreg.ratelimit import cache_retry_now
+
+    cache_retry_now()
+    broker_retry_now()
     cache.clear()
     yield
 

@@ -46,6 +46,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
 class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ServiceAgreement
+        skip_postgeneration_save = True
 
     client = factory.SubFactory(ClientFactory)
     reference = factory.Sequence(lambda n: f"MSA-{n:05d}")
@@ -56,6 +57,14 @@ class AgreementFactory(factory.django.DjangoModelFactory):
         "Losses arising from recommendations the client declined; third-party software outside the managed scope; "
         "data not stored on managed systems."
     )
+
+    @factory.post_generation
+    def first_version(agreement, create, extracted, **kwargs):
+        """Version 1 of its terms, as agreement_create writes it."""
+        if create:
+            from clients.services import agreement_version_record
+
+            agreement_version_record(agreement=agreement, actor=None)
 
 
 class ControlFactory(factory.django.DjangoModelFactory):

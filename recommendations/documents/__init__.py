@@ -7,22 +7,26 @@ it into the document the signer and the practice keep (sealing happens afterward
 """
 
 from recommendations.documents.data import (
+    SNAPSHOT_NAME,
     AgreementTerms,
     DocumentData,
     DocumentItem,
     DocumentKind,
     PracticeLetterhead,
+    SenderEvidence,
     SignatureEvidence,
     TimelineEntry,
 )
 from recommendations.documents.render import render_document
 
 __all__ = [
+    "SNAPSHOT_NAME",
     "AgreementTerms",
     "DocumentData",
     "DocumentItem",
     "DocumentKind",
     "PracticeLetterhead",
+    "SenderEvidence",
     "SignatureEvidence",
     "TimelineEntry",
     "render_document",

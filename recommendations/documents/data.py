@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Literal
 
 DocumentKind = Literal["waiver", "confirmation", "consent"]
+# The name under which a document carries the frozen snapshot of what its signer was shown.
+SNAPSHOT_NAME = "signed-content.json"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class AgreementTerms:
     scope: str
     responsibilities: str
     exclusions: str
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class DocumentItem:
     valid_until: date | None = None
     cadence_days: int | None = None
     estimated_cost: str | None = None
+    rationale: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,22 @@ class SignatureEvidence:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One step of the signing, with where it came from when it was the signer's (or the sender's)."""
+
     label: str
     at: datetime
+    ip: str = ""
+    user_agent: str = ""
+    session: str = ""
+
+
+@dataclass(frozen=True)
+class SenderEvidence:
+    """The staff member who sent the request (or the system, for the re-acknowledgment sweep)."""
+
+    name: str
+    sent_at: datetime
+    ip: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,5 +102,14 @@ class DocumentData:
     consent_text: str
     intent_text: str
     verification_url: str
+    request_id: str = ""
+    sender: SenderEvidence | None = None
+    intent_version: str = ""
+    signature_sha256: str = ""
+    code_sent_to: str = ""
+    code_message_id: str = ""
+    # The frozen snapshot whose SHA-256 is `content_hash`; attached to the PDF when it is sealed.
+    # None for a request sent before snapshots were kept (its hash covers its items' texts).
+    snapshot_json: str | None = None
     # What the seal the file is about to receive proves (its PAdES level), for the evidence appendix.
     seal_statement: str = ""

@@ -6,6 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
 
 from recommendations.documents.data import (
+    SNAPSHOT_NAME,
     AgreementTerms,
     DocumentData,
     DocumentItem,
@@ -20,7 +21,6 @@ from recommendations.documents.layout import (
     ACCENT,
     FRAME_WIDTH,
     INK,
-    LABEL_WIDTH,
     LOGO_BOX_MM,
     PANEL,
     QR_SIZE,
@@ -89,7 +89,7 @@ def _summary_box(data: DocumentData, styles: _Styles) -> Table:
         ("Date signed", _Plain(_fmt_date(_signer_local(signer).date()))),
     ]
     if data.agreement is not None:
-        rows.append(("Service agreement", _Plain(data.agreement.reference)))
+        rows.append(("Service agreement", _Plain(_agreement_reference(data.agreement))))
     inner_width = FRAME_WIDTH - QR_SIZE - 16
     info = _rows_table(rows, styles, width=inner_width - 12)
     verify = _Para(
@@ -131,6 +131,7 @@ def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Sty
     optional = (
         (wording.description_label, item.description),
         (wording.why_label, item.why_it_matters),
+        ("Why for the Client", item.rationale),
     )
     rows += [(label, _Plain(value)) for label, value in optional if value]
     if item.risk_level_label:
@@ -214,12 +215,16 @@ def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
     ]
 
 
+def _agreement_reference(agreement: AgreementTerms) -> str:
+    return agreement.reference if agreement.version is None else f"{agreement.reference}, version {agreement.version}"
+
+
 def _agreement_section(agreement: AgreementTerms | None, styles: _Styles) -> list[Flowable]:
     heading = _section("Service agreement", styles)
     if agreement is None:
         note = "No written service agreement was on record for the Client when this document was signed."
         return [*heading, _FixedPara(note, styles.body)]
-    rows: list[tuple[str, Cell]] = [("Reference", _Plain(agreement.reference))]
+    rows: list[tuple[str, Cell]] = [("Reference", _Plain(_agreement_reference(agreement)))]
     if agreement.effective_date is not None:
         rows.append(("Effective date", _Plain(_fmt_date(agreement.effective_date))))
     fields = (
@@ -288,36 +293,102 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
     ]
 
 
-def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
+def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
     signature = data.signature
-    timeline = _list_table(
-        ("Event", "Date and time (UTC)"),
-        [(entry.label, _fmt_utc(entry.at)) for entry in data.timeline],
-        (LABEL_WIDTH + 40 * mm, FRAME_WIDTH - LABEL_WIDTH - 40 * mm),
-        styles,
-        padding=3,
-    )
-    rows: list[tuple[str, Cell]] = [
+    rows: list[tuple[str, Cell]] = []
+    if data.request_id:
+        rows.append(("Signing request", _Plain(data.request_id)))
+    if data.sender is not None:
+        sent = f"{data.sender.name}, {_fmt_utc(data.sender.sent_at)}"
+        rows.append(("Sent by", _Plain(f"{sent}, from {data.sender.ip}" if data.sender.ip else sent)))
+    if data.code_sent_to:
+        delivered = f"Emailed to {data.code_sent_to}"
+        if data.code_message_id:
+            delivered += f" in the message with Message-ID {data.code_message_id}"
+        if signature.code_verified_at is not None:
+            delivered += f"; entered correctly on {_fmt_utc(signature.code_verified_at)}"
+        rows.append(("One-time code", _Plain(delivered)))
+    rows += [
+        ("Consent to electronic records given", _Plain(_fmt_utc(signature.signed_at))),
+        (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
+        (
+            f"Statement of intent (version {data.intent_version})" if data.intent_version else "Statement of intent",
+            _Plain(data.intent_text),
+        ),
         ("Signer’s IP address", _Plain(signature.ip_address)),
         ("Signer’s browser (user agent)", _Plain(signature.user_agent)),
         ("Signer’s time zone", _Plain(signature.signer_timezone)),
-        ("Content hash (SHA-256)", _Plain(data.content_hash)),
-        (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
-        ("Statement of intent", _Plain(data.intent_text)),
     ]
+    if data.snapshot_json is not None:
+        rows.append((f"What was shown: SHA-256 of {SNAPSHOT_NAME}", _Plain(data.content_hash)))
+    else:
+        rows.append(("Content hash (SHA-256)", _Plain(data.content_hash)))
+    if data.signature_sha256:
+        rows.append(("Drawn signature (SHA-256)", _Plain(data.signature_sha256)))
     if data.seal_statement:
         rows.append(("Electronic seal", _Plain(data.seal_statement)))
+    return rows
+
+
+def _sessions(data: DocumentData) -> dict[str, str]:
+    """Each browser session that took a step, lettered in the order they first appear."""
+    letters: dict[str, str] = {}
+    for entry in data.timeline:
+        if entry.session and entry.session not in letters:
+            letters[entry.session] = chr(ord("A") + len(letters)) if len(letters) < 26 else str(len(letters) + 1)
+    return letters
+
+
+def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
+    sessions = _sessions(data)
+    browsers: dict[str, int] = {}
+    for entry in data.timeline:
+        if entry.user_agent:
+            browsers.setdefault(entry.user_agent, len(browsers) + 1)
+    timeline = _list_table(
+        ("Event", "Date and time (UTC)", "IP address", "Browser, session"),
+        [
+            (
+                entry.label,
+                _fmt_utc(entry.at),
+                entry.ip or "—",
+                ", ".join(
+                    part
+                    for part in (
+                        f"browser {browsers[entry.user_agent]}" if entry.user_agent else "",
+                        f"session {sessions[entry.session]}" if entry.session else "",
+                    )
+                    if part
+                )
+                or "—",
+            )
+            for entry in data.timeline
+        ],
+        (FRAME_WIDTH - 126 * mm, 58 * mm, 28 * mm, 40 * mm),
+        styles,
+        padding=3,
+    )
+    seen = [(f"Browser {number}", _Plain(agent)) for agent, number in browsers.items()]
+    seen += [(f"Session {letter}: SHA-256 of its key", _Plain(digest)) for digest, letter in sessions.items()]
     intro = (
         "The Practice recorded the following evidence when the Client signed this document "
-        "electronically. The signing link was personal to the signatory and single-use; the "
-        "content hash identifies the exact texts shown to the signatory before signing."
+        "electronically. The signing link and the one-time code were personal to the signatory and "
+        "existed only in the emails sent to them; every step below is an event in the Practice’s "
+        "hash-chained audit log, with the address and browser it came from."
     )
-    return [
+    if data.snapshot_json is not None:
+        intro += (
+            " Everything the signatory was shown, frozen when the request was sent, is attached to this PDF as "
+            f"the file {SNAPSHOT_NAME}; its SHA-256 is printed below, so anyone can open the attachment and check it."
+        )
+    story: list[Flowable] = [
         CondPageBreak(70 * mm),
         *_section("Appendix — evidence of electronic signature", styles),
         _FixedPara(intro, styles.body),
         Spacer(1, 6),
         timeline,
-        Spacer(1, 8),
-        _rows_table(rows, styles),
     ]
+    if seen:
+        story += [Spacer(1, 6), _rows_table(seen, styles)]
+    story += [Spacer(1, 8), _rows_table(_evidence_rows(data), styles)]
+    return story

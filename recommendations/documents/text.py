@@ -61,7 +61,9 @@ def _signed_at_text(signature: SignatureEvidence) -> str:
     utc = _fmt_utc(signature.signed_at)
     zone_name = _plain(signature.signer_timezone)
     if _signer_zone(signature) is None:
-        # The browser-reported zone is evidence, not configuration: print it as recorded.
+        if zone_name in {"", "not reported"}:
+            return f"{utc}\n(the signer’s browser reported no valid time zone)"
+        # Records made before time zones were checked: print the browser's word as recorded.
         return f"{utc}\n(signer’s reported time zone: “{zone_name}”)"
     local = _signer_local(signature)
     offset = local.strftime("%z")

@@ -18,10 +18,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.locking import lock_clients
 from clients.models import Client, Contact, PracticeProfile
 from recommendations.models import DecisionRequest, ReackStep, Recommendation, step_label
 from recommendations.selectors import may_sign, refusing_signatory, signatories_for
-from recommendations.services import lock_clients
 from riskreg.accounts.models import User
 from riskreg.db import insert_unless_taken
 

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import Client, Contact
+from recommendations import webhook_events
 from recommendations.models import DecisionRequest, ReackStep, Recommendation
 from recommendations.reack.core import (
     OPEN,
@@ -36,6 +38,7 @@ from recommendations.reack.heads_ups import _signatories_gone
 from recommendations.selectors import in_open_request
 from recommendations.signing import Send, decision_request_send, decision_requests_send
 from riskreg.audit.chain import audit_append
+from riskreg.evidence import StepOrigin
 from riskreg.mail.services import email_enqueue
 
 # Re-acknowledgment requests: on valid-until, and on any later day of the grace period that the
@@ -52,10 +55,17 @@ def _send_reack_requests(sweep: _Sweep) -> None:
     _claim_and_run(
         sweep, signable, step=Step.REACK_REQUEST, lock=True, work=lambda claimed: _reack_requests(sweep, claimed)
     )
-    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
+    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _due_and_gone(sweep, claimed))
+
+
+def _due_and_gone(sweep: _Sweep, groups: list[_Group]) -> None:
+    webhook_events.refusals("refusal.due", (item for group in groups for item in group.items))
+    _signatories_gone(sweep, groups)
 
 
 def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
+    # Claimed in this transaction once per refusal and cycle, so the event goes out once too.
+    webhook_events.refusals("refusal.due", (item for group in groups for item in group.items))
     sent = decision_requests_send(
         actor=None,
         actor_label=SYSTEM,
@@ -64,7 +74,7 @@ def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
     )
     # The ledger rows this transaction just claimed (and only those: an earlier cycle's row keeps
     # the request it was sent in) now name the request each item went out in.
-    request_of = {item.pk: request.pk for group, (request, _) in zip(groups, sent, strict=True) for item in group.items}
+    request_of = {item.pk: request.pk for group, request in zip(groups, sent, strict=True) for item in group.items}
     ReackStep.objects.filter(step=Step.REACK_REQUEST, request__isnull=True, recommendation__in=request_of).update(
         request_id=Case(*(When(recommendation_id=item, then=Value(request)) for item, request in request_of.items()))
     )
@@ -83,17 +93,24 @@ def reack_message(recommendations: list[Recommendation]) -> str:
 
 @transaction.atomic
 def reack_request_send(
-    *, actor: Any, client: Client, signatory: Contact, recommendations: list[Recommendation], message: str = ""
+    *,
+    actor: Any,
+    client: Client,
+    signatory: Contact,
+    recommendations: list[Recommendation],
+    message: str = "",
+    origin: StepOrigin | None = None,
 ) -> DecisionRequest:
     """Send a re-acknowledgment request now (staff action) and record it in the ledger, so the
     sweep sends no heads-up or request of its own for these refusals in this cycle."""
-    request, _ = decision_request_send(
+    request = decision_request_send(
         actor=actor,
         client=client,
         signatory=signatory,
         recommendations=recommendations,
         message=message or reack_message(recommendations),
         purpose=DecisionRequest.Purpose.REACKNOWLEDGMENT,
+        origin=origin,
     )
     for recommendation in recommendations:
         if recommendation.valid_until:
@@ -142,6 +159,7 @@ def _send_reminders(sweep: _Sweep) -> None:
 
 
 def _reminder(sweep: _Sweep, request: DecisionRequest, step: str) -> None:
+    lock_client(request.client_id)
     if not _claim(step=step, cycle=timezone.localdate(request.sent_at), request=request):
         return
     client, signatory = request.client, request.signatory
@@ -184,6 +202,7 @@ def _expire_requests(sweep: _Sweep) -> None:
 
 
 def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
+    lock_client(request.client_id)
     if not _claim(step=Step.REQUEST_EXPIRED, cycle=timezone.localdate(request.sent_at), request=request):
         return
     closed = DecisionRequest.objects.filter(pk=request.pk, status__in=OPEN, expires_at__lte=sweep.as_of).update(

@@ -1,11 +1,13 @@
 """Decision requests: sending a signing link, the one-time code, and recording the signed decision.
 
-Evidence rules (SPEC section 8): the link token and the code are stored only as hashes; the
-request binds a hash of exactly what the signer reads; a completed request is never changed.
+Evidence rules (SPEC section 8): the link token and the code exist only in the emails that
+carry them (only their hashes are stored); the request freezes exactly what the signer is shown
+in a snapshot bound by its hash; a completed request is never changed.
 
-The package's modules, in the order a request lives: `content` (the texts signed and the hashes
-that bind a request to them), `send` (sending, revoking, re-sending), `link` (the signer's link
-and one-time code) and `complete` (recording the signed decision). Callers import from here.
+The package's modules, in the order a request lives: `content` (the texts signed), `snapshot`
+(what the signer is shown, frozen at send), `send` (sending, revoking, re-sending), `link` (the
+signer's link and one-time code) and `complete` (recording the signed decision). Callers import
+from here.
 """
 
 from recommendations.signing.complete import ItemChoice, SignerEvidence, decision_request_complete
@@ -17,15 +19,15 @@ from recommendations.signing.content import (
     INTENT_TEXT,
     INTENT_VERSION,
     SigningError,
-    consent_content_hash,
-    content_hash,
     intent_text_for,
     token_hash,
 )
 from recommendations.signing.link import (
     MAX_CODE_SENDS,
     decision_request_mark_viewed,
+    request_by_token,
     request_for_token,
+    signed_copy_download_record,
     signing_code_send,
     signing_code_verify,
 )
@@ -39,6 +41,7 @@ from recommendations.signing.send import (
     sendable_recommendations,
     sendable_software,
 )
+from recommendations.signing.snapshot import shown_to_signer
 
 __all__ = [
     "CONSENT_INTENT_TEXT",
@@ -52,9 +55,7 @@ __all__ = [
     "Send",
     "SignerEvidence",
     "SigningError",
-    "consent_content_hash",
     "consent_request_send",
-    "content_hash",
     "decision_request_complete",
     "decision_request_mark_viewed",
     "decision_request_resend",
@@ -62,9 +63,12 @@ __all__ = [
     "decision_request_send",
     "decision_requests_send",
     "intent_text_for",
+    "request_by_token",
     "request_for_token",
     "sendable_recommendations",
     "sendable_software",
+    "signed_copy_download_record",
+    "shown_to_signer",
     "signing_code_send",
     "signing_code_verify",
     "token_hash",

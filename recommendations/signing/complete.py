@@ -2,21 +2,24 @@
 
 import hashlib
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
+from typing import Any
+from zoneinfo import available_timezones
 
 from django.db import transaction
 from django.utils import timezone
 
+from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
-from clients.selectors import current_agreement
 from clients.services import software_consent_record
+from recommendations import webhook_events
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,
-    lock_client,
     recommendation_move,
     refusal_valid_until,
 )
+from recommendations.signature_image import clean_signature_png
 from recommendations.signing.content import (
     CONSENT_INTENT_VERSION,
     CONSENT_TEXT,
@@ -25,11 +28,13 @@ from recommendations.signing.content import (
     Purpose,
     RequestStatus,
     SigningError,
-    consent_content_hash,
     intent_text_for,
 )
+from recommendations.signing.snapshot import shown_to_signer
 from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
+from riskreg.evidence import USER_AGENT_MAX
+from riskreg.names import same_name, validate_plain_name
 
 
 @dataclass(frozen=True)
@@ -43,17 +48,24 @@ RECOMMENDATION_OUTCOMES = {Decision.Outcome.ACCEPT, Decision.Outcome.REFUSE}
 CONSENT_OUTCOMES = {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}
 
 
-def _check_still_current(request: DecisionRequest, items: list[RequestItem]) -> None:
-    """The signer may only sign the exact content they were sent."""
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
-        software = [item.software for item in items]
-        if consent_content_hash(software, PracticeProfile.load(), request.client) != request.content_hash:
-            raise SigningError(
-                "The description of a program changed after this request was sent. Your provider will send a new link."
-            )
-        return
+def _check_signable(request: DecisionRequest, now: Any) -> None:
+    """Open and unexpired. Every edit of what a request shows voids it in the same transaction,
+    under the client's lock this signing holds, so an open request still shows its frozen text."""
+    if request.status == RequestStatus.VOIDED:
+        raise SigningError(
+            f"What you were asked to sign changed after this request was sent ({request.close_reason}). "
+            f"{PracticeProfile.load().legal_name} will send you a new link.",
+            code="voided",
+        )
+    if not request.is_open or request.expires_at <= now:
+        raise SigningError("This request can no longer be signed.")
+
+
+def _check_still_current(items: list[RequestItem]) -> None:
+    """A second line behind voiding: the recommendations are still the versions that were sent."""
     if any(
-        item.recommendation.content_version != item.content_version or item.recommendation.status in {"withdrawn"}
+        item.recommendation_id
+        and (item.recommendation.content_version != item.content_version or item.recommendation.status == "withdrawn")
         for item in items
     ):
         raise SigningError("A recommendation changed after this request was sent. Your provider will send a new link.")
@@ -67,6 +79,42 @@ class SignerEvidence:
     ip_address: str
     user_agent: str
     signer_timezone: str
+    session_hash: str = ""
+
+
+TIMEZONE_NOT_REPORTED = "not reported"
+
+
+@lru_cache(maxsize=1)
+def _iana_zones() -> frozenset[str]:
+    # Read from the zone database once per process: it lists the files on every call.
+    return frozenset(available_timezones())
+
+
+def reported_timezone(name: str) -> str:
+    """The zone the signer's browser reported, if it is a real IANA zone name; otherwise "not
+    reported" (the browser's word is evidence, and a made-up zone is no evidence at all)."""
+    name = name.strip()
+    return name if name in _iana_zones() else TIMEZONE_NOT_REPORTED
+
+
+def _checked_identity(evidence: SignerEvidence, request: DecisionRequest) -> tuple[str, str]:
+    """The typed name and title, refused unless they are plain text and the name is the signatory's."""
+    typed_name, typed_title = evidence.typed_name.strip(), evidence.typed_title.strip()
+    if not typed_name:
+        raise SigningError("Type your full name.", code="typed_name")
+    validate_plain_name(typed_name)
+    validate_plain_name(typed_title)
+    signatory = request.signatory
+    if not same_name(typed_name, signatory.name):
+        practice = PracticeProfile.load().legal_name
+        raise SigningError(
+            f"The name you typed does not match the person this request is addressed to, {signatory.name}. "
+            f"Only {signatory.name} can sign it. If that is you under another name, or the request should go to "
+            f"someone else, ask {practice} to correct the contact or address the request to the right person.",
+            code="name_mismatch",
+        )
+    return typed_name, typed_title
 
 
 @transaction.atomic
@@ -75,6 +123,8 @@ def decision_request_complete(
     *, request: DecisionRequest, choices: list[ItemChoice], evidence: SignerEvidence
 ) -> DecisionRequest:
     """Record the signed decisions with all evidence, in one transaction, or change nothing."""
+    # Checked before any lock is taken: decoding and re-encoding the drawing is the slow part.
+    signature_png = clean_signature_png(evidence.signature_png)
     lock_client(request.client_id)
     request = (
         DecisionRequest.objects.select_for_update(of=("self",))
@@ -82,8 +132,7 @@ def decision_request_complete(
         .get(pk=request.pk)
     )
     now = timezone.now()
-    if not request.is_open or request.expires_at <= now:
-        raise SigningError("This request can no longer be signed.")
+    _check_signable(request, now)
     if request.code_verified_at is None:
         raise SigningError("Confirm the one-time code first.")
     items = {item.pk: item for item in request.items.select_related(request.subject_field)}
@@ -99,40 +148,46 @@ def decision_request_complete(
         for choice in choices
     ):
         raise SigningError("This form does not match your request. Reload the page and try again.")
-    _check_still_current(request, sorted(items.values(), key=lambda item: item.position))
-    if not evidence.typed_name.strip():
-        raise SigningError("Type your full name.")
+    _check_still_current(list(items.values()))
+    typed_name, typed_title = _checked_identity(evidence, request)
+    shown = shown_to_signer(request)
+    shown_items = {item["position"]: item for item in shown["items"]}
     choices = sorted(choices, key=lambda c: items[c.item_id].position)
     for choice in choices:
         if choice.outcome == Decision.Outcome.REFUSE and not choice.reason.strip():
-            raise SigningError(f"Give a reason for refusing “{items[choice.item_id].recommendation.title}”.")
+            raise SigningError(f"Give a reason for refusing “{shown_items[items[choice.item_id].position]['title']}”.")
     signature = Signature.objects.create(
         request=request,
-        typed_name=evidence.typed_name.strip(),
-        typed_title=evidence.typed_title.strip(),
+        typed_name=typed_name,
+        typed_title=typed_title,
         signer_email=request.signatory.email,
-        signature_png=evidence.signature_png,
-        signature_sha256=hashlib.sha256(evidence.signature_png).hexdigest(),
+        signature_png=signature_png,
+        signature_sha256=hashlib.sha256(signature_png).hexdigest(),
         consent_text=CONSENT_TEXT,
         consent_version=DISCLOSURE_VERSION,
         intent_text=intent_text_for(request.purpose),
         intent_version=CONSENT_INTENT_VERSION if request.purpose == Purpose.SOFTWARE_CONSENT else INTENT_VERSION,
         ip_address=evidence.ip_address,
-        user_agent=evidence.user_agent[:1000],
-        signer_timezone=evidence.signer_timezone[:64] or "UTC",
+        user_agent=evidence.user_agent[:USER_AGENT_MAX],
+        signer_timezone=reported_timezone(evidence.signer_timezone),
         code_verified_at=request.code_verified_at,
+        code_sent_to=request.code_sent_to,
+        code_message_id=request.code_message_id,
         signed_at=now,
     )
     signer_label = f"signer:{request.signatory.public_id}"
     refusals = [choice for choice in choices if choice.outcome == Decision.Outcome.REFUSE]
-    agreement = current_agreement(request.client) if refusals else None
+    # The cadence of the agreement version the signer was shown, not of one edited since.
+    cadence = (shown.get("agreement") or {}).get("refusal_cadence_days")
     valid_until = {
         choice.item_id: refusal_valid_until(
-            level=items[choice.item_id].recommendation.level, agreement=agreement, signed_on=timezone.localdate()
+            level=shown_items[items[choice.item_id].position]["level"],
+            agreement_cadence_days=cadence,
+            signed_on=timezone.localdate(),
         )
         for choice in refusals
     }
-    Decision.objects.bulk_create(
+    decisions = Decision.objects.bulk_create(
         Decision(
             request=request,
             item=items[choice.item_id],
@@ -188,10 +243,14 @@ def decision_request_complete(
                 "consent_version": DISCLOSURE_VERSION,
                 "intent_version": signature.intent_version,
                 "code_verified_at": request.code_verified_at.isoformat(),
+                "ip": signature.ip_address,
+                "user_agent": signature.user_agent,
+                "session": evidence.session_hash,
             },
         }
     )
     audit_append_many(audit_events)
+    webhook_events.request_signed(request, decisions, items)
     # Once, after every item has moved.
     client_rescore(client=request.client)
     # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked

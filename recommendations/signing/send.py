@@ -1,6 +1,7 @@
 """Sending decision and consent requests, revoking them and re-sending a new link."""
 
 import secrets
+import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -9,24 +10,24 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, Software, consent_sought_because
-from clients.selectors import current_agreements
-from clients.services import software_consent_record, withdrawal_link_issue
+from clients.locking import lock_client, lock_clients
+from clients.models import AgreementVersion, Client, Contact, PracticeProfile, Software, consent_sought_because
+from clients.selectors import agreement_versions_in_force, current_agreements
+from clients.services import software_consent_record, withdrawal_link_placeholder
+from recommendations import webhook_events
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
-from recommendations.services import (
-    lock_clients,
-)
 from recommendations.signing.content import (
     DISCLOSURE_VERSION,
+    SIGNING_LINK,
     Purpose,
     RequestStatus,
     SigningError,
-    consent_content_hash,
-    content_hash,
-    signing_url,
     token_hash,
 )
+from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
 from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.evidence import StepOrigin
+from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 
 
@@ -104,11 +105,13 @@ def decision_request_send(
     purpose: str = Purpose.DECISION,
     replaces: DecisionRequest | None = None,
     actor_label: str | None = None,
-) -> tuple[DecisionRequest, str]:
-    """Create a request and its email; returns the request and the link token (never stored)."""
+    origin: StepOrigin | None = None,
+) -> DecisionRequest:
+    """Create a request and its email (its link is made when the email is sent)."""
     [sent] = decision_requests_send(
         actor=actor,
         actor_label=actor_label,
+        origin=origin,
         purpose=purpose,
         sends=[Send(client, signatory, recommendations, message, replaces)],
     )
@@ -118,16 +121,22 @@ def decision_request_send(
 @transaction.atomic
 @PracticeProfile.pinned()
 def decision_requests_send(
-    *, actor: Any, sends: list[Send], purpose: str = Purpose.DECISION, actor_label: str | None = None
-) -> list[tuple[DecisionRequest, str]]:
-    """Create requests and their emails, all or none; returns each request with its link token
-    (never stored). A fixed number of queries however many requests, plus one per email: the
-    re-acknowledgment sweep sends hundreds in one go."""
+    *,
+    actor: Any,
+    sends: list[Send],
+    purpose: str = Purpose.DECISION,
+    actor_label: str | None = None,
+    origin: StepOrigin | None = None,
+) -> list[DecisionRequest]:
+    """Create requests and their emails, all or none. A fixed number of queries however many
+    requests, plus one per email: the re-acknowledgment sweep sends hundreds in one go. `origin`:
+    where the staff member who sent them was (their address is evidence in the signed record)."""
     # The clients' rows before their recommendations, the order of every write about a client: a
     # signer completing an open request of the same client then queues instead of deadlocking.
     lock_clients(send.client.pk for send in sends)
     locked = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("control")
         .order_by("pk")
         .in_bulk([recommendation.pk for send in sends for recommendation in send.subjects])
     )
@@ -146,17 +155,34 @@ def decision_requests_send(
         for send in sends
     ]
     agreements = current_agreements([send.client for send in sends])
+    versions = agreement_versions_in_force(list(agreements.values()))
+    practice = PracticeProfile.load()
+    public_ids = [uuid.uuid4() for _ in sends]
+    quoted = [versions.get(agreement.pk) if (agreement := agreements.get(send.client.pk)) else None for send in sends]
     created = _requests_create(
         actor=actor,
         actor_label=actor_label,
+        origin=origin,
         purpose=purpose,
         sends=sends,
-        content_hashes=[
-            content_hash(send.subjects, agreement.exclusions if (agreement := agreements.get(send.client.pk)) else "")
-            for send in sends
+        public_ids=public_ids,
+        agreement_versions=quoted,
+        snapshots=[
+            decision_snapshot(
+                request=public_id,
+                purpose=purpose,
+                client=send.client,
+                practice=practice,
+                agreement=version or agreement,
+                agreement_version=agreement.version if agreement else None,
+                recommendations=send.subjects,
+            )
+            for public_id, send, version, agreement in zip(
+                public_ids, sends, quoted, (agreements.get(send.client.pk) for send in sends), strict=True
+            )
         ],
     )
-    for send, (request, token) in zip(sends, created, strict=True):
+    for send, request in zip(sends, created, strict=True):
         email_enqueue(
             idempotency_key=f"request:{request.public_id}:link",
             kind="decision_request",
@@ -169,44 +195,59 @@ def decision_requests_send(
                 "purpose": request.purpose,
                 "message": send.message,
                 "items": [{"title": r.title, "level": r.level_label} for r in send.subjects],
-                "url": signing_url(token),
+                "url": SIGNING_LINK,
                 "expires_at": request.expires_at,
             },
             scope=send.client.scope,
+            minters=[minter("signing_link", request=str(request.public_id))],
         )
     return created
 
 
 def _requests_create(
-    *, actor: Any, actor_label: str | None, purpose: str, sends: list[Send], content_hashes: list[str]
-) -> list[tuple[DecisionRequest, str]]:
-    """The requests, one item per recommendation or program, and their audit events; the caller
-    has checked what is sent and writes the emails. Returns each request with its link token."""
+    *,
+    actor: Any,
+    actor_label: str | None,
+    origin: StepOrigin | None,
+    purpose: str,
+    sends: list[Send],
+    public_ids: list[uuid.UUID],
+    snapshots: list[dict[str, Any]],
+    agreement_versions: list[AgreementVersion | None],
+) -> list[DecisionRequest]:
+    """The requests, one item per recommendation or program, each with its frozen snapshot, and
+    their audit events; the caller has checked what is sent and writes the emails."""
     now = timezone.now()
     expires_at = now + timedelta(days=PracticeProfile.load().request_valid_days)
-    tokens = [secrets.token_urlsafe(32) for _ in sends]
+    frozen = [canonical_json(snapshot) for snapshot in snapshots]
     requests = [
         DecisionRequest(
+            public_id=public_id,
             client=send.client,
             signatory=send.signatory,
             purpose=purpose,
             message=send.message,
-            token_hash=token_hash(token),
-            content_hash=digest,
+            # The hash of a token nobody holds: the link's real token is made when its email is sent.
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            snapshot=text,
+            content_hash=snapshot_sha256(text),
+            agreement_version=version,
             disclosure_version=DISCLOSURE_VERSION,
             created_by=actor,
             replaces=send.replaces,
             sent_at=now,
             expires_at=expires_at,
         )
-        for send, token, digest in zip(sends, tokens, content_hashes, strict=True)
+        for public_id, send, text, version in zip(public_ids, sends, frozen, agreement_versions, strict=True)
     ]
     for request in requests:
-        # The relations were checked by the caller, the check constraints hold by construction,
-        # and the unique public id and token hash are random: the database enforces all of them
-        # anyway, and validating them here costs a query each, eight per request.
+        # The relations were checked (or just read) by the caller, the check constraints hold by
+        # construction, and the unique public id and token hash are random: the database enforces
+        # all of them anyway, and validating them here costs a query each, nine per request.
         request.full_clean(
-            exclude=["client", "signatory", "created_by"], validate_unique=False, validate_constraints=False
+            exclude=["client", "signatory", "created_by", "agreement_version"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     DecisionRequest.objects.bulk_create(requests)
     RequestItem.objects.bulk_create(
@@ -230,12 +271,14 @@ def _requests_create(
                     "content_hash": request.content_hash,
                     "expires_at": request.expires_at.isoformat(),
                     "replaces": str(send.replaces.public_id) if send.replaces else None,
+                    **(origin.payload() if origin else {}),
                 },
             }
             for request, send in zip(requests, sends, strict=True)
         ]
     )
-    return list(zip(requests, tokens, strict=True))
+    webhook_events.requests_sent((request, send.subjects) for request, send in zip(requests, sends, strict=True))
+    return requests
 
 
 def _request_item(request: DecisionRequest, position: int, subject: Recommendation | Software) -> RequestItem:
@@ -273,22 +316,28 @@ def consent_request_send(
     message: str = "",
     replaces: DecisionRequest | None = None,
     actor_label: str | None = None,
-) -> tuple[DecisionRequest, str]:
+    origin: StepOrigin | None = None,
+) -> DecisionRequest:
     """Ask the signatory for install consent (CASL) to one or more programs through the signing
-    flow; returns the request and the link token (never stored)."""
+    flow. The email's signing link and each program's withdrawal link are made when it is sent."""
+    lock_client(client.pk)
     software = list(Software.objects.select_for_update().filter(pk__in=[s.pk for s in software]).order_by("name"))
     send = Send(client, signatory, software, message, replaces)
     _check_consent_sendable(send)
     practice = PracticeProfile.load()
-    [(request, token)] = _requests_create(
+    public_id = uuid.uuid4()
+    [request] = _requests_create(
         actor=actor,
         actor_label=actor_label,
+        origin=origin,
         purpose=Purpose.SOFTWARE_CONSENT,
         sends=[send],
-        content_hashes=[consent_content_hash(software, practice, client)],
+        public_ids=[public_id],
+        agreement_versions=[None],
+        snapshots=[consent_snapshot(request=public_id, client=client, practice=practice, software=software)],
     )
     items = []
-    for program in software:
+    for position, program in enumerate(software, start=1):
         software_consent_record(
             software=program,
             status=Software.ConsentStatus.REQUESTED,
@@ -302,7 +351,7 @@ def consent_request_send(
                 "publisher": program.publisher,
                 "function_and_purpose": program.function_and_purpose,
                 "disclosures": program.disclosures(),
-                "withdrawal_url": withdrawal_link_issue(software=program, issued_for=request.public_id),
+                "withdrawal_url": withdrawal_link_placeholder(position),
             }
         )
     email_enqueue(
@@ -317,12 +366,21 @@ def consent_request_send(
             "message": message,
             "sought_because": consent_sought_because(practice_name=practice.legal_name, client_name=client.name),
             "items": items,
-            "url": signing_url(token),
+            "url": SIGNING_LINK,
             "expires_at": request.expires_at,
         },
         scope=client.scope,
+        minters=[
+            minter("signing_link", request=str(request.public_id)),
+            minter(
+                "withdrawal_links",
+                issued_for=str(request.public_id),
+                software=[str(program.public_id) for program in software],
+                slot="request",
+            ),
+        ],
     )
-    return request, token
+    return request
 
 
 def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, actor_label: str | None = None) -> None:
@@ -346,12 +404,16 @@ def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, ac
 
 @transaction.atomic
 def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str = "revoked by staff") -> None:
+    lock_client(request.client_id)
     _close(request, status=RequestStatus.REVOKED, reason=reason, actor=actor)
 
 
 @transaction.atomic
-def decision_request_resend(*, actor: Any, request: DecisionRequest) -> tuple[DecisionRequest, str]:
+def decision_request_resend(
+    *, actor: Any, request: DecisionRequest, origin: StepOrigin | None = None
+) -> DecisionRequest:
     """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
+    lock_client(request.client_id)
     if request.is_open:
         _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
     elif request.status == RequestStatus.COMPLETED:
@@ -364,6 +426,7 @@ def decision_request_resend(*, actor: Any, request: DecisionRequest) -> tuple[De
             software=[item.software for item in request.items.select_related("software")],
             message=request.message,
             replaces=request,
+            origin=origin,
         )
     recommendations = [item.recommendation for item in request.items.select_related("recommendation")]
     return decision_request_send(
@@ -374,4 +437,5 @@ def decision_request_resend(*, actor: Any, request: DecisionRequest) -> tuple[De
         message=request.message,
         purpose=request.purpose,
         replaces=request,
+        origin=origin,
     )

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django_otp import devices_for_user, match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +30,13 @@ class StaffLoginForm(AuthenticationForm):
         "invalid_login": "That username and password do not match. After 5 failed attempts, logging in is "
         "blocked for 15 minutes.",
     }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the field's max_length after it was built, so no validator checks
+        # it: an overlong name reached authenticate() and django-axes' 255-character column (a 500).
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))
 
 
 class VerifyCodeForm(forms.Form):

@@ -25,6 +25,8 @@ from riskreg.accounts.two_factor import (
     url_with_next,
     verification_required,
 )
+from riskreg.api_tokens.forms import TokenCreateForm
+from riskreg.api_tokens.selectors import tokens_of
 
 
 class StaffLoginView(LoginView):
@@ -127,6 +129,8 @@ def account(request: HttpRequest) -> HttpResponse:
             "two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
             "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
             "require_2fa": settings.RISKREG_REQUIRE_2FA,
+            "api_tokens": tokens_of(request.user),
+            "token_form": TokenCreateForm(),
         },
     )
 

@@ -164,6 +164,18 @@ def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -
     return len(events)
 
 
+def event_in_place(event: AuditEvent) -> bool:
+    """Whether one event is intact where it stands: its hash matches its content and the next
+    event (or the head) chains from it. Two queries; `verify_chain` walks everything."""
+    if stored_event_hash(event, previous_hash=event.previous_hash) != event.hash:
+        return False
+    following = AuditEvent.objects.filter(sequence=event.sequence + 1).values_list("previous_hash", flat=True).first()
+    if following is not None:
+        return following == event.hash
+    head = ChainHead.objects.filter(id=1).values_list("sequence", "hash").first()
+    return head == (event.sequence, event.hash)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     intact: bool

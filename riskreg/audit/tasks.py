@@ -1,6 +1,7 @@
 """The daily audit-chain digest: the chain head written to a file outside the database,
-timestamped when a TSA is configured, and emailed to the practice admins; and the watch that
-tells them when a day has no digest.
+timestamped when a TSA is configured, and emailed to the practice admins; the watch that
+tells them when a day has no digest; and the weekly integrity check of every stored document
+against the chain, which emails them on a mismatch.
 
 A copy of the head outside the database is what makes a later rewrite of history
 detectable: whoever could rewrite every event and recompute every hash cannot also recall
@@ -17,7 +18,9 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from riskreg.audit.chain import verify_chain
 from riskreg.audit.digests import Digest, digest_take, digest_timestamp, missing_digest_days
+from riskreg.audit.documents import verify_documents
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
 from riskreg.seal import TimestampUnavailable
@@ -31,6 +34,23 @@ ATTACHMENT_FOLDER = "audit-digests"
 def practice_admin_emails() -> list[str]:
     users = get_user_model().objects.filter(role="admin", is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
+
+
+def admins_notice_enqueue(
+    *, idempotency_key: str, kind: str, subject: str, heading: str, paragraphs: list[str]
+) -> OutboundEmail | None:
+    """Queue one notice to the practice admins (once per key); None when there is no admin to tell."""
+    recipients = practice_admin_emails()
+    if not recipients:
+        return None
+    return email_enqueue(
+        idempotency_key=idempotency_key,
+        kind=kind,
+        to=recipients,
+        subject=subject,
+        template="staff_notice",
+        context={"heading": heading, "paragraphs": paragraphs, "link_url": ""},
+    )
 
 
 def _attachment(name: str, data: bytes, mimetype: str) -> dict[str, str]:
@@ -115,31 +135,58 @@ def email_audit_digest(self) -> int | None:
 def missing_digests_report(*, today: datetime.date) -> OutboundEmail | None:
     """One email to the admins naming every recent day without a digest; None when none is missing."""
     missing = missing_digest_days(today=today)
-    recipients = practice_admin_emails()
-    if not missing or not recipients:
+    if not missing:
         return None
     days = ", ".join(day.isoformat() for day in missing)
-    return email_enqueue(
+    return admins_notice_enqueue(
         idempotency_key=f"audit-digest-missing:{today.isoformat()}",
         kind="audit_digest_missing",
-        to=recipients,
         subject=f"No audit-chain digest for {days}",
-        template="staff_notice",
-        context={
-            "heading": "A daily audit-chain digest is missing",
-            "paragraphs": [
-                f"No digest file was written for: {days}.",
-                "The beat did not run the daily-audit-digest task, or the task failed (see the worker's log). "
-                "A gap leaves the history of those days without an anchor outside the database.",
-                "Check that exactly one beat and a worker are running, then take today's digest by hand: "
-                "python manage.py take_audit_digest",
-            ],
-            "link_url": "",
-        },
+        heading="A daily audit-chain digest is missing",
+        paragraphs=[
+            f"No digest file was written for: {days}.",
+            "The beat did not run the daily-audit-digest task, or the task failed (see the worker's log). "
+            "A gap leaves the history of those days without an anchor outside the database.",
+            "Check that exactly one beat and a worker are running, then take today's digest by hand: "
+            "python manage.py take_audit_digest",
+        ],
     )
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
 def report_missing_digests() -> int | None:
     email = missing_digests_report(today=timezone.localdate())
+    return email.pk if email else None
+
+
+@transaction.atomic
+def integrity_alert_enqueue(*, day: datetime.date) -> OutboundEmail | None:
+    """Walk the chain and check every stored document against it; if anything is wrong, queue one
+    email to the practice admins naming each problem (once per day: the key is the date). None
+    when everything holds, or when there is no admin to tell."""
+    chain = verify_chain()
+    documents = verify_documents()
+    problems = ([] if chain.intact else [f"The audit chain is broken: {chain.problem}"]) + documents.problems
+    if not problems:
+        return None
+    return admins_notice_enqueue(
+        idempotency_key=f"integrity-check:{day.isoformat()}",
+        kind="integrity_alert",
+        subject=f"RiskReg integrity check FAILED on {day.isoformat()}: {len(problems)} problem(s)",
+        heading="Signed documents or the audit chain no longer match",
+        paragraphs=[
+            "The weekly check compared every stored document with the audit chain's record of its sealing "
+            f"and timestamp renewals, and walked the chain. It found {len(problems)} problem(s):",
+            *problems,
+            "Each one means a record was changed outside the application. Keep this email, restore the "
+            "affected documents from a backup and find out who had access. Run "
+            "`python manage.py verify_audit_chain` to check again.",
+        ],
+    )
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+def check_documents_weekly() -> int | None:
+    """The weekly integrity check; a duplicated tick or a redelivery that day sends nothing new."""
+    email = integrity_alert_enqueue(day=timezone.localdate())
     return email.pk if email else None

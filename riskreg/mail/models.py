@@ -23,6 +23,9 @@ class OutboundEmail(models.Model):
     attachments = models.JSONField(
         default=list, blank=True, help_text='[{"filename": ..., "path": <default-storage name>, "mimetype": ...}]'
     )
+    # The secrets this email carries, minted only when it is sent (riskreg/mail/secrets.py): the
+    # bodies hold placeholders, never a working link or code.
+    minters = models.JSONField(default=list, blank=True, help_text='[{"key": <minter>, "args": {...}}]')
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

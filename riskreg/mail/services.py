@@ -27,6 +27,7 @@ from django.utils.module_loading import import_string
 from riskreg.audit.chain import audit_append
 from riskreg.db import insert_unless_taken
 from riskreg.mail.models import OutboundEmail
+from riskreg.mail.secrets import NotSendable, filled, mint
 from riskreg.publish import task_publish
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ def email_enqueue(
     context: dict[str, Any],
     scope: str = "",
     attachments: list[dict[str, str]] | None = None,
+    minters: list[dict[str, Any]] | None = None,
+    urgent: bool = False,
 ) -> OutboundEmail:
     """Write the outbox row for one email and queue its sending for when the caller commits.
 
@@ -58,7 +61,11 @@ def email_enqueue(
     with `context` plus `practice` (the letterhead) and `subject`. A key already used returns
     the existing row unchanged and queues nothing, also when another transaction is writing the
     same key at the same moment. A broker that is down never raises here: the row stays pending
-    and the retry sweep sends it.
+    and the retry sweep sends it, except an `urgent` one (a one-time code a signer waits for on a
+    page), which this process then sends itself once the caller commits.
+
+    An email that carries a link or a code gets it from `minters` (riskreg.mail.secrets.minter)
+    at send time; `context` then holds the placeholders (secrets.withheld), never the secret.
     """
     subject = " ".join(subject.split())[:300]
     _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])
@@ -72,10 +79,11 @@ def email_enqueue(
         body_text=body_text,
         body_html=body_html,
         attachments=list(attachments or []),
+        minters=list(minters or []),
     )
     if not insert_unless_taken(email):
         return OutboundEmail.objects.get(idempotency_key=idempotency_key)
-    transaction.on_commit(partial(_publish, email.pk))
+    transaction.on_commit(partial(_publish, email.pk, send_here_if_unqueued=urgent))
     return email
 
 
@@ -117,16 +125,24 @@ def _tidy_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
-def _publish(email_id: int) -> None:
+def _publish(email_id: int, *, send_here_if_unqueued: bool = False) -> None:
     from riskreg.mail.tasks import send_outbound_email
 
     # The row is committed, so the retry sweep covers a publish that fails.
-    task_publish(
+    queued = task_publish(
         send_outbound_email,
         email_id,
         logger=logger,
         on_failure=f"Outbox email {email_id} not queued; the retry sweep will send it.",
     )
+    if queued or not send_here_if_unqueued:
+        return
+    # The signer is waiting for it on a page, and the retry sweep needs the broker too. The
+    # claim keeps it to one send if the sweep also reaches it later.
+    try:
+        email_send(email_id=email_id)
+    except Exception:
+        logger.warning("Outbox email %s could not be sent from this process either.", email_id, exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -135,11 +151,13 @@ class SendOutcome:
     retry_in: timedelta | None = None
 
 
-def email_send(*, email_id: int) -> SendOutcome:
+def email_send(*, email_id: int, connection: Any = None) -> SendOutcome:
     """Send one outbox row if this caller wins its claim; safe to call any number of times.
 
     Not atomic on purpose: the claim must be committed before talking to the SMTP server so
     other workers see it, and no database transaction is held open during the SMTP exchange.
+    The row's secrets are minted after the claim and live only in the message sent; a retry
+    mints new ones. `connection` is a Django email backend to use instead of the configured one.
     """
     claimed_at = timezone.now()
     if not _claim(email_id=email_id, now=claimed_at):
@@ -147,7 +165,13 @@ def email_send(*, email_id: int) -> SendOutcome:
     email = OutboundEmail.objects.get(pk=email_id)
     message_id = email_message_id(email)
     try:
-        _build_message(email, message_id=message_id).send()
+        with transaction.atomic():
+            secrets = mint(email)
+        message = _build_message(email, message_id=message_id, secrets=secrets)
+        message.connection = connection
+        message.send()
+    except NotSendable as reason:
+        return _record_failure(email=email, claimed_at=claimed_at, error=reason, give_up=True)
     except Exception as error:
         # SMTP refusals, network errors, a missing attachment: all recorded and retried with backoff.
         return _record_failure(email=email, claimed_at=claimed_at, error=error)
@@ -176,17 +200,17 @@ def email_message_id(email: OutboundEmail) -> str:
     return f"<{email.created_at:%Y%m%d%H%M%S}.{email.pk}.{digest}@{domain}>"
 
 
-def _build_message(email: OutboundEmail, *, message_id: str) -> EmailMultiAlternatives:
+def _build_message(email: OutboundEmail, *, message_id: str, secrets: dict[str, str]) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=filled(email.body_text, secrets),
         to=email.to,
         cc=email.cc,
         # RFC 3834: tells out-of-office responders not to answer a machine.
         headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
     )
     if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+        message.attach_alternative(filled(email.body_html, secrets, is_html=True), "text/html")
     for attachment in email.attachments:
         with default_storage.open(attachment["path"], "rb") as handle:
             message.attach(attachment["filename"], handle.read(), attachment["mimetype"])
@@ -225,18 +249,23 @@ def email_backoff(attempts: int) -> timedelta:
 
 
 @transaction.atomic
-def _record_failure(*, email: OutboundEmail, claimed_at: datetime, error: Exception) -> SendOutcome:
+def _record_failure(
+    *, email: OutboundEmail, claimed_at: datetime, error: Exception, give_up: bool = False
+) -> SendOutcome:
     attempts = email.attempts + 1
-    gave_up = attempts >= MAX_ATTEMPTS
+    gave_up = give_up or attempts >= MAX_ATTEMPTS
     retry_in = None if gave_up else email_backoff(attempts)
     updated = _still_claimed(email_id=email.pk, claimed_at=claimed_at).update(
         status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
         attempts=attempts,
-        last_error=f"{type(error).__name__}: {error}"[:2000],
+        last_error=(f"Not sent: {error}" if give_up else f"{type(error).__name__}: {error}")[:2000],
         next_attempt_at=None if gave_up else timezone.now() + retry_in,
         claimed_at=None,
     )
-    logger.warning("Outbox email %s attempt %s failed: %s", email.pk, attempts, error)
+    if give_up:
+        logger.info("Outbox email %s not sent: %s", email.pk, error)
+    else:
+        logger.warning("Outbox email %s attempt %s failed: %s", email.pk, attempts, error)
     if not updated:
         return SendOutcome("skipped")
     if not gave_up:
@@ -248,7 +277,9 @@ def _record_failure(*, email: OutboundEmail, claimed_at: datetime, error: Except
         object_type="outbound_email",
         object_id=str(email.pk),
         scope=email.scope,
-        summary=f"Email not delivered after {attempts} attempts: {email.kind.replace('_', ' ')}",
+        summary=f"Email not sent: {error}"
+        if give_up
+        else f"Email not delivered after {attempts} attempts: {email.kind.replace('_', ' ')}",
         payload={"kind": email.kind, "attempts": attempts, "error": type(error).__name__},
     )
     return SendOutcome(OutboundEmail.Status.FAILED)

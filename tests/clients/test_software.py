@@ -15,6 +15,7 @@ from clients.models import ServiceAgreement, Software
 from recommendations import dashboard
 from riskreg.audit.models import AuditEvent
 from tests.factories import AgreementFactory, ClientFactory
+from tests.hostile_pdfs import deep_page_tree_pdf, inflating_object_stream_pdf
 
 RMM = {
     "name": "Atlas RMM agent",
@@ -307,8 +308,10 @@ def test_a_signed_agreement_pdf_is_stored(vcio_client, client_record):
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "this file is not a PDF"),
         (b"%PDF-1.7\n this is not really a PDF", "This PDF is damaged"),
         (b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "the limit is 10.0"),
+        (deep_page_tree_pdf(), "This PDF is damaged"),
+        (inflating_object_stream_pdf(), "This PDF is damaged"),
     ],
-    ids=["png-named-pdf", "broken-pdf", "too-large"],
+    ids=["png-named-pdf", "broken-pdf", "too-large", "deep-page-tree", "inflating-object-stream"],
 )
 def test_a_bad_agreement_upload_is_rejected_with_a_message(vcio_client, client_record, content, message):
     agreement = client_record.agreements.get()

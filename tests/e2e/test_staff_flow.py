@@ -3,7 +3,8 @@ from playwright.sync_api import expect
 
 from recommendations.models import Recommendation
 from riskreg.accounts.models import User
-from tests.factories import UserFactory
+from tests.e2e.conftest import axe_violations
+from tests.factories import ClientFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,4 +46,38 @@ def test_a_vcio_creates_a_client_raises_a_recommendation_and_presents_it(page, s
     recommendation = Recommendation.objects.get()
     assert recommendation.status == "presented"
     assert recommendation.control.code == "IAM-MFA"
+    assert page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_read_the_agreement_version_a_request_quoted(page, screenshot):
+    from clients.services import agreement_update
+    from tests.factories import AgreementFactory, ContactFactory
+    from tests.signing_helpers import send_request
+
+    vcio = UserFactory(username="vera", first_name="Vera", last_name="Castillo", role=User.Role.VCIO)
+    client = ClientFactory(name="Harbourview Family Clinic", vcio=vcio)
+    ContactFactory(client=client, name="Hélène Côté", email="helene@harbourview.example")
+    agreement = AgreementFactory(client=client, reference="MSA-2026-014")
+    request, _, _ = send_request(client, vcio)
+    agreement_update(actor=vcio, agreement=agreement, data={"exclusions": "Everything outside the managed scope."})
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("vera")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    for width, size in (("desktop", {"width": 1366, "height": 900}), ("phone", {"width": 390, "height": 844})):
+        page.set_viewport_size(size)
+        page.goto(f"/requests/{request.public_id}/")
+        expect(page.get_by_text("This request was voided")).to_be_visible()
+        screenshot(page, f"request-voided-{width}")
+        page.get_by_role("link", name="service agreement MSA-2026-014, version 1").click()
+        expect(page.get_by_role("heading", name="Service agreement MSA-2026-014 — version 1")).to_be_visible()
+        expect(page.get_by_text("Superseded")).to_be_visible()
+        expect(page.get_by_text("Losses arising from recommendations the client declined")).to_be_visible()
+        screenshot(page, f"agreement-version-1-{width}")
+        assert axe_violations(page) == []
+        page.get_by_role("link", name="Version 2").click()
+        expect(page.get_by_text("Everything outside the managed scope.")).to_be_visible()
+        screenshot(page, f"agreement-version-2-{width}")
     assert page.console_errors == []

@@ -8,14 +8,18 @@ from tests.factories import AgreementFactory, ClientFactory, ContactFactory, Use
 from tests.recommendations.test_documents_pipeline import altered_copy, sign_request, stored_bytes
 
 
-@pytest.mark.django_db(transaction=True)
-def test_anyone_checks_a_copy_by_upload_and_by_id_and_hash(page, tmp_path, screenshot):
+def _signed_waiver() -> WaiverDocument:
     vcio = UserFactory(username="vera", role=User.Role.VCIO)
     client = ClientFactory(name="Harbourview Clinic", vcio=vcio)
     ContactFactory(client=client, name="Hélène Côté", email="helene@harbourview.example")
     AgreementFactory(client=client, reference="MSA-2026-001")
     request = sign_request(client, vcio)  # committed, so the on-commit render has run
-    document = WaiverDocument.objects.get(request=request)
+    return WaiverDocument.objects.get(request=request)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anyone_checks_a_copy_by_upload_and_by_id_and_hash(page, tmp_path, screenshot):
+    document = _signed_waiver()
     genuine, changed = tmp_path / "genuine.pdf", tmp_path / "changed.pdf"
     genuine.write_bytes(stored_bytes(document))
     changed.write_bytes(altered_copy(stored_bytes(document)))
@@ -42,4 +46,43 @@ def test_anyone_checks_a_copy_by_upload_and_by_id_and_hash(page, tmp_path, scree
     page.get_by_role("button", name="Look it up").click()
     expect(page.get_by_role("heading", name="Genuine and unaltered")).to_be_visible()
     screenshot(page, "lookup")
+    assert page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_re_sealed_with_the_practice_key_is_refused_with_an_alarm(page, tmp_path, screenshot):
+    import dataclasses
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from recommendations import waivers
+    from recommendations.documents import render_document
+    from riskreg.seal import seal_pdf, sha256_hex
+
+    document = _signed_waiver()
+    data = waivers.document_data_for_request(document.request)
+    forged = seal_pdf(
+        render_document(dataclasses.replace(data, client_name="Someone Else Ltd")),
+        signer=waivers.practice_sealer(),
+        reason="Issued by the practice",
+        attachments=waivers.document_attachments(data),
+    )
+    default_storage.delete(document.file.name)
+    default_storage.save(document.file.name, ContentFile(forged))
+    WaiverDocument.objects.filter(pk=document.pk).update(sha256=sha256_hex(forged))
+    path = tmp_path / "forged.pdf"
+    path.write_bytes(forged)
+
+    for width, size in (("desktop", {"width": 1366, "height": 900}), ("phone", {"width": 390, "height": 844})):
+        page.set_viewport_size(size)
+        page.goto("/verify/")
+        page.locator("#id_file").set_input_files(str(path))
+        page.get_by_role("button", name="Check the file").click()
+        expect(
+            page.get_by_role("heading", name="Sealed with this practice's key but not issued by this register")
+        ).to_be_visible()
+        expect(page.get_by_text("audit log recorded different contents")).to_be_visible()
+        screenshot(page, f"re-sealed-{width}")
+        assert axe_violations(page) == []
     assert page.console_errors == []

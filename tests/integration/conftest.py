@@ -58,6 +58,28 @@ def closed_port_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
+def backends_waiting_for_a_lock(query_like: str) -> int:
+    """How many database sessions wait for a row lock in a statement matching `query_like`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query ILIKE %s",
+            [query_like],
+        )
+        return cursor.fetchone()[0]
+
+
+def end_backends_waiting_for_a_lock(query_like: str) -> None:
+    """A killed worker's database session may still be queued for a lock; end it as PostgreSQL
+    would once it noticed the client had gone, so its half-done transaction rolls back."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid <> pg_backend_pid()",
+            [query_like],
+        )
+
+
 @dataclass
 class Worker:
     name: str
@@ -128,6 +150,11 @@ class Broker:
         for path in self.mail_dir.glob("*.log") if self.mail_dir.exists() else []:
             ids.update(MESSAGE_ID.findall(path.read_text(errors="replace")))
         return ids
+
+    def mail_text(self) -> str:
+        """Every message the (file-based) mail server received, as one text."""
+        paths = sorted(self.mail_dir.glob("*.log")) if self.mail_dir.exists() else []
+        return "\n".join(path.read_text(errors="replace") for path in paths)
 
     def logs(self) -> str:
         return "\n".join(f"--- {w.name}\n{w.tail()}" for w in self.workers)

@@ -13,14 +13,20 @@ import time
 import psycopg
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from recommendations.models import ReackStep, Recommendation
 from recommendations.tasks import run_reack_sweep
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.tasks import retry_unsent_emails
-from tests.integration.conftest import VISIBILITY_TIMEOUT, closed_port_url, run_database_url, wait_for
+from tests.integration.conftest import (
+    VISIBILITY_TIMEOUT,
+    backends_waiting_for_a_lock,
+    closed_port_url,
+    end_backends_waiting_for_a_lock,
+    run_database_url,
+    wait_for,
+)
 from tests.recommendations.test_reack import every_threshold  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -160,21 +166,8 @@ def test_with_the_broker_down_the_work_waits_in_the_outbox_until_the_retry_sweep
 
 
 def _sweep_blocked() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query ILIKE %s",
-            ["%FOR UPDATE%"],
-        )
-        return cursor.fetchone()[0] > 0
+    return backends_waiting_for_a_lock("%FOR UPDATE%") > 0
 
 
 def _terminate_blocked_backends() -> None:
-    """The killed worker's database session is still queued for the lock; end it as PostgreSQL
-    would once it noticed the client had gone, so its half-done transaction rolls back."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid <> pg_backend_pid()",
-            ["%FOR UPDATE%"],
-        )
+    end_backends_waiting_for_a_lock("%FOR UPDATE%")

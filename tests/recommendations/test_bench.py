@@ -138,3 +138,20 @@ def test_check_turns_a_missed_target_into_a_failure_and_without_it_the_run_succe
     figures = json.loads((tmp_path / "results.json").read_text())["figures"]
     assert figures["dashboard"]["met"] is False
     assert figures["dashboard_ratio"]["note"] == "missing: dashboard is missing"
+
+
+def test_the_api_client_list_must_issue_as_many_queries_at_200_a_page_as_at_50():
+    same = _document(
+        api_clients=Figure(value=20.0, unit="ms", queries=2), api_clients_200=Figure(value=50.0, unit="ms", queries=2)
+    )
+    grows = _document(
+        api_clients=Figure(value=20.0, unit="ms", queries=2), api_clients_200=Figure(value=50.0, unit="ms", queries=5)
+    )
+    slow = _document(
+        api_clients=Figure(value=61.0, unit="ms", queries=2), api_clients_200=Figure(value=90.0, unit="ms", queries=2)
+    )
+
+    assert same["figures"]["api_clients"]["met"] is True
+    assert grows["figures"]["api_clients"]["met"] is False
+    assert slow["figures"]["api_clients"]["met"] is False
+    assert "API client list, 2,000 clients (50 a page)" in benchmark.table(same)

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +60,7 @@ def sign_request(client_record, vcio, *, outcomes=("refuse", "accept")) -> Decis
         for index, title in enumerate(["Multi-factor authentication", "Offsite backups", "Endpoint detection"])
     ][: len(outcomes)]
     signatory = client_record.contacts.get(can_sign=True)
-    request, _ = signing.decision_request_send(
+    request = signing.decision_request_send(
         actor=vcio, client=client_record, signatory=signatory, recommendations=recommendations
     )
     signing.decision_request_mark_viewed(request=request)
@@ -340,3 +341,87 @@ def test_the_signer_downloads_the_pdf_from_the_done_page(signed, client):
     assert reverse("sign:document", args=[signed.public_id]) in page.content.decode()
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == stored_bytes(document)
+
+
+# A process killed inside the document transaction (kill -9) must leave no sealed document that
+# the register does not know; what it leaves is finished or removed by the document sweep.
+
+
+def _documents_on_disk() -> list[str]:
+    found = []
+    folders = ["documents"]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        folders += [f"{folder}/{name}" for name in subfolders if name != "pending"]
+        found += [f"{folder}/{name}" for name in files]
+    return found
+
+
+@pytest.mark.django_db
+def test_inside_the_document_transaction_no_sealed_file_exists_under_a_document_name(
+    client_record, vcio, monkeypatch
+):
+    request = sign_request(client_record, vcio)
+    seen: dict[str, object] = {}
+    real_audit_append = waivers.audit_append
+
+    def look_then_die(**kwargs):
+        real_audit_append(**kwargs)
+        seen["documents"] = _documents_on_disk()
+        seen["pending"] = default_storage.listdir(waivers.PENDING_DIR)[1]
+        raise KeyboardInterrupt  # the nearest an in-process test gets to kill -9
+
+    monkeypatch.setattr(waivers, "audit_append", look_then_die)
+    before = _documents_on_disk()
+
+    with pytest.raises(KeyboardInterrupt):
+        waivers.request_document_create(request_id=request.pk)
+
+    assert seen["documents"] == before
+    assert len(seen["pending"]) == 1 and seen["pending"][0].startswith(document_id_prefix(request))
+    assert not WaiverDocument.objects.exists()
+
+
+def document_id_prefix(request: DecisionRequest) -> str:
+    return waivers.document_id_for(DecisionRequest.objects.get(pk=request.pk))
+
+
+@pytest.mark.django_db
+def test_the_sweep_removes_a_pending_file_whose_transaction_never_committed(client_record, vcio):
+    request = sign_request(client_record, vcio)
+    orphan = default_storage.save(f"{waivers.PENDING_DIR}/{document_id_prefix(request)}.dead.pdf", ContentFile(b"x"))
+
+    assert waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2)) == (0, 0)
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        finished, removed = waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
+
+    assert (finished, removed) == (0, 1)
+    assert not default_storage.exists(orphan)
+
+
+@pytest.mark.django_db
+def test_a_document_recorded_but_not_renamed_is_finished_by_the_sweep(client_record, vcio):
+    request = sign_request(client_record, vcio)
+    # The process died after the commit, before its on-commit rename ran.
+    document = waivers.request_document_create(request_id=request.pk)
+    [pending] = default_storage.listdir(waivers.PENDING_DIR)[1]
+    assert not default_storage.exists(document.file.name)
+
+    finished, removed = waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
+
+    assert (finished, removed) == (1, 0)
+    assert sha256_hex(stored_bytes(document)) == document.sha256
+    assert pending not in default_storage.listdir(waivers.PENDING_DIR)[1]
+
+
+@pytest.mark.django_db
+def test_a_committed_document_is_at_its_final_name_and_no_pending_file_is_left(signed):
+    document = WaiverDocument.objects.get(request=signed)
+
+    assert sha256_hex(stored_bytes(document)) == document.sha256
+    assert not document.file.name.startswith(waivers.PENDING_DIR)
+    assert default_storage.listdir(waivers.PENDING_DIR)[1] == []

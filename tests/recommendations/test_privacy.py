@@ -63,7 +63,7 @@ def _remove_rendered_pdfs(db):
 
 
 @pytest.fixture
-def history(client_record, vcio):
+def history(client_record, vcio, django_capture_on_commit_callbacks):
     """The signatory has signed one request (with its sealed PDF), has one open request, and a
     staff notice mentions them by name."""
     contact = client_record.contacts.get()
@@ -72,7 +72,9 @@ def history(client_record, vcio):
     signed, _, _ = send_request(client_record, vcio)
     DecisionRequest.objects.filter(pk=signed.pk).update(message=f"{NAME}, please decide before the board meeting.")
     _sign(signed)
-    document = waivers.request_document_create(request_id=signed.pk)
+    # The sealed file takes its final name when the document's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        document = waivers.request_document_create(request_id=signed.pk)
     open_request, open_token, _ = send_request(client_record, vcio, titles=("Disk encryption",))
     email_enqueue(
         idempotency_key="test:staff-notice",
@@ -247,6 +249,8 @@ def test_erasure_leaves_personal_data_only_inside_held_records(vcio_client, vcio
 @pytest.mark.django_db
 def test_erasure_revokes_open_requests_and_stops_unsent_emails(vcio_client, history, client):
     contact, _, _, open_request, open_token = history
+    # The signatory asked for a code on the open request; its email has not gone yet.
+    signing.signing_code_send(request=open_request)
     pending = OutboundEmail.objects.filter(status="pending", to=[EMAIL]).count()
 
     vcio_client.post(reverse("register:contact_erase", args=[contact.public_id]))

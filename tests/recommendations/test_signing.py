@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clients.services import agreement_update
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Recommendation
 from recommendations.services import recommendation_update
@@ -15,7 +16,7 @@ from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
-from tests.signing_helpers import latest_code, link_from_outbox, send_request, signature_data_url
+from tests.signing_helpers import latest_code, link_from_mail, send_request, signature_data_url, token_from_mail
 
 
 def _evidence(**overrides) -> signing.SignerEvidence:
@@ -39,9 +40,10 @@ def _verify(request: DecisionRequest) -> None:
 def test_sending_stores_only_a_hash_of_the_link_token(client_record, vcio):
     request, token, _ = send_request(client_record, vcio)
 
+    request.refresh_from_db()
     assert token not in request.token_hash
     assert request.token_hash == signing.token_hash(token)
-    assert link_from_outbox(request).endswith(f"/sign/{token}/")
+    assert link_from_mail(request).endswith(f"/sign/{token}/")
     assert request.items.count() == 2
     assert AuditEvent.objects.filter(event_type="request.sent", object_id=str(request.public_id)).count() == 1
 
@@ -106,7 +108,8 @@ def test_editing_only_the_owner_does_not_void_the_request(client_record, vcio):
 def test_resending_kills_the_old_link_and_issues_a_new_one(client_record, vcio):
     request, old_token, _ = send_request(client_record, vcio)
 
-    new_request, new_token = signing.decision_request_resend(actor=vcio, request=request)
+    new_request = signing.decision_request_resend(actor=vcio, request=request)
+    new_token = token_from_mail(new_request)
 
     assert signing.request_for_token(old_token) is None
     assert signing.request_for_token(new_token) == new_request
@@ -149,12 +152,13 @@ def test_five_wrong_codes_lock_the_request_and_alert_the_vcio(client_record, vci
 def test_a_code_expires_after_ten_minutes(client_record, vcio):
     request, _, _ = send_request(client_record, vcio)
     signing.signing_code_send(request=request)
+    code = latest_code(request)
 
     with (
         time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)),
         pytest.raises(signing.SigningError, match="expired"),
     ):
-        signing.signing_code_verify(request=request, code=latest_code(request))
+        signing.signing_code_verify(request=request, code=code)
 
 
 @pytest.mark.django_db
@@ -207,7 +211,7 @@ def test_completing_records_every_decision_with_its_evidence(client_record, vcio
 
 @pytest.mark.django_db
 def test_an_agreement_cadence_overrides_the_practice_cadence(client_record, vcio):
-    client_record.agreements.update(refusal_cadence_days=30)
+    agreement_update(actor=vcio, agreement=client_record.agreements.get(), data={"refusal_cadence_days": 30})
     request, _, (mfa, backups) = send_request(client_record, vcio)
     _verify(request)
 
@@ -269,9 +273,9 @@ def test_several_requests_sent_at_once_each_get_their_own_link_email_and_audit_e
         actor=vcio, sends=[signing.Send(client, signatory, [item]) for client, signatory, item in (first, second)]
     )
 
-    assert [request.client for request, _ in sent] == [first[0], second[0]]
-    for (request, token), (_, signatory, item) in zip(sent, (first, second), strict=True):
-        assert signing.request_for_token(token) == request
+    assert [request.client for request in sent] == [first[0], second[0]]
+    for request, (_, signatory, item) in zip(sent, (first, second), strict=True):
+        assert signing.request_for_token(token_from_mail(request)) == request
         assert list(request.items.values_list("recommendation", flat=True)) == [item.pk]
         assert OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:link").to == [signatory.email]
     assert AuditEvent.objects.filter(event_type="request.sent").count() == 2

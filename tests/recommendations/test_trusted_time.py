@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +29,15 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from recommendations import waivers
+from recommendations import timestamps, waivers
 from recommendations.models import DecisionRequest, DocumentRenewal, WaiverDocument
 from recommendations.tasks import render_missing_documents
+from riskreg.audit.chain import audit_append
+from riskreg.audit.documents import verify_documents
 from riskreg.audit.models import AuditEvent
+from riskreg.audit.tasks import integrity_alert_enqueue
+from riskreg.seal import sha256_hex
+from riskreg.trusted_time import configured_tsa
 from tests.recommendations.test_documents_pipeline import pdf_text, sign_request, stored_bytes
 
 DEAD_TSA = "http://127.0.0.1:9/riskreg-test/tsa/tsa"
@@ -148,16 +155,28 @@ def test_with_the_tsa_down_the_signing_succeeds_and_the_seal_appears_once_it_is_
     assert waivers.document_verify_file(pdf_bytes=stored_bytes(document)).seal.level == "B-LTA"
 
 
-@pytest.mark.django_db
-def test_retimestamp_documents_adds_a_timestamp_and_every_version_still_verifies(sealed_with_tsa, local_tsa, capsys):
-    issued = stored_bytes(sealed_with_tsa)
+def _retimestamp(local_tsa, capture) -> None:
+    """Renew every due document as cron would: the renewed file takes its final name on commit."""
     after_expiry = (local_tsa.tsa_certificate.not_valid_after + timedelta(days=1)).date().isoformat()
+    with capture(execute=True):
+        call_command("retimestamp_documents", before=after_expiry)
 
-    call_command("retimestamp_documents", before=after_expiry)
+
+@pytest.mark.django_db
+def test_retimestamp_documents_adds_a_timestamp_and_every_version_still_verifies(
+    sealed_with_tsa, local_tsa, capsys, django_capture_on_commit_callbacks
+):
+    issued, issued_name = stored_bytes(sealed_with_tsa), sealed_with_tsa.file.name
+    files_before = stored_files()
+
+    _retimestamp(local_tsa, django_capture_on_commit_callbacks)
 
     sealed_with_tsa.refresh_from_db()
     renewed = stored_bytes(sealed_with_tsa)
     assert renewed.startswith(issued)  # an incremental update
+    # The renewed file replaced the issued one; no pending file is left.
+    assert stored_files() - files_before == {str(Path(settings.MEDIA_ROOT) / sealed_with_tsa.file.name)}
+    assert files_before - stored_files() == {str(Path(settings.MEDIA_ROOT) / issued_name)}
     assert f"{sealed_with_tsa.document_id}: renewed" in capsys.readouterr().out
     now = waivers.document_verify_file(pdf_bytes=renewed)
     assert now.genuine and now.seal.valid and now.seal.document_timestamps == 2 and now.seal.timestamp_valid
@@ -168,6 +187,95 @@ def test_retimestamp_documents_adds_a_timestamp_and_every_version_still_verifies
     assert event.payload["sha256_before"] == sealed_with_tsa.sha256
     assert event.payload["sha256"] == renewal.sha256
     assert lta_validation(renewed, local_tsa.root_certificate).ades_subindic == AdESPassed.OK
+
+
+@pytest.mark.django_db
+def test_a_renewed_document_matches_the_chain_in_verify_audit_chain_and_the_weekly_check(
+    sealed_with_tsa, local_tsa, django_capture_on_commit_callbacks, practice_admin
+):
+    _retimestamp(local_tsa, django_capture_on_commit_callbacks)
+    out = io.StringIO()
+
+    call_command("verify_audit_chain", stdout=out)
+
+    assert "1 documents (1 files) match their sealing events" in out.getvalue()
+    assert integrity_alert_enqueue(day=timezone.localdate()) is None
+
+
+@pytest.mark.django_db
+def test_the_issued_bytes_put_back_in_place_of_a_renewed_file_are_reported(
+    sealed_with_tsa, local_tsa, django_capture_on_commit_callbacks
+):
+    issued = stored_bytes(sealed_with_tsa)
+    _retimestamp(local_tsa, django_capture_on_commit_callbacks)
+    sealed_with_tsa.refresh_from_db()
+    default_storage.delete(sealed_with_tsa.file.name)
+    default_storage.save(sealed_with_tsa.file.name, ContentFile(issued))
+
+    report = verify_documents()
+
+    assert [problem for problem in report.problems if "when its timestamp was last renewed" in problem]
+
+
+@pytest.mark.django_db
+def test_a_renewal_event_in_the_chain_that_does_not_follow_from_the_issued_file_is_not_trusted(
+    sealed_with_tsa, client, django_capture_on_commit_callbacks
+):
+    forged = stored_bytes(sealed_with_tsa) + b"%% appended\n"
+    audit_append(
+        actor=None,
+        actor_label="system",
+        event_type="document.timestamp_renewed",
+        object_type="waiver_document",
+        object_id=str(sealed_with_tsa.public_id),
+        scope=sealed_with_tsa.request.client.scope,
+        summary="a renewal from bytes never issued",
+        payload={"sha256_before": "0" * 64, "sha256": sha256_hex(forged)},
+    )
+
+    assert waivers.document_verify_file(pdf_bytes=forged).outcome == "unknown"
+    assert not waivers.document_lookup(document_id=sealed_with_tsa.document_id, sha256=sha256_hex(forged)).genuine
+
+
+@pytest.mark.django_db
+def test_a_renewal_that_fails_inside_its_transaction_leaves_no_file_behind(sealed_with_tsa, monkeypatch):
+    name, issued = sealed_with_tsa.file.name, stored_bytes(sealed_with_tsa)
+    files_before = stored_files()
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(timestamps, "audit_append", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        timestamps.document_timestamp_renew(document=sealed_with_tsa, tsa=configured_tsa())
+
+    sealed_with_tsa.refresh_from_db()
+    assert sealed_with_tsa.file.name == name and stored_bytes(sealed_with_tsa) == issued
+    assert not DocumentRenewal.objects.exists()
+    assert stored_files() == files_before
+
+
+@pytest.mark.django_db
+def test_the_sweep_finishes_a_renewal_whose_rename_was_cut_short(
+    sealed_with_tsa, monkeypatch, django_capture_on_commit_callbacks
+):
+    issued_name = sealed_with_tsa.file.name
+
+    def storage_down(**kwargs):
+        raise OSError("storage unavailable")
+
+    monkeypatch.setattr(timestamps, "document_file_finalise", storage_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        renewal = timestamps.document_timestamp_renew(document=sealed_with_tsa, tsa=configured_tsa())
+    monkeypatch.undo()
+    sealed_with_tsa.refresh_from_db()
+    assert not default_storage.exists(sealed_with_tsa.file.name)
+
+    finished, removed = waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
+
+    assert (finished, removed) == (1, 0)
+    assert sha256_hex(stored_bytes(sealed_with_tsa)) == renewal.sha256
+    assert default_storage.exists(issued_name)  # the issued file goes only once the renewed one is in place
 
 
 @pytest.mark.django_db

@@ -122,7 +122,7 @@ def test_a_known_id_with_another_hash_is_a_mismatch(client, document, genuine_pd
 
     page = response.content.decode()
     assert NOT_ISSUED in page
-    assert "its SHA-256 is different" in page
+    assert "the SHA-256 its audit log recorded when it was issued is different" in page
     assert "Harbourview Clinic" not in page
 
 

@@ -1,12 +1,16 @@
 import base64
 import datetime
+import hashlib
+import io
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Recommendation, WaiverDocument
@@ -271,8 +275,144 @@ def test_the_staff_timeline_tells_the_whole_story_and_the_chain_holds(client, se
 
     page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
 
-    story = ["request sent", "Signing link opened", "One-time code sent", "confirmed the one-time code", "Signed by"]
+    story = [
+        "request sent",
+        "Signing link opened",
+        "One-time code requested",
+        "confirmed the one-time code",
+        "Signed by",
+    ]
     positions = [page.find(step) for step in story]
     assert -1 not in positions, dict(zip(story, positions, strict=True))
     assert positions == sorted(positions)
     assert verify_chain().intact
+
+
+def _start_page_statuses(client, token: str, *, peer: str, forwarded_for: list[str]) -> list[int]:
+    url = reverse("sign:start", args=[token])
+    return [client.get(url, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=address).status_code for address in forwarded_for]
+
+
+@pytest.mark.django_db
+@override_settings(RISKREG_TRUSTED_PROXIES=["10.0.0.5/32"])
+def test_two_signers_behind_the_trusted_proxy_do_not_share_a_rate_limit_budget(client, sent, monkeypatch):
+    from recommendations import views_signer
+
+    _, token, _ = sent
+    monkeypatch.setattr(views_signer, "PER_IP_PER_MINUTE", 3)
+    first = _start_page_statuses(client, token, peer="10.0.0.5", forwarded_for=["198.51.100.1"] * 4)
+
+    second = _start_page_statuses(client, token, peer="10.0.0.5", forwarded_for=["198.51.100.2"])
+
+    assert (first, second) == ([200, 200, 200, 429], [200])
+
+
+@pytest.mark.django_db
+@override_settings(RISKREG_TRUSTED_PROXIES=["10.0.0.5/32"])
+def test_a_forwarded_address_from_an_untrusted_peer_buys_no_new_budget(client, sent, monkeypatch):
+    from recommendations import views_signer
+
+    _, token, _ = sent
+    monkeypatch.setattr(views_signer, "PER_IP_PER_MINUTE", 3)
+
+    statuses = _start_page_statuses(
+        client, token, peer="203.0.113.7", forwarded_for=[f"198.51.100.{n}" for n in range(4)]
+    )
+
+    assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_sign_page_fills_in_the_signatorys_name_and_title(client, verified):
+    _, token, _ = verified
+
+    page = client.get(reverse("sign:decide", args=[token])).content.decode()
+
+    assert 'name="typed_name" id="id_typed_name" value="Hélène Côté"' in page
+    assert 'value="Chief Executive Officer"' in page
+
+
+@pytest.mark.django_db
+def test_a_typed_name_that_is_not_the_signatorys_is_refused_and_changes_nothing(client, verified):
+    request, token, _ = verified
+
+    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request, typed_name="Dana Whitfield"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "does not match the person this request is addressed to, Hélène Côté" in page
+    assert "correct the contact or address the request to the right person" in page
+    _assert_nothing_signed(request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("typed_name", "Hélène Côté\u202e"),
+        ("typed_name", "H\ufffdl\ufffdne C\ufffdt\ufffd"),
+        ("typed_title", "CEO\u202eOFC"),
+        ("typed_title", "CEO\u200b"),
+    ],
+    ids=["name-rtl-override", "name-replacement-char", "title-rtl-override", "title-zero-width"],
+)
+def test_names_and_titles_with_hidden_or_damaged_characters_are_refused(client, verified, field, value):
+    request, token, _ = verified
+
+    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request, **{field: value}))
+
+    assert "contains a control or direction-changing character" in response.content.decode()
+    _assert_nothing_signed(request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reported", ["Mars/Olympus_Mons", "<script>ZZZ", "", "../../etc/passwd"])
+def test_a_time_zone_that_is_not_an_iana_zone_is_stored_as_not_reported(client, verified, reported):
+    request, token, _ = verified
+
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signer_timezone=reported))
+
+    request.refresh_from_db()
+    assert request.signature.signer_timezone == "not reported"
+
+
+@pytest.mark.django_db
+def test_a_real_time_zone_is_stored_as_reported(client, verified):
+    request, token, _ = verified
+
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signer_timezone="Asia/Kolkata"))
+
+    request.refresh_from_db()
+    assert request.signature.signer_timezone == "Asia/Kolkata"
+
+
+@pytest.mark.django_db
+def test_a_signature_png_with_trailing_bytes_is_stored_re_encoded(client, verified):
+    request, token, _ = verified
+    drawn = base64.b64decode(signature_data_url().split(",", 1)[1])
+    smuggled = drawn + b"<html><script>alert(1)</script>" + b"A" * 100_000
+    data_url = "data:image/png;base64," + base64.b64encode(smuggled).decode()
+
+    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request, signature=data_url))
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    stored = bytes(request.signature.signature_png)
+    assert stored.endswith(b"IEND\xaeB`\x82")
+    assert b"<html>" not in stored and len(stored) < 20_000
+    assert request.signature.signature_sha256 == hashlib.sha256(stored).hexdigest()
+    with Image.open(io.BytesIO(stored)) as image, Image.open(io.BytesIO(drawn)) as original:
+        assert image.tobytes() == original.tobytes()
+
+
+@pytest.mark.django_db
+def test_the_request_page_and_the_client_timeline_show_who_signed_as_typed(client, verified, vcio):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request, typed_name="  helene   cote "))
+    client.force_login(vcio)
+
+    request_page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
+    client_page = client.get(reverse("register:client_detail", args=[request.client.public_id])).content.decode()
+
+    assert 'as “<bdi class="fw-semibold">helene   cote</bdi>”' in request_page
+    assert "(signed as “<bdi>helene   cote</bdi>”)" in client_page

@@ -12,7 +12,8 @@ Adding a view? Add its route name to RULES with the kind of access it grants:
                    browser, including one that signed another request, gets the neutral page
 - ``withdraw_link`` a consent-withdrawal link: an unknown token gets its neutral page (these links
                    never expire: withdrawing consent must stay easy)
-- ``skip``         checked elsewhere; say where in ``reason``
+- ``skip``         checked elsewhere; say where in ``reason`` (the REST API's routes answer to tokens:
+                   tests/recommendations/api/test_api_authorization.py walks every one of them)
 
 Each rule is then checked on GET and POST: anonymous visitors are sent to the login page, a vCIO
 on another vCIO's client gets 404, a role outside ``roles`` gets 403, and an allowed user gets in
@@ -33,11 +34,12 @@ from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clients.models import Software
-from clients.services import withdrawal_link_issue
+from clients.models import ImportBatch, Software
+from clients.services import withdrawal_links_mint
 from recommendations.models import Control, DecisionRequest, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
+from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import RecommendationFactory
 from tests.signing_helpers import send_request
 
@@ -68,6 +70,9 @@ class World:
     control: Control
     software: Software
     withdrawal_token: str
+    webhook_endpoint: WebhookEndpoint
+    webhook_delivery: WebhookDelivery
+    import_batch: ImportBatch
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,21 @@ def client_email(w: World) -> dict:
     return {"public_id": w.client.public_id, "email_id": w.email.pk}
 
 
+def webhook_endpoint(w: World) -> dict:
+    return {"public_id": w.webhook_endpoint.public_id}
+
+
+def webhook_delivery(w: World) -> dict:
+    return {"public_id": w.webhook_endpoint.public_id, "delivery_id": w.webhook_delivery.pk}
+
+
+def import_batch(w: World) -> dict:
+    return {"public_id": w.import_batch.public_id}
+
+
+API_REASON = "REST API: token-authenticated, tests/recommendations/api/test_api_authorization.py walks every route"
+
+
 RULES: dict[str, Rule] = {
     # Public and the way in
     "healthz": Rule("public"),
@@ -138,6 +158,12 @@ RULES: dict[str, Rule] = {
     "accounts:backup_codes_regenerate": Rule("staff"),
     "accounts:logout_everywhere": Rule("staff"),
     "clients:list": Rule("staff"),
+    "integrations:index": Rule("staff"),
+    "api:docs": Rule("staff"),
+    "api_tokens:create": Rule("staff"),
+    "api_tokens:revoke": Rule(
+        "skip", reason="a token's owner or an admin; others get 404 (tests/riskreg/test_api_tokens.py)"
+    ),
     "clients:create": Rule("staff"),
     "register:catalog": Rule("staff"),
     "register:scoring_help": Rule("staff"),
@@ -150,10 +176,24 @@ RULES: dict[str, Rule] = {
     "mail:outbox": Rule("staff", roles=MANAGERS),
     "mail:email_detail": Rule("staff", roles=MANAGERS, kwargs=lambda w: {"email_id": w.email.pk}),
     "mail:email_html": Rule("staff", roles=MANAGERS, kwargs=lambda w: {"email_id": w.email.pk}),
+    "imports:list": Rule("staff", roles=MANAGERS),
+    "imports:detail": Rule("staff", roles=MANAGERS, kwargs=import_batch),
+    "imports:apply": Rule("staff", roles=MANAGERS, kwargs=import_batch),
+    "imports:discard": Rule("staff", roles=MANAGERS, kwargs=import_batch),
     # Practice admins only
     "register:practice_profile": Rule("staff", roles=ADMINS),
     "register:control_create": Rule("staff", roles=ADMINS),
     "register:control_edit": Rule("staff", roles=ADMINS, kwargs=lambda w: {"code": w.control.code}),
+    "api_tokens:all": Rule("staff", roles=ADMINS),
+    "webhooks:endpoint_list": Rule("staff", roles=ADMINS),
+    "webhooks:endpoint_create": Rule("staff", roles=ADMINS),
+    "webhooks:endpoint_detail": Rule("staff", roles=ADMINS, kwargs=webhook_endpoint),
+    "webhooks:endpoint_edit": Rule("staff", roles=ADMINS, kwargs=webhook_endpoint),
+    "webhooks:endpoint_rotate": Rule("staff", roles=ADMINS, kwargs=webhook_endpoint),
+    "webhooks:endpoint_toggle": Rule("staff", roles=ADMINS, kwargs=webhook_endpoint),
+    "webhooks:endpoint_ping": Rule("staff", roles=ADMINS, kwargs=webhook_endpoint),
+    "webhooks:delivery_detail": Rule("staff", roles=ADMINS, kwargs=webhook_delivery),
+    "webhooks:delivery_retry": Rule("staff", roles=ADMINS, kwargs=webhook_delivery),
     # One client's pages and objects
     "register:client_detail": Rule("client"),
     "register:client_edit": Rule("client"),
@@ -172,6 +212,8 @@ RULES: dict[str, Rule] = {
     "clients:contact_edit": Rule("client", kwargs=contact_id),
     "clients:agreement_create": Rule("client"),
     "clients:agreement_edit": Rule("client", kwargs=agreement_id),
+    "clients:agreement_signed_copy": Rule("client", kwargs=agreement_id),
+    "clients:agreement_version": Rule("client", kwargs=lambda w: {**agreement_id(w), "number": 1}),
     "clients:outbox": Rule("client"),
     "clients:outbox_email": Rule("client", kwargs=client_email),
     "clients:outbox_email_html": Rule("client", kwargs=client_email),
@@ -181,6 +223,7 @@ RULES: dict[str, Rule] = {
     "clients:software_withdraw": Rule("client", kwargs=software_id),
     "signing:request_create": Rule("client"),
     "signing:request_detail": Rule("client", kwargs=request_id),
+    "signing:request_snapshot": Rule("client", kwargs=request_id),
     "signing:request_revoke": Rule("client", kwargs=request_id),
     "signing:request_resend": Rule("client", kwargs=request_id),
     "signing:document_download": Rule("client", kwargs=document_id),
@@ -193,6 +236,30 @@ RULES: dict[str, Rule] = {
     "sign:document": Rule("signer_done", kwargs=request_id),
     # The signatory's consent-withdrawal link
     "clients:withdraw": Rule("withdraw_link", kwargs=lambda w: {"token": w.withdrawal_token}),
+    # The REST API (tokens, not sessions)
+    **{
+        f"api:{name}": Rule("skip", reason=API_REASON)
+        for name in [
+            "clients",
+            "client",
+            "client_events",
+            "contacts",
+            "contact",
+            "recommendations",
+            "recommendation",
+            "recommendation_transition",
+            "requests",
+            "request",
+            "request_revoke",
+            "decisions",
+            "documents",
+            "document",
+            "document_download",
+            "snapshots",
+            "schema",
+            "not_found",
+        ]
+    },
 }
 
 # Django's admin checks is_staff itself on every page; the 2FA middleware test covers it too.
@@ -254,13 +321,28 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     software = Software.objects.create(
         client=client_record, name="RMM agent", publisher="Example Tools", function_and_purpose="Remote monitoring."
     )
-    withdrawal_url = withdrawal_link_issue(software=software, issued_for=other_request.public_id)
+    [withdrawal_url] = withdrawal_links_mint(
+        email=None, issued_for=str(other_request.public_id), software=[str(software.public_id)], slot="request"
+    ).values()
+    agreement = client_record.agreements.first()
+    agreement.signed_file.save("signed.pdf", ContentFile(b"%PDF-1.4\n%signed\n"))
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example.com/riskreg", events=["request.signed"], secret_nonce="0" * 32
+    )
+    batch = ImportBatch.objects.create(
+        source="riskreg",
+        kind="clients",
+        filename="clients.csv",
+        content="external_id,name\n",
+        sha256="0" * 64,
+        created_by=practice_admin,
+    )
     return World(
         users={"vcio": vcio, "manager": manager, "admin": practice_admin},
         outsider=outsider,
         client=client_record,
         contact=client_record.contacts.first(),
-        agreement=client_record.agreements.first(),
+        agreement=agreement,
         recommendation=recommendation,
         decision_request=decision_request,
         token=link_token,
@@ -271,6 +353,9 @@ def world(vcio, outsider, manager, practice_admin, client_record) -> World:
         control=Control.objects.order_by("code").first(),
         software=software,
         withdrawal_token=re.search(r"/withdraw/([^/]+)/", withdrawal_url).group(1),
+        webhook_endpoint=endpoint,
+        webhook_delivery=WebhookDelivery.objects.create(endpoint=endpoint, event_type="request.signed", body="{}"),
+        import_batch=batch,
     )
 
 

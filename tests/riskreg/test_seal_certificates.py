@@ -124,7 +124,8 @@ def test_verify_waiver_reports_the_unregistered_seal_as_an_alarm(forged, practic
     path = tmp_path / "forged.pdf"
     path.write_bytes(forged)
 
-    with pytest.raises(CommandError, match="ALARM .* not issued by this register") as raised:
+    alarm = "NOT genuine — ALARM: sealed with this practice's key but not issued by this register"
+    with pytest.raises(CommandError, match=alarm) as raised:
         call_command("verify_waiver", str(path))
 
     assert raised.value.returncode == 1

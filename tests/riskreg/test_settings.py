@@ -28,14 +28,21 @@ def test_a_url_with_the_wrong_scheme_names_its_variable(monkeypatch):
         env_url("REDIS_URL", schemes=("redis", "rediss"))
 
 
-def test_start_up_stops_with_a_message_naming_a_bad_setting():
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DATABASE_URL", "mysql://nope", "DATABASE_URL must start with"),
+        ("RISKREG_STORAGE_URL", "s3://", "RISKREG_STORAGE_URL must be s3://bucket"),
+    ],
+)
+def test_start_up_stops_with_a_message_naming_a_bad_setting(name, value, message):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "mysql://nope", "HOME": "/tmp"},
+        env={"PATH": "/usr/bin:/bin", name: value, "HOME": "/tmp"},
         capture_output=True,
         text=True,
         timeout=60,
     )
 
     assert result.returncode != 0
-    assert "DATABASE_URL must start with" in result.stderr
+    assert message in result.stderr

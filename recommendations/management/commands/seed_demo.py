@@ -4,7 +4,6 @@ import datetime
 import io
 import math
 import random
-import re
 from decimal import Decimal
 
 import factory.random
@@ -24,7 +23,7 @@ from clients.services import (
     contact_update,
     practice_profile_update,
 )
-from recommendations import signing
+from recommendations import demo_mail, signing
 from recommendations.demo_bulk import seed_generated_clients
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.risk import snapshots_take
@@ -33,7 +32,6 @@ from recommendations.selectors import scoring_config, sensitivity_of
 from recommendations.services import recommendation_create, recommendation_transition, refusal_valid_until
 from recommendations.tasks import render_request_document
 from riskreg.accounts.models import User
-from riskreg.mail.models import OutboundEmail
 
 SEED = 20261122
 DEMO_PASSWORD = "riskreg-demo"
@@ -305,8 +303,11 @@ class Command(BaseCommand):
             return recommendation, outcome
         if outcome == "lapsed":
             signed_on = today - datetime.timedelta(days=rng.randint(10, 360))
+            agreement = current_agreement(recommendation.client)
             valid_until = refusal_valid_until(
-                level=recommendation.level, agreement=current_agreement(recommendation.client), signed_on=signed_on
+                level=recommendation.level,
+                agreement_cadence_days=agreement.refusal_cadence_days if agreement else None,
+                signed_on=signed_on,
             )
             recommendation = recommendation_transition(
                 actor=None,
@@ -325,18 +326,19 @@ class Command(BaseCommand):
     def sign_decisions(self, *, client, actor, decisions, rng) -> DecisionRequest:
         """The signatory decides through the real services: link, view, one-time code, signature."""
         signatory = client.contacts.get(can_sign=True)
-        request, _ = signing.decision_request_send(
+        request = signing.decision_request_send(
             actor=actor,
             client=client,
             signatory=signatory,
             recommendations=[recommendation for recommendation, _ in decisions],
             message="As discussed at our quarterly review, please record your decision on these recommendations.",
         )
+        # Seed-only: the link and code emails are delivered to memory and read, as the signatory reads them.
+        demo_mail.signing_token(request)
         signing.decision_request_mark_viewed(request=request)
         signing.signing_code_send(request=request)
-        # Seed-only: the code is read back from its outbox row, as the signatory would read the email.
-        code_email = OutboundEmail.objects.filter(kind="signing_code", scope=client.scope).latest("pk")
-        signing.signing_code_verify(request=request, code=re.search(r"(\d{6})$", code_email.subject).group(1))
+        request.refresh_from_db()
+        signing.signing_code_verify(request=request, code=demo_mail.signing_code(request))
         outcomes = {recommendation.pk: outcome for recommendation, outcome in decisions}
         choices = []
         for item in request.items.all():
@@ -389,7 +391,7 @@ class Command(BaseCommand):
                 )
             for index, age in enumerate(REACK_DEMO_REQUEST_AGES):
                 client = clients[index % len(clients)]
-                request, _ = signing.decision_request_send(
+                request = signing.decision_request_send(
                     actor=client.vcio,
                     client=client,
                     signatory=client.contacts.filter(can_sign=True, is_active=True).order_by("name").first(),

@@ -14,8 +14,8 @@ UNREADABLE = 2
 
 class Command(BaseCommand):
     help = (
-        "Exit 0 when FILE is a genuine, unaltered document issued by this practice with a valid seal; "
-        "otherwise exit non-zero with a one-line reason."
+        "Exit 0 when FILE is a genuine, unaltered document issued by this practice with a valid seal, its "
+        "SHA-256 the one the audit chain recorded when it was sealed; otherwise exit non-zero with a one-line reason."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,8 +32,9 @@ class Command(BaseCommand):
         result = document_verify_file(pdf_bytes=data)
         if result.sealed_but_not_issued:
             raise CommandError(
-                f"{path}: ALARM — sealed with this practice's key but not issued by this register "
-                f"({_certificate(result.seal)}); the admins have been told",
+                f"{path}: NOT genuine — ALARM: sealed with this practice's key but not issued by this register "
+                f"(the audit chain records no document with these contents; {_certificate(result.seal)}); "
+                "the admins have been told",
                 returncode=NOT_GENUINE,
             )
         if not result.genuine:
@@ -55,8 +56,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{path}: genuine and intact — {document.document_id}, {document.request.client.name}, "
             f"signed {signed_on} by {signature.typed_name}; seal valid, {_level(result.seal)}; "
-            f"{_certificate(result.seal)}"
+            f"{_certificate(result.seal)}; matches the audit chain"
         )
+        if result.register_altered:
+            self.stderr.write(
+                f"warning: the register's record of {document.document_id} was changed after it was issued; "
+                "the audit chain still holds this file's hash"
+            )
 
 
 def _level(seal: SealStatus) -> str:

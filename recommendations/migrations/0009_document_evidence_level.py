@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0005_bench_indexes'),
+        ('recommendations', '0008_signing_snapshots'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def raise_retention_to_one_year(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0004_remove_unused_sweep_hour'),
+        ('clients', '0007_external_ids_and_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,87 @@
+"""Turning a PSA's cell values into RiskReg's: yes/no, industry, status, service tier, vCIO."""
+
+import re
+from typing import Any
+
+from clients.models import Client
+
+YES = {"yes", "y", "true", "1", "x", "on"}
+NO = {"no", "n", "false", "0", "off", ""}
+INACTIVE_WORDS = {"inactive", "deleted", "disabled", "former", "cancelled", "canceled"}
+ACTIVE_WORDS = {"active", "enabled"}
+
+# Words in a PSA's market, classification or industry value that name one of RiskReg's industries.
+INDUSTRY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Client.Industry.HEALTHCARE, ("health", "healthcare", "medical", "clinic", "dental", "hospital", "pharmacy")),
+    (Client.Industry.FINANCE, ("finance", "financial", "bank", "banking", "insurance", "accounting", "credit")),
+    (Client.Industry.LEGAL, ("legal", "law", "lawyers", "attorneys", "solicitors", "notary")),
+    (Client.Industry.GOVERNMENT, ("government", "municipal", "public", "municipality")),
+    (Client.Industry.EDUCATION, ("education", "school", "schools", "university", "college")),
+    (Client.Industry.MANUFACTURING, ("manufacturing", "industrial", "factory")),
+    (Client.Industry.RETAIL, ("retail", "hospitality", "restaurant", "hotel", "shop")),
+    (Client.Industry.NONPROFIT, ("nonprofit", "non-profit", "charity", "ngo", "foundation")),
+    (Client.Industry.TECHNOLOGY, ("technology", "software", "saas", "tech")),
+    (Client.Industry.PROFESSIONAL_SERVICES, ("professional", "consulting", "consultancy", "architecture")),
+)
+
+
+def yes_no(value: str) -> bool:
+    """True or False for a yes/no cell; ValueError for anything else."""
+    text = value.strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"“{value}” is not yes or no")
+
+
+def _choice(value: str, choices: Any) -> str | None:
+    text = value.strip().lower()
+    for code, label in choices:
+        if text in {code, str(label).lower()}:
+            return code
+    return None
+
+
+def industry(value: str) -> str | None:
+    """The industry a value names, or None when it names none RiskReg knows (then nothing changes)."""
+    if not value.strip():
+        return None
+    if exact := _choice(value, Client.Industry.choices):
+        return exact
+    words = set(re.findall(r"[a-z][a-z-]*", value.lower()))
+    for code, names in INDUSTRY_WORDS:
+        if words & set(names):
+            return code
+    return None
+
+
+def strict_choice(value: str, choices: Any, what: str) -> str | None:
+    """RiskReg's own layout: a value from the form's list, or a ValueError naming the allowed ones."""
+    if not value.strip():
+        return None
+    if code := _choice(value, choices):
+        return code
+    allowed = ", ".join(code for code, _ in choices)
+    article = "an" if what[0] in "aeiou" else "a"
+    raise ValueError(f"“{value}” is not {article} {what} (use one of: {allowed})")
+
+
+def psa_active(value: str) -> bool | None:
+    """A PSA's status or active cell: True for active, False for inactive, None when unclear."""
+    text = value.strip().lower()
+    if text in INACTIVE_WORDS or text in {"no", "n", "false", "0"}:
+        return False
+    if text in ACTIVE_WORDS or text in {"yes", "y", "true", "1"}:
+        return True
+    return None
+
+
+def user_index(users: list[Any]) -> dict[str, Any]:
+    """Active staff by username, email and full name (lower case), for matching a vCIO cell."""
+    index: dict[str, Any] = {}
+    for user in users:
+        for key in (user.username, user.email, user.get_full_name()):
+            if key:
+                index.setdefault(key.strip().lower(), user)
+    return index
