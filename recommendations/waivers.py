@@ -491,7 +491,7 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="document.sealed",
+        event_type=SEALED,
         object_type="waiver_document",
         object_id=str(document.public_id),
         scope=client.scope,
