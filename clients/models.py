@@ -64,6 +64,12 @@ class PracticeProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(review_threshold_score__lte=100), name="practiceprofile_threshold_range"
             ),
+            # Signed records are kept at least a year after a relationship ends, whatever the setting says.
+            models.CheckConstraint(
+                condition=Q(retention_years__gte=1),
+                name="practiceprofile_retention_at_least_1",
+                violation_error_message="Signed records are kept at least 1 year after a relationship ends.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -535,6 +541,45 @@ class ConsentWithdrawalToken(models.Model):
 
     def __str__(self) -> str:
         return f"withdrawal link for software {self.software_id}"
+
+
+class LitigationHold(models.Model):
+    """A hold on everything recorded about a client while a dispute or litigation is pending:
+    while it is active, no contact of the client can be erased and the daily purge leaves the
+    client's signed records alone. Placed and released by a manager or an admin, with a reason."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="litigation_holds")
+    reason = models.TextField()
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            # The erase page and the purge ask "is there an active hold?": one per client at most.
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(released_at__isnull=True), name="litigationhold_one_active_per_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True)
+                | Q(released_at__isnull=False, released_by__isnull=False),
+                name="litigationhold_release_complete",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="litigationhold_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Litigation hold on {self.client} since {self.placed_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None
 
 
 class ImportBatch(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import views, views_holds
 
 app_name = "clients"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("software/<uuid:public_id>/mark/<slug:status>/", views.software_install_status, name="software_mark"),
     path("software/<uuid:public_id>/withdraw/", views.software_withdraw, name="software_withdraw"),
     path("withdraw/<str:token>/", views.consent_withdraw_public, name="withdraw"),
+    path("clients/<uuid:public_id>/litigation-hold/", views_holds.litigation_hold, name="litigation_hold"),
     path("clients/<uuid:public_id>/outbox/", views.outbox, name="outbox"),
     path("clients/<uuid:public_id>/outbox/<int:email_id>/", views.outbox_email, name="outbox_email"),
     path("clients/<uuid:public_id>/outbox/<int:email_id>/html/", views.outbox_email_html, name="outbox_email_html"),

@@ -64,6 +64,7 @@ TARGETS: dict[str, Target] = {
     "reack_sweep": Target("Re-acknowledgment sweep ({due} due of {refusals})", "s", 5),
     "waiver_render": Target("Waiver render", "ms", 25),
     "waiver_render_seal": Target("Waiver render + seal", "ms", 100),
+    "waiver_render_seal_timestamp": Target("Waiver render + seal + timestamp (local TSA)", "ms", 150),
     "pdf_floor": Target("One-page minimal reportlab PDF (floor)", "ms"),
     "waiver_floor_ratio": Target("Waiver render / floor", "×"),
     "decide_and_sign": Target("Decide-and-sign POST, sequential", "per s", 30, higher_is_better=True),
@@ -440,24 +441,51 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
 
         data = document_data_for_request(waiver_request())
     except ImportError as error:
-        figures["waiver_render"] = figures["waiver_render_seal"] = missing("ms", f"not built yet ({error})")
+        for name in ("waiver_render", "waiver_render_seal", "waiver_render_seal_timestamp"):
+            figures[name] = missing("ms", f"not built yet ({error})")
         return
     except Exception as error:  # noqa: BLE001 - reported in the table
-        figures["waiver_render"] = figures["waiver_render_seal"] = missing("ms", f"{type(error).__name__}: {error}")
+        for name in ("waiver_render", "waiver_render_seal", "waiver_render_seal_timestamp"):
+            figures[name] = missing("ms", f"{type(error).__name__}: {error}")
         return
     pages = len(re.findall(rb"/Type\s*/Page[^s]", render_document(data)))
     note = f"{len(data.items)} items, {pages} pages"
     measure("waiver_render", "ms", figures, lambda: timed(lambda: render_document(data), repeat=repeat))
     figures["waiver_render"].note = figures["waiver_render"].note or note
 
-    def render_and_seal() -> bytes:
+    def render_and_seal(tsa=None) -> bytes:
         reason = f"Issued by {data.practice.legal_name} as document {data.document_id}"
         # As the pipeline seals: with the snapshot of what the signer was shown attached.
         return seal_pdf(
-            render_document(data), signer=practice_sealer(), reason=reason, attachments=document_attachments(data)
+            render_document(data),
+            signer=practice_sealer(),
+            reason=reason,
+            tsa=tsa,
+            attachments=document_attachments(data),
         )
 
     measure("waiver_render_seal", "ms", figures, lambda: timed(render_and_seal, repeat=repeat))
+    measure_timestamped_seal(figures, render_and_seal_with=render_and_seal, repeat=repeat)
+
+
+def measure_timestamped_seal(figures: dict[str, Figure], *, render_and_seal_with: Callable, repeat: int) -> None:
+    """PAdES B-LTA as the product seals with a TSA: a signature timestamp, the validation data
+    (the TSA's CRL and OCSP answers) and a document timestamp, from a local RFC 3161 service
+    (certomancer's Animator) in a process of its own."""
+    try:
+        from riskreg.local_tsa import local_tsa_process
+        from riskreg.seal import TimestampAuthority
+
+        with local_tsa_process() as (url, root):
+            tsa = TimestampAuthority(url=url, trust_roots=(root,))
+            measure(
+                "waiver_render_seal_timestamp",
+                "ms",
+                figures,
+                lambda: timed(lambda: render_and_seal_with(tsa), repeat=repeat),
+            )
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        figures["waiver_render_seal_timestamp"] = missing("ms", f"{type(error).__name__}: {error}")
 
 
 def ratio(figures: dict[str, Figure], name: str, numerator: str, denominator: str) -> None:

@@ -20,12 +20,13 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, TextField
+from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from clients.holds import active_litigation_hold
 from clients.locking import lock_client, lock_clients
-from clients.models import Client, Contact, PracticeProfile
+from clients.models import Client, Contact, LitigationHold, PracticeProfile
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
 from riskreg.audit.chain import audit_append
@@ -378,6 +379,12 @@ def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
     contact = Contact.objects.select_for_update(of=("self",)).select_related("client").get(pk=contact.pk)
     if contact.erased_at is not None:
         raise signing.SigningError("This contact has already been erased.")
+    hold = active_litigation_hold(contact.client)
+    if hold is not None:
+        raise signing.SigningError(
+            f"{contact.client.name} is under a litigation hold since {hold.placed_at:%Y-%m-%d}: nothing about "
+            "this client can be erased until a manager releases the hold."
+        )
     held = contact_holds(contact)
     held_ids = {record.request.pk for record in held}
     placeholder = erased_email(contact)
@@ -424,9 +431,14 @@ def purge_expired_holds(*, today: date | None = None) -> int:
     Safe to run any number of times: an anonymised record is recognised and skipped."""
     today = today or timezone.localdate()
     profile = PracticeProfile.load()
-    unpurged = Signature.objects.filter(
-        request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False
-    ).exclude(signer_email__endswith=f"@{ERASED_DOMAIN}")
+    unpurged = (
+        Signature.objects.filter(
+            request__signatory__erased_at__isnull=False, request__client__relationship_ended_on__isnull=False
+        )
+        .exclude(signer_email__endswith=f"@{ERASED_DOMAIN}")
+        # A litigation hold keeps every record of the client as it is until it is released.
+        .exclude(Exists(LitigationHold.objects.filter(client=OuterRef("request__client"), released_at__isnull=True)))
+    )
     lock_clients(unpurged.values_list("request__client_id", flat=True))
     candidates = (
         unpurged.select_for_update(of=("self",))

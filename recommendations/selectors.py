@@ -124,7 +124,7 @@ def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
     """The client's latest requests with what the client page lists of them: not the signing
     flow's hashes, codes and timestamps."""
     listed = ("public_id", "purpose", "status", "sent_at", "signatory__name")
-    document_link = ("document__public_id", "document__document_id", "document__kind")
+    document_link = ("document__public_id", "document__document_id", "document__kind", "document__evidence_level")
     return (
         DecisionRequest.objects.filter(client=client)
         .select_related("signatory", "document")

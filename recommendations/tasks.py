@@ -9,6 +9,7 @@ from django.utils import timezone
 from recommendations import privacy, waivers
 from recommendations.reack import reack_sweep
 from recommendations.risk import snapshots_take
+from riskreg.seal import TimestampUnavailable
 
 # The on-commit task normally renders a document within seconds; the sweep leaves it that long.
 DOCUMENT_SWEEP_GRACE = timedelta(minutes=2)
@@ -24,7 +25,9 @@ def take_daily_risk_snapshots() -> int:
 @shared_task(
     bind=True,
     acks_late=True,
-    autoretry_for=(DatabaseError, OSError),
+    # A time-stamping authority that is down or slow delays the seal: bounded retries (about
+    # 20 minutes in all), then the missing-documents sweep tries again every 2 minutes.
+    autoretry_for=(DatabaseError, OSError, TimestampUnavailable),
     max_retries=5,
     retry_backoff=True,
     retry_backoff_max=600,

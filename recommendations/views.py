@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.forms import ClientForm
+from clients.holds import active_litigation_hold
 from clients.selectors import client_for_user, current_agreement, software_for_client
 from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
@@ -40,6 +41,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "reack_rows": recommendations.reack_rows,
             "relationship": selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
+            "litigation_hold": active_litigation_hold(client),
         },
     )
 

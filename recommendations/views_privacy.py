@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clients.holds import active_litigation_hold
 from clients.models import PracticeProfile
 from clients.selectors import contact_for_user
 from recommendations import privacy
@@ -56,5 +57,6 @@ def contact_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "held": privacy.contact_holds(contact) if contact.erased_at is None else [],
             "retention_years": profile.retention_years,
             "hold_until": privacy.hold_until(client, profile),
+            "litigation_hold": active_litigation_hold(client),
         },
     )

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,14 +38,28 @@ from recommendations.documents import (
     TimelineEntry,
     render_document,
 )
-from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
+from recommendations.models import SEAL_LEVEL_TEXT, Decision, DecisionRequest, Signature, WaiverDocument
 from riskreg.audit.chain import audit_append, event_in_place
-from riskreg.audit.documents import StoredDocument
+from riskreg.audit.documents import RENEWED, SEALED, StoredDocument
 from riskreg.audit.models import AuditEvent
+from riskreg.audit.tasks import admins_notice_enqueue
+from riskreg.mail.models import OutboundEmail
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 from riskreg.publish import task_publish
-from riskreg.seal import Attachment, SealError, SealStatus, load_sealer, seal_pdf, sha256_hex, validate_seal
+from riskreg.seal import (
+    Attachment,
+    SealError,
+    SealStatus,
+    certificate_fingerprint,
+    last_timestamp_expiry,
+    load_sealer,
+    seal_pdf,
+    sha256_hex,
+    validate_seal,
+)
+from riskreg.seal_certificates import registered_seal_certificates, seal_certificate_record_use
+from riskreg.trusted_time import configured_tsa, tsa_trust_roots
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +95,16 @@ def practice_sealer():
 
 
 def practice_trust_roots() -> list:
-    """The certificate a genuine seal was made with; empty when none is configured here."""
+    """Every certificate the practice ever sealed with (the register) and the one configured now;
+    empty when there is none at all."""
+    roots = registered_seal_certificates()
     try:
-        return [practice_sealer().signing_cert]
+        current = practice_sealer().signing_cert
     except SealError:
-        logger.warning("No usable seal certificate at %s; seals cannot be checked.", settings.RISKREG_SEAL_PKCS12)
-        return []
+        logger.warning("No usable seal certificate at %s.", settings.RISKREG_SEAL_PKCS12)
+        return roots
+    known = {certificate_fingerprint(root) for root in roots}
+    return roots if certificate_fingerprint(current) in known else [*roots, current]
 
 
 # --- building the document data ---------------------------------------------------------------
@@ -242,10 +260,11 @@ def document_kind_for(decisions: list[Decision]) -> str:
     return WaiverDocument.Kind.CONFIRMATION
 
 
-def document_data_for_request(request: DecisionRequest) -> DocumentData:
+def document_data_for_request(request: DecisionRequest, *, seal_level: str = "") -> DocumentData:
     """Everything the PDF of a completed request says: what the signer was shown from the
     request's frozen snapshot, what they decided and how from the signed records and the audit
-    chain. The query count does not grow with the number of items."""
+    chain. The query count does not grow with the number of items. `seal_level` is the seal it
+    will get, for the appendix."""
     # Here, not at the top: the signing package imports this module to render what it records.
     from recommendations.signing.snapshot import shown_to_signer
 
@@ -300,6 +319,7 @@ def document_data_for_request(request: DecisionRequest) -> DocumentData:
         code_sent_to=signature.code_sent_to,
         code_message_id=signature.code_message_id,
         snapshot_json=request.snapshot or None,
+        seal_statement=SEAL_LEVEL_TEXT.get(seal_level, ""),
     )
 
 
@@ -361,11 +381,17 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
     )
     if request is None:
         return None
-    data = document_data_for_request(request)
+    # With a TSA the seal is B-LTA; a TSA that cannot be reached raises TimestampUnavailable
+    # before anything is stored, and the task's retry or the sweep seals it later.
+    tsa = configured_tsa()
+    level = WaiverDocument.EvidenceLevel.B_LTA if tsa else WaiverDocument.EvidenceLevel.B_B
+    data = document_data_for_request(request, seal_level=level)
+    sealer = practice_sealer()
     pdf = seal_pdf(
         render_document(data),
-        signer=practice_sealer(),
+        signer=sealer,
         reason=f"Issued by {data.practice.legal_name} as document {data.document_id}",
+        tsa=tsa,
         attachments=document_attachments(data),
     )
     document = WaiverDocument(
@@ -375,6 +401,9 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         sha256=sha256_hex(pdf),
         sealed=True,
         rendered_at=timezone.now(),
+        evidence_level=level,
+        timestamp_expires_at=last_timestamp_expiry(pdf) if tsa else None,
+        seal_fingerprint=certificate_fingerprint(sealer.signing_cert),
     )
     # Written under a temporary name and given its final one only once the register holds its
     # hash: a process killed inside the transaction leaves a pending file, never a sealed
@@ -387,6 +416,7 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
         with transaction.atomic():
             lock_client(request.client_id)
             document.save()
+            seal_certificate_record_use(certificate=sealer.signing_cert)
             # Before _record_and_send's email publishes: the emails attach the final file. Robust: if
             # the rename fails, the emails still go out (an attempt without the file is retried)
             # and the document sweep finishes the rename.
@@ -420,6 +450,13 @@ def document_file_finalise(*, pending_name: str, final_name: str) -> None:
     default_storage.delete(pending_name)
 
 
+def current_sha256(document: WaiverDocument) -> str:
+    """The SHA-256 of the document's stored file as the register records it: as sealed, or as its
+    latest timestamp renewal left it."""
+    latest = document.renewals.order_by("-renewed_at", "-pk").first()
+    return latest.sha256 if latest else document.sha256
+
+
 def pending_document_files_sweep(*, older_than: datetime) -> tuple[int, int]:
     """Finish or remove the files left by renders that stopped half-way; returns (finished, removed).
 
@@ -437,7 +474,7 @@ def pending_document_files_sweep(*, older_than: datetime) -> tuple[int, int]:
         document = WaiverDocument.objects.filter(document_id=name.split(".", 1)[0]).first()
         if document is not None and document.file and not default_storage.exists(document.file.name):
             with default_storage.open(path, "rb") as handle:
-                recorded = sha256_hex(handle.read()) == document.sha256
+                recorded = sha256_hex(handle.read()) == current_sha256(document)
             if recorded:
                 document_file_finalise(pending_name=path, final_name=document.file.name)
                 finished += 1
@@ -454,7 +491,7 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="document.sealed",
+        event_type=SEALED,
         object_type="waiver_document",
         object_id=str(document.public_id),
         scope=client.scope,
@@ -464,6 +501,8 @@ def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data
             "request": str(request.public_id),
             "kind": document.kind,
             "sha256": document.sha256,
+            "evidence_level": document.evidence_level,
+            "seal_certificate": document.seal_fingerprint,
         },
     )
     webhook_events.document_sealed(document, request)
@@ -535,8 +574,9 @@ def _consents_given(request: DecisionRequest) -> list[Software]:
 
 @dataclass(frozen=True)
 class Verification:
-    """What the register says about a copy: "match" (the audit chain's `document.sealed` event holds
-    this SHA-256), "mismatch" (a known document, other bytes) or "unknown".
+    """What the register says about a copy: "match" (the audit chain's `document.sealed` event, or a
+    `document.timestamp_renewed` event after it, holds this SHA-256), "mismatch" (a known document,
+    other bytes) or "unknown".
 
     The audit chain decides, not the document's row: an insider who re-seals an altered copy with
     the practice's key and writes its hash into the row still does not get a match, since the
@@ -554,8 +594,14 @@ class Verification:
 
     @property
     def sealed_but_not_issued(self) -> bool:
-        """A valid practice seal on bytes the register did not issue: made with the practice's key."""
+        """A valid seal by one of the practice's certificates on bytes the register did not issue:
+        made with the practice's key, outside RiskReg or over an altered copy."""
         return not self.genuine and self.seal is not None and self.seal.valid
+
+    @property
+    def level_explanation(self) -> str:
+        level = self.seal.level if self.seal and self.seal.sealed else ""
+        return SEAL_LEVEL_TEXT.get(level, "")
 
 
 def stored_documents() -> Iterator[StoredDocument]:
@@ -572,67 +618,115 @@ def _documents() -> QuerySet[WaiverDocument]:
     return WaiverDocument.objects.select_related("request__client", "request__signature")
 
 
-def sealed_event(document: WaiverDocument) -> AuditEvent | None:
-    """The audit chain's record of the document's sealing, if it is intact where it stands."""
+def _issued_versions(document: WaiverDocument) -> tuple[str | None, list[str]]:
+    """What the audit chain says was issued as this document: the SHA-256 its `document.sealed`
+    event recorded, and every version since, one per `document.timestamp_renewed` event that
+    follows from a version before it. Only events intact where they stand count."""
     # Filtered by scope first: the audit table's index is (scope, sequence).
-    event = (
-        AuditEvent.objects.filter(
-            scope=document.request.client.scope,
-            event_type="document.sealed",
-            object_type="waiver_document",
-            object_id=str(document.public_id),
-        )
-        .order_by("sequence")
-        .first()
-    )
-    return event if event is not None and event_in_place(event) else None
-
-
-def _chain_sha256(document: WaiverDocument) -> str | None:
-    event = sealed_event(document)
-    return event.payload.get("sha256") if event else None
+    events = AuditEvent.objects.filter(
+        scope=document.request.client.scope,
+        event_type__in=(SEALED, RENEWED),
+        object_type="waiver_document",
+        object_id=str(document.public_id),
+    ).order_by("sequence")
+    sealed: str | None = None
+    versions: list[str] = []
+    for event in events:
+        if not event_in_place(event):
+            continue
+        digest = event.payload.get("sha256", "")
+        if event.event_type == SEALED and sealed is None:
+            sealed = digest
+            versions.append(digest)
+        elif event.event_type == RENEWED and event.payload.get("sha256_before") in versions:
+            versions.append(digest)
+    return sealed, versions
 
 
 def _issued_with(digest: str) -> WaiverDocument | None:
-    """The document whose sealing event in the chain holds this SHA-256 (its row may say otherwise)."""
-    for event in AuditEvent.objects.filter(event_type="document.sealed", payload__sha256=digest).order_by("sequence"):
-        document = _documents().filter(public_id=event.object_id).first()
-        if document is not None and event_in_place(event):
+    """The document the chain says was issued (sealed or renewed) as these bytes; its rows may say otherwise."""
+    events = AuditEvent.objects.filter(event_type__in=(SEALED, RENEWED), payload__sha256=digest).order_by("sequence")
+    for object_id in events.values_list("object_id", flat=True):
+        document = _documents().filter(public_id=object_id).first()
+        if document is not None and digest in _issued_versions(document)[1]:
             return document
     return None
 
 
 def _verify_digest(digest: str) -> tuple[str, WaiverDocument | None, bool]:
-    document = _documents().filter(sha256=digest).first()
+    # A renewed document is genuine in every version: as issued, and after each added timestamp.
+    document = _documents().filter(Q(sha256=digest) | Q(renewals__sha256=digest)).distinct().first()
     if document is not None:
-        if _chain_sha256(document) == digest:
+        if digest in _issued_versions(document)[1]:
             return "match", document, False
-        # The row lists these bytes but the chain never sealed them: the row was rewritten.
+        # The register lists these bytes but the chain never issued them: a row was rewritten.
         return "mismatch", None, True
     issued = _issued_with(digest)
     if issued is not None:
-        # Genuine by the chain, although the register's row now names other bytes.
+        # Genuine by the chain, although the register's rows now name other bytes.
         return "match", issued, True
     return "unknown", None, False
 
 
 def document_verify_file(*, pdf_bytes: bytes) -> Verification:
     """Look a file up by the SHA-256 of its exact bytes in the audit chain, and check its seal
-    against the practice's certificate."""
-    outcome, document, altered = _verify_digest(sha256_hex(pdf_bytes))
+    against every certificate the practice ever sealed with. A valid seal on bytes the chain
+    never issued raises the alarm (an audit event and an email to the admins, once per file)."""
+    sha256 = sha256_hex(pdf_bytes)
+    outcome, document, altered = _verify_digest(sha256)
     roots = practice_trust_roots()
-    seal = validate_seal(pdf_bytes, trust_roots=roots) if roots else None
-    return Verification(
+    seal = validate_seal(pdf_bytes, trust_roots=roots, tsa_trust_roots=tsa_trust_roots()) if roots else None
+    result = Verification(
         outcome=outcome, document=document, seal=seal, seal_checked=bool(roots), register_altered=altered
     )
+    if result.sealed_but_not_issued:
+        unregistered_seal_alarm(sha256=sha256, seal=seal)
+    return result
+
+
+@transaction.atomic
+def unregistered_seal_alarm(*, sha256: str, seal: SealStatus) -> None:
+    """Someone holds a file sealed with the practice's key that the register did not issue: the key
+    may be in other hands, or a document was made outside RiskReg. Raised once per file."""
+    key = f"unregistered-seal:{sha256}"
+    if OutboundEmail.objects.filter(idempotency_key=key).exists():
+        return
+    signed_at = seal.signed_at.isoformat() if seal.signed_at else "unknown"
+    audit_append(
+        actor=None,
+        actor_label="system",
+        event_type="seal.unregistered_document",
+        object_type="pdf",
+        object_id=sha256,
+        summary="A file sealed with this practice's key but not issued by this register was checked",
+        payload={"sha256": sha256, "seal_certificate": seal.certificate_fingerprint, "sealed_at": signed_at},
+    )
+    notice = admins_notice_enqueue(
+        idempotency_key=key,
+        kind="unregistered_seal",
+        subject="Alarm: a document sealed with this practice's key but not issued by this register",
+        heading="Sealed with this practice's key but not issued by this register",
+        paragraphs=[
+            "A PDF was checked on the verification page (or with verify_waiver) whose seal is valid "
+            "and made with one of this practice's seal certificates, but whose contents the audit chain "
+            "never recorded as issued.",
+            f"SHA-256 of the file: {sha256}",
+            f"Seal certificate: {seal.certificate_fingerprint} (“{seal.signer_name}”), sealed {signed_at}.",
+            "Either the seal key was used outside RiskReg, to make a document or to re-seal an altered "
+            "copy of one (it may be compromised: rotate it and investigate), or a document was removed "
+            "from the register. The audit chain records this check.",
+        ],
+    )
+    if notice is None:
+        logger.error("Unregistered sealed document %s checked, and no admin to tell.", sha256)
 
 
 def document_lookup(*, document_id: str, sha256: str) -> Verification:
     document = _documents().filter(document_id__iexact=document_id.strip()).first()
     if document is None:
         return Verification(outcome="unknown")
-    issued = _chain_sha256(document)
-    altered = issued != document.sha256
-    if issued is None or issued != sha256.strip().lower():
+    sealed, versions = _issued_versions(document)
+    altered = sealed != document.sha256
+    if sha256.strip().lower() not in versions:
         return Verification(outcome="mismatch", register_altered=altered)
     return Verification(outcome="match", document=document, register_altered=altered)

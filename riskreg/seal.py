@@ -1,8 +1,15 @@
 """The practice's electronic seal on the PDFs it issues (PAdES, via pyHanko).
 
-A seal is a PAdES baseline B-B signature made with the practice's own certificate. It lets
-anyone holding a copy — and any PDF reader — tell whether the bytes changed after issue.
-Everything here works offline: no timestamp server, no revocation look-ups.
+A seal is a PAdES signature made with the practice's own certificate. It lets anyone holding
+a copy — and any PDF reader — tell whether the bytes changed after issue. Two levels:
+
+- B-B (no time-stamping authority configured): the seal's time is the server's own clock.
+- B-LTA (with a TimestampAuthority): the signature carries an RFC 3161 signature timestamp,
+  the validation data of every certificate involved goes into the document security store
+  (DSS), and a document timestamp closes the file. pyHanko does all three; a timestamp that
+  cannot be had raises TimestampUnavailable and nothing is returned, never a half-sealed file.
+
+Validation works offline, from what the file carries and the certificates the caller trusts.
 
 No Django here: callers pass the PKCS#12 path and passphrase from settings.
 """
@@ -14,14 +21,19 @@ import binascii
 import hashlib
 import io
 import os
-from collections.abc import Callable, Sequence
+import ssl
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
+import certifi
+from asn1crypto import cms
 from asn1crypto import parser as asn1_parser
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -42,29 +54,103 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    validate_pdf_signature,
+    validate_pdf_timestamp,
+)
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 __all__ = [
+    "DOCUMENT_TIMESTAMP_FIELD_NAME",
+    "LEVEL_B_B",
+    "LEVEL_B_LTA",
+    "LEVEL_B_T",
     "SEAL_FIELD_NAME",
     "Attachment",
     "SealError",
     "SealStatus",
+    "TimestampAuthority",
+    "TimestampUnavailable",
+    "certificate_fingerprint",
     "create_seal_certificate",
+    "last_timestamp_expiry",
     "load_sealer",
     "seal_pdf",
+    "renew_document_timestamp",
     "sha256_hex",
+    "timestamp_token",
     "validate_seal",
 ]
 
 SEAL_FIELD_NAME = "PracticeSeal"
+DOCUMENT_TIMESTAMP_FIELD_NAME = "DocumentTimestamp"
+LEVEL_B_B = "B-B"
+LEVEL_B_T = "B-T"
+LEVEL_B_LTA = "B-LTA"
 _T = TypeVar("_T")
 
 
 class SealError(Exception):
-    """The seal certificate cannot be created or loaded."""
+    """The seal certificate cannot be created or loaded, or a seal cannot be made."""
+
+
+class TimestampUnavailable(SealError):
+    """The time-stamping authority could not be reached or gave no usable answer: try again later."""
+
+
+@dataclass(frozen=True)
+class TimestampAuthority:
+    """An RFC 3161 time-stamping service and the roots its certificates chain to.
+
+    `trust_roots` empty: the system's trusted roots decide whether the TSA's certificate is good.
+    """
+
+    url: str
+    username: str = ""
+    password: str = ""
+    timeout: float = 10.0
+    trust_roots: tuple[asn1_x509.Certificate, ...] = ()
+
+    def timestamper(self, session: aiohttp.ClientSession) -> HTTPTimeStamper:
+        auth = (self.username, self.password) if self.username else None
+        return HTTPTimeStamper(self.url, timeout=self.timeout, auth=auth, session=session)
+
+    def validation_context(
+        self, *, practice_certificates: Sequence[asn1_x509.Certificate], session: aiohttp.ClientSession
+    ) -> ValidationContext:
+        """What pyHanko checks the TSA's and the seal's certificates against before embedding their
+        validation data; it fetches the CRLs and OCSP responses the certificates name."""
+        practice = list(practice_certificates)
+        fetching = AIOHttpFetcherBackend(session=session, per_request_timeout=self.timeout)
+        if self.trust_roots:
+            return ValidationContext(
+                trust_roots=[*self.trust_roots, *practice], allow_fetching=True, fetcher_backend=fetching
+            )
+        return ValidationContext(extra_trust_roots=practice, allow_fetching=True, fetcher_backend=fetching)
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    # Made once: loading the CA bundle costs 15 ms, which pyHanko's own sessions pay per request.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _with_http_session(work: Callable[[aiohttp.ClientSession], Awaitable[_T]], tsa: TimestampAuthority) -> _T:
+    """Run pyHanko's asynchronous API with one HTTP session for every request it makes (the
+    timestamps, the CRL and OCSP look-ups), closed before returning."""
+
+    async def run() -> _T:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=_tls_context())) as session:
+            return await work(session)
+
+    with _timestamp_errors(tsa):
+        return _outside_event_loop(lambda: asyncio.run(run()))
 
 
 @dataclass(frozen=True)
@@ -81,10 +167,33 @@ class SealStatus:
     signer_name: str | None
     signed_at: datetime | None
     reason: str
+    level: str = ""
+    timestamped_at: datetime | None = None
+    timestamp_valid: bool | None = None
+    document_timestamps: int = 0
+    certificate: asn1_x509.Certificate | None = None
+
+    @property
+    def certificate_fingerprint(self) -> str:
+        return certificate_fingerprint(self.certificate) if self.certificate is not None else ""
+
+    @property
+    def certificate_valid_from(self) -> datetime | None:
+        return self.certificate.not_valid_before if self.certificate is not None else None
+
+    @property
+    def certificate_valid_until(self) -> datetime | None:
+        return self.certificate.not_valid_after if self.certificate is not None else None
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def certificate_fingerprint(certificate: asn1_x509.Certificate | bytes) -> str:
+    """SHA-256 of the certificate's DER, as uppercase hex pairs (what certificate viewers show)."""
+    der = certificate if isinstance(certificate, bytes) else certificate.dump()
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
 
 
 def create_seal_certificate(
@@ -228,24 +337,126 @@ def seal_pdf(
     signer: signers.Signer,
     reason: str,
     location: str | None = None,
+    tsa: TimestampAuthority | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> bytes:
-    """Return the PDF with a PAdES B-B seal appended as an incremental update. `attachments` are
-    embedded in the same update, before the seal is computed, so the seal covers them too."""
-    metadata = signers.PdfSignatureMetadata(
-        field_name=SEAL_FIELD_NAME,
-        reason=reason,
-        location=location,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-    )
+    """Return the PDF with the practice's seal appended as an incremental update: PAdES B-B, or
+    B-LTA with a time-stamping authority (signature timestamp, validation data, document
+    timestamp). Raises TimestampUnavailable when the TSA cannot be used; nothing is half-done.
+    `attachments` are embedded in the same update, before the seal is computed, so the seal
+    covers them too."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     for attachment in attachments:
         _embed(writer, attachment)
     output = io.BytesIO()
-    pdf_signer = signers.PdfSigner(metadata, signer=signer)
-    _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output, bytes_reserved=_reserved_size(signer)))
+    common = {
+        "field_name": SEAL_FIELD_NAME,
+        "reason": reason,
+        "location": location,
+        "subfilter": fields.SigSeedSubFilter.PADES,
+        "md_algorithm": "sha256",
+    }
+    if tsa is None:
+        pdf_signer = signers.PdfSigner(signers.PdfSignatureMetadata(**common), signer=signer)
+        _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output, bytes_reserved=_reserved_size(signer)))
+        return output.getvalue()
+
+    async def seal_lta(session: aiohttp.ClientSession) -> None:
+        metadata = signers.PdfSignatureMetadata(
+            **common,
+            embed_validation_info=True,
+            use_pades_lta=True,
+            timestamp_field_name=DOCUMENT_TIMESTAMP_FIELD_NAME,
+            validation_context=tsa.validation_context(practice_certificates=_own_certificates(signer), session=session),
+        )
+        pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=tsa.timestamper(session))
+        reserved = _reserved_size(signer) + _TIMESTAMP_TOKEN_ROOM
+        await pdf_signer.async_sign_pdf(writer, output=output, bytes_reserved=reserved)
+
+    _with_http_session(seal_lta, tsa)
     return output.getvalue()
+
+
+# A signature timestamp token holds the TSA's certificate chain and its own signature.
+_TIMESTAMP_TOKEN_ROOM = 8192
+
+
+def _own_certificates(signer: signers.Signer) -> list[asn1_x509.Certificate]:
+    return [certificate for certificate in (signer.signing_cert, *signer.cert_registry) if certificate is not None]
+
+
+@contextmanager
+def _timestamp_errors(tsa: TimestampAuthority | None) -> Iterator[None]:
+    try:
+        yield
+    except (TimeoutError, TimestampRequestError, OSError) as error:
+        where = tsa.url if tsa else "the time-stamping authority"
+        raise TimestampUnavailable(f"no timestamp from {where}: {error}") from error
+
+
+def timestamp_token(data: bytes, *, tsa: TimestampAuthority) -> bytes:
+    """An RFC 3161 timestamp token (DER) over SHA-256 of `data`, from pyHanko's timestamp client.
+
+    Check it anywhere with `openssl ts -verify -data FILE -in FILE.tsr -CAfile TSA-ROOT.pem`."""
+    digest = hashlib.sha256(data).digest()
+
+    async def request(session: aiohttp.ClientSession) -> cms.ContentInfo:
+        return await tsa.timestamper(session).async_timestamp(digest, "sha256")
+
+    return _with_http_session(request, tsa).dump()
+
+
+@dataclass(frozen=True)
+class TimestampTokenInfo:
+    generated_at: datetime
+    sha256: str
+    authority: str
+
+
+def timestamp_token_info(token: bytes) -> TimestampTokenInfo:
+    """What a timestamp token says: when, over which SHA-256, by whom (not a validation)."""
+    content = cms.ContentInfo.load(token)
+    signed_data = content["content"]
+    info = signed_data["encap_content_info"]["content"].parsed
+    imprint = info["message_imprint"]
+    if imprint["hash_algorithm"]["algorithm"].native != "sha256":
+        raise SealError("the timestamp token is not over a SHA-256 digest")
+    signer_certificates = [c.chosen for c in signed_data["certificates"] if c.name == "certificate"]
+    authority = _common_name(signer_certificates[0]) if signer_certificates else None
+    return TimestampTokenInfo(
+        generated_at=info["gen_time"].native,
+        sha256=imprint["hashed_message"].native.hex(),
+        authority=authority or "unknown authority",
+    )
+
+
+def renew_document_timestamp(pdf_bytes: bytes, *, tsa: TimestampAuthority, practice_certificates) -> bytes:
+    """Add a fresh document timestamp (and the validation data of the previous one) as an
+    incremental update: what keeps a B-LTA document provable after its last timestamp's
+    certificate expires. The earlier revisions, and so every earlier copy, stay valid."""
+    reader = PdfFileReader(io.BytesIO(pdf_bytes))
+    output = io.BytesIO()
+
+    async def renew(session: aiohttp.ClientSession) -> None:
+        context = tsa.validation_context(practice_certificates=practice_certificates, session=session)
+        field_name = f"{DOCUMENT_TIMESTAMP_FIELD_NAME}-{_now_tag()}"
+        timestamper = signers.PdfTimeStamper(tsa.timestamper(session), field_name=field_name)
+        await timestamper.async_update_archival_timestamp_chain(reader, context, in_place=False, output=output)
+
+    _with_http_session(renew, tsa)
+    return output.getvalue()
+
+
+def _now_tag() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+def last_timestamp_expiry(pdf_bytes: bytes) -> datetime | None:
+    """When the certificate of the newest document timestamp expires; None without one."""
+    timestamps = PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_timestamp_signatures
+    if not timestamps:
+        return None
+    return timestamps[-1].signer_cert.not_valid_after
 
 
 def _embed(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
@@ -291,26 +502,44 @@ def _reserved_size(signer: signers.Signer) -> int:
     return size + size % 2
 
 
-def validate_seal(pdf_bytes: bytes, *, trust_roots: Sequence[asn1_x509.Certificate | bytes]) -> SealStatus:
-    """Check the last seal on a PDF against the practice's certificate(s), offline."""
+def validate_seal(
+    pdf_bytes: bytes,
+    *,
+    trust_roots: Sequence[asn1_x509.Certificate | bytes],
+    tsa_trust_roots: Sequence[asn1_x509.Certificate] = (),
+) -> SealStatus:
+    """Check the practice's seal on a PDF, and any document timestamps after it, offline.
+
+    `trust_roots`: every certificate the practice ever sealed with (or the CA roots they chain
+    to). `tsa_trust_roots`: the roots a time-stamping authority's certificate must chain to
+    (none: no timestamp counts as trusted). `timestamp_valid` is None when the file carries none.
+    """
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
     except (PdfError, ValueError, KeyError, TypeError, IndexError, RecursionError) as error:
         return _unsealed(f"not a readable PDF file ({error.__class__.__name__})")
-    if not embedded:
+    seals = [signature for signature in embedded if not _is_document_timestamp(signature)]
+    if not seals:
         return _unsealed("the file carries no seal")
-
-    # The seal is the last signature: anything after it would be an unsealed change.
-    signature = embedded[-1]
-    context = ValidationContext(
-        trust_roots=list(trust_roots),
-        allow_fetching=False,
-        revocation_mode="soft-fail",
+    # The seal is the practice's last signature; only document timestamps may follow it.
+    seal = seals[-1]
+    later = [signature for signature in embedded if signature.signed_revision > seal.signed_revision]
+    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
+    timestamp_context = ValidationContext(
+        trust_roots=list(tsa_trust_roots), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = _outside_event_loop(lambda: validate_pdf_signature(signature, signer_validation_context=context))
-        reserved_untouched = _reserved_space_untouched(pdf_bytes, signature)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(
+                seal, signer_validation_context=context, ts_validation_context=timestamp_context
+            )
+        )
+        timestamps = [
+            _outside_event_loop(lambda s=signature: validate_pdf_timestamp(s, validation_context=timestamp_context))
+            for signature in later
+        ]
+        reserved_untouched = all(_reserved_space_untouched(pdf_bytes, s) for s in [seal, *later])
     except (PdfError, ValueError, KeyError, TypeError, RecursionError) as error:
         return SealStatus(
             sealed=True,
@@ -320,9 +549,21 @@ def validate_seal(pdf_bytes: bytes, *, trust_roots: Sequence[asn1_x509.Certifica
             signed_at=None,
             reason=f"the seal is damaged ({error.__class__.__name__}): the file was altered",
         )
-
-    signer_name = _common_name(status.signing_cert)
-    covers_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    only_timestamps_after = all(_is_document_timestamp(signature) for signature in later)
+    if later:
+        covers_file = (
+            only_timestamps_after
+            and status.modification_level is not None
+            and status.modification_level <= ModificationLevel.LTA_UPDATES
+            and all(ts.intact for ts in timestamps)
+            # After the newest timestamp pyHanko adds that timestamp's own validation data (DSS).
+            and _only_validation_data_after(timestamps[-1])
+        )
+    else:
+        covers_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # Bytes after the last revision's end-of-file marker belong to no revision, so no signature
+    # and no difference analysis sees them; a file pyHanko made ends at that marker.
+    covers_file = covers_file and pdf_bytes.rstrip(b"\r\n").endswith(b"%%EOF")
     intact = bool(status.intact) and covers_file and reserved_untouched
     valid = intact and bool(status.valid) and bool(status.trusted)
     if not status.intact:
@@ -337,14 +578,42 @@ def validate_seal(pdf_bytes: bytes, *, trust_roots: Sequence[asn1_x509.Certifica
         reason = "the seal was not made with this practice's certificate"
     else:
         reason = "the seal is valid and the document is unaltered"
+    signature_timestamp = status.timestamp_validity
+    timestamp_statuses = [s for s in [signature_timestamp, *timestamps] if s is not None]
     return SealStatus(
         sealed=True,
         intact=intact,
         valid=valid,
-        signer_name=signer_name,
+        signer_name=_common_name(status.signing_cert),
         signed_at=status.signer_reported_dt,
         reason=reason,
+        level=_level(signature_timestamp is not None, len(timestamps), has_dss="/DSS" in reader.root),
+        timestamped_at=signature_timestamp.timestamp if signature_timestamp is not None else None,
+        timestamp_valid=all(s.valid and s.intact and s.trusted for s in timestamp_statuses)
+        if timestamp_statuses
+        else None,
+        document_timestamps=len(timestamps),
+        certificate=status.signing_cert,
     )
+
+
+def _only_validation_data_after(status: Any) -> bool:
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return True
+    level = status.modification_level
+    return level is not None and level <= ModificationLevel.LTA_UPDATES
+
+
+def _is_document_timestamp(signature: EmbeddedPdfSignature) -> bool:
+    return signature.sig_object.get("/Type") == "/DocTimeStamp"
+
+
+def _level(signature_timestamped: bool, document_timestamps: int, *, has_dss: bool) -> str:
+    if signature_timestamped and document_timestamps and has_dss:
+        return LEVEL_B_LTA
+    if signature_timestamped:
+        return LEVEL_B_T
+    return LEVEL_B_B
 
 
 def _reserved_space_untouched(pdf_bytes: bytes, signature: EmbeddedPdfSignature) -> bool:

@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE["daily-audit-digest"] = {
     "task": "riskreg.audit.tasks.email_audit_digest",
     "schedule": crontab(hour=0, minute=15),
 }
+# A digest that was never taken (beat down, task failed) is itself news: the admins hear the next day.
+CELERY_BEAT_SCHEDULE["daily-audit-digest-watch"] = {
+    "task": "riskreg.audit.tasks.report_missing_digests",
+    "schedule": crontab(hour=6, minute=30),
+}
 # Every stored document against its sealing event in the chain; reads every file, so weekly, at night.
 CELERY_BEAT_SCHEDULE["weekly-document-check"] = {
     "task": "riskreg.audit.tasks.check_documents_weekly",
@@ -343,6 +348,16 @@ RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)
+# RFC 3161 time-stamping authority: with it documents are sealed PAdES B-LTA and the daily
+# audit digest is timestamped; without it seals are B-B (the server's clock).
+RISKREG_TSA_URL = env_url("RISKREG_TSA_URL", schemes=("http", "https"))
+RISKREG_TSA_USERNAME = env_str("RISKREG_TSA_USERNAME")
+RISKREG_TSA_PASSWORD = env_str("RISKREG_TSA_PASSWORD")
+# PEM file of the roots the TSA's certificate chains to; empty: the system's trusted roots.
+RISKREG_TSA_CA_FILE = env_str("RISKREG_TSA_CA_FILE")
+RISKREG_TSA_TIMEOUT = env_int("RISKREG_TSA_TIMEOUT", 10, minimum=1)
+# One file per day of the audit chain's head, outside the database; never rewritten.
+RISKREG_DIGEST_DIR = Path(env_str("RISKREG_DIGEST_DIR", str(VAR_DIR / "digests")))
 
 # --- Integrations: REST API, webhooks --------------------------------------------------------
 REST_FRAMEWORK = {

@@ -107,3 +107,28 @@ def pytest_collection_modifyitems(config, items) -> None:
     the rest of the session, and code that calls asyncio.run (pyHanko's signer) cannot run
     while it does."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
+@pytest.fixture(autouse=True)
+def _digest_dir(settings, tmp_path):
+    """Audit digests are files, one per day: each test writes its own, never into var/."""
+    settings.RISKREG_DIGEST_DIR = tmp_path / "digests"
+
+
+@pytest.fixture(scope="session")
+def local_tsa():
+    """A real RFC 3161 service (and its CRL and OCSP) on 127.0.0.1, from certomancer's Animator."""
+    from riskreg.local_tsa import LocalTimestampAuthority
+
+    with LocalTimestampAuthority() as authority:
+        yield authority
+
+
+@pytest.fixture
+def tsa_settings(settings, local_tsa, tmp_path):
+    """RISKREG_TSA_URL pointing at the local TSA, its root trusted through RISKREG_TSA_CA_FILE."""
+    root = tmp_path / "tsa-root.pem"
+    root.write_bytes(local_tsa.root_pem())
+    settings.RISKREG_TSA_URL = local_tsa.url
+    settings.RISKREG_TSA_CA_FILE = str(root)
+    return local_tsa

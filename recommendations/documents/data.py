@@ -111,3 +111,5 @@ class DocumentData:
     # The frozen snapshot whose SHA-256 is `content_hash`; attached to the PDF when it is sealed.
     # None for a request sent before snapshots were kept (its hash covers its items' texts).
     snapshot_json: str | None = None
+    # What the seal the file is about to receive proves (its PAdES level), for the evidence appendix.
+    seal_statement: str = ""

@@ -325,6 +325,8 @@ def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
         rows.append(("Content hash (SHA-256)", _Plain(data.content_hash)))
     if data.signature_sha256:
         rows.append(("Drawn signature (SHA-256)", _Plain(data.signature_sha256)))
+    if data.seal_statement:
+        rows.append(("Electronic seal", _Plain(data.seal_statement)))
     return rows
 
 

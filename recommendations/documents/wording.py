@@ -143,3 +143,4 @@ _WORDING: dict[str, _Wording] = {
         validity_required=False,
     ),
 }
+

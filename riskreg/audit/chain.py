@@ -50,6 +50,22 @@ def event_hash(
     return hashlib.sha256((previous_hash + body).encode()).hexdigest()
 
 
+def stored_event_hash(event: AuditEvent, *, previous_hash: str) -> str:
+    """The hash a stored event's content gives when chained from `previous_hash`."""
+    return event_hash(
+        previous_hash=previous_hash,
+        sequence=event.sequence,
+        occurred_at=event.occurred_at,
+        actor_label=event.actor_label,
+        event_type=event.event_type,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        scope=event.scope,
+        summary=event.summary,
+        payload=event.payload,
+    )
+
+
 def _advance_head(count: int) -> tuple[int, str]:
     """Advance the head's sequence by `count`, taking its lock, and return the new sequence and
     the hash it chains from; creates the head on first use.
@@ -148,25 +164,10 @@ def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -
     return len(events)
 
 
-def _recomputed(event: AuditEvent) -> str:
-    return event_hash(
-        previous_hash=event.previous_hash,
-        sequence=event.sequence,
-        occurred_at=event.occurred_at,
-        actor_label=event.actor_label,
-        event_type=event.event_type,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        scope=event.scope,
-        summary=event.summary,
-        payload=event.payload,
-    )
-
-
 def event_in_place(event: AuditEvent) -> bool:
     """Whether one event is intact where it stands: its hash matches its content and the next
     event (or the head) chains from it. Two queries; `verify_chain` walks everything."""
-    if _recomputed(event) != event.hash:
+    if stored_event_hash(event, previous_hash=event.previous_hash) != event.hash:
         return False
     following = AuditEvent.objects.filter(sequence=event.sequence + 1).values_list("previous_hash", flat=True).first()
     if following is not None:
@@ -206,7 +207,7 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
                 f"event #{event.sequence} does not link to the event before it",
                 event.sequence,
             )
-        if _recomputed(event) != event.hash:
+        if stored_event_hash(event, previous_hash=event.previous_hash) != event.hash:
             return ChainReport(
                 False,
                 checked,

@@ -1,22 +1,34 @@
-"""The daily audit-chain digest: the chain head's hash, emailed to the practice admins; and the
-weekly integrity check of every stored document against the chain, which emails them on a mismatch.
+"""The daily audit-chain digest: the chain head written to a file outside the database,
+timestamped when a TSA is configured, and emailed to the practice admins; the watch that
+tells them when a day has no digest; and the weekly integrity check of every stored document
+against the chain, which emails them on a mismatch.
 
 A copy of the head outside the database is what makes a later rewrite of history
 detectable: whoever could rewrite every event and recompute every hash cannot also recall
-the emails already delivered.
+the emails already delivered, the files already copied or the TSA's signed time.
 """
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from riskreg.audit.chain import verify_chain
+from riskreg.audit.digests import Digest, digest_take, digest_timestamp, missing_digest_days
 from riskreg.audit.documents import verify_documents
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
+from riskreg.seal import TimestampUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Where the emailed copies of digest files live in the default storage (the outbox attaches from there).
+ATTACHMENT_FOLDER = "audit-digests"
 
 
 def practice_admin_emails() -> list[str]:
@@ -24,40 +36,126 @@ def practice_admin_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-@transaction.atomic
-def audit_digest_enqueue(*, day: datetime.date) -> OutboundEmail | None:
-    """Verify the chain and queue one digest email for `day`; a second call that day returns
-    the same row (the idempotency key is the date). None when there is no admin to tell."""
+def admins_notice_enqueue(
+    *, idempotency_key: str, kind: str, subject: str, heading: str, paragraphs: list[str]
+) -> OutboundEmail | None:
+    """Queue one notice to the practice admins (once per key); None when there is no admin to tell."""
     recipients = practice_admin_emails()
     if not recipients:
         return None
-    report = verify_chain()
-    verdict = "intact" if report.intact else f"BROKEN: {report.problem}"
+    return email_enqueue(
+        idempotency_key=idempotency_key,
+        kind=kind,
+        to=recipients,
+        subject=subject,
+        template="staff_notice",
+        context={"heading": heading, "paragraphs": paragraphs, "link_url": ""},
+    )
+
+
+def _attachment(name: str, data: bytes, mimetype: str) -> dict[str, str]:
+    path = f"{ATTACHMENT_FOLDER}/{name}"
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(data))
+    return {"filename": name, "path": path, "mimetype": mimetype}
+
+
+@transaction.atomic
+def audit_digest_enqueue(*, day: datetime.date, timestamp_token: bytes | None = None) -> OutboundEmail | None:
+    """Take the day's digest (once) and queue one email of it, with the file and its timestamp
+    token attached; a second call that day returns the same row (the idempotency key is the date).
+    None when there is no admin to tell (the file is written all the same)."""
+    digest = digest_take(day=day)
+    recipients = practice_admin_emails()
+    if not recipients:
+        return None
+    attachments = [_attachment(digest.path.name, digest.path.read_bytes(), "application/json")]
+    if timestamp_token is not None:
+        attachments.append(_attachment(digest.token_path.name, timestamp_token, "application/timestamp-reply"))
     return email_enqueue(
         idempotency_key=f"audit-digest:{day.isoformat()}",
         kind="audit_digest",
         to=recipients,
-        subject=f"Audit chain {'intact' if report.intact else 'BROKEN'} on {day.isoformat()}: "
-        f"{report.events_checked} events",
+        subject=f"Audit chain {'intact' if digest.chain_intact else 'BROKEN'} on {day.isoformat()}: "
+        f"{digest.event_count} events",
         template="staff_notice",
         context={
             "heading": f"Audit chain digest for {day.isoformat()}",
-            "paragraphs": [
-                f"Verification: {verdict}.",
-                f"Events checked: {report.events_checked}.",
-                f"Head hash: {report.head_hash}",
-                "Keep this email. If the record is ever questioned, a chain whose event "
-                f"#{report.events_checked} no longer has this hash was changed after {day.isoformat()}.",
-            ],
+            "paragraphs": _paragraphs(digest, timestamp_token),
             "link_url": "",
         },
+        attachments=attachments,
+    )
+
+
+def _paragraphs(digest: Digest, timestamp_token: bytes | None) -> list[str]:
+    anchored = (
+        f"The attached {digest.token_path.name} is an RFC 3161 timestamp of the attached file by the practice's "
+        "time-stamping authority: it proves the file existed, unchanged, at the time it states."
+        if timestamp_token
+        else "No time-stamping authority is configured (RISKREG_TSA_URL), so this digest carries no trusted time."
+    )
+    return [
+        f"Verification: {'intact' if digest.chain_intact else 'BROKEN'}.",
+        f"Events checked: {digest.event_count}.",
+        f"Head: event #{digest.head_sequence}, hash {digest.head_hash}",
+        f"Taken at {digest.taken_at.isoformat()}; written to {digest.path}.",
+        anchored,
+        "Keep this email and its attachments. To check the chain against them later: "
+        f"python manage.py verify_audit_chain --against {digest.path.name}",
+    ]
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
+def email_audit_digest(self) -> int | None:
+    """Daily digest; a duplicated beat tick or a redelivery finds the day's file and row and
+    sends nothing new. A TSA that is down delays the email (bounded retries); after the last
+    retry the digest goes out without its token rather than not at all."""
+    day = timezone.localdate()
+    digest = digest_take(day=day)
+    try:
+        token = digest_timestamp(digest)
+    except TimestampUnavailable as error:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=300) from error
+        logger.error("Audit digest of %s sent without a timestamp: %s", day, error)
+        token = None
+    email = audit_digest_enqueue(day=day, timestamp_token=token)
+    return email.pk if email else None
+
+
+@transaction.atomic
+def missing_digests_report(*, today: datetime.date) -> OutboundEmail | None:
+    """One email to the admins naming every recent day without a digest; None when none is missing."""
+    missing = missing_digest_days(today=today)
+    if not missing:
+        return None
+    days = ", ".join(day.isoformat() for day in missing)
+    return admins_notice_enqueue(
+        idempotency_key=f"audit-digest-missing:{today.isoformat()}",
+        kind="audit_digest_missing",
+        subject=f"No audit-chain digest for {days}",
+        heading="A daily audit-chain digest is missing",
+        paragraphs=[
+            f"No digest file was written for: {days}.",
+            "The beat did not run the daily-audit-digest task, or the task failed (see the worker's log). "
+            "A gap leaves the history of those days without an anchor outside the database.",
+            "Check that exactly one beat and a worker are running, then take today's digest by hand: "
+            "python manage.py take_audit_digest",
+        ],
     )
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
-def email_audit_digest() -> int | None:
-    """Daily digest; a duplicated beat tick or a redelivery finds the day's row and sends nothing new."""
-    email = audit_digest_enqueue(day=timezone.localdate())
+def report_missing_digests() -> int | None:
+    email = missing_digests_report(today=timezone.localdate())
     return email.pk if email else None
 
 
@@ -69,27 +167,21 @@ def integrity_alert_enqueue(*, day: datetime.date) -> OutboundEmail | None:
     chain = verify_chain()
     documents = verify_documents()
     problems = ([] if chain.intact else [f"The audit chain is broken: {chain.problem}"]) + documents.problems
-    recipients = practice_admin_emails()
-    if not problems or not recipients:
+    if not problems:
         return None
-    return email_enqueue(
+    return admins_notice_enqueue(
         idempotency_key=f"integrity-check:{day.isoformat()}",
         kind="integrity_alert",
-        to=recipients,
         subject=f"RiskReg integrity check FAILED on {day.isoformat()}: {len(problems)} problem(s)",
-        template="staff_notice",
-        context={
-            "heading": "Signed documents or the audit chain no longer match",
-            "paragraphs": [
-                "The weekly check compared every stored document with the audit chain's record of its sealing, "
-                f"and walked the chain. It found {len(problems)} problem(s):",
-                *problems,
-                "Each one means a record was changed outside the application. Keep this email, restore the "
-                "affected documents from a backup and find out who had access. Run "
-                "`python manage.py verify_audit_chain` to check again.",
-            ],
-            "link_url": "",
-        },
+        heading="Signed documents or the audit chain no longer match",
+        paragraphs=[
+            "The weekly check compared every stored document with the audit chain's record of its sealing "
+            f"and timestamp renewals, and walked the chain. It found {len(problems)} problem(s):",
+            *problems,
+            "Each one means a record was changed outside the application. Keep this email, restore the "
+            "affected documents from a backup and find out who had access. Run "
+            "`python manage.py verify_audit_chain` to check again.",
+        ],
     )
 
 

@@ -16,6 +16,7 @@ from recommendations import waivers
 from recommendations.documents import render_document
 from recommendations.models import WaiverDocument
 from riskreg.audit.chain import verify_chain
+from riskreg.audit.models import AuditEvent
 from riskreg.audit.tasks import integrity_alert_enqueue
 from riskreg.mail.models import OutboundEmail
 from riskreg.seal import seal_pdf, sha256_hex, validate_seal
@@ -56,15 +57,19 @@ def _upload(client, data: bytes) -> str:
 
 
 @pytest.mark.django_db
-def test_the_verification_page_reports_the_reseal_as_not_genuine_and_raises_the_alarm(client, reseal):
+def test_the_verification_page_reports_the_reseal_as_not_genuine_and_raises_the_alarm(
+    client, reseal, practice_admin
+):
     _, forged, _ = reseal
 
     page = _upload(client, forged)
 
-    assert "Not a document issued by this practice, or altered" in page
+    assert "Sealed with this practice's key but not issued by this register" in page
     assert "Genuine and unaltered" not in page
-    assert "Alarm: the file carries a valid seal" in page
     assert "audit log recorded different contents" in page
+    alarm = AuditEvent.objects.get(event_type="seal.unregistered_document")
+    assert alarm.payload["sha256"] == sha256_hex(forged)
+    assert OutboundEmail.objects.get(kind="unregistered_seal").to == [practice_admin.email]
 
 
 @pytest.mark.django_db
@@ -81,7 +86,8 @@ def test_the_lookup_by_id_and_hash_reports_the_reseal_as_not_genuine(client, res
 def test_verify_waiver_reports_the_reseal_as_not_genuine(reseal):
     _, _, path = reseal
 
-    with pytest.raises(CommandError, match="NOT genuine — it carries a valid practice seal") as failure:
+    alarm = "NOT genuine — ALARM: sealed with this practice's key but not issued"
+    with pytest.raises(CommandError, match=alarm) as failure:
         call_command("verify_waiver", str(path))
 
     assert failure.value.returncode == 1

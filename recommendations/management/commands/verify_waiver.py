@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from recommendations.waivers import document_verify_file
+from riskreg.seal import SealStatus
 
 NOT_GENUINE = 1
 UNREADABLE = 2
@@ -31,8 +32,9 @@ class Command(BaseCommand):
         result = document_verify_file(pdf_bytes=data)
         if result.sealed_but_not_issued:
             raise CommandError(
-                f"{path}: NOT genuine — it carries a valid practice seal, but the audit chain records no such "
-                "document: someone with the seal key sealed it",
+                f"{path}: NOT genuine — ALARM: sealed with this practice's key but not issued by this register "
+                f"(the audit chain records no document with these contents; {_certificate(result.seal)}); "
+                "the admins have been told",
                 returncode=NOT_GENUINE,
             )
         if not result.genuine:
@@ -53,10 +55,26 @@ class Command(BaseCommand):
         signed_on = timezone.localdate(signature.signed_at).isoformat()
         self.stdout.write(
             f"{path}: genuine and intact — {document.document_id}, {document.request.client.name}, "
-            f"signed {signed_on} by {signature.typed_name}; seal valid; matches the audit chain"
+            f"signed {signed_on} by {signature.typed_name}; seal valid, {_level(result.seal)}; "
+            f"{_certificate(result.seal)}; matches the audit chain"
         )
         if result.register_altered:
             self.stderr.write(
                 f"warning: the register's record of {document.document_id} was changed after it was issued; "
                 "the audit chain still holds this file's hash"
             )
+
+
+def _level(seal: SealStatus) -> str:
+    if seal.timestamped_at is None:
+        when = f"{seal.signed_at:%Y-%m-%d %H:%M} UTC" if seal.signed_at else "at an unknown time"
+        return f"PAdES {seal.level}, sealed {when} by the server's clock (no trusted timestamp)"
+    trusted = "trusted timestamp" if seal.timestamp_valid else "timestamp NOT from a trusted authority"
+    return f"PAdES {seal.level}, {trusted} {seal.timestamped_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _certificate(seal: SealStatus) -> str:
+    return (
+        f"seal certificate SHA-256 {seal.certificate_fingerprint}, valid "
+        f"{seal.certificate_valid_from:%Y-%m-%d} to {seal.certificate_valid_until:%Y-%m-%d}"
+    )

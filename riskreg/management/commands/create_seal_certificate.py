@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from riskreg.seal import SealError, create_seal_certificate
+from riskreg.seal import SealError, create_seal_certificate, load_sealer
+from riskreg.seal_certificates import seal_certificate_register
 
 
 def _practice_name() -> str:
@@ -33,6 +34,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Seal certificate already at {path}; left as it is.")
                 return
             raise CommandError(f"{path} already exists; refusing to overwrite a seal key.")
+        if settings.PRODUCTION and not settings.RISKREG_SEAL_PASSPHRASE:
+            # An unencrypted key on disk lets anyone who copies one file seal documents in the practice's name.
+            raise CommandError(
+                "Refusing to write an unencrypted seal key in production: set RISKREG_SEAL_PASSPHRASE first."
+            )
         organisation = options["organisation"] or _practice_name() or "RiskReg"
         common_name = options["name"] or f"{organisation} document seal"
         try:
@@ -45,6 +51,8 @@ class Command(BaseCommand):
             )
         except SealError as error:
             raise CommandError(str(error)) from error
+        certificate = load_sealer(path, settings.RISKREG_SEAL_PASSPHRASE.encode() or None).signing_cert
+        seal_certificate_register(certificate=certificate, how="created by create_seal_certificate")
         self.stdout.write(self.style.SUCCESS(f"Seal certificate “{common_name}” written to {path}."))
         if not settings.RISKREG_SEAL_PASSPHRASE:
             self.stdout.write(
