@@ -1,6 +1,8 @@
 import datetime
 from dataclasses import dataclass
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
@@ -15,6 +17,7 @@ from clients.models import (
     ServiceAgreement,
     Software,
 )
+from clients.selectors import NOT_ASSESSED
 from clients.services import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
 from riskreg.names import validate_plain_name
@@ -27,10 +30,35 @@ MULTIPLIER_KEYS = (*Client.Industry.values, *REGULATED_DATA_KINDS)
 
 
 class ClientFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Client or contact name"}),
+    )
     status = forms.ChoiceField(choices=[("", "Any status"), *Client.Status.choices], required=False)
     industry = forms.ChoiceField(choices=[("", "Any industry"), *Client.Industry.choices], required=False)
-    band = forms.ChoiceField(label="Risk band", choices=[("", "Any band"), *Client.Band.choices], required=False)
+    band = forms.ChoiceField(
+        label="Risk band",
+        choices=[("", "Any band"), *Client.Band.choices, (NOT_ASSESSED, "Not assessed")],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("q", css_class="col-12 col-lg-4"),
+                Column("status", css_class="col-6 col-md-4 col-lg-2"),
+                Column("industry", css_class="col-6 col-md-4 col-lg-3"),
+                Column("band", css_class="col-12 col-md-4 col-lg-3"),
+                css_class="g-2",
+            )
+        )
 
 
 class ClientForm(forms.ModelForm):

@@ -33,6 +33,22 @@ SOFTWARE_WITHOUT_CONSENT = (
 )
 
 
+# A client is assessed once one of its recommendations has been put to it (open or decided); drafts
+# and withdrawn items never were. Until then its cached score (0, Low, 100 % coverage) says nothing,
+# so pages show "Not assessed" and portfolio averages leave it out.
+NOT_ASSESSED = "not_assessed"
+UNASSESSED_STATUSES = ("draft", "withdrawn")
+
+
+def assessed() -> Exists:
+    """True for a client with at least one open or decided recommendation (an annotation; the
+    recommendation model is reached through the relation, clients never import recommendations)."""
+    recommendation = Client._meta.get_field("recommendations").related_model
+    return Exists(
+        recommendation.objects.filter(client=OuterRef("pk")).exclude(status__in=UNASSESSED_STATUSES)
+    )
+
+
 def clients_visible_to(user: Any) -> QuerySet[Client]:
     clients = Client.objects.all()
     if not user.sees_all_clients:
@@ -54,8 +70,11 @@ def client_list(
         clients = clients.filter(status=status)
     if industry:
         clients = clients.filter(industry=industry)
-    if band:
-        clients = clients.filter(risk_band=band)
+    clients = clients.annotate(assessed=assessed())
+    if band == NOT_ASSESSED:
+        clients = clients.filter(assessed=False)
+    elif band:
+        clients = clients.filter(risk_band=band, assessed=True)
     return clients.order_by("-risk_score", "name")
 
 

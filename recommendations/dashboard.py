@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
-from clients.selectors import clients_visible_to
+from clients.selectors import assessed, clients_visible_to
 from clients.selectors import software_without_consent as unconsented_software
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
 
@@ -184,12 +184,18 @@ def headline_figures(*, clients: QuerySet[Client], threshold: int) -> Headline:
     # Conditions go straight into the aggregate filters: aggregating over Case annotations
     # built on Exists lets Django drop them from the inner query.
     needed, overdue = _review_conditions(today=today, threshold=threshold)
+    # A client with nothing presented yet has no band and no coverage: it would read as a
+    # perfectly covered client, so the coverage averages leave it out.
+    scored = Q(assessed())
     totals = clients.aggregate(
         clients=Count("pk"),
+        assessed=Count("pk", filter=scored),
         **{f"band_{band}": Count("pk", filter=Q(risk_band=band)) for band in BANDS},
-        weighted=Sum(Cast("liability_coverage", FloatField()) * F("risk_score"), output_field=FloatField()),
-        weight=Sum("risk_score"),
-        coverage_sum=Sum(Cast("liability_coverage", FloatField())),
+        weighted=Sum(
+            Cast("liability_coverage", FloatField()) * F("risk_score"), output_field=FloatField(), filter=scored
+        ),
+        weight=Sum("risk_score", filter=scored),
+        coverage_sum=Sum(Cast("liability_coverage", FloatField()), filter=scored),
         review_needed=Count("pk", filter=needed),
         review_overdue=Count("pk", filter=overdue),
         without_consent=Count("pk", filter=Q(_without_consent())),
@@ -214,10 +220,10 @@ def headline_figures(*, clients: QuerySet[Client], threshold: int) -> Headline:
     )
     unsigned = unsigned_requests_all(clients=clients).count()
     count = totals["clients"]
-    if not count:
+    if not totals["assessed"]:
         weighted = mean = None
     else:
-        mean = totals["coverage_sum"] / count
+        mean = totals["coverage_sum"] / totals["assessed"]
         weighted = totals["weighted"] / totals["weight"] if totals["weight"] else 100.0
     return Headline(
         clients=count,
@@ -243,6 +249,7 @@ def portfolio_table(*, clients: QuerySet[Client], threshold: int, sort: str = "s
     table = (
         clients.select_related("vcio")
         .annotate(
+            assessed=assessed(),
             open_refusals=_count_of(refused),
             lapsed=_count_of(recommendations.filter(status=Recommendation.Status.LAPSED)),
             unsigned=_count_of(unsigned_requests_all().filter(client=OuterRef("pk"))),

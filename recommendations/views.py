@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from clients.forms import ClientForm
 from clients.holds import active_litigation_hold
-from clients.selectors import client_for_user, current_agreement, software_for_client
+from clients.selectors import UNASSESSED_STATUSES, client_for_user, current_agreement, software_for_client
 from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
@@ -36,6 +36,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "contacts": contacts,
             "agreement": current_agreement(client),
             "groups": recommendations.groups,
+            "assessed": any(status not in UNASSESSED_STATUSES for status in recommendations.groups),
             "timeline": selectors.client_timeline(client),
             "requests": selectors.recent_requests_for_client(client),
             "reack_rows": recommendations.reack_rows,

@@ -128,6 +128,9 @@ def build_portfolio(*, vcio, other_vcio, manager) -> SimpleNamespace:
     make_software(bravo, name="Planned", install="planned")
     make_software(bravo, name="Removed", install="removed")
 
+    # Each scored client has had something put to it: a client with nothing is not assessed.
+    for client in (bravo, charlie, foxtrot):
+        RecommendationFactory(client=client, title="Presented", status="presented")
     make_decision(charlie, manager, next_review_on=days(-5))
     make_decision(delta, manager, next_review_on=days(-1))
     RecommendationFactory(client=delta, title="Delta lapsed", status="lapsed", valid_until=days(-60))
@@ -181,9 +184,42 @@ def test_portfolio_coverage_is_the_score_weighted_mean_of_client_coverage(portfo
 
 @pytest.mark.django_db
 def test_portfolio_coverage_is_full_when_no_client_carries_any_risk(manager):
-    ClientFactory(risk_score=0, liability_coverage=100)
+    client = ClientFactory(risk_score=0, liability_coverage=100)
+    RecommendationFactory(client=client, status="implemented")
 
     assert headline_for(manager).coverage_weighted == 100.0
+
+
+@pytest.mark.django_db
+def test_unassessed_clients_are_left_out_of_portfolio_coverage(portfolio, manager):
+    # Nothing presented yet: the cached figures are the defaults, not a perfect client.
+    ClientFactory(name="Golf New", risk_score=0, risk_band="low", liability_coverage=100)
+    RecommendationFactory(client=ClientFactory(name="Hotel Drafts"), status="draft")
+
+    headline = headline_for(manager)
+
+    assert headline.clients == 7
+    assert headline.coverage_mean == pytest.approx(76.0)
+    assert headline.coverage_weighted == pytest.approx((40 * 80 + 90 * 60 + 100 * 55 + 100 * 10 + 50 * 30) / 235)
+
+
+@pytest.mark.django_db
+def test_a_portfolio_of_unassessed_clients_has_no_coverage_figure(manager):
+    ClientFactory(risk_score=0, liability_coverage=100)
+
+    headline = headline_for(manager)
+
+    assert (headline.coverage_weighted, headline.coverage_mean) == (None, None)
+
+
+@pytest.mark.django_db
+def test_the_portfolio_table_marks_unassessed_clients(portfolio, manager):
+    ClientFactory(name="Golf New")
+
+    rows = {row.name: row.assessed for row in table_for(manager)}
+
+    assert rows["Golf New"] is False
+    assert rows["Alpha Dental"] is True and rows["Delta Books"] is True
 
 
 @pytest.mark.django_db

@@ -1,0 +1,119 @@
+"""A walk through every main staff page as each role, and every signer step on a phone: axe-core
+finds no serious or critical violation, and nothing scrolls sideways at 390 px."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from recommendations.models import Recommendation
+from riskreg.accounts.models import User
+from tests.e2e.conftest import axe_violations
+from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RecommendationFactory, UserFactory
+from tests.signing_helpers import latest_code, link_from_mail, send_request
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
+
+
+def _log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_attached()
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the page is wider than the viewport (0: no horizontal scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _portfolio() -> dict:
+    vera = UserFactory(username="vera", first_name="Vera", last_name="Castillo", role=User.Role.VCIO)
+    UserFactory(username="morgan", first_name="Morgan", last_name="Reyes", role=User.Role.MANAGER)
+    UserFactory(username="alex", first_name="Alex", last_name="Admin", role=User.Role.ADMIN)
+    clinic = ClientFactory(name="Harbourview Family Clinic", vcio=vera, industry="healthcare")
+    ContactFactory(client=clinic, name="Hélène Côté", title="Executive Director", email="helene@harbourview.example")
+    AgreementFactory(client=clinic, reference="MSA-2026-014")
+    RecommendationFactory(client=clinic, status="presented", title="Encrypt laptops", likelihood=4, impact=4)
+    RecommendationFactory(client=clinic, status="draft", title="Patch the firewall")
+    ClientFactory(name="Quarry Lane Software", vcio=vera, industry="technology")
+    return {"clinic": clinic, "vera": vera}
+
+
+def _staff_pages(clinic) -> list[tuple[str, str]]:
+    return [
+        ("clients", "/clients/"),
+        ("clients-no-match", "/clients/?q=zzz"),
+        ("client", f"/clients/{clinic.public_id}/"),
+        ("client-risk", f"/clients/{clinic.public_id}/risk/"),
+        ("client-outbox", f"/clients/{clinic.public_id}/outbox/"),
+        ("client-reacknowledge", f"/clients/{clinic.public_id}/reacknowledge/"),
+        ("reacknowledgments", "/reacknowledgments/"),
+        ("catalog", "/catalog/"),
+        ("dashboard", "/dashboard/"),
+        ("practice-settings", "/settings/practice/"),
+        ("scoring-help", "/help/scoring/"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("username", ["vera", "morgan", "alex"])
+def test_every_staff_page_passes_axe_and_fits_a_phone(page, screenshot, username):
+    clinic = _portfolio()["clinic"]
+    _log_in(page, username)
+    problems = []
+    for name, path in _staff_pages(clinic):
+        for width, size in WIDTHS:
+            page.set_viewport_size(size)
+            response = page.goto(path)
+            if response.status == 403:  # not this role's page; the browser logs the 403 itself
+                page.console_errors.clear()
+                continue
+            assert response.status == 200, path
+            screenshot(page, f"{name}-{width}")
+            problems += [f"{path} at {width}: {violation}" for violation in axe_violations(page)]
+            if width == "phone" and sideways_overflow(page) > 0:
+                problems.append(f"{path} scrolls sideways by {sideways_overflow(page)} px at 390 px")
+    assert problems == [], "\n".join(problems)
+    assert page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_signer_step_passes_axe_on_a_phone(browser, live_server, screenshot):
+    from tests.e2e.test_signing_flow import _draw_signature
+
+    data = _portfolio()
+    request, _, recommendations = send_request(data["clinic"], data["vera"], titles=("Offsite backups",))
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    signer = context.new_page()
+    problems: list[str] = []
+
+    def check(step: str) -> None:
+        screenshot(signer, f"signer-{step}")
+        problems.extend(f"{step}: {violation}" for violation in axe_violations(signer))
+        if sideways_overflow(signer) > 0:
+            problems.append(f"{step} scrolls sideways")
+
+    signer.goto(link_from_mail(request).replace("http://localhost:8000", live_server.url))
+    check("start")
+    signer.get_by_role("button", name="Email me a code").click()
+    expect(signer.get_by_text("We emailed a 6-digit code")).to_be_visible()
+    check("code")
+    signer.get_by_label("6-digit code from your email").fill(latest_code(request))
+    signer.get_by_role("button", name="Confirm code").click()
+    expect(signer.get_by_role("heading", name="Decide and sign")).to_be_visible()
+    check("decide")
+    signer.locator("fieldset", has_text="Offsite backups").get_by_role("radio", name="Accept").check()
+    signer.get_by_label("I agree to sign electronically").check()
+    signer.get_by_label("I confirm the statement above.").check()
+    signer.locator("#signature-pad").scroll_into_view_if_needed()
+    _draw_signature(signer)
+    signer.get_by_role("button", name="Sign and submit").click()
+    expect(signer.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+    check("done")
+    context.close()
+    assert Recommendation.objects.get(pk=recommendations[0].pk).status == "accepted"
+    assert problems == [], "\n".join(problems)
