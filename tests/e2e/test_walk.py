@@ -106,14 +106,51 @@ def test_every_signer_step_passes_axe_on_a_phone(browser, live_server, screensho
     signer.get_by_role("button", name="Confirm code").click()
     expect(signer.get_by_role("heading", name="Decide and sign")).to_be_visible()
     check("decide")
+    signer.get_by_role("button", name="Sign and submit").click()
+    consent_error = signer.get_by_text("You must agree to sign electronically")
+    expect(consent_error).to_be_visible()
+    check("decide-errors")
     signer.locator("fieldset", has_text="Offsite backups").get_by_role("radio", name="Accept").check()
     signer.get_by_label("I agree to sign electronically").check()
+    # A fixed mistake stops being reported at once, not only after the next submit.
+    expect(consent_error).to_have_count(0)
+    expect(signer.get_by_label("I agree to sign electronically")).not_to_have_class(re.compile("is-invalid"))
     signer.get_by_label("I confirm the statement above.").check()
+    expect(signer.get_by_text("Tick to confirm the statement.")).to_have_count(0)
     signer.locator("#signature-pad").scroll_into_view_if_needed()
     _draw_signature(signer)
     signer.get_by_role("button", name="Sign and submit").click()
     expect(signer.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
     check("done")
+    # The link again, in the browser that signed: the signed copy, not a dead end.
+    signer.goto(link_from_mail(request).replace("http://localhost:8000", live_server.url))
+    expect(signer.get_by_text("You already signed this request on")).to_be_visible()
+    expect(signer.get_by_role("link", name="Download your signed copy (PDF)")).to_be_visible()
+    check("link-reopened")
     context.close()
     assert Recommendation.objects.get(pk=recommendations[0].pk).status == "accepted"
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signer_locked_out_is_told_the_next_step_on_a_phone(browser, live_server, screenshot):
+    data = _portfolio()
+    request, _, _ = send_request(data["clinic"], data["vera"], titles=("Offsite backups",))
+    link = link_from_mail(request).replace("http://localhost:8000", live_server.url)
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    signer = context.new_page()
+    signer.goto(link)
+    signer.get_by_role("button", name="Email me a code").click()
+    wrong = "000000" if latest_code(request) != "000000" else "111111"
+    for _ in range(5):
+        signer.get_by_label("6-digit code from your email").fill(wrong)
+        signer.get_by_role("button", name="Confirm code").click()
+    expect(signer.get_by_role("heading", name="This request is locked")).to_be_visible()
+
+    signer.goto(link)
+    expect(signer.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(signer.get_by_text("helene@harbourview.example")).to_be_visible()
+    screenshot(signer, "signer-locked-link-reopened")
+    assert axe_violations(signer) == []
+    assert sideways_overflow(signer) == 0
+    context.close()

@@ -14,6 +14,7 @@ from PIL import Image
 
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Recommendation, WaiverDocument
+from recommendations.signing.link import MAX_CODE_ATTEMPTS
 from recommendations.tasks import render_missing_documents
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
@@ -143,7 +144,7 @@ def test_a_full_signing_records_the_decisions_and_shows_the_done_page(client, ve
     assert mfa.status == "refused" and backups.status == "accepted"
     assert "your decision is recorded" in response.content.decode()
     assert "Refusal valid until" in response.content.decode()
-    assert client.get(reverse("sign:start", args=[token])).status_code == 404
+    assert client.get(reverse("sign:start", args=[token])).url == reverse("sign:done", args=[request.public_id])
 
 
 BAD_INPUTS = {
@@ -416,3 +417,76 @@ def test_the_request_page_and_the_client_timeline_show_who_signed_as_typed(clien
 
     assert 'as “<bdi class="fw-semibold">helene   cote</bdi>”' in request_page
     assert "(signed as “<bdi>helene   cote</bdi>”)" in client_page
+
+
+@pytest.mark.django_db
+def test_reopening_the_link_in_the_browser_that_signed_offers_the_signed_copy(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+
+    response = client.get(reverse("sign:start", args=[token]), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain == [(reverse("sign:done", args=[request.public_id]), 302)]
+    assert "You already signed this request on" in page
+    assert NOT_VALID not in page
+
+
+@pytest.mark.django_db
+def test_reopening_a_signed_link_in_another_browser_gets_the_neutral_page(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.cookies.clear()
+
+    response = client.get(reverse("sign:start", args=[token]))
+
+    assert response.status_code == 404
+    assert NOT_VALID in response.content.decode()
+    assert "already signed" not in response.content.decode()
+
+
+def _lock_out(client, request: DecisionRequest, token: str):
+    client.post(reverse("sign:send_code", args=[token]))
+    wrong = "000000" if latest_code(request) != "000000" else "111111"
+    for _ in range(MAX_CODE_ATTEMPTS):
+        response = client.post(reverse("sign:verify", args=[token]), {"code": wrong})
+    return response
+
+
+@pytest.mark.django_db
+def test_after_a_lockout_the_link_keeps_telling_that_browser_what_to_do_next(client, sent):
+    request, token, _ = sent
+    assert _lock_out(client, request, token).status_code == 403
+
+    response = client.get(reverse("sign:start", args=[token]))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This request is locked" in page and "What to do next" in page
+    assert "helene@harbourview.example" in page
+    assert NOT_VALID not in page
+
+
+@pytest.mark.django_db
+def test_a_locked_link_opened_in_another_browser_gets_the_neutral_page(client, sent):
+    request, token, _ = sent
+    _lock_out(client, request, token)
+    client.cookies.clear()
+
+    response = client.get(reverse("sign:start", args=[token]))
+
+    assert NOT_VALID in response.content.decode()
+    assert "locked" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_done_page_never_refreshes_itself_while_the_copy_is_prepared(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    WaiverDocument.objects.filter(request=request).delete()
+
+    page = client.get(reverse("sign:done", args=[request.public_id])).content.decode()
+
+    assert "Your signed copy is being prepared" in page
+    assert 'http-equiv="refresh"' not in page
+    assert 'data-ready="false"' in page
