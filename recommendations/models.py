@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from clients.models import Client
 from recommendations.scoring import risk_level
@@ -245,6 +246,21 @@ class DecisionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @classmethod
+    def live(cls, prefix: str = "") -> Q:
+        """Requests whose link still works, judged now: open and not past their expiry. The daily
+        sweep marks dead links expired later; pages and the send form must not wait for it."""
+        return Q(**{f"{prefix}status__in": cls.OPEN_STATUSES, f"{prefix}expires_at__gt": timezone.now()})
+
+    @property
+    def link_expired(self) -> bool:
+        """Open by its stored status, but its link has expired and the sweep has not yet run."""
+        return self.is_open and self.expires_at <= timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status.EXPIRED.label) if self.link_expired else self.get_status_display()
 
     @property
     def subject_field(self) -> str:

@@ -123,7 +123,7 @@ def request_timeline(decision_request: DecisionRequest) -> list[AuditEvent]:
 def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
     """The client's latest requests with what the client page lists of them: not the signing
     flow's hashes, codes and timestamps."""
-    listed = ("public_id", "purpose", "status", "sent_at", "signatory__name")
+    listed = ("public_id", "purpose", "status", "sent_at", "expires_at", "signatory__name")
     document_link = ("document__public_id", "document__document_id", "document__kind", "document__evidence_level")
     return (
         DecisionRequest.objects.filter(client=client)
@@ -230,9 +230,10 @@ def _with_progress(recommendations: QuerySet[Recommendation]) -> QuerySet[Recomm
     steps = ReackStep.objects.filter(recommendation=OuterRef("pk"), cycle=OuterRef("valid_until")).order_by(
         "-done_at", "-pk"
     )
-    open_items = RequestItem.objects.filter(
-        recommendation=OuterRef("pk"), request__status__in=DecisionRequest.OPEN_STATUSES
-    ).order_by("-request__sent_at")
+    # A link past its expiry is not shown as a request in progress, even before the sweep marks it.
+    open_items = RequestItem.objects.filter(DecisionRequest.live("request__"), recommendation=OuterRef("pk")).order_by(
+        "-request__sent_at"
+    )
     return recommendations.annotate(
         signatory_pk=refusing_signatory(),
         last_step=Subquery(steps.values("step")[:1]),

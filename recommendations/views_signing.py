@@ -52,7 +52,13 @@ def request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "signing/request_form.html",
-        {"client": client, "form": form, "has_signatory": signatories.exists(), "has_items": sendable.exists()},
+        {
+            "client": client,
+            "form": form,
+            "has_signatory": signatories.exists(),
+            "has_items": sendable.exists(),
+            "waiting": signing.recommendations_awaiting_decision(client),
+        },
     )
 
 
