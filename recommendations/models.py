@@ -304,6 +304,12 @@ class RequestItem(models.Model):
 class Signature(models.Model):
     """The signing ceremony's evidence, one per completed request. Never updated."""
 
+    class Method(models.TextChoices):
+        DRAWN = "drawn", "Drawn by hand"
+        # The typed name, drawn by RiskReg in a handwriting font, adopted as the signature
+        # (keyboard and screen-reader users cannot draw).
+        TYPED = "typed", "Typed name adopted as signature"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.OneToOneField(DecisionRequest, on_delete=models.PROTECT, related_name="signature")
     typed_name = models.CharField(max_length=200)
@@ -311,6 +317,7 @@ class Signature(models.Model):
     signer_email = models.EmailField()
     signature_png = models.BinaryField()
     signature_sha256 = models.CharField(max_length=64)
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.DRAWN)
     consent_text = models.TextField()
     consent_version = models.CharField(max_length=20)
     intent_text = models.TextField()
@@ -323,6 +330,11 @@ class Signature(models.Model):
     code_sent_to = models.EmailField(blank=True)
     code_message_id = models.CharField(max_length=300, blank=True)
     signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=["drawn", "typed"]), name="signature_method_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"signature on request {self.request_id}"

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients.models import PracticeProfile
 from recommendations import signing
 from recommendations.forms import DecideAndSignForm, SigningCodeForm
-from recommendations.models import DecisionRequest, RequestItem
-from recommendations.signature_image import decode_signature
+from recommendations.models import DecisionRequest, RequestItem, Signature
+from recommendations.signature_image import decode_signature, render_typed_signature
 from recommendations.views_consent import ConsentDecideForm
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
@@ -191,7 +191,12 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
     if request.method == "POST" and form.is_valid():
         origin = step_origin(request)
         try:
-            png = decode_signature(form.cleaned_data["signature"])
+            method = form.cleaned_data["signature_method"] or Signature.Method.DRAWN
+            png = (
+                render_typed_signature(form.cleaned_data["typed_name"])
+                if method == Signature.Method.TYPED
+                else decode_signature(form.cleaned_data["signature"])
+            )
             signing.decision_request_complete(
                 request=decision_request,
                 choices=[
@@ -210,6 +215,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                     user_agent=origin.user_agent,
                     signer_timezone=form.cleaned_data["signer_timezone"],
                     session_hash=origin.session,
+                    method=method,
                 ),
             )
         except ValidationError as error:

@@ -305,6 +305,7 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
             # PostgreSQL hands a BinaryField back as a memoryview.
             signature_png=bytes(signature.signature_png),
             code_verified_at=signature.code_verified_at,
+            method=signature.get_method_display(),
         ),
         timeline=_timeline(request, events),
         content_hash=request.content_hash,

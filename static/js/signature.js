@@ -23,6 +23,24 @@
     pad.clear();
   });
 
+  // Draw, or adopt the typed name (keyboard and screen-reader users): only the chosen panel shows.
+  var drawnPanel = document.getElementById("signature-drawn");
+  var typedPanel = document.getElementById("signature-typed");
+  var preview = document.getElementById("typed-signature-preview");
+  var nameInput = document.getElementById("id_typed_name");
+  function showMethod() {
+    var chosen = form.querySelector("input[name='signature_method']:checked");
+    var typed = chosen && chosen.value === "typed";
+    drawnPanel.hidden = typed;
+    typedPanel.hidden = !typed;
+    if (!typed) resize();
+  }
+  form.querySelectorAll("input[name='signature_method']").forEach(function (radio) {
+    radio.addEventListener("change", showMethod);
+  });
+  nameInput.addEventListener("input", function () { preview.textContent = nameInput.value; });
+  showMethod();
+
   var zone = document.getElementById("id_signer_timezone");
   try {
     zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";

@@ -154,3 +154,50 @@ def test_a_signer_locked_out_is_told_the_next_step_on_a_phone(browser, live_serv
     assert axe_violations(signer) == []
     assert sideways_overflow(signer) == 0
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_a_signer_signs_with_the_keyboard_alone_by_adopting_their_typed_name(browser, live_server, screenshot, device):
+    data = _portfolio()
+    request, _, (backups,) = send_request(data["clinic"], data["vera"], titles=("Offsite backups",))
+    size = PHONE if device == "phone" else DESKTOP
+    context = browser.new_context(base_url=live_server.url, viewport=size)
+    signer = context.new_page()
+    signer.goto(link_from_mail(request).replace("http://localhost:8000", live_server.url))
+    signer.get_by_role("button", name="Email me a code").press("Enter")
+    signer.get_by_label("6-digit code from your email").fill(latest_code(request))
+    signer.get_by_label("6-digit code from your email").press("Enter")
+    expect(signer.get_by_role("heading", name="Decide and sign")).to_be_visible()
+
+    # The whole text of the item, one keypress away.
+    summary = signer.get_by_text("Read the full text of this recommendation")
+    summary.focus()
+    signer.keyboard.press("Enter")
+    expect(signer.get_by_text("What can happen without it")).to_be_visible()
+    signer.get_by_role("radio", name="Accept").focus()
+    signer.keyboard.press("Space")
+    signer.get_by_label("I agree to sign electronically").focus()
+    signer.keyboard.press("Space")
+    signer.get_by_label("I confirm the statement above.").focus()
+    signer.keyboard.press("Space")
+    typed = signer.get_by_role("radio", name="Use my typed name as my signature")
+    typed.focus()
+    signer.keyboard.press("Space")
+    expect(signer.locator("#signature-pad")).to_be_hidden()
+    expect(signer.locator("#typed-signature-preview")).to_have_text("Hélène Côté")
+    # Radio buttons are thumb-sized.
+    assert signer.get_by_role("radio", name="Accept").bounding_box()["width"] >= 20
+    signer.locator("#signature-typed").scroll_into_view_if_needed()
+    screenshot(signer, f"decide-typed-signature-{device}")
+    assert axe_violations(signer) == []
+    assert sideways_overflow(signer) == 0
+    signer.get_by_role("button", name="Sign and submit").focus()
+    signer.keyboard.press("Enter")
+
+    expect(signer.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+    screenshot(signer, f"done-{device}")
+    context.close()
+    request.refresh_from_db()
+    assert request.status == "completed"
+    assert request.signature.method == "typed"

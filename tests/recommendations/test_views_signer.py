@@ -153,7 +153,7 @@ BAD_INPUTS = {
     "missing consent": ({"consent": None}, "You must agree to sign electronically"),
     "missing intent": ({"intent": None}, "Tick to confirm the statement."),
     "empty typed name": ({"typed_name": "  "}, "Type your full name."),
-    "signature missing": ({"signature": ""}, "Please draw your signature in the box."),
+    "signature missing": ({"signature": ""}, "Draw your signature in the box, or choose"),
     "signature blank": ({"signature": signature_data_url(ink=False)}, "The signature box is empty."),
     "signature not a PNG": (
         {"signature": signature_data_url(fmt="JPEG")},
@@ -166,6 +166,7 @@ BAD_INPUTS = {
     ),
     "signature absurd dimensions": ({"signature": signature_data_url(width=5000, height=20)}, "impossible dimensions"),
     "signature malformed base64": ({"signature": "data:image/png;base64,@@not-base64@@"}, "could not be read"),
+    "unknown signature method": ({"signature_method": "stamped"}, "Select a valid choice"),
 }
 
 
@@ -490,3 +491,59 @@ def test_the_done_page_never_refreshes_itself_while_the_copy_is_prepared(client,
     assert "Your signed copy is being prepared" in page
     assert 'http-equiv="refresh"' not in page
     assert 'data-ready="false"' in page
+
+
+@pytest.mark.django_db
+def test_a_signer_can_sign_with_their_typed_name_instead_of_drawing(client, verified):
+    request, token, (mfa, _) = verified
+
+    response = client.post(
+        reverse("sign:decide", args=[token]), _sign_data(request, signature=None, signature_method="typed")
+    )
+
+    assert response.status_code == 302
+    signature = request.__class__.objects.get(pk=request.pk).signature
+    assert signature.method == "typed"
+    with Image.open(io.BytesIO(bytes(signature.signature_png))) as image:
+        assert image.format == "PNG" and image.size[1] == 150
+    assert signature.signature_sha256 == hashlib.sha256(bytes(signature.signature_png)).hexdigest()
+    signed = AuditEvent.objects.get(event_type="request.signed", object_id=str(request.public_id))
+    assert signed.payload["signature_method"] == "typed"
+    mfa.refresh_from_db()
+    assert mfa.status == "refused"
+
+
+@pytest.mark.django_db
+def test_a_drawn_signature_is_recorded_as_drawn(client, verified):
+    request, token, _ = verified
+
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signature_method="drawn"))
+
+    assert DecisionRequest.objects.get(pk=request.pk).signature.method == "drawn"
+
+
+@pytest.mark.django_db
+def test_the_typed_signature_is_drawn_from_the_name_the_signer_typed(client, verified):
+    from recommendations.signature_image import render_typed_signature
+
+    request, token, _ = verified
+
+    client.post(
+        reverse("sign:decide", args=[token]),
+        _sign_data(request, signature=None, signature_method="typed", typed_name="helene  cote"),
+    )
+
+    stored = bytes(DecisionRequest.objects.get(pk=request.pk).signature.signature_png)
+    with Image.open(io.BytesIO(stored)) as kept, Image.open(io.BytesIO(render_typed_signature("helene cote"))) as drawn:
+        assert kept.convert("RGBA").tobytes() == drawn.convert("RGBA").tobytes()
+
+
+@pytest.mark.django_db
+def test_the_decide_page_offers_typing_and_the_full_text_of_each_item(client, verified):
+    request, token, (mfa, _) = verified
+
+    page = client.get(reverse("sign:decide", args=[token])).content.decode()
+
+    assert "Use my typed name as my signature" in page
+    assert "Read the full text of this recommendation" in page
+    assert mfa.description.split()[0] in page and mfa.why_it_matters.split()[0] in page
