@@ -15,6 +15,7 @@ from clients.models import PracticeProfile
 from clients.selectors import client_for_user
 from clients.views import apply_service_errors
 from recommendations import risk
+from recommendations.scoring import DEFAULT_CONFIG
 from riskreg.accounts.permissions import admin_required
 
 
@@ -32,7 +33,12 @@ def scoring_help(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def practice_profile(request: HttpRequest) -> HttpResponse:
-    form = PracticeProfileForm(request.POST or None, request.FILES or None, instance=PracticeProfile.load())
+    form = PracticeProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=PracticeProfile.load(),
+        multiplier_defaults={**DEFAULT_CONFIG.industry_multipliers, **DEFAULT_CONFIG.data_multipliers},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = risk.practice_scoring_update(actor=request.user, data=form.cleaned_data)
