@@ -235,7 +235,7 @@ def software_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _software_anchor(client_public_id: UUID) -> str:
-    return reverse("register:client_detail", args=[client_public_id]) + "#software"
+    return reverse("register:client_detail", args=[client_public_id]) + "?section=software#software"
 
 
 SOFTWARE_INSTALL_ACTIONS = {

@@ -164,7 +164,7 @@ def test_an_agreement_that_lost_its_signed_copy_no_longer_counts(client_record):
 @pytest.mark.django_db
 def test_the_client_page_flags_software_installed_without_consent(vcio_client, client_record, vcio):
     software = program(client_record, install_status="installed")
-    url = reverse("register:client_detail", args=[client_record.public_id])
+    url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=software"
 
     flagged = vcio_client.get(url).content.decode()
     Software.objects.filter(pk=software.pk).update(consent_status="given")
@@ -177,7 +177,7 @@ def test_the_client_page_flags_software_installed_without_consent(vcio_client, c
 
 @pytest.mark.django_db
 def test_the_client_page_query_count_does_not_grow_with_software(vcio_client, client_record):
-    url = reverse("register:client_detail", args=[client_record.public_id])
+    url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=software"
     agreement = consent_agreement(client_record)
     program(client_record, name="Program 0", consent_by_agreement=agreement)
     with CaptureQueriesContext(connection) as one:

@@ -37,14 +37,21 @@ def _portfolio() -> dict:
     clinic = ClientFactory(name="Harbourview Family Clinic", vcio=vera, industry="healthcare")
     ContactFactory(client=clinic, name="Hélène Côté", title="Executive Director", email="helene@harbourview.example")
     AgreementFactory(client=clinic, reference="MSA-2026-014")
-    RecommendationFactory(client=clinic, status="presented", title="Encrypt laptops", likelihood=4, impact=4)
+    laptops = RecommendationFactory(
+        client=clinic, status="presented", title="Encrypt laptops", likelihood=4, impact=4
+    )
     RecommendationFactory(client=clinic, status="draft", title="Patch the firewall")
     ClientFactory(name="Quarry Lane Software", vcio=vera, industry="technology")
-    return {"clinic": clinic, "vera": vera}
+    return {"clinic": clinic, "vera": vera, "laptops": laptops}
 
 
-def _staff_pages(clinic) -> list[tuple[str, str]]:
+def _staff_pages(clinic, laptops) -> list[tuple[str, str]]:
     return [
+        ("recommendation", f"/recommendations/{laptops.public_id}/"),
+        ("client-requests", f"/clients/{clinic.public_id}/?section=requests"),
+        ("client-software", f"/clients/{clinic.public_id}/?section=software"),
+        ("client-timeline", f"/clients/{clinic.public_id}/?section=timeline"),
+        ("send-for-decision", f"/clients/{clinic.public_id}/requests/new/"),
         ("clients", "/clients/"),
         ("clients-no-match", "/clients/?q=zzz"),
         ("client", f"/clients/{clinic.public_id}/"),
@@ -62,10 +69,10 @@ def _staff_pages(clinic) -> list[tuple[str, str]]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("username", ["vera", "morgan", "alex"])
 def test_every_staff_page_passes_axe_and_fits_a_phone(page, screenshot, username):
-    clinic = _portfolio()["clinic"]
+    data = _portfolio()
     _log_in(page, username)
     problems = []
-    for name, path in _staff_pages(clinic):
+    for name, path in _staff_pages(data["clinic"], data["laptops"]):
         for width, size in WIDTHS:
             page.set_viewport_size(size)
             response = page.goto(path)

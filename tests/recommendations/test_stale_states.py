@@ -31,7 +31,8 @@ def test_a_request_whose_link_expired_shows_as_expired_before_the_sweep(vcio_cli
     request, _, _ = send_request(client_record, vcio)
     _expire_link(request)
 
-    client_page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+    client_url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=requests"
+    client_page = vcio_client.get(client_url).content.decode()
     detail = vcio_client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
 
     request.refresh_from_db()

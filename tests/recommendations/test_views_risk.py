@@ -95,7 +95,7 @@ def test_the_breakdown_explains_score_multiplier_and_every_item_by_contribution(
     assert "Industry: Healthcare: ×1.5 (applies)" in page
     assert "Holds health information: ×1.5" in page
     assert "Open exposure 36 × 1.5 = 54" in page
-    rows = re.findall(r"<tr>\s*<td><a href=\"[^\"]+#rec-[0-9a-f-]+\">([^<]+)</a>", response.content.decode())
+    rows = re.findall(r"<tr>\s*<td><a href=\"/recommendations/[0-9a-f-]+/\">([^<]+)</a>", response.content.decode())
     assert rows == ["Phishing-resistant MFA", "Offsite backups", "Disk encryption"]
     assert "4 × 5 = 20 1 20 Uncovered: presented, not signed 55.6 %" in page
     assert "3 × 4 = 12 1 12 Covered: signed refusal, still current 33.3 %" in page

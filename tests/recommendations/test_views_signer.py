@@ -414,7 +414,8 @@ def test_the_request_page_and_the_client_timeline_show_who_signed_as_typed(clien
     client.force_login(vcio)
 
     request_page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
-    client_page = client.get(reverse("register:client_detail", args=[request.client.public_id])).content.decode()
+    client_url = reverse("register:client_detail", args=[request.client.public_id]) + "?section=timeline"
+    client_page = client.get(client_url).content.decode()
 
     assert 'as “<bdi class="fw-semibold">helene   cote</bdi>”' in request_page
     assert "(signed as “<bdi>helene   cote</bdi>”)" in client_page

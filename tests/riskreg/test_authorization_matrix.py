@@ -199,6 +199,7 @@ RULES: dict[str, Rule] = {
     "register:client_edit": Rule("client"),
     "register:client_risk": Rule("client"),
     "register:recommendation_create": Rule("client"),
+    "register:recommendation_detail": Rule("client", kwargs=recommendation_id),
     "register:recommendation_edit": Rule("client", kwargs=recommendation_id),
     "register:recommendation_confirm": Rule("client", kwargs=recommendation_action),
     "register:recommendation_action": Rule("client", kwargs=recommendation_action),
