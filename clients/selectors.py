@@ -22,15 +22,20 @@ from clients.models import (
 # The one definition of "installed without current consent" (CASL), used by the client page and
 # the dashboard alike: installed, the client has not given express consent, and no agreement that
 # carries a consent clause *and* has its signed copy on file names it.
-SOFTWARE_WITHOUT_CONSENT = (
-    Q(install_status=Software.InstallStatus.INSTALLED)
-    & ~Q(consent_status=Software.ConsentStatus.GIVEN)
-    & (
-        Q(consent_by_agreement__isnull=True)
-        | Q(consent_by_agreement__has_software_consent_clause=False)
-        | Q(consent_by_agreement__signed_file="")
-    )
+CONSENT_MISSING = ~Q(consent_status=Software.ConsentStatus.GIVEN) & (
+    Q(consent_by_agreement__isnull=True)
+    | Q(consent_by_agreement__has_software_consent_clause=False)
+    | Q(consent_by_agreement__signed_file="")
 )
+SOFTWARE_WITHOUT_CONSENT = Q(install_status=Software.InstallStatus.INSTALLED) & CONSENT_MISSING
+
+
+def consent_in_force(software: Software) -> bool:
+    """The same rule as CONSENT_MISSING, for one program already loaded with its agreement."""
+    agreement = software.consent_by_agreement
+    return software.consent_status == Software.ConsentStatus.GIVEN or (
+        agreement is not None and agreement.has_software_consent_clause and bool(agreement.signed_file)
+    )
 
 
 # A client is assessed once one of its recommendations has been put to it (open or decided); drafts
@@ -144,7 +149,10 @@ def software_for_client(client: Client) -> list[Software]:
     """The client's software register, each row flagged `without_consent` (one query)."""
     return list(
         client.software.select_related("consent_by_agreement")
-        .annotate(without_consent=ExpressionWrapper(SOFTWARE_WITHOUT_CONSENT, output_field=BooleanField()))
+        .annotate(
+            without_consent=ExpressionWrapper(SOFTWARE_WITHOUT_CONSENT, output_field=BooleanField()),
+            consent_missing=ExpressionWrapper(CONSENT_MISSING, output_field=BooleanField()),
+        )
         .order_by("name")
     )
 
