@@ -22,6 +22,9 @@ from clients.services import (
     contact_create,
     contact_update,
     practice_profile_update,
+    software_consent_record,
+    software_create,
+    software_mark_installed,
 )
 from recommendations import demo_mail, signing
 from recommendations.demo_bulk import seed_generated_clients
@@ -54,6 +57,29 @@ DEMO_CLIENTS = [
     ("Orchard Accounting", Client.Industry.FINANCE, {"holds_financial_data", "holds_personal_data"}),
     ("Pinecrest Township", Client.Industry.GOVERNMENT, {"holds_personal_data"}),
     ("Quarry Lane Software", Client.Industry.TECHNOLOGY, set()),
+]
+DEMO_SOFTWARE = [
+    (
+        "Atlas RMM agent",
+        "Atlas Software Corp.",
+        "Remote monitoring and patching of every workstation and server.",
+        "given",
+        True,
+    ),
+    (
+        "SentinelEdge EDR",
+        "SentinelEdge Inc.",
+        "Endpoint detection and response: watches each computer for malware and stops it.",
+        "refused",
+        False,
+    ),
+    (
+        "Helpline remote support",
+        "Helpline Tools Ltd.",
+        "Lets our technicians see and control a screen when the user asks for help.",
+        "",
+        False,
+    ),
 ]
 REGULATED_FLAGS = [
     "holds_health_data",
@@ -150,6 +176,7 @@ class Command(BaseCommand):
         for request_id in signed_requests:
             render_request_document(request_id)
         self.seed_reacknowledgment(controls=controls)
+        self.seed_software(actor=vcios[0])
         # Clients beyond the named ones are written in bulk: 2,000 through the services would take an hour.
         created += seed_generated_clients(
             start=len(DEMO_CLIENTS),
@@ -169,6 +196,26 @@ class Command(BaseCommand):
         if backfilled:
             self.stdout.write(f"Backfilled {days} days of risk history for {backfilled} clients.")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(u.username for u in users))
+
+    def seed_software(self, *, actor: User) -> None:
+        """The first demo client's software register: one program with consent, one whose consent
+        was refused, one never asked about (the CASL guardrail shows on the last two)."""
+        client = Client.objects.filter(name=DEMO_CLIENTS[0][0]).first()
+        if client is None or client.software.exists():
+            return
+        for name, publisher, purpose, consent, installed in DEMO_SOFTWARE:
+            with transaction.atomic():
+                software = software_create(
+                    actor=actor,
+                    client=client,
+                    data={"name": name, "publisher": publisher, "function_and_purpose": purpose},
+                )
+                if consent:
+                    software_consent_record(
+                        software=software, status=consent, request_id="demo", actor_label="seed:signatory"
+                    )
+                if installed:
+                    software_mark_installed(actor=actor, software=software)
 
     def ensure_users(self) -> list[User]:
         users = []
