@@ -243,6 +243,11 @@ def may_decide_relationship(user: Any) -> bool:
     return bool(user.is_superuser or user.role in {"manager", "admin"})
 
 
+def may_see_client_value(user: Any) -> bool:
+    """What a client pays is commercial: managers weigh it against risk, vCIOs do not see it."""
+    return may_decide_relationship(user)
+
+
 @transaction.atomic
 def relationship_decision_record(
     *, actor: Any, client: Client, outcome: str, conditions: str, next_review_on: datetime.date | None

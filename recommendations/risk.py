@@ -35,6 +35,7 @@ from recommendations.scoring import (
     score_client,
 )
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
+from recommendations.services import stored_uncovered
 
 # Practice profile fields that change every client's score when they change.
 SCORING_FIELDS = frozenset({"band_moderate_from", "band_high_from", "band_critical_from", "multiplier_overrides"})
@@ -97,13 +98,15 @@ def _store_scores(scores: list[tuple[Client, ClientScore]]) -> None:
     changed = []
     band_changes = []
     for client, result in scores:
-        figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))))
-        if (client.risk_score, client.risk_band, client.liability_coverage) != figures:
+        figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))), stored_uncovered(result))
+        if (client.risk_score, client.risk_band, client.liability_coverage, client.uncovered_exposure) != figures:
             if client.risk_band != result.band:
                 band_changes.append((client, client.risk_band))
-            client.risk_score, client.risk_band, client.liability_coverage = figures
+            client.risk_score, client.risk_band, client.liability_coverage, client.uncovered_exposure = figures
             changed.append(client)
-    Client.objects.bulk_update(changed, ["risk_score", "risk_band", "liability_coverage"], batch_size=BATCH_SIZE)
+    Client.objects.bulk_update(
+        changed, ["risk_score", "risk_band", "liability_coverage", "uncovered_exposure"], batch_size=BATCH_SIZE
+    )
     webhook_events.bands_changed(band_changes)
     if scores:
         # Rows past the last locked one were created meanwhile and were not scored here.
@@ -141,6 +144,7 @@ def snapshot_components(result: ClientScore) -> dict[str, Any]:
     return {
         "total_exposure": round(result.total_exposure, 2),
         "covered_exposure": round(result.covered_exposure, 2),
+        "uncovered_exposure": round(result.weighted_uncovered_exposure, 2),
         "multiplier": result.multiplier,
         "counts": dict(sorted(counts.items())),
     }

@@ -44,6 +44,14 @@ the risk snapshots and in tests. Every tunable number lives in ``ScoringConfig``
    is the MSP's own liability. A client with no open exposure has 100 % coverage:
    nothing is open, so nothing is uncovered.
 
+6. Uncovered exposure
+   The open exposure not backed by a current signed decision, times the client's
+   multiplier: the sum, over the uncovered items, of inherent risk x status factor x
+   multiplier. It is in the same units as the breakdown (the score's curve reaches about
+   63 at 75), so it says how much of the score the MSP carries without the client's
+   signature. Coverage is a share and hides size: 0 % of a single low item and 0 % of
+   three critical refusals read the same; uncovered exposure does not.
+
 The model guarantees, and tests check, that refusing a recommendation never lowers the
 score, implementing one never raises it, signing a refusal never lowers coverage and a
 refusal lapsing never raises coverage.
@@ -213,7 +221,21 @@ class ClientScore:
 
     @property
     def uncovered_exposure(self) -> float:
+        """Open exposure without a current signature, before the multiplier (the breakdown's total)."""
         return self.total_exposure - self.covered_exposure
+
+    @property
+    def uncovered_contributions(self) -> tuple[ItemContribution, ...]:
+        return tuple(c for c in self.contributions if c.exposure > 0 and not c.covered)
+
+    @property
+    def weighted_uncovered_exposure(self) -> float:
+        """Uncovered exposure (section 6 of the module docstring): what the dashboard ranks by."""
+        return weighted_exposure(self.uncovered_contributions, self.multiplier)
+
+
+def weighted_exposure(contributions: Iterable[ItemContribution], multiplier: float) -> float:
+    return math.fsum(c.exposure for c in contributions) * multiplier
 
 
 def risk_level(likelihood: int, impact: int) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
 from clients.selectors import clients_visible_to
-from recommendations.dashboard import review_state, review_threshold
+from recommendations.dashboard import ReviewRule, review_state, review_threshold
 from recommendations.models import (
     Control,
     Decision,
@@ -136,7 +136,7 @@ def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
 @dataclass(frozen=True)
 class RelationshipOverview:
     decisions: list[RelationshipDecision]
-    threshold: int
+    threshold: ReviewRule
     review_needed: bool
     review_overdue: bool
 
@@ -151,6 +151,7 @@ def relationship_overview(client: Client) -> RelationshipOverview:
     threshold = review_threshold()
     needed, overdue = review_state(
         score=client.risk_score,
+        uncovered=client.uncovered_exposure,
         threshold=threshold,
         review_dates=[decision.next_review_on for decision in decisions],
         today=timezone.localdate(),

@@ -2,6 +2,7 @@
 transition, writes one audit event and rescores the client, all in one transaction."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.scoring import score_client
+from recommendations.scoring import ClientScore, score_client
 from riskreg.audit.chain import audit_append, audit_append_many
 
 Status = Recommendation.Status
@@ -53,6 +54,11 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
     return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
 
 
+def stored_uncovered(result: ClientScore) -> Decimal:
+    """The uncovered exposure as the client row caches it (one decimal)."""
+    return Decimal(str(round(result.weighted_uncovered_exposure, 1)))
+
+
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
@@ -67,6 +73,7 @@ def client_rescore(*, client: Client) -> Client:
         "risk_score": result.score,
         "risk_band": result.band,
         "liability_coverage": round(result.coverage, 1),
+        "uncovered_exposure": stored_uncovered(result),
         "scored_at": timezone.now(),
     }
     # Usually the band holds and this one statement is all; when it moved, the old band is read
@@ -76,6 +83,7 @@ def client_rescore(*, client: Client) -> Client:
     if not same_band:
         Client.objects.filter(pk=client.pk).update(**figures)
     client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
+    client.uncovered_exposure = figures["uncovered_exposure"]
     if previous is not None and previous != result.band:
         webhook_events.bands_changed([(client, previous)])
     return client
