@@ -206,6 +206,8 @@ class PracticeProfileForm(forms.ModelForm):
             "lapse_grace_days",
             "retention_years",
             "review_threshold_score",
+            "review_basis",
+            "review_threshold_uncovered",
             "band_moderate_from",
             "band_high_from",
             "band_critical_from",

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -43,6 +44,7 @@ class PracticeProfile(models.Model):
         max_digits=7,
         decimal_places=1,
         default=20,
+        validators=[MinValueValidator(0)],
         help_text="Uncovered exposure (open risk without a current signature, times the client's multiplier) "
         "at which a client needs a relationship review.",
     )

@@ -41,6 +41,8 @@ def practice_form(**changes) -> dict:
         "lapse_grace_days": 14,
         "retention_years": 7,
         "review_threshold_score": 50,
+        "review_basis": "score",
+        "review_threshold_uncovered": "20",
         "band_moderate_from": 25,
         "band_high_from": 50,
         "band_critical_from": 75,

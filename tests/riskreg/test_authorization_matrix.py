@@ -203,6 +203,7 @@ RULES: dict[str, Rule] = {
     "register:recommendation_confirm": Rule("client", kwargs=recommendation_action),
     "register:recommendation_action": Rule("client", kwargs=recommendation_action),
     "register:relationship_create": Rule("client", roles=MANAGERS),
+    "relationship:client_value": Rule("client", roles=MANAGERS),
     "clients:litigation_hold": Rule("client", roles=MANAGERS),
     "register:reack_send": Rule("client"),
     "register:consent_request_create": Rule("client"),

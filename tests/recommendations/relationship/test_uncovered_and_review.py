@@ -206,3 +206,35 @@ def test_managers_see_what_a_client_is_worth_and_vcios_do_not(liability_portfoli
     dash, review, header = pages(client)
     assert "5,000.00" not in dash and "5,000.00" not in review
     assert "MRR" not in header and "Contract ends" not in header
+
+
+@pytest.mark.django_db
+def test_a_practice_admin_sets_the_review_rule_and_the_dashboard_follows(liability_portfolio, client, practice_admin):
+    from tests.recommendations.test_views_risk import practice_form
+
+    client.force_login(practice_admin)
+    response = client.post(
+        reverse("register:practice_profile"),
+        practice_form(review_basis="uncovered", review_threshold_uncovered="25.5"),
+    )
+
+    assert response.status_code == 302
+    assert dashboard.review_threshold() == ReviewRule(score=50, uncovered=Decimal("25.5"), basis="uncovered")
+    page = client.get(reverse("register:dashboard")).content.decode()
+    assert "needed (uncovered exposure ≥ 25.5)" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes",
+    [{"review_basis": "vibes"}, {"review_threshold_uncovered": "-1"}, {"review_threshold_uncovered": "lots"}],
+)
+def test_a_bad_review_rule_is_rejected_and_nothing_changes(client, practice_admin, changes):
+    from tests.recommendations.test_views_risk import practice_form
+
+    client.force_login(practice_admin)
+    response = client.post(reverse("register:practice_profile"), practice_form(**changes))
+
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert dashboard.review_threshold() == ReviewRule()
