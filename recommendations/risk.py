@@ -15,6 +15,7 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.services import practice_profile_update
 from recommendations import webhook_events
+from recommendations.dashboard import ReviewRule
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
 from recommendations.scoring import (
     BANDS,
@@ -445,6 +446,7 @@ class WorkedExample:
     band: str
     coverage: float
     arithmetic: str
+    uncovered: float
 
 
 def _worked_example(
@@ -459,7 +461,14 @@ def _worked_example(
     )
     if result.score > curve:
         arithmetic += f", raised to {config.critical_floor} because a critical item is fully open"
-    return WorkedExample(situation, result.score, BAND_LABELS[result.band], result.coverage, arithmetic)
+    return WorkedExample(
+        situation,
+        result.score,
+        BAND_LABELS[result.band],
+        result.coverage,
+        arithmetic,
+        result.weighted_uncovered_exposure,
+    )
 
 
 def scoring_help_facts(*, today: date) -> dict[str, Any]:
@@ -523,4 +532,9 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
         ],
         "grace_days": profile.lapse_grace_days,
         "examples": examples,
+        "review_rule": ReviewRule(
+            score=profile.review_threshold_score,
+            uncovered=Decimal(profile.review_threshold_uncovered),
+            basis=profile.review_basis,
+        ),
     }

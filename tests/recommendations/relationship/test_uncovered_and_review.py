@@ -238,3 +238,32 @@ def test_a_bad_review_rule_is_rejected_and_nothing_changes(client, practice_admi
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
     assert dashboard.review_threshold() == ReviewRule()
+
+
+@pytest.mark.django_db
+def test_the_breakdown_page_shows_the_uncovered_exposure_and_its_arithmetic(vcio_client, client_record):
+    from tests.recommendations.test_views_risk import risk_url, text_of
+
+    RecommendationFactory(client=client_record, likelihood=4, impact=5, status="presented")
+    RecommendationFactory(client=client_record, likelihood=3, impact=4, status="refused")
+    clients_rescore_all()
+
+    page = text_of(vcio_client.get(risk_url(client_record)))
+
+    # healthcare with health data: x1.5; only the unsigned 20 is uncovered
+    assert (
+        "Uncovered exposure: 30 — the 20 of open exposure marked “Uncovered” above, times the multiplier 1.50" in page
+    )
+
+
+@pytest.mark.django_db
+def test_how_the_score_works_documents_uncovered_exposure_and_the_review_priority(vcio_client):
+    from tests.recommendations.test_views_risk import text_of
+
+    PracticeProfile.objects.update_or_create(id=1, defaults={"review_basis": "both", "review_threshold_uncovered": 12})
+
+    page = text_of(vcio_client.get(reverse("register:scoring_help")))
+
+    assert "uncovered exposure = multiplier × Σ (inherent risk × status factor) over the uncovered items" in page
+    assert "today: score ≥ 50 and uncovered exposure ≥ 12" in page
+    assert page.index("the most uncovered exposure first") < page.index("then the highest score")
