@@ -219,7 +219,7 @@ class Client(models.Model):
     # What the client is worth to the practice, for managers weighing a relationship; integer
     # cents so sums and comparisons are exact.
     monthly_recurring_revenue_cents = models.PositiveBigIntegerField(
-        "Monthly recurring revenue (cents)", null=True, blank=True
+        "Monthly recurring revenue", null=True, blank=True
     )
     contract_ends_on = models.DateField("Contract end date", null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.

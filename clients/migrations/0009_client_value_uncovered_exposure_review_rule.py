@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='client',
             name='monthly_recurring_revenue_cents',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='Monthly recurring revenue (cents)'),
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='Monthly recurring revenue'),
         ),
         migrations.AddField(
             model_name='client',
