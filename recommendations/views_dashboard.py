@@ -28,6 +28,7 @@ from clients.services import may_decide_relationship, may_see_client_value, rela
 from clients.views import apply_service_errors
 from recommendations import dashboard
 from recommendations.models import RISK_LEVEL_LABELS
+from recommendations.relationship import selectors as relationship_selectors
 from recommendations.selectors import relationship_overview
 from riskreg.accounts.models import User
 
@@ -149,6 +150,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     today = timezone.localdate()
     trends = dashboard.trends_for(client_ids=[client.pk for client in rows])
+    sees_value = may_see_client_value(request.user)
+    chart = relationship_selectors.risk_value_data(clients=clients, rule=threshold) if sees_value else None
     for client in rows:
         client.trend = trends.get(client.pk)
         client.undocumented_days = (today - client.undocumented_since).days if client.undocumented_since else None
@@ -181,7 +184,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "sort_links": {key: query.url("register:dashboard", sort=key) for key in dashboard.SORTS},
             "csv_url": query.url("register:dashboard_csv", sort=query.sort),
             "can_decide": may_decide_relationship(request.user),
-            "sees_value": may_see_client_value(request.user),
+            "sees_value": sees_value,
+            "chart": chart,
+            "review_url": query.url("register:dashboard_list", "review"),
             "unsigned_after_days": dashboard.UNSIGNED_AFTER_DAYS,
             "trend_days": dashboard.TREND_DAYS,
         },
