@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 WIDTH, HEIGHT = 720, 360
-LEFT, RIGHT_PAD, TOP, BOTTOM_PAD = 72, 16, 12, 40
+LEFT, RIGHT_PAD, TOP, BOTTOM_PAD = 84, 16, 30, 44
 MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
 
 
@@ -139,7 +139,8 @@ def risk_value_chart(
         bottom=bottom,
         points=points,
         x_ticks=tuple(Tick(x(score), str(score)) for score in range(0, 101, 25)),
-        y_ticks=tuple(Tick(y(top_value * i // 4), money(top_value * i // 4)) for i in range(5)),
+        # Whole currency units: short enough to fit left of the plot when a phone enlarges the labels.
+        y_ticks=tuple(Tick(y(top_value * i // 4), f"{top_value * i // 400:,}") for i in range(5)),
         threshold_x=None if threshold_score is None else x(threshold_score),
         threshold_score=threshold_score or 0,
         without_value=sum(1 for c in clients if c.mrr_cents is None),

@@ -28,7 +28,7 @@ def test_points_sit_by_score_and_value_and_grow_in_area_with_uncovered_exposure(
     assert (a.r, b.r) == (MIN_RADIUS, MAX_RADIUS)
     # a quarter of the largest exposure: half the extra radius, a quarter of the extra area
     assert c.r == pytest.approx(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(0.25), abs=0.1)
-    assert [t.label for t in chart.y_ticks] == ["0.00", "1,250.00", "2,500.00", "3,750.00", "5,000.00"]
+    assert [t.label for t in chart.y_ticks] == ["0", "1,250", "2,500", "3,750", "5,000"]
 
 
 def test_no_threshold_line_when_the_rule_does_not_use_the_score_and_no_chart_without_clients():

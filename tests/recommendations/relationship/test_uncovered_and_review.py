@@ -84,25 +84,35 @@ def _days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
 
 
-@pytest.fixture
-def liability_portfolio(vcio):
+def build_liability_portfolio(vcio):
     """Three clients: one carrying a lot unsigned, one scoring high but signed for, one calm."""
     unsigned = ClientFactory(
         name="Lakeshore Dental", vcio=vcio, industry="healthcare", monthly_recurring_revenue_cents=90_000
     )
-    RecommendationFactory(client=unsigned, likelihood=4, impact=5, status="presented")
-    RecommendationFactory(client=unsigned, likelihood=3, impact=3, status="deferred")
-    RecommendationFactory(client=unsigned, likelihood=3, impact=4, status="lapsed", valid_until=_days(-40))
-    RecommendationFactory(client=unsigned, likelihood=2, impact=3, status="refused", valid_until=_days(-5))
+    RecommendationFactory(client=unsigned, title="MFA", likelihood=4, impact=5, status="presented")
+    RecommendationFactory(client=unsigned, title="Awareness training", likelihood=3, impact=3, status="deferred")
+    RecommendationFactory(
+        client=unsigned, title="Backups", likelihood=3, impact=4, status="lapsed", valid_until=_days(-40)
+    )
+    RecommendationFactory(
+        client=unsigned, title="Patching", likelihood=2, impact=3, status="refused", valid_until=_days(-5)
+    )
     signed = ClientFactory(name="Harbour Logistics", vcio=vcio, monthly_recurring_revenue_cents=500_000)
-    for _ in range(4):
-        RecommendationFactory(client=signed, likelihood=5, impact=5, status="refused", valid_until=_days(60))
+    for n in range(4):
+        RecommendationFactory(
+            client=signed, title=f"Control {n}", likelihood=5, impact=5, status="refused", valid_until=_days(60)
+        )
     calm = ClientFactory(name="Quiet Florist", vcio=vcio, monthly_recurring_revenue_cents=20_000)
-    RecommendationFactory(client=calm, likelihood=1, impact=2, status="presented")
+    RecommendationFactory(client=calm, title="DMARC", likelihood=1, impact=2, status="presented")
     clients_rescore_all()
     for client in (unsigned, signed, calm):
         client.refresh_from_db()
     return unsigned, signed, calm
+
+
+@pytest.fixture
+def liability_portfolio(vcio):
+    return build_liability_portfolio(vcio)
 
 
 @pytest.mark.django_db
