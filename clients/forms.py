@@ -208,6 +208,7 @@ class PracticeProfileForm(forms.ModelForm):
             "review_threshold_score",
             "review_basis",
             "review_threshold_uncovered",
+            "basis_change_reack",
             "band_moderate_from",
             "band_high_from",
             "band_critical_from",

@@ -20,6 +20,10 @@ class PracticeProfile(models.Model):
         EITHER = "either", "Either: score or uncovered exposure at or above its threshold"
         BOTH = "both", "Both: score and uncovered exposure at or above their thresholds"
 
+    class BasisChangeReack(models.TextChoices):
+        OFFER = "offer", "Offer it on the client page; staff send it"
+        SEND = "send", "Send it with the next daily sweep"
+
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     legal_name = models.CharField(max_length=200, default="Your MSP Ltd.")
     mailing_address = models.TextField(default="")
@@ -62,11 +66,21 @@ class PracticeProfile(models.Model):
         blank=True,
         help_text='Sensitivity multipliers by industry or regulated data, e.g. {"healthcare": 1.6, "personal": 1.2}.',
     )
+    basis_change_reack = models.CharField(
+        "Re-acknowledgment when a refusal's basis changes",
+        max_length=8,
+        choices=BasisChangeReack.choices,
+        default=BasisChangeReack.OFFER,
+        help_text="A signed refusal whose risk was raised after signing no longer covers it until re-signed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="practiceprofile_singleton"),
+            models.CheckConstraint(
+                condition=Q(basis_change_reack__in=["offer", "send"]), name="practiceprofile_basis_reack_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(request_valid_days__gte=1), name="practiceprofile_request_days_positive"
             ),

@@ -196,6 +196,10 @@ def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str,
         quoting_agreement=True,
         reason=f"service agreement {agreement.reference} was edited (now version {agreement.version})",
     )
+    if "exclusions" in changed:
+        # Signed refusals quoted the old exclusions (settings.RISKREG_SIGNED_BASIS_CHANGED; the
+        # recommendations side owns refusals).
+        import_string(settings.RISKREG_SIGNED_BASIS_CHANGED)(actor=actor, agreement=agreement)
     return changed
 
 

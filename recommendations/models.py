@@ -97,6 +97,11 @@ class Recommendation(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # End of the current signed refusal; set with every refusal, kept when it lapses.
     valid_until = models.DateField(null=True, blank=True)
+    # Set when what the client signed a refusal against got worse after signing (the risk raised,
+    # the client's multiplier raised, the agreement's exclusions changed): the refusal no longer
+    # covers the risk until it is signed again. Cleared by the next decision on the item.
+    basis_changed_on = models.DateField(null=True, blank=True)
+    basis_changed_reason = models.CharField(max_length=200, blank=True)
     # Bumped on every edit of the client-facing text, so a signing request can tell it is stale.
     content_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -444,6 +449,7 @@ class ReackStep(models.Model):
         LAPSED = "lapsed", "Lapsed"
         ESCALATED = "escalated", "Escalated to the vCIO and managers"
         SIGNATORY_GONE = "signatory_gone", "vCIO asked to choose another signatory"
+        BASIS_REACK = "basis_reack", "Re-acknowledgment request sent: basis changed"
 
     # Steps for a refusal carry the recommendation; steps for a request only the request.
     # A reack_request step carries both: the refusal it is for and the request it produced.

@@ -23,6 +23,7 @@ from recommendations.scoring import (
     COVERED_REFUSAL,
     LEVEL_CRITICAL,
     NO_EXPOSURE,
+    UNCOVERED_BASIS_CHANGED,
     UNCOVERED_DEFERRED,
     UNCOVERED_EXPIRED_REFUSAL,
     UNCOVERED_LAPSED,
@@ -40,7 +41,16 @@ from recommendations.services import stored_uncovered
 
 # Practice profile fields that change every client's score when they change.
 SCORING_FIELDS = frozenset({"band_moderate_from", "band_high_from", "band_critical_from", "multiplier_overrides"})
-ITEM_FIELDS = ("public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until")
+ITEM_FIELDS = (
+    "public_id",
+    "title",
+    "likelihood",
+    "impact",
+    "status",
+    "target_date",
+    "valid_until",
+    "basis_changed_on",
+)
 BATCH_SIZE = 500
 TREND_DAYS = 365
 
@@ -49,6 +59,7 @@ COVERAGE_WORDS = {
     COVERED_ACCEPTANCE: "Covered: accepted, on schedule",
     UNCOVERED_UNSIGNED: "Uncovered: presented, not signed",
     UNCOVERED_DEFERRED: "Uncovered: deferred, no signed decision",
+    UNCOVERED_BASIS_CHANGED: "Uncovered: basis changed since signing",
     UNCOVERED_LAPSED: "Uncovered: refusal lapsed",
     UNCOVERED_EXPIRED_REFUSAL: "Uncovered: signed refusal expired",
     UNCOVERED_OVERDUE_ACCEPTANCE: "Uncovered: accepted, past its target date",
@@ -82,12 +93,8 @@ def _portfolio_scores(*, today: date, config: ScoringConfig) -> list[tuple[Clien
     clients = list(Client.objects.select_for_update().order_by("pk"))
     items: defaultdict[int, list[ScoringItem]] = defaultdict(list)
     rows = Recommendation.objects.order_by().values_list("client_id", *ITEM_FIELDS)
-    for client_id, public_id, title, likelihood, impact, status, target_date, valid_until in rows.iterator(
-        chunk_size=2000
-    ):
-        items[client_id].append(
-            ScoringItem(str(public_id), title, likelihood, impact, status, target_date, valid_until)
-        )
+    for client_id, public_id, *figures, basis_changed_on in rows.iterator(chunk_size=2000):
+        items[client_id].append(ScoringItem(str(public_id), *figures, basis_changed_on is not None))
     return [
         (client, score_client(items.get(client.pk, ()), sensitivity_of(client), today, config)) for client in clients
     ]
@@ -532,6 +539,7 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
         ],
         "grace_days": profile.lapse_grace_days,
         "examples": examples,
+        "basis_change_reack": profile.basis_change_reack,
         "review_rule": ReviewRule(
             score=profile.review_threshold_score,
             uncovered=Decimal(profile.review_threshold_uncovered),

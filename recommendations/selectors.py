@@ -34,11 +34,11 @@ STATUS_ORDER = ["presented", "refused", "lapsed", "deferred", "accepted", "draft
 
 def scoring_items_for_client(client: Client) -> list[ScoringItem]:
     rows = Recommendation.objects.filter(client=client).values_list(
-        "public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until"
+        "public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until", "basis_changed_on"
     )
     return [
-        ScoringItem(str(pid), title, lik, imp, status, target, valid)
-        for pid, title, lik, imp, status, target, valid in rows
+        ScoringItem(str(pid), title, lik, imp, status, target, valid, changed is not None)
+        for pid, title, lik, imp, status, target, valid, changed in rows
     ]
 
 

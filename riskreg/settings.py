@@ -343,6 +343,8 @@ CONTENT_SECURITY_POLICY = {
 # Called when a row that open signing requests show their signer changes, so those are voided
 # (clients cannot import recommendations, which owns the requests).
 RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
+# Called when a client's agreement exclusions change: signed refusals quoted the old ones.
+RISKREG_SIGNED_BASIS_CHANGED = "recommendations.relationship.basis.agreement_exclusions_changed"
 # Lists the stored documents the audit chain's document check compares with their sealing events.
 RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))

@@ -54,4 +54,13 @@ class Migration(migrations.Migration):
             model_name='practiceprofile',
             constraint=models.CheckConstraint(condition=models.Q(('review_basis__in', ['score', 'uncovered', 'either', 'both'])), name='practiceprofile_review_basis_valid'),
         ),
+        migrations.AddField(
+            model_name='practiceprofile',
+            name='basis_change_reack',
+            field=models.CharField(choices=[('offer', 'Offer it on the client page; staff send it'), ('send', 'Send it with the next daily sweep')], default='offer', help_text='A signed refusal whose risk was raised after signing no longer covers it until re-signed.', max_length=8, verbose_name="Re-acknowledgment when a refusal's basis changes"),
+        ),
+        migrations.AddConstraint(
+            model_name='practiceprofile',
+            constraint=models.CheckConstraint(condition=models.Q(('basis_change_reack__in', ['offer', 'send'])), name='practiceprofile_basis_reack_valid'),
+        ),
     ]

@@ -38,10 +38,7 @@ class ChartPoint:
     @property
     def label(self) -> str:
         value = "no value recorded" if self.client.mrr_cents is None else f"MRR {self.client.mrr_text}"
-        return (
-            f"{self.client.name}: score {self.client.score}, {value}, "
-            f"uncovered exposure {self.client.uncovered:g}"
-        )
+        return f"{self.client.name}: score {self.client.score}, {value}, uncovered exposure {self.client.uncovered:g}"
 
 
 @dataclass(frozen=True)

@@ -33,3 +33,11 @@ class ClientValueForm(forms.Form):
             "monthly_recurring_revenue_cents": None if revenue is None else int(revenue * 100),
             "contract_ends_on": self.cleaned_data["contract_ends_on"],
         }
+
+
+LEVELS = [(n, str(n)) for n in range(1, 6)]
+
+
+class RefusalReassessForm(forms.Form):
+    likelihood = forms.TypedChoiceField(label="Likelihood (1-5)", choices=LEVELS, coerce=int)
+    impact = forms.TypedChoiceField(label="Impact (1-5)", choices=LEVELS, coerce=int)

@@ -43,6 +43,7 @@ def practice_form(**changes) -> dict:
         "review_threshold_score": 50,
         "review_basis": "score",
         "review_threshold_uncovered": "20",
+        "basis_change_reack": "offer",
         "band_moderate_from": 25,
         "band_high_from": 50,
         "band_critical_from": 75,

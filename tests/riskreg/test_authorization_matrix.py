@@ -103,6 +103,10 @@ def recommendation_id(w: World) -> dict:
     return {"public_id": w.recommendation.public_id}
 
 
+def refused_recommendation(w: World) -> dict:
+    return {"public_id": w.client.recommendations.get(status="refused").public_id}
+
+
 def recommendation_action(w: World) -> dict:
     return {"public_id": w.recommendation.public_id, "action": "withdraw"}
 
@@ -204,6 +208,7 @@ RULES: dict[str, Rule] = {
     "register:recommendation_action": Rule("client", kwargs=recommendation_action),
     "register:relationship_create": Rule("client", roles=MANAGERS),
     "relationship:client_value": Rule("client", roles=MANAGERS),
+    "relationship:refusal_reassess": Rule("client", kwargs=refused_recommendation),
     "clients:litigation_hold": Rule("client", roles=MANAGERS),
     "register:reack_send": Rule("client"),
     "register:consent_request_create": Rule("client"),
@@ -309,6 +314,7 @@ def test_every_rule_names_a_route_that_exists():
 def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     cache.clear()  # the signer pages rate-limit by address in the cache
     recommendation = RecommendationFactory(client=client_record, status="presented", title="Offsite backups")
+    RecommendationFactory(client=client_record, status="refused", title="Disk encryption")
     decision_request, link_token = send_request(client_record, vcio, titles=("Multi-factor authentication",))[:2]
     other_request, other_token = send_request(client_record, vcio, titles=("EDR on every endpoint",))[:2]
     document = WaiverDocument.objects.create(

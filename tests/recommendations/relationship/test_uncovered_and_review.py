@@ -31,6 +31,7 @@ items = st.builds(
     status=st.sampled_from(sorted(STATUSES)),
     target_date=st.none() | st.dates(TODAY - datetime.timedelta(days=200), TODAY + datetime.timedelta(days=200)),
     valid_until=st.none() | st.dates(TODAY - datetime.timedelta(days=200), TODAY + datetime.timedelta(days=200)),
+    basis_changed=st.booleans(),
 )
 sensitivities = st.builds(
     Sensitivity,

@@ -1,10 +1,11 @@
-"""Fill the new cached uncovered exposure of every existing client (clients 0009 added it at 0).
+"""A refusal's "basis changed" mark, and the new cached uncovered exposure of every existing client
+(clients 0009 added it at 0), filled in.
 
 It uses the pure scoring model on the historical rows, so it does not depend on today's models."""
 
 from decimal import Decimal
 
-from django.db import migrations
+from django.db import migrations, models
 from django.utils import timezone
 
 
@@ -44,4 +45,16 @@ class Migration(migrations.Migration):
         ("recommendations", "0009_document_evidence_level"),
     ]
 
-    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
+    operations = [
+        migrations.AddField(
+            model_name="recommendation",
+            name="basis_changed_on",
+            field=models.DateField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="recommendation",
+            name="basis_changed_reason",
+            field=models.CharField(blank=True, max_length=200),
+        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+    ]
