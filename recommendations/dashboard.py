@@ -36,7 +36,7 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
 from clients.selectors import clients_visible_to
 from clients.selectors import software_without_consent as unconsented_software
-from recommendations.models import DecisionRequest, Recommendation, RequestItem
+from recommendations.models import DecisionRequest, Recommendation, RelationshipCondition, RequestItem
 
 UNSIGNED_AFTER_DAYS = 7
 DUE_WINDOWS = (30, 60, 90)
@@ -137,6 +137,7 @@ class Headline:
     without_consent: int
     review_needed: int
     review_overdue: int
+    conditions_overdue: int
     threshold: ReviewRule
 
 
@@ -233,6 +234,15 @@ def _without_consent() -> Exists:
     return Exists(software_without_consent_all().filter(client=OuterRef("pk")))
 
 
+def _overdue_conditions() -> Exists:
+    # Served by relcondition_status_due_idx's leading status column and the client foreign key.
+    return Exists(
+        RelationshipCondition.objects.filter(
+            client=OuterRef("pk"), status=RelationshipCondition.Status.OPEN, overdue_since__isnull=False
+        )
+    )
+
+
 def software_without_consent_all() -> QuerySet[Software]:
     """Installed software with neither the client's express consent nor an agreement clause
     (the one definition lives in clients.selectors, shared with the client page)."""
@@ -266,6 +276,7 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
         review_needed=Count("pk", filter=needed),
         review_overdue=Count("pk", filter=overdue),
         without_consent=Count("pk", filter=Q(_without_consent())),
+        conditions_overdue=Count("pk", filter=Q(_overdue_conditions())),
     )
     # Served from the (status, valid_until, client) index alone, never the table: it counts the
     # indexed client column, not the id (PostgreSQL would fetch every row for the id), and skips
@@ -304,6 +315,7 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
         without_consent=totals["without_consent"],
         review_needed=totals["review_needed"],
         review_overdue=totals["review_overdue"],
+        conditions_overdue=totals["conditions_overdue"],
         threshold=threshold,
     )
 

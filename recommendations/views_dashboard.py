@@ -173,6 +173,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 "uncovered": query.url("register:dashboard_list", "clients", sort="uncovered"),
                 "review": query.url("register:dashboard_list", "review"),
                 "overdue": query.url("register:dashboard_list", "overdue-reviews"),
+                "conditions": query.url("register:dashboard_list", "conditions"),
                 "lapsed": query.url("register:dashboard_list", "lapsed"),
                 "unsigned": query.url("register:dashboard_list", "unsigned"),
                 "no_consent": query.url("register:dashboard_list", "no-consent"),
@@ -273,6 +274,14 @@ def _decision_text(client: Client) -> str:
     if not client.decision_outcome:
         return ""
     return f"{dashboard.outcome_label(client.decision_outcome)} ({client.decision_on.isoformat()})"
+
+
+def _condition_status(condition: Any) -> str:
+    if condition.status == "met":
+        return f"Met {condition.met_on.isoformat()}"
+    if condition.overdue_since:
+        return f"Overdue since {condition.overdue_since.isoformat()}"
+    return "Open"
 
 
 CLIENT_SUMMARY = [
@@ -392,6 +401,26 @@ KINDS: dict[str, Kind] = {
             Column("Consent", lambda s: s.get_consent_status_display()),
         ],
         rows=lambda clients, **_: dashboard.software_without_consent(clients=clients),
+    ),
+    "conditions": Kind(
+        title="Relationship conditions",
+        explanation="Each condition of a “continue with conditions” decision, open ones first, overdue and "
+        "soonest due first. A condition closes itself when its linked recommendations are all implemented.",
+        caption="Relationship conditions, open first",
+        columns=[
+            _client_column(),
+            Column(
+                "Condition",
+                lambda c: c.what,
+                link=lambda c: reverse("relationship:decision_conditions", args=[c.decision.public_id]),
+            ),
+            Column("Owner", lambda c: c.owner),
+            Column("Due", lambda c: c.due_on),
+            Column("Status", _condition_status),
+            Column("Linked implemented", lambda c: f"{c.implemented} of {c.linked}" if c.linked else ""),
+            Column("Decided on", lambda c: c.decision.decided_on),
+        ],
+        rows=lambda clients, **_: relationship_selectors.conditions_for_clients(clients=clients),
     ),
     "clients": Kind(
         title="Clients",
@@ -566,6 +595,9 @@ def relationship_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 f"Decision recorded for {client.name}: {decision.get_outcome_display().lower()}; "
                 f"next review {decision.next_review_on.isoformat()}.",
             )
+            if decision.outcome == decision.Outcome.CONDITIONS:
+                # Next: each condition as a tracked item, with an owner and a due date.
+                return redirect("relationship:decision_conditions", public_id=decision.public_id)
             return redirect("register:client_detail", public_id=client.public_id)
     return render(
         request,

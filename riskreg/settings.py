@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE["daily-reacknowledgment-sweep"] = {
     "task": "recommendations.tasks.run_reack_sweep",
     "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=0),
 }
+# Relationship conditions: met ones close, overdue ones are flagged and their manager emailed, with the morning sweep.
+CELERY_BEAT_SCHEDULE["daily-relationship-conditions"] = {
+    "task": "recommendations.relationship.tasks.run_conditions_sweep",
+    "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=10),
+}
 # Erased contacts' signed records are kept only while their legal hold lasts (SPEC section 10); the day it
 # passes they must be anonymised without anyone having to remember. Early, outside office hours.
 CELERY_BEAT_SCHEDULE["daily-privacy-hold-purge"] = {

@@ -326,7 +326,8 @@ def test_a_manager_records_a_decision_with_conditions(manager_client, client_rec
 
     decision = RelationshipDecision.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("register:client_detail", args=[client_record.public_id])
+    # On to the decision's page, to add each condition as a tracked item.
+    assert response["Location"] == reverse("relationship:decision_conditions", args=[decision.public_id])
     assert (decision.client, decision.manager, decision.outcome) == (client_record, manager, "conditions")
     assert decision.next_review_on == days(90)
     assert AuditEvent.objects.filter(event_type="relationship.decided", scope=client_record.scope).count() == 1
