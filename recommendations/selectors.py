@@ -291,7 +291,18 @@ def client_recommendations(client: Client, *, contacts: list[Contact]) -> Client
     """The client page's two lists from one query: every recommendation grouped by status, riskiest
     first, and the refusals and lapsed items with their re-acknowledgment progress, soonest
     valid-until first. Signatories come from the client's `contacts`, which the page loads anyway."""
-    shown = ("public_id", "title", "likelihood", "impact", "inherent_risk", "target_date", "status", "valid_until")
+    shown = (
+        "public_id",
+        "title",
+        "likelihood",
+        "impact",
+        "inherent_risk",
+        "target_date",
+        "status",
+        "valid_until",
+        "basis_changed_on",
+        "basis_changed_reason",
+    )
     recommendations = list(
         _with_progress(client.recommendations.only("client", *shown))
         .annotate(control_code=F("control__code"))
