@@ -101,3 +101,88 @@ def test_a_vcio_sees_the_liability_columns_but_neither_value_nor_chart(page, scr
     page.set_viewport_size(SIZES["desktop"])
     screenshot(page, "vcio-dashboard-desktop")
     assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_sets_tracked_conditions_and_the_sweep_flags_one_overdue(page, screenshot):
+    import datetime
+
+    from django.utils import timezone
+
+    from recommendations.relationship.conditions import relationship_conditions_sweep
+
+    UserFactory(username="morgan", first_name="Morgan", last_name="Reyes", role=User.Role.MANAGER)
+    vcio = UserFactory(username="vera", first_name="Vera", last_name="Castillo", role=User.Role.VCIO)
+    build_liability_portfolio(vcio)
+
+    log_in(page, "morgan")
+    page.get_by_role("link", name="Record decision for Lakeshore Dental").click()
+    page.get_by_label("Continue with conditions").check()
+    page.get_by_role("textbox", name="Conditions").fill("Fund MFA this quarter; back up offsite.")
+    page.get_by_label("Next review").fill((timezone.localdate() + datetime.timedelta(days=90)).isoformat())
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_role("heading", name="Continue with conditions: Lakeshore Dental")).to_be_visible()
+    expect(page.get_by_text("No tracked conditions yet.")).to_be_visible()
+
+    page.locator("#id_what").fill("Fund multi-factor authentication")
+    page.locator("#id_owner").select_option(label="Vera Castillo")
+    page.locator("#id_due_on").fill((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
+    page.get_by_label("MFA").check()
+    page.get_by_role("button", name="Add condition").click()
+    expect(page.get_by_text("Condition added.")).to_be_visible()
+    page.locator("#id_what").fill("Past")
+    page.locator("#id_owner").select_option(label="Vera Castillo")
+    page.locator("#id_due_on").fill("2020-01-01")
+    page.get_by_role("button", name="Add condition").click()
+    expect(page.get_by_text("Set the due date after today.")).to_be_visible()
+    screenshot(page, "conditions-error-desktop")
+    assert_accessible(page)
+
+    relationship_conditions_sweep(today=timezone.localdate() + datetime.timedelta(days=31))
+    page.reload()
+    row = page.get_by_role("row", name=re.compile("Fund multi-factor authentication"))
+    expect(row).to_contain_text("Overdue since")
+    expect(row).to_contain_text("0 of 1 implemented")
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        screenshot(page, f"conditions-{size}")
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vcio_raises_a_refused_risk_and_the_refusal_is_basis_changed(page, screenshot):
+    vcio = UserFactory(username="vera", first_name="Vera", last_name="Castillo", role=User.Role.VCIO)
+    build_liability_portfolio(vcio)
+
+    log_in(page, "vera")
+    page.get_by_role("link", name="Clients").click()
+    page.get_by_role("link", name="Harbour Logistics").click()
+    page.get_by_role("link", name="Re-assess risk of Control 0").click()
+    expect(page.get_by_role("heading", name="Re-assess the risk of “Control 0”")).to_be_visible()
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        screenshot(page, f"reassess-{size}")
+        assert_accessible(page)
+    page.set_viewport_size(SIZES["desktop"])
+    page.get_by_label("Impact (1-5)").select_option("5")
+    page.get_by_label("Likelihood (1-5)").select_option("5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Nothing changed.")).to_be_visible()  # 5 × 5 already
+
+    page.goto(page.url)
+    page.get_by_role("link", name="Re-assess risk of Control 1").click()
+    page.get_by_label("Likelihood (1-5)").select_option("3")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Re-assess risk of Control 1").click()
+    page.get_by_label("Likelihood (1-5)").select_option("5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("the signed refusal no longer covers it")).to_be_visible()
+    item = page.locator("li.list-group-item", has_text="Control 1")
+    expect(item.get_by_text(re.compile("Basis changed"))).to_be_visible()
+    expect(item.get_by_role("link", name="Re-acknowledge Control 1")).to_be_visible()
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(300)  # Bootstrap's button colour transitions settle before axe reads contrast
+        screenshot(page, f"client-basis-changed-{size}")
+        assert_accessible(page)
