@@ -40,10 +40,9 @@ the risk snapshots and in tests. Every tunable number lives in ``ScoringConfig``
    The share of the open exposure that is backed by a current signed decision from
    the client: a signed refusal still inside its valid-until date, or an accepted item
    on schedule. Presented-but-unsigned, deferred, lapsed, expired and overdue items are
-   uncovered, and so is a refusal whose basis changed (point 7). Low coverage means risk the
-   client has never put their name to, which
-   is the MSP's own liability. A client with no open exposure has 100 % coverage:
-   nothing is open, so nothing is uncovered.
+   uncovered, and so is a refusal whose basis changed (point 7). Low coverage means risk
+   the client has never put their name to, which is the MSP's own liability. A client
+   with no open exposure has 100 % coverage: nothing is open, so nothing is uncovered.
 
 6. Uncovered exposure
    The open exposure not backed by a current signed decision, times the client's
