@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -12,6 +13,16 @@ _pinned_profile: ContextVar["PracticeProfile | None"] = ContextVar("pinned_pract
 
 class PracticeProfile(models.Model):
     """The MSP itself: one row. CASL needs a mailing address plus one other contact."""
+
+    class ReviewBasis(models.TextChoices):
+        SCORE = "score", "Risk score only"
+        UNCOVERED = "uncovered", "Uncovered exposure only"
+        EITHER = "either", "Either: score or uncovered exposure at or above its threshold"
+        BOTH = "both", "Both: score and uncovered exposure at or above their thresholds"
+
+    class BasisChangeReack(models.TextChoices):
+        OFFER = "offer", "Offer it on the client page; staff send it"
+        SEND = "send", "Send it with the next daily sweep"
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     legal_name = models.CharField(max_length=200, default="Your MSP Ltd.")
@@ -29,6 +40,18 @@ class PracticeProfile(models.Model):
     lapse_grace_days = models.PositiveSmallIntegerField(default=14)
     retention_years = models.PositiveSmallIntegerField(default=7)
     review_threshold_score = models.PositiveSmallIntegerField(default=50)
+    review_basis = models.CharField(
+        "Review needed when", max_length=16, choices=ReviewBasis.choices, default=ReviewBasis.SCORE
+    )
+    review_threshold_uncovered = models.DecimalField(
+        "Uncovered exposure threshold",
+        max_digits=7,
+        decimal_places=1,
+        default=20,
+        validators=[MinValueValidator(0)],
+        help_text="Uncovered exposure (open risk without a current signature, times the client's multiplier) "
+        "at which a client needs a relationship review.",
+    )
     heads_up_days = models.CharField(
         max_length=40, default="30,7,1", help_text="Days before a refusal's valid-until to warn the signatory."
     )
@@ -43,11 +66,21 @@ class PracticeProfile(models.Model):
         blank=True,
         help_text='Sensitivity multipliers by industry or regulated data, e.g. {"healthcare": 1.6, "personal": 1.2}.',
     )
+    basis_change_reack = models.CharField(
+        "Re-acknowledgment when a refusal's basis changes",
+        max_length=8,
+        choices=BasisChangeReack.choices,
+        default=BasisChangeReack.OFFER,
+        help_text="A signed refusal whose risk was raised after signing no longer covers it until re-signed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="practiceprofile_singleton"),
+            models.CheckConstraint(
+                condition=Q(basis_change_reack__in=["offer", "send"]), name="practiceprofile_basis_reack_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(request_valid_days__gte=1), name="practiceprofile_request_days_positive"
             ),
@@ -63,6 +96,13 @@ class PracticeProfile(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(review_threshold_score__lte=100), name="practiceprofile_threshold_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_threshold_uncovered__gte=0), name="practiceprofile_uncovered_threshold_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_basis__in=["score", "uncovered", "either", "both"]),
+                name="practiceprofile_review_basis_valid",
             ),
             # Signed records are kept at least a year after a relationship ends, whatever the setting says.
             models.CheckConstraint(
@@ -190,10 +230,18 @@ class Client(models.Model):
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
     external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
+    # What the client is worth to the practice, for managers weighing a relationship; integer
+    # cents so sums and comparisons are exact.
+    monthly_recurring_revenue_cents = models.PositiveBigIntegerField(
+        "Monthly recurring revenue", null=True, blank=True
+    )
+    contract_ends_on = models.DateField("Contract end date", null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
     liability_coverage = models.DecimalField(max_digits=4, decimal_places=1, default=100)
+    # Open exposure x multiplier without a current signature (recommendations/scoring.py, section 6).
+    uncovered_exposure = models.DecimalField(max_digits=9, decimal_places=1, default=0)
     scored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,6 +257,7 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(risk_band__in=["low", "moderate", "high", "critical"]), name="client_band_valid"
             ),
+            models.CheckConstraint(condition=Q(uncovered_exposure__gte=0), name="client_uncovered_exposure_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "offboarding", "former"]), name="client_status_valid"
             ),
@@ -218,6 +267,8 @@ class Client(models.Model):
             # clients list and dashboard: ranked by score, filtered by vCIO
             models.Index(fields=["-risk_score", "name"], name="client_score_idx"),
             models.Index(fields=["vcio", "-risk_score"], name="client_vcio_score_idx"),
+            # dashboard sorted by uncovered exposure, and the review queue's priority order
+            models.Index(fields=["-uncovered_exposure", "-risk_score", "name"], name="client_uncovered_idx"),
         ]
 
     def __str__(self) -> str:
@@ -226,6 +277,12 @@ class Client(models.Model):
     @property
     def scope(self) -> str:
         return f"client:{self.public_id}"
+
+    @property
+    def monthly_recurring_revenue(self) -> str:
+        """The MRR as money text ("1,250.00"), empty when not recorded."""
+        cents = self.monthly_recurring_revenue_cents
+        return "" if cents is None else f"{cents // 100:,}.{cents % 100:02d}"
 
     @property
     def regulated_data(self) -> frozenset[str]:

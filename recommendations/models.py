@@ -98,6 +98,11 @@ class Recommendation(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # End of the current signed refusal; set with every refusal, kept when it lapses.
     valid_until = models.DateField(null=True, blank=True)
+    # Set when what the client signed a refusal against got worse after signing (the risk raised,
+    # the client's multiplier raised, the agreement's exclusions changed): the refusal no longer
+    # covers the risk until it is signed again. Cleared by the next decision on the item.
+    basis_changed_on = models.DateField(null=True, blank=True)
+    basis_changed_reason = models.CharField(max_length=200, blank=True)
     # Bumped on every edit of the client-facing text, so a signing request can tell it is stale.
     content_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -472,6 +477,7 @@ class ReackStep(models.Model):
         LAPSED = "lapsed", "Lapsed"
         ESCALATED = "escalated", "Escalated to the vCIO and managers"
         SIGNATORY_GONE = "signatory_gone", "vCIO asked to choose another signatory"
+        BASIS_REACK = "basis_reack", "Re-acknowledgment request sent: basis changed"
 
     # Steps for a refusal carry the recommendation; steps for a request only the request.
     # A reack_request step carries both: the refusal it is for and the request it produced.
@@ -524,3 +530,50 @@ def step_label(step: str) -> str:
     if kind == "request_reminder":
         return f"Reminder after {days} days"
     return step.replace("_", " ").capitalize()
+
+
+class RelationshipCondition(models.Model):
+    """One condition of a "continue with conditions" decision, followed up until met.
+
+    The daily sweep (recommendations/relationship/conditions.py) closes a condition whose linked
+    recommendations are all implemented, and marks one past its due date overdue, once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.ForeignKey(
+        "clients.RelationshipDecision", on_delete=models.CASCADE, related_name="tracked_conditions"
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="relationship_conditions")
+    what = models.CharField("Condition", max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("Due")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="relationship_conditions")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    met_on = models.DateField(null=True, blank=True)
+    # Set once, by the sweep that first found the condition past its due date (and emailed the manager).
+    overdue_since = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "met"]), name="relcondition_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open", met_on__isnull=True) | Q(status="met", met_on__isnull=False),
+                name="relcondition_met_on_when_met",
+            ),
+        ]
+        indexes = [
+            # the sweep: open conditions by due date
+            models.Index(fields=["status", "due_on"], name="relcondition_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.overdue_since is not None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.services import practice_profile_update
 from recommendations import webhook_events
+from recommendations.dashboard import ReviewRule
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
 from recommendations.scoring import (
     BANDS,
@@ -22,6 +23,7 @@ from recommendations.scoring import (
     COVERED_REFUSAL,
     LEVEL_CRITICAL,
     NO_EXPOSURE,
+    UNCOVERED_BASIS_CHANGED,
     UNCOVERED_DEFERRED,
     UNCOVERED_EXPIRED_REFUSAL,
     UNCOVERED_LAPSED,
@@ -35,10 +37,20 @@ from recommendations.scoring import (
     score_client,
 )
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
+from recommendations.services import stored_uncovered
 
 # Practice profile fields that change every client's score when they change.
 SCORING_FIELDS = frozenset({"band_moderate_from", "band_high_from", "band_critical_from", "multiplier_overrides"})
-ITEM_FIELDS = ("public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until")
+ITEM_FIELDS = (
+    "public_id",
+    "title",
+    "likelihood",
+    "impact",
+    "status",
+    "target_date",
+    "valid_until",
+    "basis_changed_on",
+)
 BATCH_SIZE = 500
 TREND_DAYS = 365
 
@@ -47,6 +59,7 @@ COVERAGE_WORDS = {
     COVERED_ACCEPTANCE: "Covered: accepted, on schedule",
     UNCOVERED_UNSIGNED: "Uncovered: presented, not signed",
     UNCOVERED_DEFERRED: "Uncovered: deferred, no signed decision",
+    UNCOVERED_BASIS_CHANGED: "Uncovered: basis changed since signing",
     UNCOVERED_LAPSED: "Uncovered: refusal lapsed",
     UNCOVERED_EXPIRED_REFUSAL: "Uncovered: signed refusal expired",
     UNCOVERED_OVERDUE_ACCEPTANCE: "Uncovered: accepted, past its target date",
@@ -80,12 +93,8 @@ def _portfolio_scores(*, today: date, config: ScoringConfig) -> list[tuple[Clien
     clients = list(Client.objects.select_for_update().order_by("pk"))
     items: defaultdict[int, list[ScoringItem]] = defaultdict(list)
     rows = Recommendation.objects.order_by().values_list("client_id", *ITEM_FIELDS)
-    for client_id, public_id, title, likelihood, impact, status, target_date, valid_until in rows.iterator(
-        chunk_size=2000
-    ):
-        items[client_id].append(
-            ScoringItem(str(public_id), title, likelihood, impact, status, target_date, valid_until)
-        )
+    for client_id, public_id, *figures, basis_changed_on in rows.iterator(chunk_size=2000):
+        items[client_id].append(ScoringItem(str(public_id), *figures, basis_changed_on is not None))
     return [
         (client, score_client(items.get(client.pk, ()), sensitivity_of(client), today, config)) for client in clients
     ]
@@ -97,13 +106,15 @@ def _store_scores(scores: list[tuple[Client, ClientScore]]) -> None:
     changed = []
     band_changes = []
     for client, result in scores:
-        figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))))
-        if (client.risk_score, client.risk_band, client.liability_coverage) != figures:
+        figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))), stored_uncovered(result))
+        if (client.risk_score, client.risk_band, client.liability_coverage, client.uncovered_exposure) != figures:
             if client.risk_band != result.band:
                 band_changes.append((client, client.risk_band))
-            client.risk_score, client.risk_band, client.liability_coverage = figures
+            client.risk_score, client.risk_band, client.liability_coverage, client.uncovered_exposure = figures
             changed.append(client)
-    Client.objects.bulk_update(changed, ["risk_score", "risk_band", "liability_coverage"], batch_size=BATCH_SIZE)
+    Client.objects.bulk_update(
+        changed, ["risk_score", "risk_band", "liability_coverage", "uncovered_exposure"], batch_size=BATCH_SIZE
+    )
     webhook_events.bands_changed(band_changes)
     if scores:
         # Rows past the last locked one were created meanwhile and were not scored here.
@@ -141,6 +152,7 @@ def snapshot_components(result: ClientScore) -> dict[str, Any]:
     return {
         "total_exposure": round(result.total_exposure, 2),
         "covered_exposure": round(result.covered_exposure, 2),
+        "uncovered_exposure": round(result.weighted_uncovered_exposure, 2),
         "multiplier": result.multiplier,
         "counts": dict(sorted(counts.items())),
     }
@@ -441,6 +453,7 @@ class WorkedExample:
     band: str
     coverage: float
     arithmetic: str
+    uncovered: float
 
 
 def _worked_example(
@@ -455,7 +468,14 @@ def _worked_example(
     )
     if result.score > curve:
         arithmetic += f", raised to {config.critical_floor} because a critical item is fully open"
-    return WorkedExample(situation, result.score, BAND_LABELS[result.band], result.coverage, arithmetic)
+    return WorkedExample(
+        situation,
+        result.score,
+        BAND_LABELS[result.band],
+        result.coverage,
+        arithmetic,
+        result.weighted_uncovered_exposure,
+    )
 
 
 def scoring_help_facts(*, today: date) -> dict[str, Any]:
@@ -519,4 +539,10 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
         ],
         "grace_days": profile.lapse_grace_days,
         "examples": examples,
+        "basis_change_reack": profile.basis_change_reack,
+        "review_rule": ReviewRule(
+            score=profile.review_threshold_score,
+            uncovered=Decimal(profile.review_threshold_uncovered),
+            basis=profile.review_basis,
+        ),
     }

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
 from clients.selectors import clients_visible_to
-from recommendations.dashboard import review_state, review_threshold
+from recommendations.dashboard import ReviewRule, review_state, review_threshold
 from recommendations.models import (
     Control,
     Decision,
@@ -37,11 +37,11 @@ STATUS_ORDER = ["presented", "refused", "lapsed", "deferred", "accepted", "draft
 
 def scoring_items_for_client(client: Client) -> list[ScoringItem]:
     rows = Recommendation.objects.filter(client=client).values_list(
-        "public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until"
+        "public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until", "basis_changed_on"
     )
     return [
-        ScoringItem(str(pid), title, lik, imp, status, target, valid)
-        for pid, title, lik, imp, status, target, valid in rows
+        ScoringItem(str(pid), title, lik, imp, status, target, valid, changed is not None)
+        for pid, title, lik, imp, status, target, valid, changed in rows
     ]
 
 
@@ -172,7 +172,7 @@ def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
 @dataclass(frozen=True)
 class RelationshipOverview:
     decisions: list[RelationshipDecision]
-    threshold: int
+    threshold: ReviewRule
     review_needed: bool
     review_overdue: bool
 
@@ -187,6 +187,7 @@ def relationship_overview(client: Client) -> RelationshipOverview:
     threshold = review_threshold()
     needed, overdue = review_state(
         score=client.risk_score,
+        uncovered=client.uncovered_exposure,
         threshold=threshold,
         review_dates=[decision.next_review_on for decision in decisions],
         today=timezone.localdate(),
@@ -327,7 +328,18 @@ def client_recommendations(client: Client, *, contacts: list[Contact]) -> Client
     """The client page's two lists from one query: every recommendation grouped by status, riskiest
     first, and the refusals and lapsed items with their re-acknowledgment progress, soonest
     valid-until first. Signatories come from the client's `contacts`, which the page loads anyway."""
-    shown = ("public_id", "title", "likelihood", "impact", "inherent_risk", "target_date", "status", "valid_until")
+    shown = (
+        "public_id",
+        "title",
+        "likelihood",
+        "impact",
+        "inherent_risk",
+        "target_date",
+        "status",
+        "valid_until",
+        "basis_changed_on",
+        "basis_changed_reason",
+    )
     recommendations = list(
         _with_progress(client.recommendations.only("client", *shown))
         .annotate(control_code=F("control__code"))

@@ -2,6 +2,7 @@
 transition, writes one audit event and rescores the client, all in one transaction."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,8 @@ from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.scoring import score_client
+from recommendations.relationship.basis import refusals_basis_changed
+from recommendations.scoring import ClientScore, score_client, sensitivity_multiplier
 from riskreg.audit.chain import audit_append, audit_append_many
 
 Status = Recommendation.Status
@@ -53,6 +55,11 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
     return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
 
 
+def stored_uncovered(result: ClientScore) -> Decimal:
+    """The uncovered exposure as the client row caches it (one decimal)."""
+    return Decimal(str(round(result.weighted_uncovered_exposure, 1)))
+
+
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
@@ -67,6 +74,7 @@ def client_rescore(*, client: Client) -> Client:
         "risk_score": result.score,
         "risk_band": result.band,
         "liability_coverage": round(result.coverage, 1),
+        "uncovered_exposure": stored_uncovered(result),
         "scored_at": timezone.now(),
     }
     # Usually the band holds and this one statement is all; when it moved, the old band is read
@@ -76,6 +84,7 @@ def client_rescore(*, client: Client) -> Client:
     if not same_band:
         Client.objects.filter(pk=client.pk).update(**figures)
     client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
+    client.uncovered_exposure = figures["uncovered_exposure"]
     if previous is not None and previous != result.band:
         webhook_events.bands_changed([(client, previous)])
     return client
@@ -83,11 +92,24 @@ def client_rescore(*, client: Client) -> Client:
 
 @transaction.atomic
 def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[str]:
-    """Edit a client and rescore it: industry and regulated data drive its sensitivity."""
+    """Edit a client and rescore it: industry and regulated data drive its sensitivity.
+
+    When the change raises the client's multiplier, every current signed refusal was signed
+    against a smaller risk than the client now carries: each is marked "basis changed"."""
+    lock_client(client.pk)
+    config = selectors.scoring_config()
+    before = sensitivity_multiplier(selectors.sensitivity_of(locked_copy(client)), config)
     changed = client_update(actor=actor, client=client, data=data)
     if changed:
         # client_update saved a locked copy: this instance may still hold the old industry and data.
         client.refresh_from_db()
+        after = sensitivity_multiplier(selectors.sensitivity_of(client), config)
+        if after > before:
+            refusals_basis_changed(
+                actor=actor,
+                client=client,
+                reason=f"client's sensitivity multiplier raised from {before:g} to {after:g}",
+            )
         client_rescore(client=client)
     return changed
 
@@ -286,11 +308,23 @@ def recommendation_move(
         recommendation.valid_until = valid_until
     elif action in {"accept", "implement", "withdraw"}:
         recommendation.valid_until = None
+    if action != "lapse":
+        # A new decision is signed against today's risk; a lapse keeps the mark (and is uncovered anyway).
+        recommendation.basis_changed_on, recommendation.basis_changed_reason = None, ""
     # Only the fields a transition sets: status and valid-until are checked above and the database
     # enforces every constraint anyway. Checking the constraints and relations here costs a query
     # each (eight per item), which made signing and the sweep miss their targets.
     recommendation.full_clean(exclude=["client", "control", "owner"], validate_unique=False, validate_constraints=False)
-    recommendation.save(update_fields=["status", "status_changed_at", "valid_until", "updated_at"])
+    recommendation.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "valid_until",
+            "basis_changed_on",
+            "basis_changed_reason",
+            "updated_at",
+        ]
+    )
     return {
         "actor": actor,
         "actor_label": actor_label,

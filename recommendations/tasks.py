@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from recommendations import privacy, waivers
 from recommendations.reack import reack_sweep
+
+# Registered with the worker through this module, which autodiscovery reads (feature packages it does not).
+from recommendations.relationship.tasks import run_conditions_sweep  # noqa: F401
 from recommendations.risk import snapshots_take
 from riskreg.seal import TimestampUnavailable
 

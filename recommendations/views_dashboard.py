@@ -24,10 +24,11 @@ from django.utils import timezone
 from clients.forms import RelationshipDecisionForm
 from clients.models import Client
 from clients.selectors import client_for_user
-from clients.services import may_decide_relationship, relationship_decision_record
+from clients.services import may_decide_relationship, may_see_client_value, relationship_decision_record
 from clients.views import apply_service_errors
 from recommendations import dashboard
 from recommendations.models import RISK_LEVEL_LABELS
+from recommendations.relationship import selectors as relationship_selectors
 from recommendations.selectors import relationship_overview
 from riskreg.accounts.models import User
 
@@ -37,6 +38,8 @@ SORT_CAPTIONS = {
     "coverage": "liability coverage, lowest first",
     "name": "name",
     "next_due": "next refusal due date, soonest first",
+    "priority": "review priority: uncovered exposure, then score, then monthly recurring revenue",
+    "uncovered": "uncovered exposure, highest first",
 }
 
 
@@ -145,9 +148,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     table = dashboard.portfolio_table(clients=clients, threshold=threshold, sort=query.sort)
     page = Paginator(table, settings.RISKREG_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    today = timezone.localdate()
     trends = dashboard.trends_for(client_ids=[client.pk for client in rows])
+    sees_value = may_see_client_value(request.user)
+    chart = relationship_selectors.risk_value_data(clients=clients, rule=threshold) if sees_value else None
     for client in rows:
         client.trend = trends.get(client.pk)
+        client.undocumented_days = (today - client.undocumented_since).days if client.undocumented_since else None
         client.decision_label = dashboard.outcome_label(client.decision_outcome)
     return render(
         request,
@@ -163,8 +170,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             ],
             "links": {
                 "coverage": query.url("register:dashboard_list", "clients", sort="coverage"),
+                "uncovered": query.url("register:dashboard_list", "clients", sort="uncovered"),
                 "review": query.url("register:dashboard_list", "review"),
                 "overdue": query.url("register:dashboard_list", "overdue-reviews"),
+                "conditions": query.url("register:dashboard_list", "conditions"),
                 "lapsed": query.url("register:dashboard_list", "lapsed"),
                 "unsigned": query.url("register:dashboard_list", "unsigned"),
                 "no_consent": query.url("register:dashboard_list", "no-consent"),
@@ -176,6 +185,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "sort_links": {key: query.url("register:dashboard", sort=key) for key in dashboard.SORTS},
             "csv_url": query.url("register:dashboard_csv", sort=query.sort),
             "can_decide": may_decide_relationship(request.user),
+            "sees_value": sees_value,
+            "chart": chart,
+            "review_url": query.url("register:dashboard_list", "review"),
             "unsigned_after_days": dashboard.UNSIGNED_AFTER_DAYS,
             "trend_days": dashboard.TREND_DAYS,
         },
@@ -194,6 +206,8 @@ class Column:
     numeric: bool = False
     # A link for managers on the page (e.g. "Record decision"), left out of the CSV.
     action: bool = False
+    # What the client is worth: shown to managers only, on the page and in the CSV.
+    managers_only: bool = False
     # Whole days since / until the row's date, counted from one `today` per page or export.
     days_since: Callable[[Any], datetime.date | None] | None = None
     days_until: Callable[[Any], datetime.date | None] | None = None
@@ -262,11 +276,29 @@ def _decision_text(client: Client) -> str:
     return f"{dashboard.outcome_label(client.decision_outcome)} ({client.decision_on.isoformat()})"
 
 
+def _condition_status(condition: Any) -> str:
+    if condition.status == "met":
+        return f"Met {condition.met_on.isoformat()}"
+    if condition.overdue_since:
+        return f"Overdue since {condition.overdue_since.isoformat()}"
+    return "Open"
+
+
 CLIENT_SUMMARY = [
     _client_column(),
     Column("Score", lambda c: c.risk_score, numeric=True),
     Column("Band", lambda c: c.get_risk_band_display(), badge=lambda c: f"badge-band-{c.risk_band}"),
     Column("Coverage %", lambda c: c.liability_coverage, numeric=True),
+    Column("Uncovered exposure", lambda c: c.uncovered_exposure, numeric=True),
+]
+VALUE_COLUMNS = [
+    Column("MRR", lambda c: c.monthly_recurring_revenue, numeric=True, managers_only=True),
+    Column("Contract ends", lambda c: c.contract_ends_on, managers_only=True),
+]
+LIABILITY_COLUMNS = [
+    Column("Lapsed", lambda c: c.lapsed, numeric=True),
+    Column("Unsigned items", lambda c: c.unsigned_items, numeric=True),
+    Column("Days since oldest undocumented refusal", None, days_since=lambda c: c.undocumented_since, numeric=True),
 ]
 REFUSAL_COLUMNS = [
     _client_column(),
@@ -330,11 +362,14 @@ KINDS: dict[str, Kind] = {
     ),
     "review": Kind(
         title="Clients needing a relationship review",
-        explanation="Clients scoring at or above the practice's review threshold ({threshold}) with no "
-        "relationship review scheduled after today.",
-        caption="Clients needing review, highest score first",
+        explanation="Clients at the practice's review threshold ({threshold}) with no relationship review "
+        "scheduled after today, in priority order: the most uncovered exposure first (risk the MSP carries "
+        "without the client's signature), then the highest score, then the highest monthly recurring revenue.",
+        caption="Review queue, in priority order",
         columns=[
             *CLIENT_SUMMARY,
+            *LIABILITY_COLUMNS,
+            *VALUE_COLUMNS,
             Column("vCIO", lambda c: c.vcio or ""),
             Column("Last decision", _decision_text),
             _record_decision_column(),
@@ -367,6 +402,26 @@ KINDS: dict[str, Kind] = {
         ],
         rows=lambda clients, **_: dashboard.software_without_consent(clients=clients),
     ),
+    "conditions": Kind(
+        title="Relationship conditions",
+        explanation="Each condition of a “continue with conditions” decision, open ones first, overdue and "
+        "soonest due first. A condition closes itself when its linked recommendations are all implemented.",
+        caption="Relationship conditions, open first",
+        columns=[
+            _client_column(),
+            Column(
+                "Condition",
+                lambda c: c.what,
+                link=lambda c: reverse("relationship:decision_conditions", args=[c.decision.public_id]),
+            ),
+            Column("Owner", lambda c: c.owner),
+            Column("Due", lambda c: c.due_on),
+            Column("Status", _condition_status),
+            Column("Linked implemented", lambda c: f"{c.implemented} of {c.linked}" if c.linked else ""),
+            Column("Decided on", lambda c: c.decision.decided_on),
+        ],
+        rows=lambda clients, **_: relationship_selectors.conditions_for_clients(clients=clients),
+    ),
     "clients": Kind(
         title="Clients",
         explanation="The portfolio as a list, with the dashboard's filters applied.",
@@ -377,7 +432,8 @@ KINDS: dict[str, Kind] = {
             Column("Service tier", lambda c: c.get_service_tier_display()),
             Column("vCIO", lambda c: c.vcio or ""),
             Column("Open refusals", lambda c: c.open_refusals, numeric=True),
-            Column("Lapsed", lambda c: c.lapsed, numeric=True),
+            *LIABILITY_COLUMNS,
+            *VALUE_COLUMNS,
         ],
         rows=lambda clients, threshold, sort, **_: dashboard.portfolio_table(
             clients=clients, threshold=threshold, sort=sort
@@ -393,9 +449,11 @@ PORTFOLIO_COLUMNS = [
     Column("Score", lambda c: c.risk_score),
     Column("Band", lambda c: c.get_risk_band_display()),
     Column("Coverage %", lambda c: c.liability_coverage),
+    Column("Uncovered exposure", lambda c: c.uncovered_exposure),
     Column("Open refusals", lambda c: c.open_refusals),
-    Column("Lapsed", lambda c: c.lapsed),
-    Column(f"Unsigned > {dashboard.UNSIGNED_AFTER_DAYS} days", lambda c: c.unsigned),
+    *LIABILITY_COLUMNS,
+    Column(f"Requests unsigned > {dashboard.UNSIGNED_AFTER_DAYS} days", lambda c: c.unsigned),
+    *VALUE_COLUMNS,
     Column("Next due", lambda c: c.next_due),
     Column("Last decision", lambda c: dashboard.outcome_label(c.decision_outcome)),
     Column("Decided on", lambda c: c.decision_on),
@@ -431,8 +489,7 @@ def _list_rows(request: HttpRequest, kind: str, query: DashboardQuery) -> tuple[
 def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
     query = _parse(request)
     spec, rows, context = _list_rows(request, kind, query)
-    can_decide = may_decide_relationship(request.user)
-    columns = [column for column in spec.columns if can_decide or not column.action]
+    columns = _columns_for(request.user, spec.columns, page=True)
     page = Paginator(rows, settings.RISKREG_PAGE_SIZE).get_page(request.GET.get("page"))
     today = _today()
     extra = {"days": context["days"]} if kind == "due" else {}
@@ -484,9 +541,14 @@ def _safe(value: Any) -> Any:
     return text
 
 
+def _columns_for(user: Any, columns: list[Column], *, page: bool) -> list[Column]:
+    """Action links only on the page and for managers; the client's value only for managers."""
+    manager = may_see_client_value(user)
+    return [c for c in columns if (manager or not c.managers_only) and (page and manager or not c.action)]
+
+
 def _csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:
     today = _today()
-    columns = [column for column in columns if not column.action]
     writer = csv.writer(_Echo())
     yield writer.writerow([column.header for column in columns])
     for row in rows:
@@ -505,14 +567,14 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     table = dashboard.portfolio_table(
         clients=_portfolio(request, query), threshold=dashboard.review_threshold(), sort=query.sort
     )
-    return _csv_response("riskreg-portfolio", PORTFOLIO_COLUMNS, table)
+    return _csv_response("riskreg-portfolio", _columns_for(request.user, PORTFOLIO_COLUMNS, page=False), table)
 
 
 @login_required
 def dashboard_list_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     query = _parse(request)
     spec, rows, _ = _list_rows(request, kind, query)
-    return _csv_response(f"riskreg-{kind}", spec.columns, rows)
+    return _csv_response(f"riskreg-{kind}", _columns_for(request.user, spec.columns, page=False), rows)
 
 
 @login_required
@@ -533,6 +595,9 @@ def relationship_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 f"Decision recorded for {client.name}: {decision.get_outcome_display().lower()}; "
                 f"next review {decision.next_review_on.isoformat()}.",
             )
+            if decision.outcome == decision.Outcome.CONDITIONS:
+                # Next: each condition as a tracked item, with an owner and a due date.
+                return redirect("relationship:decision_conditions", public_id=decision.public_id)
             return redirect("register:client_detail", public_id=client.public_id)
     return render(
         request,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("riskreg.mail.urls")),
     path("", include("recommendations.urls")),
+    path("", include("recommendations.relationship.urls")),
     path("", include("recommendations.urls_signing")),
     path("", include("recommendations.urls_signer")),
     path("", include("recommendations.urls_verify")),

@@ -41,6 +41,9 @@ class ClientSerializer(serializers.ModelSerializer):
     source = source_field(read_only=True)
     vcio = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     liability_coverage = serializers.FloatField(read_only=True)
+    uncovered_exposure = serializers.FloatField(
+        read_only=True, help_text="Open exposure without a current signature, times the client's multiplier."
+    )
 
     class Meta:
         model = Client
@@ -50,6 +53,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "risk_score",
             "risk_band",
             "liability_coverage",
+            "uncovered_exposure",
             "scored_at",
             "created_at",
             "updated_at",

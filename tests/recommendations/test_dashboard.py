@@ -163,7 +163,7 @@ def headline_for(user, filters=ALL):
 
 def table_for(user, filters=ALL, sort="score"):
     clients = dashboard.portfolio_clients(user=user, filters=filters)
-    return list(dashboard.portfolio_table(clients=clients, threshold=50, sort=sort))
+    return list(dashboard.portfolio_table(clients=clients, threshold=dashboard.ReviewRule(score=50), sort=sort))
 
 
 @pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_a_review_is_needed_above_the_threshold_unless_one_is_scheduled_after_to
 
     assert headline.review_needed == 2  # Alpha (never decided) and Charlie (review date passed)
     assert headline.review_overdue == 2  # Charlie and Delta; Foxtrot's review is today
-    assert headline.threshold == 50
+    assert headline.threshold.score == 50
 
 
 @pytest.mark.django_db
@@ -361,11 +361,12 @@ def test_refusals_due_lists_the_window_soonest_first(portfolio, manager):
 @pytest.mark.django_db
 def test_the_drill_down_lists_agree_with_the_headline(portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=ALL)
-    headline = dashboard.headline_figures(clients=clients, threshold=50)
+    rule = dashboard.ReviewRule(score=50)
+    headline = dashboard.headline_figures(clients=clients, threshold=rule)
 
     assert dashboard.unsigned_requests(clients=clients).count() == headline.unsigned
-    assert dashboard.clients_needing_review(clients=clients, threshold=50).count() == headline.review_needed
-    assert dashboard.clients_review_overdue(clients=clients, threshold=50).count() == headline.review_overdue
+    assert dashboard.clients_needing_review(clients=clients, threshold=rule).count() == headline.review_needed
+    assert dashboard.clients_review_overdue(clients=clients, threshold=rule).count() == headline.review_overdue
     software = dashboard.software_without_consent(clients=clients)
     assert [(s.client.name, s.name) for s in software] == [("Alpha Dental", "EDR agent"), ("Alpha Dental", "RMM agent")]
     assert len({s.client_id for s in software}) == headline.without_consent

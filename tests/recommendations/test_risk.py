@@ -217,6 +217,7 @@ def test_a_snapshot_records_the_score_and_its_components():
     assert snapshot.components == {
         "total_exposure": 25.0,
         "covered_exposure": 9.0,
+        "uncovered_exposure": 24.0,  # the unsigned 16 x 1.5
         "multiplier": 1.5,
         "counts": {"covered_refusal": 1, "uncovered_unsigned": 1},
     }

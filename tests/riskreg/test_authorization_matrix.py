@@ -34,9 +34,9 @@ from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clients.models import ImportBatch, Software
+from clients.models import ImportBatch, RelationshipDecision, Software
 from clients.services import withdrawal_links_mint
-from recommendations.models import Control, DecisionRequest, WaiverDocument
+from recommendations.models import Control, DecisionRequest, RelationshipCondition, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -101,6 +101,18 @@ def agreement_id(w: World) -> dict:
 
 def recommendation_id(w: World) -> dict:
     return {"public_id": w.recommendation.public_id}
+
+
+def conditions_decision(w: World) -> dict:
+    return {"public_id": w.client.relationship_decisions.get(outcome="conditions").public_id}
+
+
+def open_condition(w: World) -> dict:
+    return {"public_id": w.client.relationship_conditions.get().public_id}
+
+
+def refused_recommendation(w: World) -> dict:
+    return {"public_id": w.client.recommendations.get(status="refused").public_id}
 
 
 def recommendation_action(w: World) -> dict:
@@ -204,6 +216,10 @@ RULES: dict[str, Rule] = {
     "register:recommendation_confirm": Rule("client", kwargs=recommendation_action),
     "register:recommendation_action": Rule("client", kwargs=recommendation_action),
     "register:relationship_create": Rule("client", roles=MANAGERS),
+    "relationship:client_value": Rule("client", roles=MANAGERS),
+    "relationship:refusal_reassess": Rule("client", kwargs=refused_recommendation),
+    "relationship:decision_conditions": Rule("client", kwargs=conditions_decision),
+    "relationship:condition_meet": Rule("client", roles=MANAGERS, kwargs=open_condition),
     "clients:litigation_hold": Rule("client", roles=MANAGERS),
     "register:reack_send": Rule("client"),
     "register:consent_request_create": Rule("client"),
@@ -309,6 +325,22 @@ def test_every_rule_names_a_route_that_exists():
 def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     cache.clear()  # the signer pages rate-limit by address in the cache
     recommendation = RecommendationFactory(client=client_record, status="presented", title="Offsite backups")
+    RecommendationFactory(client=client_record, status="refused", title="Disk encryption")
+    decision = RelationshipDecision.objects.create(
+        client=client_record,
+        manager=manager,
+        decided_on=timezone.localdate(),
+        outcome="conditions",
+        conditions="Fund MFA this quarter.",
+        next_review_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    RelationshipCondition.objects.create(
+        decision=decision,
+        client=client_record,
+        what="Fund MFA",
+        owner=vcio,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
     decision_request, link_token = send_request(client_record, vcio, titles=("Multi-factor authentication",))[:2]
     other_request, other_token = send_request(client_record, vcio, titles=("EDR on every endpoint",))[:2]
     document = WaiverDocument.objects.create(

@@ -29,6 +29,7 @@ from clients.services import (
 from recommendations import demo_mail, signing
 from recommendations.demo_bulk import seed_generated_clients
 from recommendations.models import Control, DecisionRequest, Recommendation
+from recommendations.relationship.basis import refusal_reassess
 from recommendations.risk import snapshots_take
 from recommendations.scoring import band_for, sensitivity_multiplier
 from recommendations.selectors import scoring_config, sensitivity_of
@@ -248,6 +249,8 @@ class Command(BaseCommand):
                 "email": "vcio@northstar-it.example",
                 "phone": "+1 416 555 0134",
                 "website": "https://northstar-it.example",
+                # The demo's sweep re-acknowledges refusals whose basis changed (the default only offers it).
+                "basis_change_reack": PracticeProfile.BasisChangeReack.SEND,
             },
         )
 
@@ -449,6 +452,17 @@ class Command(BaseCommand):
                     sent_at=request.sent_at - datetime.timedelta(days=age),
                     expires_at=request.expires_at - datetime.timedelta(days=age),
                 )
+            # A refusal signed against a smaller risk than the vCIO now sees: "basis changed".
+            raised = recommendation_transition(
+                actor=None,
+                actor_label="seed:signatory",
+                recommendation=self.reack_demo_recommendation(clients[0], controls),
+                action="refuse",
+                valid_until=today + datetime.timedelta(days=120),
+            )
+            likelihood = min(5, raised.likelihood + 1)
+            impact = raised.impact if likelihood > raised.likelihood else min(5, raised.impact + 1)
+            refusal_reassess(actor=clients[0].vcio, recommendation=raised, likelihood=likelihood, impact=impact)
             left = Client.objects.filter(name=REACK_DEMO_SIGNATORY_LEFT).select_related("vcio").first()
             if left:
                 recommendation = self.reack_demo_recommendation(left, controls)
