@@ -2,6 +2,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -190,6 +191,10 @@ class Client(models.Model):
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
     external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
+    # Roadmap quarters follow the client's fiscal year (recommendations/roadmap/quarters.py).
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        "Fiscal year starts in", choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
+    )
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
@@ -211,6 +216,10 @@ class Client(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "offboarding", "former"]), name="client_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="client_fiscal_start_month_valid",
             ),
             *external_key_constraints("client"),
         ]
