@@ -35,6 +35,15 @@ def money_text(cents: int | None) -> str:
     return f"{cents // 100:,}.{cents % 100:02d}"
 
 
+def cost_text(one_time_cents: int | None, monthly_cents: int | None) -> str:
+    parts = []
+    if one_time_cents is not None:
+        parts.append(f"{money_text(one_time_cents)} one-time")
+    if monthly_cents is not None:
+        parts.append(f"{money_text(monthly_cents)} a month")
+    return " + ".join(parts) or "To be quoted"
+
+
 @dataclass
 class Budget:
     one_time_cents: int = 0
@@ -137,8 +146,7 @@ def client_roadmap(client: Client, *, today: date) -> Roadmap:
         item.is_movable = item.status in MOVABLE
         item.is_refused = item.status in (Status.REFUSED, Status.LAPSED)
         column = columns[_column_key(item.target_quarter, start_month, current.start, later_from)]
-        item.one_time_text = money_text(item.one_time_cost_cents)
-        item.monthly_text = money_text(item.recurring_monthly_cost_cents)
+        item.cost_text = cost_text(item.one_time_cost_cents, item.recurring_monthly_cost_cents)
         item.quarter_key = quarter_of(item.target_quarter, start_month).key if item.target_quarter else ""
         column.items.append(item)
         if item.status in BUDGETED:
