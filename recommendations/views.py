@@ -13,6 +13,7 @@ from clients.selectors import client_for_user, current_agreement, software_for_c
 from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
+from recommendations.briefing.selectors import briefings_for_client
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
 from recommendations.models import Control
 from riskreg.accounts.permissions import admin_required
@@ -42,6 +43,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "relationship": selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
             "litigation_hold": active_litigation_hold(client),
+            "briefings": briefings_for_client(client)[:5],
         },
     )
 
