@@ -18,7 +18,7 @@ class SendForm(forms.Form):
     contacts = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.none(),
         to_field_name="public_id",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         label="Send to",
         error_messages={"required": "Choose at least one contact to send the briefing to."},
     )
