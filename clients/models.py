@@ -195,6 +195,12 @@ class Client(models.Model):
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         "Fiscal year starts in", choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
     )
+    # The risk-briefing meeting: how often, and when the next one is due (set by issuing a briefing
+    # or by the vCIO); None until a schedule starts. The daily sweep reminds the vCIO before it.
+    briefing_cadence_months = models.PositiveSmallIntegerField(
+        "Briefing cadence", choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Twice a year"), (12, "Yearly")], default=3
+    )
+    briefing_due_on = models.DateField("Next briefing due", null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
@@ -221,12 +227,17 @@ class Client(models.Model):
                 condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
                 name="client_fiscal_start_month_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(briefing_cadence_months__in=[1, 3, 6, 12]), name="client_briefing_cadence_valid"
+            ),
             *external_key_constraints("client"),
         ]
         indexes = [
             # clients list and dashboard: ranked by score, filtered by vCIO
             models.Index(fields=["-risk_score", "name"], name="client_score_idx"),
             models.Index(fields=["vcio", "-risk_score"], name="client_vcio_score_idx"),
+            # briefings due in the next 30 days (dashboard, re-acknowledgment page, daily reminders)
+            models.Index(fields=["briefing_due_on"], name="client_briefing_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from clients.selectors import client_for_user
 from clients.services import may_decide_relationship, relationship_decision_record
 from clients.views import apply_service_errors
 from recommendations import dashboard
+from recommendations.briefing.selectors import briefings_due_context
 from recommendations.models import RISK_LEVEL_LABELS
 from recommendations.selectors import relationship_overview
 from riskreg.accounts.models import User
@@ -178,6 +179,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "can_decide": may_decide_relationship(request.user),
             "unsigned_after_days": dashboard.UNSIGNED_AFTER_DAYS,
             "trend_days": dashboard.TREND_DAYS,
+            **briefings_due_context(request.user, today=_today()),
         },
     )
 

@@ -31,3 +31,15 @@ class SendForm(forms.Form):
         self.fields["contacts"].label_from_instance = lambda contact: (
             f"{contact.name} ({contact.title or 'contact'}) — {contact.email}"
         )
+
+
+class ScheduleForm(forms.Form):
+    cadence_months = forms.TypedChoiceField(
+        label="Meet every", coerce=int, choices=Client._meta.get_field("briefing_cadence_months").choices
+    )
+    due_on = forms.DateField(
+        label="Next briefing due",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: no schedule. Issuing a briefing sets the next one from the cadence.",
+    )

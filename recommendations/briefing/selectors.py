@@ -195,3 +195,35 @@ def briefing_deliveries(briefing: Briefing) -> QuerySet[OutboundEmail]:
     return OutboundEmail.objects.filter(idempotency_key__startswith=f"briefing:{briefing.public_id}:").order_by(
         "created_at"
     )
+
+
+def _scheduled(clients: QuerySet[Client], *, today: date, within_days: int) -> QuerySet[Client]:
+    return clients.filter(
+        briefing_due_on__isnull=False,
+        briefing_due_on__lte=today + timedelta(days=within_days),
+        status__in=(Client.Status.ACTIVE, Client.Status.OFFBOARDING),
+    ).order_by("briefing_due_on", "name")
+
+
+def briefings_due(*, user: Any, today: date, within_days: int = 30) -> QuerySet[Client]:
+    """The user's clients whose briefing is due in the next 30 days, or overdue, soonest first."""
+    return _scheduled(clients_visible_to(user), today=today, within_days=within_days).select_related("vcio")
+
+
+def briefing_reminder_candidates(*, today: date, within_days: int) -> QuerySet[Client]:
+    """Clients whose briefing falls due from today to `within_days` ahead and whose vCIO has an email."""
+    return (
+        _scheduled(Client.objects.all(), today=today, within_days=within_days)
+        .filter(briefing_due_on__gte=today, vcio__isnull=False, vcio__is_active=True)
+        .exclude(vcio__email="")
+        .select_related("vcio")
+    )
+
+
+DUE_LIST_SIZE = 10
+
+
+def briefings_due_context(user: Any, *, today: date) -> dict[str, Any]:
+    """What templates/briefing/due_list.html shows: the ten soonest, and whether more are due (one query)."""
+    due = list(briefings_due(user=user, today=today)[: DUE_LIST_SIZE + 1])
+    return {"briefings_due": due[:DUE_LIST_SIZE], "briefings_due_more": len(due) > DUE_LIST_SIZE, "today": today}

@@ -2,19 +2,24 @@
 
 import hashlib
 import uuid
+from calendar import monthrange
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
-from recommendations.briefing.selectors import briefing_data, briefing_period
+from clients.services import locked_copy
+from recommendations.briefing.selectors import briefing_data, briefing_period, briefing_reminder_candidates
 from recommendations.documents.briefing import render_briefing
 from recommendations.models import Briefing
+from recommendations.roadmap.quarters import add_months
 from riskreg.audit.chain import audit_append
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
@@ -64,6 +69,8 @@ def briefing_issue(*, actor: Any, client: Client, note: str) -> Briefing:
     briefing.file.save(f"{document_id}.pdf", ContentFile(pdf), save=False)
     briefing.full_clean()
     briefing.save()
+    client.briefing_due_on = next_briefing_due(today, client.briefing_cadence_months)
+    client.save(update_fields=["briefing_due_on", "updated_at"])
     audit_append(
         actor=actor,
         event_type="briefing.issued",
@@ -71,7 +78,12 @@ def briefing_issue(*, actor: Any, client: Client, note: str) -> Briefing:
         object_id=str(briefing.public_id),
         scope=client.scope,
         summary=f"Risk briefing {document_id} issued for {client.name}",
-        payload={"document_id": document_id, "sha256": briefing.sha256, "period": [str(d) for d in data_period]},
+        payload={
+            "document_id": document_id,
+            "sha256": briefing.sha256,
+            "period": [str(d) for d in data_period],
+            "next_due": client.briefing_due_on.isoformat(),
+        },
     )
     return briefing
 
@@ -122,3 +134,72 @@ def briefing_send(*, actor: Any, briefing: Briefing, contacts: list[Contact]) ->
             payload={"contacts": [str(contact.public_id) for contact in fresh], "sha256": briefing.sha256},
         )
     return fresh
+
+
+def next_briefing_due(issued_on: date, cadence_months: int) -> date:
+    month = add_months(issued_on, cadence_months)
+    return month.replace(day=min(issued_on.day, monthrange(month.year, month.month)[1]))
+
+
+@transaction.atomic
+def client_briefing_schedule_set(*, actor: Any, client: Client, cadence_months: int, due_on: date | None) -> bool:
+    """Set how often the client meets for a briefing and when the next one is due (None: no
+    schedule). False, writing nothing, when both are unchanged."""
+    lock_client(client.pk)
+    client = locked_copy(client)
+    if (client.briefing_cadence_months, client.briefing_due_on) == (cadence_months, due_on):
+        return False
+    client.briefing_cadence_months, client.briefing_due_on = cadence_months, due_on
+    client.full_clean()
+    client.save(update_fields=["briefing_cadence_months", "briefing_due_on", "updated_at"])
+    audit_append(
+        actor=actor,
+        event_type="client.briefing_schedule_set",
+        object_type="client",
+        object_id=str(client.public_id),
+        scope=client.scope,
+        summary=f"Briefings for {client.name}: {client.get_briefing_cadence_months_display().lower()}, "
+        f"next due {due_on.isoformat() if due_on else 'not scheduled'}",
+        payload={"cadence_months": cadence_months, "due_on": due_on.isoformat() if due_on else None},
+    )
+    return True
+
+
+# Days before a briefing is due that its vCIO is reminded, each once per due date.
+REMINDER_DAYS = (14, 3)
+
+
+def briefing_reminders_send(*, today: date) -> int:
+    """Remind each vCIO of the briefings due within 14 and 3 days; returns how many were sent.
+
+    Each reminder is keyed by client, due date and rung in the outbox, so a repeated or
+    concurrent sweep sends it once; a sweep that missed a day sends the nearest rung only."""
+    due = {}
+    for client in briefing_reminder_candidates(today=today, within_days=max(REMINDER_DAYS)):
+        days_left = (client.briefing_due_on - today).days
+        rung = min(days for days in REMINDER_DAYS if days >= days_left)
+        due[f"briefing-reminder:{client.public_id}:{client.briefing_due_on.isoformat()}:{rung}"] = (client, days_left)
+    sent_before = set(OutboundEmail.objects.filter(idempotency_key__in=due).values_list("idempotency_key", flat=True))
+    for key, (client, days_left) in due.items():
+        if key not in sent_before:
+            _reminder_enqueue(key=key, client=client, days_left=days_left)
+    return len(set(due) - sent_before)
+
+
+@transaction.atomic
+def _reminder_enqueue(*, key: str, client: Client, days_left: int) -> None:
+    email_enqueue(
+        idempotency_key=key,
+        kind="briefing_reminder",
+        to=[client.vcio.email],
+        subject=f"Risk briefing for {client.name} due {client.briefing_due_on:%-d %B}",
+        template="briefing_reminder",
+        context={
+            "vcio_name": client.vcio.get_full_name() or client.vcio.get_username(),
+            "client_name": client.name,
+            "due_on": client.briefing_due_on,
+            "days_left": days_left,
+            "link_url": settings.RISKREG_BASE_URL.rstrip("/") + reverse("briefing:prepare", args=[client.public_id]),
+        },
+        scope=client.scope,
+    )

@@ -10,19 +10,46 @@ from django.views.decorators.http import require_POST
 
 from clients.selectors import client_for_user
 from recommendations.briefing import selectors
-from recommendations.briefing.forms import NoteForm, SendForm
-from recommendations.briefing.services import briefing_issue, briefing_render, briefing_send
+from recommendations.briefing.forms import NoteForm, ScheduleForm, SendForm
+from recommendations.briefing.services import (
+    briefing_issue,
+    briefing_render,
+    briefing_send,
+    client_briefing_schedule_set,
+)
 
 
-def _prepare_page(request: HttpRequest, client, form: NoteForm, *, status: int = 200) -> HttpResponse:
+def _prepare_page(
+    request: HttpRequest, client, form: NoteForm, *, schedule: ScheduleForm | None = None, status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
-    period = selectors.briefing_period(client, today=today)
+    schedule = schedule or ScheduleForm(
+        initial={"cadence_months": client.briefing_cadence_months, "due_on": client.briefing_due_on}
+    )
     return render(
         request,
         "briefing/prepare.html",
-        {"client": client, "form": form, "period": period, "briefings": selectors.briefings_for_client(client)[:10]},
+        {
+            "client": client,
+            "form": form,
+            "schedule": schedule,
+            "period": selectors.briefing_period(client, today=today),
+            "briefings": selectors.briefings_for_client(client)[:10],
+        },
         status=status,
     )
+
+
+@require_POST
+@login_required
+def briefing_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    client = client_for_user(user=request.user, public_id=public_id)
+    schedule = ScheduleForm(request.POST)
+    if not schedule.is_valid():
+        return _prepare_page(request, client, NoteForm(), schedule=schedule, status=400)
+    if client_briefing_schedule_set(actor=request.user, client=client, **schedule.cleaned_data):
+        messages.success(request, "Briefing schedule saved.")
+    return redirect("briefing:prepare", public_id=client.public_id)
 
 
 @login_required

@@ -36,7 +36,7 @@ def cents_back_to_costs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0009_fiscal_year_start"),
+        ("clients", "0009_fiscal_year_and_briefing_schedule"),
         ("recommendations", "0009_document_evidence_level"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,6 +1,7 @@
 import hashlib
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from recommendations.models import Briefing
@@ -81,3 +82,40 @@ def test_a_vcio_previews_issues_and_sends_a_briefing(page, screenshot):
     assert_accessible(page)
     page.goto(f"/clients/{client.public_id}/")
     expect(page.get_by_role("link", name=briefing.document_id)).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vcio_schedules_the_next_briefing_and_sees_it_due(page, screenshot):
+    vcio = UserFactory(username="vera", first_name="Vera", last_name="Castillo", role=User.Role.VCIO)
+    client = ClientFactory(name="Harbourview Clinic", vcio=vcio)
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    page.get_by_label("Username").fill("vera")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"/clients/{client.public_id}/briefing/")
+    page.get_by_label("Meet every").select_option("6")
+    due = timezone.localdate() + timezone.timedelta(days=12)
+    page.get_by_label("Next briefing due").fill(due.isoformat())
+    page.get_by_role("button", name="Save schedule").click()
+    expect(page.get_by_text("Briefing schedule saved.")).to_be_visible()
+    client.refresh_from_db()
+    assert (client.briefing_cadence_months, client.briefing_due_on) == (6, due)
+    screenshot(page, "schedule-saved")
+    assert_accessible(page)
+
+    page.goto("/dashboard/")
+    section = page.get_by_role("region", name="Risk briefings due in the next 30 days")
+    expect(section).to_contain_text("Harbourview Clinic")
+    expect(section).to_contain_text(due.isoformat())
+    screenshot(page, "dashboard-due")
+    assert_accessible(page)
+
+    page.goto("/reacknowledgments/")
+    expect(page.get_by_role("region", name="Risk briefings due in the next 30 days")).to_contain_text(
+        "Harbourview Clinic"
+    )
+    page.set_viewport_size(PHONE)
+    screenshot(page, "reack-due-phone")
+    assert_accessible(page)

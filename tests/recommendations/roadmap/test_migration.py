@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("recommendations", "0009_document_evidence_level"), ("clients", "0008_retention_floor_litigation_hold")]
-AFTER = [("recommendations", "0010_roadmap_costs_briefings"), ("clients", "0009_fiscal_year_start")]
+AFTER = [("recommendations", "0010_roadmap_costs_briefings"), ("clients", "0009_fiscal_year_and_briefing_schedule")]
 
 
 def migrate(targets):

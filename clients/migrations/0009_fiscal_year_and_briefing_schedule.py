@@ -40,4 +40,22 @@ class Migration(migrations.Migration):
                 name="client_fiscal_start_month_valid",
             ),
         ),
+        migrations.AddField(
+            model_name='client',
+            name='briefing_cadence_months',
+            field=models.PositiveSmallIntegerField(choices=[(1, 'Monthly'), (3, 'Quarterly'), (6, 'Twice a year'), (12, 'Yearly')], default=3, verbose_name='Briefing cadence'),
+        ),
+        migrations.AddField(
+            model_name='client',
+            name='briefing_due_on',
+            field=models.DateField(blank=True, null=True, verbose_name='Next briefing due'),
+        ),
+        migrations.AddIndex(
+            model_name='client',
+            index=models.Index(fields=['briefing_due_on'], name='client_briefing_due_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='client',
+            constraint=models.CheckConstraint(condition=models.Q(('briefing_cadence_months__in', [1, 3, 6, 12])), name='client_briefing_cadence_valid'),
+        ),
     ]
