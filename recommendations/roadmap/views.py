@@ -18,7 +18,7 @@ from recommendations.selectors import recommendation_for_user
 from riskreg.accounts.permissions import manager_required
 
 
-def _board(request: HttpRequest, client, *, status: str = "", error: str = "") -> dict:
+def _board(client, *, status: str = "", error: str = "") -> dict:
     return {
         "client": client,
         "fiscal_form": FiscalYearForm(initial={"start_month": client.fiscal_year_start_month}),
@@ -31,7 +31,7 @@ def _board(request: HttpRequest, client, *, status: str = "", error: str = "") -
 @login_required
 def client_roadmap_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
-    return render(request, "roadmap/client.html", _board(request, client))
+    return render(request, "roadmap/client.html", _board(client))
 
 
 @require_POST
@@ -56,7 +56,7 @@ def recommendation_move(request: HttpRequest, public_id: UUID) -> HttpResponse:
             where = quarter_of(target, client.fiscal_year_start_month).label if target else "not scheduled"
             status = f"“{recommendation.title}” {'moved to' if moved else 'is already in'} {where}."
     if request.htmx:
-        return render(request, "roadmap/board.html", _board(request, client, status=status, error=error))
+        return render(request, "roadmap/board.html", _board(client, status=status, error=error))
     if error:
         messages.error(request, error)
     else:
