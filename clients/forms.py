@@ -343,12 +343,15 @@ class PracticeProfileForm(forms.ModelForm):
                     Column("heads_up_days", css_class="col-md-6"), Column("request_reminder_days", css_class="col-md-6")
                 ),
             ),
+            Fieldset("Risk bands", Row(*(Column(name, css_class="col-6 col-md-4") for name in BAND_FIELDS))),
             Fieldset(
-                "Risk bands and relationship review",
+                "Relationship review",
                 Row(
-                    *(Column(name, css_class="col-6 col-md-3") for name in BAND_FIELDS),
+                    Column("review_basis", css_class="col-md-6"),
                     Column("review_threshold_score", css_class="col-6 col-md-3"),
+                    Column("review_threshold_uncovered", css_class="col-6 col-md-3"),
                 ),
+                Row(Column("basis_change_reack", css_class="col-md-6")),
             ),
             Fieldset(
                 "Sensitivity multipliers by industry",

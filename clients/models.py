@@ -2,6 +2,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -236,6 +237,16 @@ class Client(models.Model):
         "Monthly recurring revenue", null=True, blank=True
     )
     contract_ends_on = models.DateField("Contract end date", null=True, blank=True)
+    # Roadmap quarters follow the client's fiscal year (recommendations/roadmap/quarters.py).
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        "Fiscal year starts in", choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
+    )
+    # The risk-briefing meeting: how often, and when the next one is due (set by issuing a briefing
+    # or by the vCIO); None until a schedule starts. The daily sweep reminds the vCIO before it.
+    briefing_cadence_months = models.PositiveSmallIntegerField(
+        "Briefing cadence", choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Twice a year"), (12, "Yearly")], default=3
+    )
+    briefing_due_on = models.DateField("Next briefing due", null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
@@ -261,6 +272,13 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["active", "offboarding", "former"]), name="client_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="client_fiscal_start_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(briefing_cadence_months__in=[1, 3, 6, 12]), name="client_briefing_cadence_valid"
+            ),
             *external_key_constraints("client"),
         ]
         indexes = [
@@ -269,6 +287,8 @@ class Client(models.Model):
             models.Index(fields=["vcio", "-risk_score"], name="client_vcio_score_idx"),
             # dashboard sorted by uncovered exposure, and the review queue's priority order
             models.Index(fields=["-uncovered_exposure", "-risk_score", "name"], name="client_uncovered_idx"),
+            # briefings due in the next 30 days (dashboard, re-acknowledgment page, daily reminders)
+            models.Index(fields=["briefing_due_on"], name="client_briefing_due_idx"),
         ]
 
     def __str__(self) -> str:

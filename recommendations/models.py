@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -61,7 +62,15 @@ class Control(models.Model):
         return risk_level(self.default_likelihood, self.default_impact)
 
 
+class Priority(models.IntegerChoices):
+    HIGH = 1, "High"
+    MEDIUM = 2, "Medium"
+    LOW = 3, "Low"
+
+
 class Recommendation(models.Model):
+    Priority = Priority
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PRESENTED = "presented", "Presented"
@@ -89,7 +98,14 @@ class Recommendation(models.Model):
         db_persist=True,
     )
     rationale = models.TextField("Why for this client", blank=True)
-    estimated_cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Money in integer cents, so a quarter's budget is an exact sum (issue 23); None = to be quoted.
+    one_time_cost_cents = models.PositiveBigIntegerField("One-time cost (cents)", null=True, blank=True)
+    recurring_monthly_cost_cents = models.PositiveBigIntegerField(
+        "Recurring monthly cost (cents)", null=True, blank=True
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    # The first day of the fiscal quarter it is planned for (roadmap/quarters.py); None = not scheduled.
+    target_quarter = models.DateField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -131,10 +147,7 @@ class Recommendation(models.Model):
                 condition=~Q(status__in=["refused", "lapsed"]) | Q(valid_until__isnull=False),
                 name="recommendation_refusal_has_valid_until",
             ),
-            models.CheckConstraint(
-                condition=Q(estimated_cost__isnull=True) | Q(estimated_cost__gte=0),
-                name="recommendation_cost_not_negative",
-            ),
+            models.CheckConstraint(condition=Q(priority__in=[1, 2, 3]), name="recommendation_priority_valid"),
         ]
         indexes = [
             # client detail and scoring read one client's items by status; the dashboard's next
@@ -143,6 +156,8 @@ class Recommendation(models.Model):
             # refusals coming due across the portfolio: the sweep's windows, and the dashboard's
             # due counts, which read client_id from the index alone instead of 30,000 table rows
             models.Index(fields=["status", "valid_until", "client"], name="rec_status_valid_client_idx"),
+            # the portfolio budget pipeline sums planned items by target quarter across clients
+            models.Index(fields=["target_quarter", "status"], name="rec_quarter_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +174,17 @@ class Recommendation(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def estimated_cost(self) -> Decimal | None:
+        """The one-time cost in the currency unit, as the signer is shown it."""
+        cents = self.one_time_cost_cents
+        return None if cents is None else Decimal(cents).scaleb(-2)
+
+    @property
+    def recurring_monthly_cost(self) -> Decimal | None:
+        cents = self.recurring_monthly_cost_cents
+        return None if cents is None else Decimal(cents).scaleb(-2)
 
 
 EDITABLE_STATUSES = {Recommendation.Status.DRAFT, Recommendation.Status.PRESENTED, Recommendation.Status.DEFERRED}
@@ -577,3 +603,32 @@ class RelationshipCondition(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.overdue_since is not None
+
+
+class Briefing(models.Model):
+    """An issued risk briefing: the client-facing PDF of one period, frozen. The file and its
+    SHA-256 are written once when it is issued; issuing again makes a new briefing."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document_id = models.CharField(max_length=40, unique=True)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="briefings")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    note = models.TextField("Personal note", blank=True)
+    file = models.FileField(upload_to="briefings/%Y/%m/")
+    sha256 = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="briefing_period_ordered"),
+        ]
+        indexes = [
+            # the client page lists a client's briefings, newest first; the schedule reads the latest
+            models.Index(fields=["client", "-issued_at"], name="briefing_client_issued_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_id

@@ -147,7 +147,8 @@ CLIENT_FACING_FIELDS = {
     "consequences",
     "likelihood",
     "impact",
-    "estimated_cost",
+    "one_time_cost_cents",
+    "recurring_monthly_cost_cents",
 }
 
 

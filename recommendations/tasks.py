@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from recommendations import privacy, waivers
+from recommendations.briefing.services import briefing_reminders_send
 from recommendations.reack import reack_sweep
 
 # Registered with the worker through this module, which autodiscovery reads (feature packages it does not).
@@ -62,7 +63,10 @@ def render_missing_documents() -> int:
 def run_reack_sweep(self) -> dict[str, int]:
     """The daily re-acknowledgment sweep. Every step is claimed in the ledger, so a duplicated
     beat tick, a redelivered message or a retry after a crash repeats nothing already done."""
-    report = reack_sweep(today=timezone.localdate())
+    today = timezone.localdate()
+    # The vCIOs' briefing reminders ride on the same daily run; each is sent once however often it runs.
+    briefing_reminders_send(today=today)
+    report = reack_sweep(today=today)
     if report.errors and self.request.retries < self.max_retries:
         # A step that failed (say, a deadlock victim) is tried again within the hour, not tomorrow.
         raise self.retry(countdown=REACK_RETRY_SECONDS)

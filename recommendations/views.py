@@ -15,6 +15,7 @@ from clients.selectors import UNASSESSED_STATUSES, client_for_user, current_agre
 from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
+from recommendations.briefing.selectors import briefings_for_client
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
 from recommendations.models import Control
 from riskreg.accounts.permissions import admin_required
@@ -24,6 +25,7 @@ CLIENT_SECTIONS = {
     "recommendations": "Recommendations",
     "reack": "Re-acknowledgment",
     "requests": "Signing requests",
+    "briefings": "Risk briefings",
     "software": "Software",
     "timeline": "Timeline",
 }
@@ -41,6 +43,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     contacts = list(client.contacts.order_by("-can_sign", "name"))
     recommendations = selectors.client_recommendations(client, contacts=contacts)
     requests = selectors.recent_requests_for_client(client)
+    briefings = briefings_for_client(client)
     # Only the section shown is loaded; the other tabs need their counts alone.
     timeline = (
         selectors.client_timeline(client, contacts=contacts, page=request.GET.get("page"))
@@ -57,6 +60,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "counts": {
                 "recommendations": sum(len(items) for items in recommendations.groups.values()),
                 "requests": requests.count(),
+                "briefings": briefings.count(),
                 "reack": len(recommendations.reack_rows),
                 "software": len(software),
                 "timeline": timeline.paginator.count if timeline else selectors.client_events(client).count(),
@@ -76,6 +80,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "relationship": selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
             "litigation_hold": active_litigation_hold(client),
+            "briefings": briefings if section == "briefings" else None,
         },
     )
 

@@ -27,6 +27,7 @@ from clients.selectors import client_for_user
 from clients.services import may_decide_relationship, may_see_client_value, relationship_decision_record
 from clients.views import apply_service_errors
 from recommendations import dashboard
+from recommendations.briefing.selectors import briefings_due_context
 from recommendations.models import RISK_LEVEL_LABELS
 from recommendations.relationship import selectors as relationship_selectors
 from recommendations.selectors import relationship_overview
@@ -190,6 +191,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "review_url": query.url("register:dashboard_list", "review"),
             "unsigned_after_days": dashboard.UNSIGNED_AFTER_DAYS,
             "trend_days": dashboard.TREND_DAYS,
+            **briefings_due_context(request.user, today=_today()),
         },
     )
 

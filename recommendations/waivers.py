@@ -155,7 +155,7 @@ def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
 
 
 def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: date) -> DocumentItem:
-    cost = shown["estimated_cost"]
+    cost, monthly = shown["estimated_cost"], shown.get("recurring_monthly_cost")
     return DocumentItem(
         code=shown["code"],
         title=shown["title"],
@@ -169,8 +169,16 @@ def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: d
         reason=decision.reason,
         valid_until=decision.valid_until,
         cadence_days=(decision.valid_until - signed_on).days if decision.valid_until else None,
-        estimated_cost=f"{Decimal(cost):,.2f}" if cost is not None else None,
+        estimated_cost=cost_text(cost, monthly),
     )
+
+
+def cost_text(one_time: str | None, monthly: str | None) -> str | None:
+    """The cost line of an item from its snapshot: one-time, recurring monthly, or both."""
+    if monthly is None:
+        return f"{Decimal(one_time):,.2f}" if one_time is not None else None
+    per_month = f"{Decimal(monthly):,.2f} per month"
+    return per_month if one_time is None else f"{Decimal(one_time):,.2f} one-time + {per_month}"
 
 
 NO_CAPABILITIES = (
@@ -422,9 +430,7 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
             # the rename fails, the emails still go out (an attempt without the file is retried)
             # and the document sweep finishes the rename.
             final = document.file.name
-            transaction.on_commit(
-                lambda: document_file_finalise(pending_name=pending, final_name=final), robust=True
-            )
+            transaction.on_commit(lambda: document_file_finalise(pending_name=pending, final_name=final), robust=True)
             _record_and_send(document=document, request=request, data=data)
     except IntegrityError:
         default_storage.delete(pending)

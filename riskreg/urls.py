@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("recommendations.relationship.urls")),
     path("", include("recommendations.urls_signing")),
+    path("", include("recommendations.roadmap.urls")),
+    path("", include("recommendations.briefing.urls")),
     path("", include("recommendations.urls_signer")),
     path("", include("recommendations.urls_verify")),
     path("api/v1/", include("recommendations.api.urls")),

@@ -119,6 +119,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "client",
             "control",
             *RecommendationForm.Meta.fields,
+            "one_time_cost_cents",
+            "recurring_monthly_cost_cents",
+            "target_quarter",
             "inherent_risk",
             "risk_level",
             "status",
@@ -146,13 +149,18 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = ["client", "control", *RecommendationForm.Meta.fields]
+        fields = [
+            "client",
+            "control",
+            *RecommendationForm.Meta.fields,
+            "one_time_cost_cents",
+            "recurring_monthly_cost_cents",
+        ]
         extra_kwargs = {
             "title": {"required": False},
             "description": {"required": False},
             "why_it_matters": {"required": False},
             "consequences": {"required": False},
-            "estimated_cost": {"min_value": 0},
         }
 
 

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from clients.models import ImportBatch, RelationshipDecision, Software
 from clients.services import withdrawal_links_mint
-from recommendations.models import Control, DecisionRequest, RelationshipCondition, WaiverDocument
+from recommendations.models import Briefing, Control, DecisionRequest, RelationshipCondition, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -151,6 +151,23 @@ def import_batch(w: World) -> dict:
     return {"public_id": w.import_batch.public_id}
 
 
+def briefing_id(w: World) -> dict:
+    """An issued briefing of the vCIO's client (made once, directly: the matrix checks access, not issuing)."""
+    briefing, _ = Briefing.objects.get_or_create(
+        document_id="BRF-TEST-MATRIX",
+        defaults={
+            "client": w.client,
+            "period_start": timezone.localdate(),
+            "period_end": timezone.localdate(),
+            "file": ContentFile(b"%PDF-1.4\n%briefing\n", name="briefing.pdf"),
+            "sha256": "b" * 64,
+            "issued_at": timezone.now(),
+            "issued_by": w.users["vcio"],
+        },
+    )
+    return {"public_id": briefing.public_id}
+
+
 API_REASON = "REST API: token-authenticated, tests/recommendations/api/test_api_authorization.py walks every route"
 
 
@@ -184,6 +201,8 @@ RULES: dict[str, Rule] = {
     "register:dashboard_list": Rule("staff", kwargs=lambda w: {"kind": "lapsed"}),
     "register:dashboard_list_csv": Rule("staff", kwargs=lambda w: {"kind": "lapsed"}),
     "register:reack": Rule("staff"),
+    "roadmap:pipeline": Rule("staff", roles=MANAGERS),
+    "roadmap:pipeline_csv": Rule("staff", roles=MANAGERS),
     # Managers and admins only
     "mail:outbox": Rule("staff", roles=MANAGERS),
     "mail:email_detail": Rule("staff", roles=MANAGERS, kwargs=lambda w: {"email_id": w.email.pk}),
@@ -244,6 +263,17 @@ RULES: dict[str, Rule] = {
     "signing:request_revoke": Rule("client", kwargs=request_id),
     "signing:request_resend": Rule("client", kwargs=request_id),
     "signing:document_download": Rule("client", kwargs=document_id),
+    "roadmap:client": Rule("client"),
+    "roadmap:client_csv": Rule("client"),
+    "roadmap:fiscal_year": Rule("client"),
+    "roadmap:move": Rule("client", kwargs=recommendation_id),
+    "briefing:prepare": Rule("client"),
+    "briefing:preview": Rule("client"),
+    "briefing:issue": Rule("client"),
+    "briefing:schedule": Rule("client"),
+    "briefing:detail": Rule("client", kwargs=briefing_id),
+    "briefing:download": Rule("client", kwargs=briefing_id),
+    "briefing:send": Rule("client", kwargs=briefing_id),
     # The signatory's link
     "sign:start": Rule("signer", kwargs=token),
     "sign:send_code": Rule("signer", kwargs=token),

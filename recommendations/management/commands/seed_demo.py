@@ -27,7 +27,7 @@ from clients.services import (
     software_mark_installed,
 )
 from recommendations import demo_mail, signing
-from recommendations.demo_bulk import seed_generated_clients
+from recommendations.demo_bulk import demo_costs, demo_plan, seed_generated_clients
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.relationship.basis import refusal_reassess
 from recommendations.risk import snapshots_take
@@ -340,8 +340,8 @@ class Command(BaseCommand):
                 "consequences": control.consequences,
                 "likelihood": max(1, min(5, control.default_likelihood + rng.choice([-1, 0, 0, 1]))),
                 "impact": control.default_impact,
-                "estimated_cost": rng.choice([None, 500, 1200, 4800, 15000]),
-                "target_date": today + datetime.timedelta(days=rng.randint(-30, 120)),
+                **demo_costs(rng.choice([None, 500, 1200, 4800, 15000])),
+                **demo_plan(today + datetime.timedelta(days=rng.randint(-30, 120)), client),
                 "owner": actor,
             },
         )
