@@ -25,6 +25,7 @@ class ContactInline(admin.TabularInline):
 class ClientAdmin(admin.ModelAdmin):
     list_display = ("name", "industry", "status", "vcio", "risk_score", "risk_band", "liability_coverage")
     list_filter = ("status", "industry", "risk_band", "service_tier")
+    list_select_related = ("vcio",)
     search_fields = ("name",)
     readonly_fields = ("public_id", "risk_score", "risk_band", "liability_coverage", "scored_at")
     inlines = [ContactInline]
