@@ -16,13 +16,20 @@ DOCUMENT_SWEEP_GRACE = timedelta(minutes=2)
 REACK_RETRY_SECONDS = 600
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)
+@shared_task(
+    name="recommendations.tasks.take_daily_risk_snapshots",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def take_daily_risk_snapshots() -> int:
     """Idempotent (one snapshot per client per day), so a redelivered or retried run is harmless."""
     return snapshots_take(today=timezone.localdate())
 
 
 @shared_task(
+    name="recommendations.tasks.render_request_document",
     bind=True,
     acks_late=True,
     # A time-stamping authority that is down or slow delays the seal: bounded retries (about
@@ -39,7 +46,7 @@ def render_request_document(self, request_id: int) -> str | None:
     return document.document_id if document else None
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recommendations.tasks.render_missing_documents", acks_late=True)
 def render_missing_documents() -> int:
     """Queue every completed request still without a document (a publish lost while the broker
     was down, a render that failed for good, or a worker killed mid-render), after finishing or
@@ -52,6 +59,7 @@ def render_missing_documents() -> int:
 
 
 @shared_task(
+    name="recommendations.tasks.run_reack_sweep",
     bind=True, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3
 )
 def run_reack_sweep(self) -> dict[str, int]:
@@ -64,7 +72,14 @@ def run_reack_sweep(self) -> dict[str, int]:
     return report.counts()
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+@shared_task(
+    name="recommendations.tasks.purge_expired_holds",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
 def purge_expired_holds() -> int:
     """Anonymise erased contacts' signed records whose legal hold has passed. A record already
     anonymised is skipped, so a duplicated tick or a redelivery changes nothing."""
