@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from clients.models import Client
-from recommendations.scoring import risk_level
+from recommendations.risk.scoring import risk_level
 
 RISK_LEVEL_LABELS = {
     "very_low": "Very low",

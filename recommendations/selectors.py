@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
 from clients.selectors import clients_visible_to
-from recommendations.dashboard import review_state, review_threshold
+from recommendations.dashboard.selectors import review_state, review_threshold
 from recommendations.models import (
     Control,
     Decision,
@@ -26,7 +26,7 @@ from recommendations.models import (
     Signature,
     step_label,
 )
-from recommendations.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
+from recommendations.risk.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
 from riskreg.audit.models import AuditEvent
 
 STATUS_ORDER = ["presented", "refused", "lapsed", "deferred", "accepted", "draft", "implemented", "withdrawn"]

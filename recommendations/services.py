@@ -13,7 +13,7 @@ from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.scoring import score_client
+from recommendations.risk.scoring import score_client
 from riskreg.audit.chain import audit_append, audit_append_many
 
 Status = Recommendation.Status

@@ -6,9 +6,10 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from recommendations import privacy, waivers
+from recommendations.documents import waivers
+from recommendations.privacy import services as privacy
 from recommendations.reack import reack_sweep
-from recommendations.risk import snapshots_take
+from recommendations.risk.services import snapshots_take
 from riskreg.seal import TimestampUnavailable
 
 # The on-commit task normally renders a document within seconds; the sweep leaves it that long.

@@ -13,7 +13,8 @@ from django.core import mail
 from django.test import TestCase
 from PIL import Image, ImageDraw
 
-from recommendations import signing, waivers
+from recommendations import signing
+from recommendations.documents import waivers
 from recommendations.models import DecisionRequest
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_send

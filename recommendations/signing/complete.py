@@ -13,13 +13,13 @@ from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.services import software_consent_record
 from recommendations import webhook_events
+from recommendations.documents.waivers import document_render_publish
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,
     recommendation_move,
     refusal_valid_until,
 )
-from recommendations.signature_image import clean_signature_png
 from recommendations.signing.content import (
     CONSENT_INTENT_VERSION,
     CONSENT_TEXT,
@@ -30,8 +30,8 @@ from recommendations.signing.content import (
     SigningError,
     intent_text_for,
 )
+from recommendations.signing.signature_image import clean_signature_png
 from recommendations.signing.snapshot import shown_to_signer
-from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
 from riskreg.evidence import USER_AGENT_MAX
 from riskreg.names import same_name, validate_plain_name

@@ -125,7 +125,8 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
 @pytest.mark.django_db(transaction=True)
 def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, live_server, screenshot):
     from clients.models import Contact
-    from recommendations import privacy, waivers
+    from recommendations.documents import waivers
+    from recommendations.privacy import services as privacy
     from tests.recommendations.test_privacy import _sign as sign
     from tests.signing_helpers import send_request
 

@@ -56,8 +56,8 @@ def test_a_copy_re_sealed_with_the_practice_key_is_refused_with_an_alarm(page, t
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from recommendations import waivers
-    from recommendations.documents import render_document
+    from recommendations.documents import waivers
+    from recommendations.documents.pdf import render_document
     from riskreg.seal import seal_pdf, sha256_hex
 
     document = _signed_waiver()

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from recommendations import waivers
+from recommendations.documents import waivers
 from recommendations.models import WaiverDocument
 from recommendations.tasks import render_request_document
 from tests.integration.conftest import (

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from recommendations import benchmark
-from recommendations.benchmark import Figure
+from recommendations.bench import benchmark
+from recommendations.bench.benchmark import Figure
 
 
 def _document(**figures: Figure) -> dict:

@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from clients.models import CAPABILITY_DISCLOSURES, PracticeProfile, Software
 from clients.services import software_update
-from recommendations import signing, waivers
+from recommendations import signing
+from recommendations.documents import waivers
 from recommendations.models import Decision, DecisionRequest, WaiverDocument
-from recommendations.signature_image import decode_signature
+from recommendations.signing.signature_image import decode_signature
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from tests.signing_helpers import delivered, document_create, latest_code, signature_data_url, token_from_mail

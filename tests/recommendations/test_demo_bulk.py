@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from clients.models import Client, RiskSnapshot
-from recommendations.demo_bulk import HISTORY_DAYS, seed_generated_clients
+from recommendations.demo.bulk import HISTORY_DAYS, seed_generated_clients
 from recommendations.models import Control, Decision, DecisionRequest, Recommendation
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent

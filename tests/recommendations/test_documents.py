@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from recommendations.documents import (
+from recommendations.documents.pdf import (
     AgreementTerms,
     DocumentData,
     DocumentItem,

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from clients.services import agreement_update
-from recommendations import waivers
+from recommendations.documents import waivers
 from recommendations.models import WaiverDocument
 from riskreg.seal import validate_seal
 from tests.recommendations.test_documents_pipeline import pdf_text, stored_bytes

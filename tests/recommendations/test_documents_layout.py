@@ -6,8 +6,8 @@ import pytest
 from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.platypus import Paragraph
 
-from recommendations.documents.grid import LABEL_TEXT, VALUE_TEXT, Column, Grid, _Row
-from recommendations.documents.layout import (
+from recommendations.documents.pdf.grid import LABEL_TEXT, VALUE_TEXT, Column, Grid, _Row
+from recommendations.documents.pdf.layout import (
     _BOLD,
     _FONT_DIR,
     _RISK_COLOURS,
@@ -20,7 +20,7 @@ from recommendations.documents.layout import (
     _Run,
     _Styled,
 )
-from recommendations.documents.text import _text
+from recommendations.documents.pdf.text import _text
 
 LONG_CLAUSE = "The Practice is not responsible for systems not listed in Schedule A. " * 12
 

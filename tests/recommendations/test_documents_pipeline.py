@@ -17,7 +17,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
-from recommendations import signing, waivers
+from recommendations import signing
+from recommendations.documents import waivers
 from recommendations.models import Decision, DecisionRequest, WaiverDocument
 from recommendations.tasks import render_missing_documents, render_request_document
 from riskreg.audit.models import AuditEvent
@@ -266,7 +267,7 @@ def test_with_the_broker_down_signing_succeeds_and_the_sweep_renders_the_documen
     with monkeypatch.context() as patch:
         patch.setattr(render_request_document, "apply_async", broker_down)
         with (
-            caplog.at_level(logging.WARNING, logger="recommendations.waivers"),
+            caplog.at_level(logging.WARNING, logger="recommendations.documents.waivers"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             request = sign_request(client_record, vcio)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from clients.holds import active_litigation_hold, litigation_hold_place
 from clients.models import LitigationHold, PracticeProfile
-from recommendations import privacy
 from recommendations.models import Signature
+from recommendations.privacy import services as privacy
 from riskreg.audit.models import AuditEvent
 from tests.recommendations import test_privacy
 from tests.recommendations.test_views_risk import practice_form

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, PracticeProfile
-from recommendations import privacy, signing, waivers
+from recommendations import signing
+from recommendations.documents import waivers
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
+from recommendations.privacy import services as privacy
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.models import Client, PracticeProfile
-from recommendations import dashboard, services, signing
-from recommendations.scoring import score_client
+from recommendations import services, signing
+from recommendations.dashboard import selectors as dashboard
+from recommendations.risk.scoring import score_client
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from recommendations.services import recommendation_transition
 from riskreg.audit.chain import audit_append, verify_chain

@@ -14,7 +14,7 @@ from clients.models import Client, PracticeProfile
 from recommendations import reack, signing
 from recommendations.models import DecisionRequest, ReackStep, Recommendation, WaiverDocument
 from recommendations.reack.core import _claim_items
-from recommendations.signature_image import decode_signature
+from recommendations.signing.signature_image import decode_signature
 from recommendations.tasks import run_reack_sweep
 from riskreg.audit.chain import audit_append, verify_chain
 from riskreg.audit.models import AuditEvent

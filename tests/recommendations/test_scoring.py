@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommendations.scoring import (
+from recommendations.risk.scoring import (
     DEFAULT_CONFIG,
     INDUSTRIES,
     REGULATED_DATA,

@@ -11,7 +11,7 @@ from clients.services import agreement_update
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Recommendation
 from recommendations.services import recommendation_update
-from recommendations.signature_image import decode_signature
+from recommendations.signing.signature_image import decode_signature
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail

@@ -29,7 +29,7 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from recommendations import timestamps, waivers
+from recommendations.documents import timestamps, waivers
 from recommendations.models import DecisionRequest, DocumentRenewal, WaiverDocument
 from recommendations.tasks import render_missing_documents
 from riskreg.audit.chain import audit_append

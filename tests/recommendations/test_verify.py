@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from recommendations.documents.views import UPLOADS_PER_IP
 from recommendations.models import WaiverDocument
-from recommendations.views_verify import UPLOADS_PER_IP
 from tests.recommendations.test_documents_pipeline import altered_copy, signed, stored_bytes  # noqa: F401  (fixture)
 
 GENUINE = "Genuine and unaltered"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
-from recommendations.risk import clients_rescore_all
+from recommendations.risk.services import clients_rescore_all
 from riskreg.audit.models import AuditEvent
 from tests.factories import RecommendationFactory
 

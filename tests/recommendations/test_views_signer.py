@@ -296,7 +296,7 @@ def _start_page_statuses(client, token: str, *, peer: str, forwarded_for: list[s
 @pytest.mark.django_db
 @override_settings(RISKREG_TRUSTED_PROXIES=["10.0.0.5/32"])
 def test_two_signers_behind_the_trusted_proxy_do_not_share_a_rate_limit_budget(client, sent, monkeypatch):
-    from recommendations import views_signer
+    from recommendations.signing import views_signer
 
     _, token, _ = sent
     monkeypatch.setattr(views_signer, "PER_IP_PER_MINUTE", 3)
@@ -310,7 +310,7 @@ def test_two_signers_behind_the_trusted_proxy_do_not_share_a_rate_limit_budget(c
 @pytest.mark.django_db
 @override_settings(RISKREG_TRUSTED_PROXIES=["10.0.0.5/32"])
 def test_a_forwarded_address_from_an_untrusted_peer_buys_no_new_budget(client, sent, monkeypatch):
-    from recommendations import views_signer
+    from recommendations.signing import views_signer
 
     _, token, _ = sent
     monkeypatch.setattr(views_signer, "PER_IP_PER_MINUTE", 3)

@@ -499,7 +499,7 @@ def test_an_unknown_expired_or_revoked_link_gets_the_neutral_page(name, world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", routes_of("signer_done"))
 def test_a_signed_page_is_neutral_for_any_browser_but_the_signers(name, world):
-    from recommendations import views_signer
+    from recommendations.signing import views_signer
 
     now = timezone.now()
     DecisionRequest.objects.filter(pk__in=[world.decision_request.pk, world.other_request.pk]).update(

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import waivers
+from recommendations.documents import waivers
 from recommendations.models import WaiverDocument
 from tests.object_storage import CREDENTIALS, moto_server
 from tests.recommendations.test_documents_pipeline import sign_request

@@ -7,7 +7,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from recommendations.documents import render_document
+from recommendations.documents.pdf import render_document
 from riskreg.seal import (
     SealError,
     create_seal_certificate,

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from recommendations import waivers
-from recommendations.documents import render_document
+from recommendations.documents import waivers
+from recommendations.documents.pdf import render_document
 from recommendations.models import WaiverDocument
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail

@@ -23,11 +23,12 @@ from clients.services import (
     contact_update,
     practice_profile_update,
 )
-from recommendations import demo_mail, signing
-from recommendations.demo_bulk import seed_generated_clients
+from recommendations import signing
+from recommendations.demo import mail as demo_mail
+from recommendations.demo.bulk import seed_generated_clients
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.risk import snapshots_take
-from recommendations.scoring import band_for, sensitivity_multiplier
+from recommendations.risk.scoring import band_for, sensitivity_multiplier
+from recommendations.risk.services import snapshots_take
 from recommendations.selectors import scoring_config, sensitivity_of
 from recommendations.services import recommendation_create, recommendation_transition, refusal_valid_until
 from recommendations.tasks import render_request_document

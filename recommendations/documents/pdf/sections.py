@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
 
-from recommendations.documents.data import (
+from recommendations.documents.pdf.data import (
     SNAPSHOT_NAME,
     AgreementTerms,
     DocumentData,
@@ -13,8 +13,8 @@ from recommendations.documents.data import (
     PracticeLetterhead,
     SignatureEvidence,
 )
-from recommendations.documents.grid import _list_table, _rows_table
-from recommendations.documents.layout import (
+from recommendations.documents.pdf.grid import _list_table, _rows_table
+from recommendations.documents.pdf.layout import (
     _BOLD,
     _MIN_BLOCK,
     _RISK_COLOURS,
@@ -42,8 +42,8 @@ from recommendations.documents.layout import (
     _Styles,
     _value_style,
 )
-from recommendations.documents.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
-from recommendations.documents.wording import _Wording
+from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
+from recommendations.documents.pdf.wording import _Wording
 
 
 def _risk_value(item: DocumentItem) -> _Styled:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views_signing
+from recommendations.signing import views as views_signing
 
 app_name = "signing"
 

@@ -27,9 +27,9 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 from reportlab.platypus.paragraph import ParaLines, cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
-from recommendations.documents.text import _CONTROL_CHARS, _plain, _text
+from recommendations.documents.pdf.text import _CONTROL_CHARS, _plain, _text
 
-_FONT_DIR = Path(__file__).resolve().parents[2] / "riskreg" / "fonts"
+_FONT_DIR = Path(__file__).resolve().parents[3] / "riskreg" / "fonts"
 _REGULAR = "RiskRegSans"
 _BOLD = "RiskRegSans-Bold"
 _fonts_lock = threading.Lock()

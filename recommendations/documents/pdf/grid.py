@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
-from recommendations.documents.layout import (
+from recommendations.documents.pdf.layout import (
     _BOLD,
     _REGULAR,
     ACCENT,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views_signer
+from recommendations.signing import views_signer
 
 app_name = "sign"
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from recommendations.documents.data import SignatureEvidence
+from recommendations.documents.pdf.data import SignatureEvidence
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MONTHS = (

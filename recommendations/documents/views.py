@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_http_methods
 
 from clients.models import PracticeProfile
-from recommendations import waivers
+from recommendations.documents import waivers
 from riskreg.client_ip import client_ip
 from riskreg.ratelimit import rate_limited
 from riskreg.uploads import PDF_MAX_BYTES, checked_pdf

@@ -12,8 +12,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
-from recommendations.documents.data import DocumentData
-from recommendations.documents.layout import (
+from recommendations.documents.pdf.data import DocumentData
+from recommendations.documents.pdf.layout import (
     _REGULAR,
     FRAME_WIDTH,
     MARGIN_X,
@@ -27,7 +27,7 @@ from recommendations.documents.layout import (
     _section,
     _Styles,
 )
-from recommendations.documents.sections import (
+from recommendations.documents.pdf.sections import (
     _agreement_section,
     _also_recorded_section,
     _evidence_appendix,
@@ -37,8 +37,8 @@ from recommendations.documents.sections import (
     _summary_box,
     _validity_section,
 )
-from recommendations.documents.text import _CONTROL_CHARS, _text
-from recommendations.documents.wording import _WORDING, _Wording
+from recommendations.documents.pdf.text import _CONTROL_CHARS, _text
+from recommendations.documents.pdf.wording import _WORDING, _Wording
 
 # --- page furniture -------------------------------------------------------------------------
 

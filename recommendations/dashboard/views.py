@@ -26,7 +26,7 @@ from clients.models import Client
 from clients.selectors import client_for_user
 from clients.services import may_decide_relationship, relationship_decision_record
 from clients.views import apply_service_errors
-from recommendations import dashboard
+from recommendations.dashboard import selectors as dashboard
 from recommendations.models import RISK_LEVEL_LABELS
 from recommendations.selectors import relationship_overview
 from riskreg.accounts.models import User

@@ -382,7 +382,7 @@ def measure_api(figures: dict[str, Figure], settings: Settings) -> None:
 
 def measure_services(figures: dict[str, Figure], settings: Settings, day: datetime.date) -> None:
     def rescore() -> Timing:
-        from recommendations.risk import clients_rescore_all
+        from recommendations.risk.services import clients_rescore_all
 
         return timed(lambda: clients_rescore_all(today=day), repeat=settings.heavy_repeat)
 
@@ -435,8 +435,8 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
     repeat = settings.repeat
     measure("pdf_floor", "ms", figures, lambda: timed(floor_pdf, repeat=repeat))
     try:
-        from recommendations.documents import render_document
-        from recommendations.waivers import document_attachments, document_data_for_request, practice_sealer
+        from recommendations.documents.pdf import render_document
+        from recommendations.documents.waivers import document_attachments, document_data_for_request, practice_sealer
         from riskreg.seal import seal_pdf
 
         data = document_data_for_request(waiver_request())
@@ -527,7 +527,7 @@ def _prepare_signings(count: int) -> list[_Signer]:
     ready for its decide-and-sign POST. Up to three presented recommendations per request, one
     request per client before any client gets a second."""
     from clients.models import Contact
-    from recommendations import demo_mail
+    from recommendations.demo import mail as demo_mail
     from recommendations.models import DecisionRequest, Recommendation, RequestItem
     from recommendations.signing import decision_request_send
 
@@ -607,7 +607,7 @@ def _decision_form(signer: _Signer, signature: str) -> dict[str, str]:
 def signature_data_url() -> str:
     import base64
 
-    from recommendations.demo_bulk import signature_png
+    from recommendations.demo.bulk import signature_png
 
     return "data:image/png;base64," + base64.b64encode(signature_png()).decode()
 

@@ -14,7 +14,7 @@ from clients.forms import PracticeProfileForm
 from clients.models import PracticeProfile
 from clients.selectors import client_for_user
 from clients.views import apply_service_errors
-from recommendations import risk
+from recommendations.risk import services as risk
 from riskreg.accounts.permissions import admin_required
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from clients.holds import active_litigation_hold
 from clients.models import PracticeProfile
 from clients.selectors import contact_for_user
-from recommendations import privacy
+from recommendations.privacy import services as privacy
 
 
 @never_cache

@@ -16,7 +16,7 @@ from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.services import practice_profile_update
 from recommendations import webhook_events
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
-from recommendations.scoring import (
+from recommendations.risk.scoring import (
     BANDS,
     COVERED_ACCEPTANCE,
     COVERED_REFUSAL,

@@ -27,7 +27,7 @@ from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.services import withdrawal_link_placeholder
 from recommendations import webhook_events
-from recommendations.documents import (
+from recommendations.documents.pdf import (
     SNAPSHOT_NAME,
     AgreementTerms,
     DocumentData,

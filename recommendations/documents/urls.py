@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views_verify
+from recommendations.documents import views as views_verify
 
 app_name = "verify"
 

@@ -40,8 +40,8 @@ from clients.models import (
     ServiceAgreement,
 )
 from recommendations.models import Control, Decision, DecisionRequest, Recommendation, RequestItem, Signature
-from recommendations.risk import clients_rescore_all
-from recommendations.scoring import ScoringConfig, ScoringItem, band_for, risk_level, score_client
+from recommendations.risk.scoring import ScoringConfig, ScoringItem, band_for, risk_level, score_client
+from recommendations.risk.services import clients_rescore_all
 from recommendations.selectors import scoring_config, sensitivity_of
 from recommendations.signing import (
     CONSENT_TEXT,
