@@ -151,7 +151,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         client.decision_label = dashboard.outcome_label(client.decision_outcome)
     return render(
         request,
-        "recommendations/dashboard.html",
+        "dashboard/dashboard.html",
         {
             "query": query,
             "form": query.form,
@@ -440,7 +440,7 @@ def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
         extra["sort"] = query.sort
     return render(
         request,
-        "recommendations/dashboard_list.html",
+        "dashboard/dashboard_list.html",
         {
             "kind": kind,
             "title": spec.title.format(**context),
@@ -536,6 +536,6 @@ def relationship_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("register:client_detail", public_id=client.public_id)
     return render(
         request,
-        "recommendations/relationship_form.html",
+        "dashboard/relationship_form.html",
         {"client": client, "form": form, "overview": relationship_overview(client)},
     )

@@ -91,4 +91,4 @@ def page(request: HttpRequest) -> HttpResponse:
             else:
                 status = 400
     context.update(upload_form=upload_form, lookup_form=lookup_form)
-    return render(request, "verify/page.html", context, status=status)
+    return render(request, "documents/verify.html", context, status=status)

@@ -52,7 +52,7 @@ def reack_list(request: HttpRequest) -> HttpResponse:
 
     return render(
         request,
-        "recommendations/reack_list.html",
+        "reack/list.html",
         {
             "tab": tab,
             "window": window,
@@ -98,7 +98,7 @@ def reack_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("signing:request_detail", public_id=decision_request.public_id)
     return render(
         request,
-        "recommendations/reack_send.html",
+        "reack/send.html",
         {
             "client": client,
             "form": form,

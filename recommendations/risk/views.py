@@ -22,12 +22,12 @@ from riskreg.accounts.permissions import admin_required
 def client_risk(request: HttpRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     breakdown = risk.client_risk_breakdown(client=client, today=timezone.localdate())
-    return render(request, "recommendations/client_risk.html", {"client": client, "breakdown": breakdown})
+    return render(request, "risk/client_risk.html", {"client": client, "breakdown": breakdown})
 
 
 @login_required
 def scoring_help(request: HttpRequest) -> HttpResponse:
-    return render(request, "recommendations/scoring_help.html", risk.scoring_help_facts(today=timezone.localdate()))
+    return render(request, "risk/scoring_help.html", risk.scoring_help_facts(today=timezone.localdate()))
 
 
 @admin_required
