@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from recommendations.documents import waivers
+from recommendations.documents import services as document_services
 from recommendations.privacy import services as privacy
 from recommendations.reack import reack_sweep
 from recommendations.risk.services import snapshots_take
@@ -43,7 +43,7 @@ def take_daily_risk_snapshots() -> int:
 def render_request_document(self, request_id: int) -> str | None:
     """Render, seal, store and email a completed request's document. A re-run or a redelivery
     returns the existing document: the request is a unique key of the document table."""
-    document = waivers.request_document_create(request_id=request_id)
+    document = document_services.request_document_create(request_id=request_id)
     return document.document_id if document else None
 
 
@@ -52,8 +52,9 @@ def render_missing_documents() -> int:
     """Queue every completed request still without a document (a publish lost while the broker
     was down, a render that failed for good, or a worker killed mid-render), after finishing or
     removing the files such renders left behind. Queuing one twice is harmless."""
-    waivers.pending_document_files_sweep(older_than=timezone.now() - DOCUMENT_SWEEP_GRACE)
-    request_ids = waivers.request_ids_missing_documents(completed_before=timezone.now() - DOCUMENT_SWEEP_GRACE)
+    cutoff = timezone.now() - DOCUMENT_SWEEP_GRACE
+    document_services.pending_document_files_sweep(older_than=cutoff)
+    request_ids = document_services.request_ids_missing_documents(completed_before=cutoff)
     for request_id in request_ids:
         render_request_document.delay(request_id)
     return len(request_ids)

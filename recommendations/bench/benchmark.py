@@ -436,7 +436,8 @@ def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
     measure("pdf_floor", "ms", figures, lambda: timed(floor_pdf, repeat=repeat))
     try:
         from recommendations.documents.pdf import render_document
-        from recommendations.documents.waivers import document_attachments, document_data_for_request, practice_sealer
+        from recommendations.documents.sealer import practice_sealer
+        from recommendations.documents.selectors import document_attachments, document_data_for_request
         from riskreg.seal import seal_pdf
 
         data = document_data_for_request(waiver_request())

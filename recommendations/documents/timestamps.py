@@ -17,7 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from clients.locking import lock_client
-from recommendations.documents.waivers import PENDING_DIR, current_sha256, document_file_finalise, practice_trust_roots
+from recommendations.documents.sealer import practice_trust_roots
+from recommendations.documents.services import PENDING_DIR, current_sha256, document_file_finalise
 from recommendations.models import DocumentRenewal, WaiverDocument
 from riskreg.audit.chain import audit_append
 from riskreg.audit.documents import RENEWED

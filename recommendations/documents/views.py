@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_http_methods
 
 from clients.models import PracticeProfile
-from recommendations.documents import waivers
+from recommendations.documents import verify as verification
 from riskreg.client_ip import client_ip
 from riskreg.ratelimit import rate_limited
 from riskreg.uploads import PDF_MAX_BYTES, checked_pdf
@@ -75,7 +75,7 @@ def page(request: HttpRequest) -> HttpResponse:
             if upload_form.is_valid():
                 upload = upload_form.cleaned_data["file"]
                 upload.seek(0)
-                context["result"] = waivers.document_verify_file(pdf_bytes=upload.read())
+                context["result"] = verification.document_verify_file(pdf_bytes=upload.read())
             else:
                 status = 400
     elif "sha256" in request.GET:
@@ -85,7 +85,7 @@ def page(request: HttpRequest) -> HttpResponse:
         else:
             lookup_form = LookupForm(request.GET)
             if lookup_form.is_valid():
-                context["result"] = waivers.document_lookup(
+                context["result"] = verification.document_lookup(
                     document_id=lookup_form.cleaned_data["id"], sha256=lookup_form.cleaned_data["sha256"]
                 )
             else:

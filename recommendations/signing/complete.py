@@ -13,7 +13,7 @@ from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.services import software_consent_record
 from recommendations import webhook_events
-from recommendations.documents.waivers import document_render_publish
+from recommendations.documents.services import document_render_publish
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,

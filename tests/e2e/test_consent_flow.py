@@ -125,7 +125,7 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
 @pytest.mark.django_db(transaction=True)
 def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, live_server, screenshot):
     from clients.models import Contact
-    from recommendations.documents import waivers
+    from recommendations.documents import services as document_services
     from recommendations.privacy import services as privacy
     from tests.recommendations.test_privacy import _sign as sign
     from tests.signing_helpers import send_request
@@ -167,7 +167,7 @@ def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, liv
 
     signed, _, _ = send_request(client, vcio, titles=("Multi-factor authentication",))
     sign(signed)
-    document = waivers.request_document_create(request_id=signed.pk)
+    document = document_services.request_document_create(request_id=signed.pk)
     page.goto(f"/clients/{client.public_id}/")
     page.get_by_role("link", name="Erase").click()
     expect(page.get_by_role("heading", name="Erase the personal data of Hélène Côté")).to_be_visible()

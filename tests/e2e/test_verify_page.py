@@ -56,17 +56,18 @@ def test_a_copy_re_sealed_with_the_practice_key_is_refused_with_an_alarm(page, t
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from recommendations.documents import waivers
+    from recommendations.documents import sealer
+    from recommendations.documents import selectors as document_selectors
     from recommendations.documents.pdf import render_document
     from riskreg.seal import seal_pdf, sha256_hex
 
     document = _signed_waiver()
-    data = waivers.document_data_for_request(document.request)
+    data = document_selectors.document_data_for_request(document.request)
     forged = seal_pdf(
         render_document(dataclasses.replace(data, client_name="Someone Else Ltd")),
-        signer=waivers.practice_sealer(),
+        signer=sealer.practice_sealer(),
         reason="Issued by the practice",
-        attachments=waivers.document_attachments(data),
+        attachments=document_selectors.document_attachments(data),
     )
     default_storage.delete(document.file.name)
     default_storage.save(document.file.name, ContentFile(forged))

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from clients.models import CAPABILITY_DISCLOSURES, PracticeProfile, Software
 from clients.services import software_update
 from recommendations import signing
-from recommendations.documents import waivers
+from recommendations.documents import selectors as document_selectors
+from recommendations.documents import services as document_services
 from recommendations.models import Decision, DecisionRequest, WaiverDocument
 from recommendations.signing.signature_image import decode_signature
 from riskreg.audit.models import AuditEvent
@@ -358,7 +359,7 @@ def test_the_consent_pdf_records_every_disclosure_and_where_the_withdrawal_link_
     sign_consent(request, {rmm.pk: "consent_given", backup.pk: "consent_refused"})
 
     with django_capture_on_commit_callbacks(execute=True):
-        document = waivers.request_document_create(request_id=request.pk)
+        document = document_services.request_document_create(request_id=request.pk)
 
     assert document.kind == "consent"
     text = pdf_text(document)
@@ -408,8 +409,8 @@ def test_the_consent_pdf_renders_identically_twice(client_record, vcio, programs
     sign_consent(request, {rmm.pk: "consent_given"})
     request = DecisionRequest.objects.select_related("client", "signature").get(pk=request.pk)
 
-    first = waivers.document_data_for_request(request)
-    second = waivers.document_data_for_request(request)
+    first = document_selectors.document_data_for_request(request)
+    second = document_selectors.document_data_for_request(request)
 
     assert first == second
 

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from clients.services import agreement_update
-from recommendations.documents import waivers
+from recommendations.documents import sealer
 from recommendations.models import WaiverDocument
 from riskreg.seal import validate_seal
 from tests.recommendations.test_documents_pipeline import pdf_text, stored_bytes
@@ -38,7 +38,7 @@ def test_the_pdf_carries_the_snapshot_and_it_hashes_to_the_printed_content_hash(
     assert hashlib.sha256(attached).hexdigest() == request.content_hash
     assert request.content_hash in pdf_text(pdf).replace(" ", "")
     # Attached before sealing: the seal covers the attachment, and it validates.
-    assert validate_seal(pdf, trust_roots=waivers.practice_trust_roots()).valid
+    assert validate_seal(pdf, trust_roots=sealer.practice_trust_roots()).valid
 
 
 @pytest.mark.django_db

@@ -18,7 +18,8 @@ from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
 from recommendations import signing
-from recommendations.documents import waivers
+from recommendations.documents import selectors as document_selectors
+from recommendations.documents import services as document_services
 from recommendations.models import Decision, DecisionRequest, WaiverDocument
 from recommendations.tasks import render_missing_documents, render_request_document
 from riskreg.audit.models import AuditEvent
@@ -174,7 +175,7 @@ def test_signing_itself_emails_no_one_until_the_document_is_sealed(client_record
     request = sign_request(client_record, vcio)
 
     assert set(OutboundEmail.objects.values_list("kind", flat=True)) == {"decision_request", "signing_code"}
-    waivers.request_document_create(request_id=request.pk)
+    document_services.request_document_create(request_id=request.pk)
     assert OutboundEmail.objects.filter(kind="signed_document").count() == 2
 
 
@@ -228,7 +229,7 @@ def test_the_pdf_holds_every_required_element(signed):
         "Decision signed and submitted",
         signature.consent_text[:60],
         f"version {signature.consent_version}",
-        waivers.verification_url(document.document_id),
+        document_selectors.verification_url(document.document_id),
         "page 1 of",
     ]:
         assert expected in text, expected
@@ -253,7 +254,7 @@ def test_an_open_request_gets_no_document(client_record, vcio):
 
     request, _, _ = send_request(client_record, vcio)
 
-    assert waivers.request_document_create(request_id=request.pk) is None
+    assert document_services.request_document_create(request_id=request.pk) is None
     assert not WaiverDocument.objects.exists()
 
 
@@ -299,7 +300,7 @@ def test_a_run_that_loses_the_race_removes_its_file_and_returns_the_winner(signe
 
     monkeypatch.setattr(WaiverDocument.objects, "filter", filter_missing_the_winner_once, raising=False)
 
-    result = waivers.request_document_create(request_id=signed.pk)
+    result = document_services.request_document_create(request_id=signed.pk)
 
     assert result == winner
     assert WaiverDocument.objects.filter(request=signed).count() == 1
@@ -368,19 +369,19 @@ def test_inside_the_document_transaction_no_sealed_file_exists_under_a_document_
 ):
     request = sign_request(client_record, vcio)
     seen: dict[str, object] = {}
-    real_audit_append = waivers.audit_append
+    real_audit_append = document_services.audit_append
 
     def look_then_die(**kwargs):
         real_audit_append(**kwargs)
         seen["documents"] = _documents_on_disk()
-        seen["pending"] = default_storage.listdir(waivers.PENDING_DIR)[1]
+        seen["pending"] = default_storage.listdir(document_services.PENDING_DIR)[1]
         raise KeyboardInterrupt  # the nearest an in-process test gets to kill -9
 
-    monkeypatch.setattr(waivers, "audit_append", look_then_die)
+    monkeypatch.setattr(document_services, "audit_append", look_then_die)
     before = _documents_on_disk()
 
     with pytest.raises(KeyboardInterrupt):
-        waivers.request_document_create(request_id=request.pk)
+        document_services.request_document_create(request_id=request.pk)
 
     assert seen["documents"] == before
     assert len(seen["pending"]) == 1 and seen["pending"][0].startswith(document_id_prefix(request))
@@ -388,17 +389,19 @@ def test_inside_the_document_transaction_no_sealed_file_exists_under_a_document_
 
 
 def document_id_prefix(request: DecisionRequest) -> str:
-    return waivers.document_id_for(DecisionRequest.objects.get(pk=request.pk))
+    return document_selectors.document_id_for(DecisionRequest.objects.get(pk=request.pk))
 
 
 @pytest.mark.django_db
 def test_the_sweep_removes_a_pending_file_whose_transaction_never_committed(client_record, vcio):
     request = sign_request(client_record, vcio)
-    orphan = default_storage.save(f"{waivers.PENDING_DIR}/{document_id_prefix(request)}.dead.pdf", ContentFile(b"x"))
+    orphan_name = f"{document_services.PENDING_DIR}/{document_id_prefix(request)}.dead.pdf"
+    orphan = default_storage.save(orphan_name, ContentFile(b"x"))
 
-    assert waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2)) == (0, 0)
+    assert document_services.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2)) == (0, 0)
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
-        finished, removed = waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
+        cutoff = timezone.now() - timedelta(minutes=2)
+        finished, removed = document_services.pending_document_files_sweep(older_than=cutoff)
 
     assert (finished, removed) == (0, 1)
     assert not default_storage.exists(orphan)
@@ -408,15 +411,15 @@ def test_the_sweep_removes_a_pending_file_whose_transaction_never_committed(clie
 def test_a_document_recorded_but_not_renamed_is_finished_by_the_sweep(client_record, vcio):
     request = sign_request(client_record, vcio)
     # The process died after the commit, before its on-commit rename ran.
-    document = waivers.request_document_create(request_id=request.pk)
-    [pending] = default_storage.listdir(waivers.PENDING_DIR)[1]
+    document = document_services.request_document_create(request_id=request.pk)
+    [pending] = default_storage.listdir(document_services.PENDING_DIR)[1]
     assert not default_storage.exists(document.file.name)
 
-    finished, removed = waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
+    finished, removed = document_services.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
 
     assert (finished, removed) == (1, 0)
     assert sha256_hex(stored_bytes(document)) == document.sha256
-    assert pending not in default_storage.listdir(waivers.PENDING_DIR)[1]
+    assert pending not in default_storage.listdir(document_services.PENDING_DIR)[1]
 
 
 @pytest.mark.django_db
@@ -424,5 +427,5 @@ def test_a_committed_document_is_at_its_final_name_and_no_pending_file_is_left(s
     document = WaiverDocument.objects.get(request=signed)
 
     assert sha256_hex(stored_bytes(document)) == document.sha256
-    assert not document.file.name.startswith(waivers.PENDING_DIR)
-    assert default_storage.listdir(waivers.PENDING_DIR)[1] == []
+    assert not document.file.name.startswith(document_services.PENDING_DIR)
+    assert default_storage.listdir(document_services.PENDING_DIR)[1] == []

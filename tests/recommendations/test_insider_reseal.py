@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from recommendations.documents import waivers
+from recommendations.documents import sealer
+from recommendations.documents import selectors as document_selectors
 from recommendations.documents.pdf import render_document
 from recommendations.models import WaiverDocument
 from riskreg.audit.chain import verify_chain
@@ -30,15 +31,15 @@ def reseal(signed, tmp_path):  # noqa: F811
     """(genuine bytes, forged bytes, path of the forged file) after the insider's work."""
     document = WaiverDocument.objects.select_related("request__client", "request__signature").get(request=signed)
     genuine = stored_bytes(document)
-    data = waivers.document_data_for_request(document.request)
+    data = document_selectors.document_data_for_request(document.request)
     forged_items = tuple(
         dataclasses.replace(item, reason=FORGED_REASON) if item.reason else item for item in data.items
     )
     forged = seal_pdf(
         render_document(dataclasses.replace(data, items=forged_items)),
-        signer=waivers.practice_sealer(),
+        signer=sealer.practice_sealer(),
         reason=f"Issued by {data.practice.legal_name} as document {data.document_id}",
-        attachments=waivers.document_attachments(data),
+        attachments=document_selectors.document_attachments(data),
     )
     # The insider's database and disk work: the row's hash and the stored file now name the forgery.
     default_storage.delete(document.file.name)
@@ -46,7 +47,7 @@ def reseal(signed, tmp_path):  # noqa: F811
     WaiverDocument.objects.filter(pk=document.pk).update(sha256=sha256_hex(forged))
     path = tmp_path / f"{document.document_id}.pdf"
     path.write_bytes(forged)
-    assert validate_seal(forged, trust_roots=waivers.practice_trust_roots()).valid, "the forgery's seal is valid"
+    assert validate_seal(forged, trust_roots=sealer.practice_trust_roots()).valid, "the forgery's seal is valid"
     assert verify_chain().intact, "no audit event was touched"
     return genuine, forged, path
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from clients.models import Contact, PracticeProfile
 from recommendations import signing
-from recommendations.documents import waivers
+from recommendations.documents import services as document_services
+from recommendations.documents import verify as verification
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
 from recommendations.privacy import services as privacy
 from riskreg.audit.chain import verify_chain
@@ -76,7 +77,7 @@ def history(client_record, vcio, django_capture_on_commit_callbacks):
     _sign(signed)
     # The sealed file takes its final name when the document's transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
-        document = waivers.request_document_create(request_id=signed.pk)
+        document = document_services.request_document_create(request_id=signed.pk)
     open_request, open_token, _ = send_request(client_record, vcio, titles=("Disk encryption",))
     email_enqueue(
         idempotency_key="test:staff-notice",
@@ -244,7 +245,7 @@ def test_erasure_leaves_personal_data_only_inside_held_records(vcio_client, vcio
     document.refresh_from_db()
     after = _file_bytes(document)
     assert after == before and hashlib.sha256(after).hexdigest() == document.sha256
-    assert waivers.document_verify_file(pdf_bytes=after).outcome == "match"
+    assert verification.document_verify_file(pdf_bytes=after).outcome == "match"
     assert verify_chain().intact
 
 

@@ -29,7 +29,9 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from recommendations.documents import timestamps, waivers
+from recommendations.documents import services as document_services
+from recommendations.documents import timestamps
+from recommendations.documents import verify as verification
 from recommendations.models import DecisionRequest, DocumentRenewal, WaiverDocument
 from recommendations.tasks import render_missing_documents
 from riskreg.audit.chain import audit_append
@@ -152,7 +154,7 @@ def test_with_the_tsa_down_the_signing_succeeds_and_the_seal_appears_once_it_is_
 
     document = WaiverDocument.objects.get(request=request)
     assert document.evidence_level == "B-LTA"
-    assert waivers.document_verify_file(pdf_bytes=stored_bytes(document)).seal.level == "B-LTA"
+    assert verification.document_verify_file(pdf_bytes=stored_bytes(document)).seal.level == "B-LTA"
 
 
 def _retimestamp(local_tsa, capture) -> None:
@@ -178,9 +180,9 @@ def test_retimestamp_documents_adds_a_timestamp_and_every_version_still_verifies
     assert stored_files() - files_before == {str(Path(settings.MEDIA_ROOT) / sealed_with_tsa.file.name)}
     assert files_before - stored_files() == {str(Path(settings.MEDIA_ROOT) / issued_name)}
     assert f"{sealed_with_tsa.document_id}: renewed" in capsys.readouterr().out
-    now = waivers.document_verify_file(pdf_bytes=renewed)
+    now = verification.document_verify_file(pdf_bytes=renewed)
     assert now.genuine and now.seal.valid and now.seal.document_timestamps == 2 and now.seal.timestamp_valid
-    before = waivers.document_verify_file(pdf_bytes=issued)
+    before = verification.document_verify_file(pdf_bytes=issued)
     assert before.genuine and before.seal.valid
     renewal = DocumentRenewal.objects.get(document=sealed_with_tsa)
     event = AuditEvent.objects.get(event_type="document.timestamp_renewed")
@@ -233,8 +235,8 @@ def test_a_renewal_event_in_the_chain_that_does_not_follow_from_the_issued_file_
         payload={"sha256_before": "0" * 64, "sha256": sha256_hex(forged)},
     )
 
-    assert waivers.document_verify_file(pdf_bytes=forged).outcome == "unknown"
-    assert not waivers.document_lookup(document_id=sealed_with_tsa.document_id, sha256=sha256_hex(forged)).genuine
+    assert verification.document_verify_file(pdf_bytes=forged).outcome == "unknown"
+    assert not verification.document_lookup(document_id=sealed_with_tsa.document_id, sha256=sha256_hex(forged)).genuine
 
 
 @pytest.mark.django_db
@@ -271,7 +273,7 @@ def test_the_sweep_finishes_a_renewal_whose_rename_was_cut_short(
     sealed_with_tsa.refresh_from_db()
     assert not default_storage.exists(sealed_with_tsa.file.name)
 
-    finished, removed = waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
+    finished, removed = document_services.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2))
 
     assert (finished, removed) == (1, 0)
     assert sha256_hex(stored_bytes(sealed_with_tsa)) == renewal.sha256
