@@ -1,8 +1,6 @@
 """Public verification of issued documents: no login, anyone holding a copy may check it."""
 
-import re
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -10,40 +8,16 @@ from django.views.decorators.http import require_http_methods
 
 from clients.models import PracticeProfile
 from recommendations.documents import verify as verification
+from recommendations.documents.forms import LookupForm, UploadForm
 from riskreg.client_ip import client_ip
 from riskreg.ratelimit import rate_limited
-from riskreg.uploads import PDF_MAX_BYTES, checked_pdf
+from riskreg.uploads import PDF_MAX_BYTES
 
 UPLOADS_PER_IP = 20
 LOOKUPS_PER_IP = 60
 WINDOW_SECONDS = 10 * 60
 # Multipart framing around the file; a body larger than this cannot hold an acceptable PDF.
 BODY_SLACK_BYTES = 64 * 1024
-SHA256_PATTERN = re.compile(r"^[0-9a-fA-F]{64}$")
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="PDF file", help_text=f"The PDF exactly as you received it, up to {filesizeformat(PDF_MAX_BYTES)}."
-    )
-
-    def clean_file(self):
-        return checked_pdf(self.cleaned_data["file"])
-
-
-class LookupForm(forms.Form):
-    id = forms.CharField(
-        label="Document ID",
-        max_length=40,
-        help_text="Printed on the first page and at the foot of every page, e.g. RR-2026-000123.",
-    )
-    sha256 = forms.CharField(label="SHA-256 of the file", max_length=64, min_length=64)
-
-    def clean_sha256(self) -> str:
-        value = self.cleaned_data["sha256"].strip()
-        if not SHA256_PATTERN.match(value):
-            raise forms.ValidationError("A SHA-256 is 64 characters, each 0–9 or a–f.")
-        return value.lower()
 
 
 def _too_large(request: HttpRequest) -> bool:

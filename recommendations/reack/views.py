@@ -18,8 +18,8 @@ from clients.models import Contact
 from clients.selectors import client_for_user, clients_visible_to
 from clients.views import apply_service_errors
 from recommendations import reack, selectors
-from recommendations.forms import SendForDecisionForm
 from recommendations.models import Recommendation
+from recommendations.signing.forms import SendForDecisionForm
 from riskreg.evidence import step_origin
 
 TAB_EXPLANATIONS = {

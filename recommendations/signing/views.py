@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from clients.selectors import client_for_user, clients_visible_to
 from clients.views import apply_service_errors
 from recommendations import signing
-from recommendations.forms import SendForDecisionForm
 from recommendations.models import DecisionRequest, WaiverDocument
 from recommendations.selectors import request_timeline
+from recommendations.signing.forms import SendForDecisionForm
 from riskreg.evidence import step_origin
 
 

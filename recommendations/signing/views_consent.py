@@ -6,7 +6,6 @@ asked and answered differs: per program, "Give consent" or "Refuse", a comment o
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,57 +17,8 @@ from clients.models import PracticeProfile
 from clients.selectors import client_for_user
 from clients.views import apply_service_errors
 from recommendations import signing
-from recommendations.forms import DecideAndSignForm
-from recommendations.models import Decision
+from recommendations.signing.forms import ConsentRequestForm
 from riskreg.evidence import step_origin
-
-
-class ConsentDecideForm(DecideAndSignForm):
-    """The decide-and-sign form for a software-consent request: same signature, consent and
-    intent fields; per program the choice is consent given or refused, and a comment is optional."""
-
-    OUTCOME_CHOICES = [
-        (Decision.Outcome.CONSENT_GIVEN.value, "Give consent"),
-        (Decision.Outcome.CONSENT_REFUSED.value, "Refuse"),
-    ]
-
-    def __init__(self, *args, items, **kwargs) -> None:
-        # Skips DecideAndSignForm's per-recommendation fields; the signature fields are declared ones.
-        super(DecideAndSignForm, self).__init__(*args, **kwargs)
-        self.items = items
-        for item in items:
-            self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
-                choices=self.OUTCOME_CHOICES,
-                widget=forms.RadioSelect,
-                label=f"Your answer for “{item.shown['name']}”",
-                error_messages={"required": "Choose Give consent or Refuse."},
-            )
-            self.fields[f"reason_{item.pk}"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 2}),
-                required=False,
-                max_length=2000,
-                label="Comment (optional)",
-            )
-
-
-class ConsentRequestForm(forms.Form):
-    signatory = forms.ModelChoiceField(queryset=None, label="Signatory", empty_label=None)
-    software = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Programs to ask consent for"
-    )
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label="Message to the signatory"
-    )
-
-    def __init__(self, *args, signatories, software, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = signatories
-        self.fields["software"].queryset = software
-        self.fields["software"].label_from_instance = lambda s: (
-            f"{s.name} ({s.publisher}) — {s.get_install_status_display().lower()}, "
-            f"consent {s.get_consent_status_display().lower()}"
-        )
-        self.fields["signatory"].label_from_instance = lambda c: f"{c.name}, {c.title} <{c.email}>"
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,10 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.models import PracticeProfile
 from recommendations import signing
-from recommendations.forms import DecideAndSignForm, SigningCodeForm
 from recommendations.models import DecisionRequest, RequestItem
+from recommendations.signing.forms import ConsentDecideForm, DecideAndSignForm, SigningCodeForm
 from recommendations.signing.signature_image import decode_signature
-from recommendations.signing.views_consent import ConsentDecideForm
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
 from riskreg.evidence import step_origin
