@@ -23,7 +23,7 @@ from clients.imports.planning import CREATE, PLANNERS, SENSITIVITY_FIELDS, UPDAT
 from clients.imports.reading import decode, read_sheet
 from clients.models import Client, Contact, ExternalSource, ImportBatch
 from riskreg.audit.chain import audit_append_many
-from riskreg.publish import task_publish
+from riskreg.publish import registered_task, task_publish
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -199,9 +199,7 @@ def import_batch_create(
 
 
 def _publish(task_name: str, batch_id: int, *args: Any) -> None:
-    from clients import tasks
-
-    task = getattr(tasks, task_name)
+    task = registered_task(f"clients.tasks.{task_name}")
     if not task_publish(task, batch_id, *args, logger=logger, on_failure=f"Import {batch_id}: {task_name} not queued."):
         # No broker: do the work in this process rather than leave the upload waiting for ever.
         task.apply(args=[batch_id, *args])

@@ -28,7 +28,7 @@ from riskreg.audit.chain import audit_append
 from riskreg.db import insert_unless_taken
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.secrets import NotSendable, filled, mint
-from riskreg.publish import task_publish
+from riskreg.publish import registered_task, task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -126,11 +126,9 @@ def _tidy_text(text: str) -> str:
 
 
 def _publish(email_id: int, *, send_here_if_unqueued: bool = False) -> None:
-    from riskreg.mail.tasks import send_outbound_email
-
     # The row is committed, so the retry sweep covers a publish that fails.
     queued = task_publish(
-        send_outbound_email,
+        registered_task("riskreg.mail.tasks.send_outbound_email"),
         email_id,
         logger=logger,
         on_failure=f"Outbox email {email_id} not queued; the retry sweep will send it.",

@@ -31,7 +31,7 @@ from django.utils import timezone
 from riskreg.audit.chain import audit_append
 from riskreg.audit.tasks import practice_admin_emails
 from riskreg.mail.services import email_enqueue
-from riskreg.publish import task_publish
+from riskreg.publish import registered_task, task_publish
 from riskreg.webhooks.destinations import UnsafeDestination, check_url, post
 from riskreg.webhooks.events import EVENT_TYPES, PING
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -117,8 +117,7 @@ def _delivery(endpoint: WebhookEndpoint, event: WebhookEvent, event_id: uuid.UUI
 
 
 def _publish(delivery_ids: list[int]) -> None:
-    from riskreg.webhooks.tasks import deliver_webhook
-
+    deliver_webhook = registered_task("riskreg.webhooks.tasks.deliver_webhook")
     # The rows are committed, so the retry sweep covers a publish that fails.
     for delivery_id in delivery_ids:
         task_publish(
