@@ -246,11 +246,6 @@ class DecisionRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
-    @property
-    def subject_field(self) -> str:
-        """The relation its items hold: programs for a consent request, else recommendations."""
-        return "software" if self.purpose == self.Purpose.SOFTWARE_CONSENT else "recommendation"
-
 
 class RequestItem(models.Model):
     """One thing the signatory decides in a request: a recommendation, or a piece of software."""

@@ -162,9 +162,6 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
     return changed
 
 
-# Which requests show an agreement's terms: consent requests do not quote the agreement.
-QUOTES_AGREEMENT = (DecisionRequest.Purpose.DECISION, DecisionRequest.Purpose.REACKNOWLEDGMENT)
-
 
 # No savepoint: it runs inside the change that voids, which a failure here must fail whole.
 @transaction.atomic(savepoint=False)
@@ -192,7 +189,10 @@ def open_requests_void(
     if control is not None:
         requests = requests.filter(items__recommendation__control=control)
     if quoting_agreement:
-        requests = requests.filter(purpose__in=QUOTES_AGREEMENT)
+        # Here, not at the top: the signing package imports this module's transitions.
+        from recommendations.signing.purposes import purposes_quoting_agreement
+
+        requests = requests.filter(purpose__in=purposes_quoting_agreement())
     found = dict(requests.order_by().values_list("pk", "client_id"))
     if not found:
         return 0

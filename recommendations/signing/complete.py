@@ -21,15 +21,12 @@ from recommendations.services import (
     refusal_valid_until,
 )
 from recommendations.signing.content import (
-    CONSENT_INTENT_VERSION,
     CONSENT_TEXT,
     DISCLOSURE_VERSION,
-    INTENT_VERSION,
-    Purpose,
     RequestStatus,
     SigningError,
-    intent_text_for,
 )
+from recommendations.signing.purposes import describe
 from recommendations.signing.signature_image import clean_signature_png
 from recommendations.signing.snapshot import shown_to_signer
 from riskreg.audit.chain import audit_append_many
@@ -44,8 +41,6 @@ class ItemChoice:
     reason: str
 
 
-RECOMMENDATION_OUTCOMES = {Decision.Outcome.ACCEPT, Decision.Outcome.REFUSE}
-CONSENT_OUTCOMES = {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}
 
 
 def _check_signable(request: DecisionRequest, now: Any) -> None:
@@ -135,7 +130,8 @@ def decision_request_complete(
     _check_signable(request, now)
     if request.code_verified_at is None:
         raise SigningError("Confirm the one-time code first.")
-    items = {item.pk: item for item in request.items.select_related(request.subject_field)}
+    purpose = describe(request.purpose)
+    items = {item.pk: item for item in request.items.select_related(purpose.subject_field)}
     for item in items.values():
         if item.recommendation_id:
             # Sent only with the request's own client's recommendations: share its locked row
@@ -143,10 +139,7 @@ def decision_request_complete(
             item.recommendation.client = request.client
     if {choice.item_id for choice in choices} != set(items) or len(choices) != len(items):
         raise SigningError("Decide every item in this request.")
-    if any(
-        choice.outcome not in (CONSENT_OUTCOMES if items[choice.item_id].software_id else RECOMMENDATION_OUTCOMES)
-        for choice in choices
-    ):
+    if any(choice.outcome not in purpose.outcomes for choice in choices):
         raise SigningError("This form does not match your request. Reload the page and try again.")
     _check_still_current(list(items.values()))
     typed_name, typed_title = _checked_identity(evidence, request)
@@ -165,8 +158,8 @@ def decision_request_complete(
         signature_sha256=hashlib.sha256(signature_png).hexdigest(),
         consent_text=CONSENT_TEXT,
         consent_version=DISCLOSURE_VERSION,
-        intent_text=intent_text_for(request.purpose),
-        intent_version=CONSENT_INTENT_VERSION if request.purpose == Purpose.SOFTWARE_CONSENT else INTENT_VERSION,
+        intent_text=purpose.intent_text,
+        intent_version=purpose.intent_version,
         ip_address=evidence.ip_address,
         user_agent=evidence.user_agent[:USER_AGENT_MAX],
         signer_timezone=reported_timezone(evidence.signer_timezone),
@@ -261,10 +254,6 @@ def decision_request_complete(
 
 
 def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:
-    def count(outcome: str) -> int:
-        return sum(choice.outcome == outcome for choice in choices)
-
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
-        given, refused = count(Decision.Outcome.CONSENT_GIVEN), count(Decision.Outcome.CONSENT_REFUSED)
-        return f"Signed by the signatory: install consent given for {given}, refused for {refused}"
-    return f"Signed by the signatory: {count('accept')} accepted, {count('refuse')} refused"
+    purpose = describe(request.purpose)
+    counts = {outcome: sum(choice.outcome == outcome for choice in choices) for outcome in purpose.outcomes}
+    return purpose.signed_summary.format(**counts)

@@ -60,6 +60,3 @@ def code_hash(request_public_id: Any, code: str) -> str:
 def signing_url(token: str) -> str:
     return settings.RISKREG_BASE_URL.rstrip("/") + reverse("sign:start", args=[token])
 
-
-def intent_text_for(purpose: str) -> str:
-    return CONSENT_INTENT_TEXT if purpose == Purpose.SOFTWARE_CONSENT else INTENT_TEXT

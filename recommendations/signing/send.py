@@ -24,6 +24,7 @@ from recommendations.signing.content import (
     SigningError,
     token_hash,
 )
+from recommendations.signing.purposes import describe
 from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.evidence import StepOrigin
@@ -32,7 +33,7 @@ from riskreg.mail.services import email_enqueue
 
 
 def sendable_statuses(purpose: str) -> list[str]:
-    return ["presented"] if purpose == Purpose.DECISION else ["refused", "lapsed"]
+    return list(describe(purpose).sendable_statuses)
 
 
 def sendable_recommendations(client: Client, purpose: str = Purpose.DECISION) -> QuerySet[Recommendation]:
@@ -418,7 +419,7 @@ def decision_request_resend(
         _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
     elif request.status == RequestStatus.COMPLETED:
         raise SigningError("This request has been signed; there is nothing to re-send.")
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
+    if describe(request.purpose).subject_field == "software":
         return consent_request_send(
             actor=actor,
             client=request.client,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients.models import PracticeProfile
 from recommendations import signing
 from recommendations.models import DecisionRequest, RequestItem
-from recommendations.signing.forms import ConsentDecideForm, DecideAndSignForm, SigningCodeForm
+from recommendations.signing.forms import SigningCodeForm
 from recommendations.signing.signature_image import decode_signature
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
@@ -77,10 +77,6 @@ def _signer_key(public_id: UUID | str) -> str:
     return f"signer:{public_id}"
 
 
-def _is_consent(decision_request: DecisionRequest) -> bool:
-    return decision_request.purpose == DecisionRequest.Purpose.SOFTWARE_CONSENT
-
-
 def _items(decision_request: DecisionRequest, shown: dict) -> list[RequestItem]:
     """The request's items, each with what the signer was shown of it (`item.shown`)."""
     by_position = {entry["position"]: entry for entry in shown["items"]}
@@ -95,6 +91,7 @@ def _page_context(decision_request: DecisionRequest, shown: dict | None = None) 
     shown = signing.shown_to_signer(decision_request) if shown is None else shown
     return {
         "decision_request": decision_request,
+        "purpose": signing.describe(decision_request.purpose),
         "client": decision_request.client,
         "shown": shown,
         "items": shown["items"],
@@ -108,7 +105,7 @@ def _page_context(decision_request: DecisionRequest, shown: dict | None = None) 
 def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     if decision_request.viewed_at is None:
         signing.decision_request_mark_viewed(request=decision_request, origin=step_origin(request))
-    template = "signing/consent_start.html" if _is_consent(decision_request) else "signing/start.html"
+    template = signing.describe(decision_request.purpose).start_template
     return render(request, template, {**_page_context(decision_request), "token": token})
 
 
@@ -154,7 +151,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
         return redirect("sign:verify", token=token)
     shown = signing.shown_to_signer(decision_request)
     items = _items(decision_request, shown)
-    form_class = ConsentDecideForm if _is_consent(decision_request) else DecideAndSignForm
+    form_class = signing.describe(decision_request.purpose).decide_form
     signatory = decision_request.signatory
     # Pre-filled: the signer confirms who they are rather than typing any name at all.
     form = form_class(

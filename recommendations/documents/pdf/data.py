@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 
-DocumentKind = Literal["waiver", "confirmation", "consent"]
+from recommendations.models import WaiverDocument
+
+# The kinds of document the register issues, as its model records them (a TextChoices: plain strings).
+DocumentKind = WaiverDocument.Kind
 # The name under which a document carries the frozen snapshot of what its signer was shown.
 SNAPSHOT_NAME = "signed-content.json"
 

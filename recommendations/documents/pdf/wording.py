@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recommendations.documents.pdf.data import DocumentKind
+
 
 @dataclass(frozen=True)
 class _Wording:
@@ -30,7 +32,7 @@ _AUTHORITY = (
 )
 
 _WORDING: dict[str, _Wording] = {
-    "waiver": _Wording(
+    DocumentKind.WAIVER: _Wording(
         title="Risk acceptance and waiver of recommended security controls",
         items_heading="Recommended controls declined by the client",
         outcomes={"refused": "Declined"},
@@ -78,7 +80,7 @@ _WORDING: dict[str, _Wording] = {
         validity_required=True,
         also_recorded=("accepted",),
     ),
-    "confirmation": _Wording(
+    DocumentKind.CONFIRMATION: _Wording(
         title="Confirmation of accepted security recommendations",
         items_heading="Recommendations accepted by the client",
         outcomes={"accepted": "Accepted"},
@@ -108,7 +110,7 @@ _WORDING: dict[str, _Wording] = {
         ),
         validity_required=False,
     ),
-    "consent": _Wording(
+    DocumentKind.CONSENT: _Wording(
         title="Record of consent to install computer programs",
         items_heading="Computer programs",
         outcomes={"given": "Consent given", "refused": "Consent refused"},
