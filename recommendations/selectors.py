@@ -27,6 +27,7 @@ from recommendations.models import (
     step_label,
 )
 from recommendations.risk.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 
 STATUS_ORDER = ["presented", "refused", "lapsed", "deferred", "accepted", "draft", "implemented", "withdrawn"]
@@ -104,7 +105,7 @@ def client_timeline(client: Client, *, limit: int = 50) -> list[AuditEvent]:
         .values_list("request__public_id", "typed_name")[:limit]
     }
     for event in events:
-        event.signed_as = typed.get(event.object_id) if event.event_type == "request.signed" else None
+        event.signed_as = typed.get(event.object_id) if event.event_type == EventType.REQUEST_SIGNED else None
     return events
 
 

@@ -14,7 +14,9 @@ from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.risk.scoring import score_client
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.audit.events import EventType
 
 Status = Recommendation.Status
 
@@ -82,7 +84,7 @@ def client_rescore(*, client: Client) -> Client:
 
 
 @transaction.atomic
-def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[str]:
+def client_profile_update(*, actor: User | None, client: Client, data: dict[str, Any]) -> list[str]:
     """Edit a client and rescore it: industry and regulated data drive its sensitivity."""
     changed = client_update(actor=actor, client=client, data=data)
     if changed:
@@ -94,7 +96,7 @@ def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -
 
 @transaction.atomic
 def recommendation_create(
-    *, actor: Any, client: Client, control: Control | None, data: dict[str, Any]
+    *, actor: User | None, client: Client, control: Control | None, data: dict[str, Any]
 ) -> Recommendation:
     lock_client(client.pk)
     recommendation = Recommendation(client=client, control=control, **data)
@@ -102,7 +104,7 @@ def recommendation_create(
     recommendation.save()
     audit_append(
         actor=actor,
-        event_type="recommendation.created",
+        event_type=EventType.RECOMMENDATION_CREATED,
         object_type="recommendation",
         object_id=str(recommendation.public_id),
         scope=client.scope,
@@ -130,7 +132,7 @@ CLIENT_FACING_FIELDS = {
 
 
 @transaction.atomic
-def recommendation_update(*, actor: Any, recommendation: Recommendation, data: dict[str, Any]) -> list[str]:
+def recommendation_update(*, actor: User | None, recommendation: Recommendation, data: dict[str, Any]) -> list[str]:
     lock_client(recommendation.client_id)
     recommendation = locked_copy(recommendation)
     if not recommendation.is_editable:
@@ -151,7 +153,7 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
         )
     audit_append(
         actor=actor,
-        event_type="recommendation.updated",
+        event_type=EventType.RECOMMENDATION_UPDATED,
         object_type="recommendation",
         object_id=str(recommendation.public_id),
         scope=recommendation.client.scope,
@@ -167,7 +169,7 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
 @transaction.atomic(savepoint=False)
 def open_requests_void(
     *,
-    actor: Any,
+    actor: User | None,
     reason: str,
     client: Client | None = None,
     recommendation: Recommendation | None = None,
@@ -216,7 +218,7 @@ def open_requests_void(
         [
             {
                 "actor": actor,
-                "event_type": "request.voided",
+                "event_type": EventType.REQUEST_VOIDED,
                 "object_type": "decision_request",
                 "object_id": str(request.public_id),
                 "scope": request.client.scope,
@@ -232,7 +234,7 @@ def open_requests_void(
 @transaction.atomic
 def recommendation_transition(
     *,
-    actor: Any,
+    actor: User | None,
     recommendation: Recommendation,
     action: str,
     payload: dict[str, Any] | None = None,
@@ -264,7 +266,7 @@ def recommendation_move(
     *,
     valid_until: date | None = None,
     payload: dict[str, Any] | None = None,
-    actor: Any,
+    actor: User | None,
     actor_label: str | None,
     now: datetime,
 ) -> dict[str, Any]:
@@ -339,14 +341,14 @@ def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signe
 
 
 @transaction.atomic
-def control_update(*, actor: Any, control: Control, data: dict[str, Any]) -> list[str]:
+def control_update(*, actor: User | None, control: Control, data: dict[str, Any]) -> list[str]:
     control = locked_copy(control)
     changed = apply_changes(control, data)
     if not changed:
         return []
     audit_append(
         actor=actor,
-        event_type="control.updated",
+        event_type=EventType.CONTROL_UPDATED,
         object_type="control",
         object_id=control.code,
         summary=f"Catalog control {control.code} updated: {', '.join(changed)}",
@@ -359,13 +361,13 @@ def control_update(*, actor: Any, control: Control, data: dict[str, Any]) -> lis
 
 
 @transaction.atomic
-def control_create(*, actor: Any, data: dict[str, Any]) -> Control:
+def control_create(*, actor: User | None, data: dict[str, Any]) -> Control:
     control = Control(**data)
     control.full_clean()
     control.save()
     audit_append(
         actor=actor,
-        event_type="control.created",
+        event_type=EventType.CONTROL_CREATED,
         object_type="control",
         object_id=control.code,
         summary=f"Catalog control {control.code} added",

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -23,9 +23,10 @@ from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.forms import SORT_CAPTIONS, DashboardQuery, dashboard_query
 from recommendations.dashboard.lists import KINDS, PORTFOLIO_COLUMNS, Kind, cells, csv_response, local_today
 from recommendations.selectors import relationship_overview
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
-def _portfolio(request: HttpRequest, query: DashboardQuery) -> QuerySet[Client]:
+def _portfolio(request: AuthenticatedRequest, query: DashboardQuery) -> QuerySet[Client]:
     return dashboard.portfolio_clients(user=request.user, filters=query.filters)
 
 
@@ -50,7 +51,7 @@ def _band_figures(headline: dashboard.Headline, query: DashboardQuery) -> list[d
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     query = dashboard_query(request)
     threshold = dashboard.review_threshold()
     clients = _portfolio(request, query)
@@ -104,7 +105,7 @@ def _kind_or_404(kind: str) -> Kind:
         raise Http404("No such dashboard list") from None
 
 
-def _due_days(request: HttpRequest) -> int:
+def _due_days(request: AuthenticatedRequest) -> int:
     try:
         days = int(request.GET.get("days", dashboard.DUE_WINDOWS[0]))
     except ValueError:
@@ -112,7 +113,9 @@ def _due_days(request: HttpRequest) -> int:
     return min(max(days, 1), 366)
 
 
-def _list_rows(request: HttpRequest, kind: str, query: DashboardQuery) -> tuple[Kind, QuerySet, dict[str, Any]]:
+def _list_rows(
+    request: AuthenticatedRequest, kind: str, query: DashboardQuery
+) -> tuple[Kind, QuerySet, dict[str, Any]]:
     spec = _kind_or_404(kind)
     context = {"days": _due_days(request), "threshold": dashboard.review_threshold(), "sort": query.sort}
     rows = spec.rows(_portfolio(request, query), **context)
@@ -120,7 +123,7 @@ def _list_rows(request: HttpRequest, kind: str, query: DashboardQuery) -> tuple[
 
 
 @login_required
-def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
+def dashboard_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     query = dashboard_query(request)
     spec, rows, context = _list_rows(request, kind, query)
     can_decide = may_decide_relationship(request.user)
@@ -158,7 +161,7 @@ def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
+def dashboard_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     query = dashboard_query(request)
     table = dashboard.portfolio_table(
         clients=_portfolio(request, query), threshold=dashboard.review_threshold(), sort=query.sort
@@ -167,14 +170,14 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-def dashboard_list_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+def dashboard_list_csv(request: AuthenticatedRequest, kind: str) -> StreamingHttpResponse:
     query = dashboard_query(request)
     spec, rows, _ = _list_rows(request, kind, query)
     return csv_response(f"riskreg-{kind}", spec.columns, rows)
 
 
 @login_required
-def relationship_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def relationship_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     # Fetch first: another vCIO's client answers 404, one's own client 403 (not a manager).
     client = client_for_user(user=request.user, public_id=public_id)
     if not may_decide_relationship(request.user):

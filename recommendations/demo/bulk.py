@@ -52,6 +52,7 @@ from recommendations.signing import (
 )
 from recommendations.signing.snapshot import canonical_json, decision_snapshot, snapshot_sha256
 from riskreg.audit.chain import audit_append_many
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 
 SEED = 20261122
@@ -443,7 +444,7 @@ class _Builder:
             )
 
         add(
-            "client.created",
+            EventType.CLIENT_CREATED,
             "client",
             client.public_id,
             f"Client {client.name} created",
@@ -451,7 +452,7 @@ class _Builder:
         )
         for contact in (plan.signatory, plan.office):
             add(
-                "contact.created",
+                EventType.CONTACT_CREATED,
                 "contact",
                 contact.public_id,
                 "Contact added" + (" (signatory)" if contact.can_sign else ""),
@@ -459,7 +460,7 @@ class _Builder:
             )
         agreement = plan.agreement
         add(
-            "agreement.created",
+            EventType.AGREEMENT_CREATED,
             "agreement",
             agreement.public_id,
             f"Service agreement {agreement.reference} recorded",
@@ -478,7 +479,7 @@ class _Builder:
 
         for position, r in enumerate(plan.recommendations):
             add(
-                "recommendation.created",
+                EventType.RECOMMENDATION_CREATED,
                 "recommendation",
                 r.public_id,
                 f"Recommendation raised: {r.title}",
@@ -487,7 +488,7 @@ class _Builder:
             for _ in range(plan.edits[position]):
                 fields = plan.rng.choice(EDITED_FIELDS)
                 add(
-                    "recommendation.updated",
+                    EventType.RECOMMENDATION_UPDATED,
                     "recommendation",
                     r.public_id,
                     f"Recommendation edited: {r.title} ({', '.join(fields)})",
@@ -519,7 +520,7 @@ class _Builder:
         row = request.row
         rid = row.public_id
         add(
-            "request.sent",
+            EventType.REQUEST_SENT,
             "decision_request",
             rid,
             f"Decision request sent for {len(request.items)} item(s)",
@@ -533,7 +534,7 @@ class _Builder:
         )
         if row.viewed_at:
             add(
-                "request.viewed",
+                EventType.REQUEST_VIEWED,
                 "decision_request",
                 rid,
                 "Signing link opened by the signatory",
@@ -543,7 +544,7 @@ class _Builder:
         if row.status != DecisionRequest.Status.COMPLETED:
             return
         add(
-            "request.code_sent",
+            EventType.REQUEST_CODE_SENT,
             "decision_request",
             rid,
             "One-time code sent to the signatory (code 1)",
@@ -551,7 +552,7 @@ class _Builder:
             actor_label=signer,
         )
         add(
-            "request.code_verified",
+            EventType.REQUEST_CODE_VERIFIED,
             "decision_request",
             rid,
             "Signatory confirmed the one-time code",
@@ -571,7 +572,7 @@ class _Builder:
             )
         accepted = sum(r.status in {"accepted", "implemented"} for r in request.items)
         add(
-            "request.signed",
+            EventType.REQUEST_SIGNED,
             "decision_request",
             rid,
             f"Signed by the signatory: {accepted} accepted, {len(request.items) - accepted} refused",

@@ -2,13 +2,11 @@
 
 from functools import partial
 
-from django.conf import settings
-from django.urls import reverse
-
 from clients.models import Software
 from clients.services import withdrawal_link_placeholder
 from recommendations.documents.pdf import DocumentData
 from recommendations.models import Decision, DecisionRequest, WaiverDocument
+from riskreg.links import absolute_reverse
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 
@@ -68,8 +66,7 @@ def signed_copy_emails_enqueue(*, document: WaiverDocument, request: DecisionReq
                 **context,
                 "recipient_name": vcio.get_full_name() or vcio.get_username(),
                 "for_staff": True,
-                "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-                + reverse("register:client_detail", args=[client.public_id]),
+                "link_url": absolute_reverse("register:client_detail", client.public_id),
             },
             attachments=[attachment],
         )

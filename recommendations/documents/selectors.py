@@ -6,8 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import PracticeProfile
@@ -22,7 +20,9 @@ from recommendations.documents.pdf import (
     TimelineEntry,
 )
 from recommendations.models import SEAL_LEVEL_TEXT, Decision, DecisionRequest, Signature, WaiverDocument
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
+from riskreg.links import absolute_reverse
 from riskreg.seal import Attachment
 
 logger = logging.getLogger(__name__)
@@ -35,12 +35,12 @@ OUTCOMES = {
     Decision.Outcome.CONSENT_REFUSED: "refused",
 }
 TIMELINE_LABELS = {
-    "request.sent": "Signing request sent to the signatory",
-    "request.viewed": "Signing link opened by the signatory",
-    "request.code_sent": "One-time code requested by the signatory",
-    "request.code_failed": "Wrong one-time code entered",
-    "request.code_verified": "One-time code entered correctly",
-    "request.signed": "Decision signed and submitted",
+    EventType.REQUEST_SENT: "Signing request sent to the signatory",
+    EventType.REQUEST_VIEWED: "Signing link opened by the signatory",
+    EventType.REQUEST_CODE_SENT: "One-time code requested by the signatory",
+    EventType.REQUEST_CODE_FAILED: "Wrong one-time code entered",
+    EventType.REQUEST_CODE_VERIFIED: "One-time code entered correctly",
+    EventType.REQUEST_SIGNED: "Decision signed and submitted",
 }
 
 
@@ -50,7 +50,7 @@ def document_id_for(request: DecisionRequest) -> str:
 
 
 def verification_url(document_id: str = "") -> str:
-    url = settings.RISKREG_BASE_URL.rstrip("/") + reverse("verify:page")
+    url = absolute_reverse("verify:page")
     return f"{url}?id={document_id}" if document_id else url
 
 
@@ -167,17 +167,17 @@ def _timeline(request: DecisionRequest, events: list[AuditEvent]) -> tuple[Timel
         return entries
     # Requests made without the audited services (imports, old data): the request's own timestamps.
     moments = (
-        ("request.sent", request.sent_at),
-        ("request.viewed", request.viewed_at),
-        ("request.code_sent", request.code_sent_at),
-        ("request.code_verified", request.code_verified_at),
-        ("request.signed", request.completed_at),
+        (EventType.REQUEST_SENT, request.sent_at),
+        (EventType.REQUEST_VIEWED, request.viewed_at),
+        (EventType.REQUEST_CODE_SENT, request.code_sent_at),
+        (EventType.REQUEST_CODE_VERIFIED, request.code_verified_at),
+        (EventType.REQUEST_SIGNED, request.completed_at),
     )
     return tuple(TimelineEntry(TIMELINE_LABELS[key], moment) for key, moment in moments if moment is not None)
 
 
 def _sender(request: DecisionRequest, events: list[AuditEvent]) -> SenderEvidence:
-    sent = next((event for event in events if event.event_type == "request.sent"), None)
+    sent = next((event for event in events if event.event_type == EventType.REQUEST_SENT), None)
     staff = request.created_by
     name = (staff.get_full_name() or staff.get_username()) if staff else "RiskReg, automatically (re-acknowledgment)"
     return SenderEvidence(

@@ -11,6 +11,7 @@ from recommendations.documents.sealer import practice_trust_roots
 from recommendations.models import SEAL_LEVEL_TEXT, WaiverDocument
 from riskreg.audit.chain import audit_append, event_in_place
 from riskreg.audit.documents import RENEWED, SEALED, StoredDocument
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 from riskreg.audit.tasks import admins_notice_enqueue
 from riskreg.mail.models import OutboundEmail
@@ -147,7 +148,7 @@ def unregistered_seal_alarm(*, sha256: str, seal: SealStatus) -> None:
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="seal.unregistered_document",
+        event_type=EventType.SEAL_UNREGISTERED_DOCUMENT,
         object_type="pdf",
         object_id=sha256,
         summary="A file sealed with this practice's key but not issued by this register was checked",

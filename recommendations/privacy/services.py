@@ -29,7 +29,9 @@ from clients.locking import lock_client, lock_clients
 from clients.models import Client, Contact, LitigationHold, PracticeProfile
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Signature, WaiverDocument
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 
@@ -270,13 +272,13 @@ def _signature_export(request: DecisionRequest) -> dict[str, Any]:
 
 
 @transaction.atomic
-def contact_export(*, actor: Any, contact: Contact) -> dict[str, Any]:
+def contact_export(*, actor: User | None, contact: Contact) -> dict[str, Any]:
     """The export, with an audit event saying who took it (no personal data in the event)."""
     lock_client(contact.client_id)
     data = contact_export_data(contact)
     audit_append(
         actor=actor,
-        event_type="contact.exported",
+        event_type=EventType.CONTACT_EXPORTED,
         object_type="contact",
         object_id=str(contact.public_id),
         scope=contact.client.scope,
@@ -373,7 +375,7 @@ def _anonymise_signed_record(request: DecisionRequest, *, placeholder: str) -> N
 
 
 @transaction.atomic
-def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
+def contact_erase(*, actor: User | None, contact: Contact) -> ErasureResult:
     """Anonymise a contact everywhere except inside their signed records under legal hold."""
     lock_client(contact.client_id)
     contact = Contact.objects.select_for_update(of=("self",)).select_related("client").get(pk=contact.pk)
@@ -410,7 +412,7 @@ def contact_erase(*, actor: Any, contact: Contact) -> ErasureResult:
     contact.save(update_fields=["name", "email", "phone", "title", "can_sign", "is_active", "erased_at"])
     audit_append(
         actor=actor,
-        event_type="contact.erased",
+        event_type=EventType.CONTACT_ERASED,
         object_type="contact",
         object_id=str(contact.public_id),
         scope=contact.client.scope,
@@ -453,7 +455,7 @@ def purge_expired_holds(*, today: date | None = None) -> int:
         audit_append(
             actor=None,
             actor_label="system",
-            event_type="privacy.hold_released",
+            event_type=EventType.PRIVACY_HOLD_RELEASED,
             object_type="decision_request",
             object_id=str(request.public_id),
             scope=request.client.scope,

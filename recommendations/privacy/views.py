@@ -7,7 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,12 +16,13 @@ from clients.holds import active_litigation_hold
 from clients.models import PracticeProfile
 from clients.selectors import contact_for_user
 from recommendations.privacy import services as privacy
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def contact_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def contact_export(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     contact = contact_for_user(user=request.user, public_id=public_id)
     if request.method == "GET":
         return render(request, "privacy/export_confirm.html", {"contact": contact, "client": contact.client})
@@ -35,7 +36,7 @@ def contact_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def contact_erase(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def contact_erase(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     contact = contact_for_user(user=request.user, public_id=public_id)
     client = contact.client
     if request.method == "POST":

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from clients.views import apply_service_errors
 from recommendations import reack, selectors
 from recommendations.models import Recommendation
 from recommendations.signing.forms import SendForDecisionForm
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.evidence import step_origin
 
 TAB_EXPLANATIONS = {
@@ -37,7 +38,7 @@ def _choice(value: str, allowed, default):
 
 
 @login_required
-def reack_list(request: HttpRequest) -> HttpResponse:
+def reack_list(request: AuthenticatedRequest) -> HttpResponse:
     tab = _choice(request.GET.get("tab", ""), selectors.REACK_TABS, "due")
     window = int(_choice(request.GET.get("days", ""), {str(d) for d in selectors.REACK_WINDOWS}, "30"))
     today = timezone.localdate()
@@ -69,7 +70,7 @@ def reack_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reack_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def reack_send(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Confirmation page (GET) and action (POST): send one client's refusals for re-acknowledgment now."""
     client = client_for_user(user=request.user, public_id=public_id)
     signatories = client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True).order_by("name")
@@ -109,7 +110,7 @@ def reack_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _preselect(request: HttpRequest, sendable, signatories) -> tuple[dict, Contact | None]:
+def _preselect(request: AuthenticatedRequest, sendable, signatories) -> tuple[dict, Contact | None]:
     """The items signed by one signatory (?signatory=<contact id>, or whoever signed the first
     item), and that signatory if they still may sign; staff can change both before sending.
     Also returns the signer who can no longer sign, if that is the case."""

@@ -35,6 +35,7 @@ from recommendations.risk.scoring import (
     score_client,
 )
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
+from riskreg.accounts.models import User
 
 # Practice profile fields that change every client's score when they change.
 SCORING_FIELDS = frozenset({"band_moderate_from", "band_high_from", "band_critical_from", "multiplier_overrides"})
@@ -122,7 +123,7 @@ def clients_rescore_all(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def practice_scoring_update(*, actor: Any, data: dict[str, Any]) -> list[str]:
+def practice_scoring_update(*, actor: User | None, data: dict[str, Any]) -> list[str]:
     """Save the practice profile; when a band limit or multiplier changed, rescore every client
     in the same transaction so no cached score follows the old rules."""
     # Client rows before the audit chain, as every other writer takes them (see lock_client).

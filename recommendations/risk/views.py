@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,22 +16,23 @@ from clients.selectors import client_for_user
 from clients.views import apply_service_errors
 from recommendations.risk import services as risk
 from riskreg.accounts.permissions import admin_required
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 @login_required
-def client_risk(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_risk(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     breakdown = risk.client_risk_breakdown(client=client, today=timezone.localdate())
     return render(request, "risk/client_risk.html", {"client": client, "breakdown": breakdown})
 
 
 @login_required
-def scoring_help(request: HttpRequest) -> HttpResponse:
+def scoring_help(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "risk/scoring_help.html", risk.scoring_help_facts(today=timezone.localdate()))
 
 
 @admin_required
-def practice_profile(request: HttpRequest) -> HttpResponse:
+def practice_profile(request: AuthenticatedRequest) -> HttpResponse:
     form = PracticeProfileForm(request.POST or None, request.FILES or None, instance=PracticeProfile.load())
     if request.method == "POST" and form.is_valid():
         try:

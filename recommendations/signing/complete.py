@@ -30,6 +30,7 @@ from recommendations.signing.purposes import describe
 from recommendations.signing.signature_image import clean_signature_png
 from recommendations.signing.snapshot import shown_to_signer
 from riskreg.audit.chain import audit_append_many
+from riskreg.audit.events import EventType
 from riskreg.evidence import USER_AGENT_MAX
 from riskreg.names import same_name, validate_plain_name
 
@@ -225,7 +226,7 @@ def decision_request_complete(
     audit_events.append(
         {
             "actor_label": signer_label,
-            "event_type": "request.signed",
+            "event_type": EventType.REQUEST_SIGNED,
             "object_type": "decision_request",
             "object_id": str(request.public_id),
             "scope": request.client.scope,

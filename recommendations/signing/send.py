@@ -26,7 +26,9 @@ from recommendations.signing.content import (
 )
 from recommendations.signing.purposes import describe
 from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
@@ -98,7 +100,7 @@ class Send:
 @transaction.atomic
 def decision_request_send(
     *,
-    actor: Any,
+    actor: User | None,
     client: Client,
     signatory: Contact,
     recommendations: list[Recommendation],
@@ -123,7 +125,7 @@ def decision_request_send(
 @PracticeProfile.pinned()
 def decision_requests_send(
     *,
-    actor: Any,
+    actor: User | None,
     sends: list[Send],
     purpose: str = Purpose.DECISION,
     actor_label: str | None = None,
@@ -207,7 +209,7 @@ def decision_requests_send(
 
 def _requests_create(
     *,
-    actor: Any,
+    actor: User | None,
     actor_label: str | None,
     origin: StepOrigin | None,
     purpose: str,
@@ -261,7 +263,7 @@ def _requests_create(
             {
                 "actor": actor,
                 "actor_label": actor_label,
-                "event_type": "request.sent",
+                "event_type": EventType.REQUEST_SENT,
                 "object_type": "decision_request",
                 "object_id": str(request.public_id),
                 "scope": send.client.scope,
@@ -310,7 +312,7 @@ def _check_consent_sendable(send: Send) -> None:
 @transaction.atomic
 def consent_request_send(
     *,
-    actor: Any,
+    actor: User | None,
     client: Client,
     signatory: Contact,
     software: list[Software],
@@ -384,7 +386,14 @@ def consent_request_send(
     return request
 
 
-def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, actor_label: str | None = None) -> None:
+def _close(
+    request: DecisionRequest,
+    *,
+    status: str,
+    reason: str,
+    actor: User | None,
+    actor_label: str | None = None,
+) -> None:
     changed = DecisionRequest.objects.filter(pk=request.pk, status__in=DecisionRequest.OPEN_STATUSES).update(
         status=status, closed_at=timezone.now(), close_reason=reason
     )
@@ -404,14 +413,14 @@ def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, ac
 
 
 @transaction.atomic
-def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str = "revoked by staff") -> None:
+def decision_request_revoke(*, actor: User | None, request: DecisionRequest, reason: str = "revoked by staff") -> None:
     lock_client(request.client_id)
     _close(request, status=RequestStatus.REVOKED, reason=reason, actor=actor)
 
 
 @transaction.atomic
 def decision_request_resend(
-    *, actor: Any, request: DecisionRequest, origin: StepOrigin | None = None
+    *, actor: User | None, request: DecisionRequest, origin: StepOrigin | None = None
 ) -> DecisionRequest:
     """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
     lock_client(request.client_id)

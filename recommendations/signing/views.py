@@ -5,7 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,10 +15,11 @@ from recommendations import signing
 from recommendations.models import DecisionRequest, WaiverDocument
 from recommendations.selectors import request_timeline
 from recommendations.signing.forms import SendForDecisionForm
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.evidence import step_origin
 
 
-def _request_for_user(request: HttpRequest, public_id: UUID) -> DecisionRequest:
+def _request_for_user(request: AuthenticatedRequest, public_id: UUID) -> DecisionRequest:
     return get_object_or_404(
         DecisionRequest.objects.select_related(
             "client", "signatory", "created_by", "signature", "agreement_version__agreement"
@@ -28,7 +29,7 @@ def _request_for_user(request: HttpRequest, public_id: UUID) -> DecisionRequest:
 
 
 @login_required
-def request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     signatories = client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True)
     sendable = signing.sendable_recommendations(client)
@@ -57,7 +58,7 @@ def request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     decision_request = _request_for_user(request, public_id)
     items = decision_request.items.select_related("recommendation", "software", "decision").order_by("position")
     return render(
@@ -74,7 +75,7 @@ def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def request_snapshot(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_snapshot(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """The request's frozen snapshot, byte for byte: its SHA-256 is the request's content hash."""
     decision_request = _request_for_user(request, public_id)
     if not decision_request.snapshot:
@@ -86,7 +87,7 @@ def request_snapshot(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_revoke(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     decision_request = _request_for_user(request, public_id)
     try:
         signing.decision_request_revoke(actor=request.user, request=decision_request)
@@ -99,7 +100,7 @@ def request_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def request_resend(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     decision_request = _request_for_user(request, public_id)
     try:
         new_request = signing.decision_request_resend(
@@ -113,7 +114,7 @@ def request_resend(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def document_download(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     document = get_object_or_404(
         WaiverDocument.objects.select_related("request__client").filter(
             request__client__in=clients_visible_to(request.user)

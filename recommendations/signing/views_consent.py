@@ -9,7 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -18,12 +18,13 @@ from clients.selectors import client_for_user
 from clients.views import apply_service_errors
 from recommendations import signing
 from recommendations.signing.forms import ConsentRequestForm
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.evidence import step_origin
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consent_request_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def consent_request_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     signatories = client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True)
     sendable = signing.sendable_software(client)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.db import insert_unless_taken
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.secrets import NotSendable, filled, mint
@@ -232,7 +233,7 @@ def _record_sent(*, email: OutboundEmail, claimed_at: datetime, message_id: str)
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="email.sent",
+        event_type=EventType.EMAIL_SENT,
         object_type="outbound_email",
         object_id=str(email.pk),
         scope=email.scope,
@@ -271,7 +272,7 @@ def _record_failure(
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="email.failed",
+        event_type=EventType.EMAIL_FAILED,
         object_type="outbound_email",
         object_id=str(email.pk),
         scope=email.scope,

@@ -489,7 +489,7 @@ def test_the_beat_schedule_runs_the_sweep_and_the_digest_daily(settings):
 @pytest.mark.django_db
 def test_the_audit_digest_emails_the_chain_head_to_admins_once_a_day(client_record, practice_admin, vcio):
     UserFactory(username="retired-admin", role="admin", is_active=False)
-    audit_append(actor=vcio, event_type="test.event", object_type="client", object_id="1", summary="Something")
+    audit_append(actor=vcio, event_type="client.updated", object_type="client", object_id="1", summary="Something")
     report = verify_chain()
 
     email = audit_digest_enqueue(day=datetime.date(2027, 3, 1))

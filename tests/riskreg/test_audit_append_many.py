@@ -12,7 +12,7 @@ from tests.riskreg.test_audit_chain import _tamper
 
 def _event(n: int, **extra) -> dict:
     return {
-        "event_type": "test.bulk",
+        "event_type": "client.created",
         "object_type": "thing",
         "object_id": n,
         "scope": "client:test",
@@ -24,10 +24,10 @@ def _event(n: int, **extra) -> dict:
 
 @pytest.mark.django_db
 def test_bulk_events_continue_the_chain_and_it_verifies():
-    audit_append(actor=None, event_type="test.single", object_type="thing", object_id="0", summary="first")
+    audit_append(actor=None, event_type="client.updated", object_type="thing", object_id="0", summary="first")
 
     appended = audit_append_many([_event(n) for n in range(1, 8)], batch_size=3)
-    last = audit_append(actor=None, event_type="test.single", object_type="thing", object_id="9", summary="after")
+    last = audit_append(actor=None, event_type="client.updated", object_type="thing", object_id="9", summary="after")
 
     assert appended == 7
     assert list(AuditEvent.objects.values_list("sequence", flat=True)) == list(range(1, 10))

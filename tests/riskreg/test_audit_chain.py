@@ -10,7 +10,7 @@ def _append_three(actor=None) -> list[AuditEvent]:
     return [
         audit_append(
             actor=actor,
-            event_type="test.event",
+            event_type="client.updated",
             object_type="thing",
             object_id=str(n),
             summary=f"event {n}",

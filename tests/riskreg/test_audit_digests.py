@@ -24,7 +24,9 @@ DAY_TWO = datetime.date(2027, 3, 2)
 
 def _append(count: int, start: int = 0) -> None:
     for n in range(start, start + count):
-        audit_append(actor=None, event_type="test.event", object_type="thing", object_id=str(n), summary=f"event {n}")
+        audit_append(
+            actor=None, event_type="client.updated", object_type="thing", object_id=str(n), summary=f"event {n}"
+        )
 
 
 def _as_database_owner(sql: str, params: list | None = None) -> None:
@@ -131,7 +133,7 @@ def test_a_fabricated_event_dated_before_the_digest_fails_against_it(settings):
     _digests_over_two_days()
     with time_machine.travel(datetime.datetime(2027, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False):
         forged = audit_append(
-            actor=None, event_type="decision.signed", object_type="thing", object_id="x", summary="backdated"
+            actor=None, event_type="request.signed", object_type="thing", object_id="x", summary="backdated"
         )
     # audit_append dates events with the clock; the forger sets the clock back, and it is appended last.
     assert forged.sequence == 8

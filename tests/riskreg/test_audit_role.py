@@ -41,7 +41,7 @@ def _connect_as(role: str) -> psycopg.Connection:
 
 
 def _event() -> None:
-    audit_append(actor=None, event_type="test.event", object_type="thing", object_id="1", summary="kept")
+    audit_append(actor=None, event_type="client.updated", object_type="thing", object_id="1", summary="kept")
 
 
 @pytest.mark.parametrize(
