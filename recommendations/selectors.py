@@ -13,9 +13,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
+from clients.models import Client, Contact, PracticeProfile
 from clients.selectors import clients_visible_to
-from recommendations.dashboard.selectors import review_state, review_threshold
 from recommendations.models import (
     Control,
     Decision,
@@ -132,31 +131,6 @@ def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
         .only(*listed, *document_link)
         .order_by("-sent_at")[:20]
     )
-
-
-@dataclass(frozen=True)
-class RelationshipOverview:
-    decisions: list[RelationshipDecision]
-    threshold: int
-    review_needed: bool
-    review_overdue: bool
-
-
-def relationship_overview(client: Client) -> RelationshipOverview:
-    """The client's relationship decisions, newest first, and whether a review is due (two queries)."""
-    decisions = list(
-        RelationshipDecision.objects.filter(client=client)
-        .select_related("manager")
-        .order_by("-decided_on", "-created_at")
-    )
-    threshold = review_threshold()
-    needed, overdue = review_state(
-        score=client.risk_score,
-        threshold=threshold,
-        review_dates=[decision.next_review_on for decision in decisions],
-        today=timezone.localdate(),
-    )
-    return RelationshipOverview(decisions=decisions, threshold=threshold, review_needed=needed, review_overdue=overdue)
 
 
 # --- Re-acknowledgment --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from clients.selectors import client_for_user, current_agreement, software_for_c
 from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
+from recommendations.dashboard import selectors as dashboard_selectors
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
 from recommendations.models import Control
 from riskreg.accounts.permissions import admin_required
@@ -40,7 +41,7 @@ def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
             "timeline": selectors.client_timeline(client),
             "requests": selectors.recent_requests_for_client(client),
             "reack_rows": recommendations.reack_rows,
-            "relationship": selectors.relationship_overview(client),
+            "relationship": dashboard_selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
             "litigation_hold": active_litigation_hold(client),
         },

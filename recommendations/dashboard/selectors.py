@@ -379,3 +379,28 @@ def software_without_consent(*, clients: QuerySet[Client]) -> QuerySet[Software]
         .select_related("client")
         .order_by("client__name", "name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class RelationshipOverview:
+    decisions: list[RelationshipDecision]
+    threshold: int
+    review_needed: bool
+    review_overdue: bool
+
+
+def relationship_overview(client: Client) -> RelationshipOverview:
+    """The client's relationship decisions, newest first, and whether a review is due (two queries)."""
+    decisions = list(
+        RelationshipDecision.objects.filter(client=client)
+        .select_related("manager")
+        .order_by("-decided_on", "-created_at")
+    )
+    threshold = review_threshold()
+    needed, overdue = review_state(
+        score=client.risk_score,
+        threshold=threshold,
+        review_dates=[decision.next_review_on for decision in decisions],
+        today=timezone.localdate(),
+    )
+    return RelationshipOverview(decisions=decisions, threshold=threshold, review_needed=needed, review_overdue=overdue)

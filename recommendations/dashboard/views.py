@@ -22,7 +22,6 @@ from clients.views import apply_service_errors
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.forms import SORT_CAPTIONS, DashboardQuery, dashboard_query
 from recommendations.dashboard.lists import KINDS, PORTFOLIO_COLUMNS, Kind, cells, csv_response, local_today
-from recommendations.selectors import relationship_overview
 from riskreg.accounts.requests import AuthenticatedRequest
 
 
@@ -198,5 +197,5 @@ def relationship_create(request: AuthenticatedRequest, public_id: UUID) -> HttpR
     return render(
         request,
         "dashboard/relationship_form.html",
-        {"client": client, "form": form, "overview": relationship_overview(client)},
+        {"client": client, "form": form, "overview": dashboard.relationship_overview(client)},
     )

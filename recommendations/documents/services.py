@@ -27,7 +27,6 @@ from recommendations.documents.selectors import document_attachments, document_d
 from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.audit.chain import audit_append
 from riskreg.audit.documents import SEALED
-from riskreg.publish import registered_task, task_publish
 from riskreg.seal import (
     certificate_fingerprint,
     last_timestamp_expiry,
@@ -41,16 +40,6 @@ logger = logging.getLogger(__name__)
 
 # Where a rendered document waits until the transaction that records it commits.
 PENDING_DIR = "documents/pending"
-
-
-def document_render_publish(*, request_id: int) -> None:
-    """Queue the rendering of a completed request's document; call it on commit."""
-    task_publish(
-        registered_task("recommendations.tasks.render_request_document"),
-        request_id,
-        logger=logger,
-        on_failure=f"Document for request {request_id} not queued; the document sweep will render it.",
-    )
 
 
 def request_ids_missing_documents(*, completed_before: datetime, limit: int = 100) -> list[int]:

@@ -1,6 +1,7 @@
 """Recording a signed decision with all its evidence."""
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -13,7 +14,6 @@ from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
 from clients.services import software_consent_record
 from recommendations import webhook_events
-from recommendations.documents.services import document_render_publish
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
     client_rescore,
@@ -33,6 +33,9 @@ from riskreg.audit.chain import audit_append_many
 from riskreg.audit.events import EventType
 from riskreg.evidence import USER_AGENT_MAX
 from riskreg.names import same_name, validate_plain_name
+from riskreg.publish import registered_task, task_publish
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -258,3 +261,14 @@ def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:
     purpose = describe(request.purpose)
     counts = {outcome: sum(choice.outcome == outcome for choice in choices) for outcome in purpose.outcomes}
     return purpose.signed_summary.format(**counts)
+
+
+def document_render_publish(*, request_id: int) -> None:
+    """Queue the rendering of a completed request's document; call it on commit. By the task's pinned
+    name: the documents package reads what signing records, so signing does not import it."""
+    task_publish(
+        registered_task("recommendations.tasks.render_request_document"),
+        request_id,
+        logger=logger,
+        on_failure=f"Document for request {request_id} not queued; the document sweep will render it.",
+    )

@@ -11,9 +11,8 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
 from clients.services import relationship_decision_record
 from recommendations.dashboard import selectors as dashboard
-from recommendations.dashboard.selectors import PortfolioFilters
+from recommendations.dashboard.selectors import PortfolioFilters, relationship_overview
 from recommendations.models import DecisionRequest, RequestItem
-from recommendations.selectors import relationship_overview
 from riskreg.audit.models import AuditEvent
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RecommendationFactory
 

@@ -268,7 +268,7 @@ def test_with_the_broker_down_signing_succeeds_and_the_sweep_renders_the_documen
     with monkeypatch.context() as patch:
         patch.setattr(render_request_document, "apply_async", broker_down)
         with (
-            caplog.at_level(logging.WARNING, logger="recommendations.documents.waivers"),
+            caplog.at_level(logging.WARNING, logger="recommendations.signing.complete"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             request = sign_request(client_record, vcio)
