@@ -10,7 +10,7 @@ from riskreg.mail.models import OutboundEmail
 from tests.e2e.conftest import axe_violations
 from tests.e2e.test_signing_flow import PHONE, _draw_signature
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.recommendations.test_consent import casl_practice
+from tests.recommendations.signing.test_consent import casl_practice
 from tests.signing_helpers import WITHDRAWAL_LINK, delivered, latest_code, link_from_mail
 
 
@@ -127,7 +127,7 @@ def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, liv
     from clients.models import Contact
     from recommendations.documents import services as document_services
     from recommendations.privacy import services as privacy
-    from tests.recommendations.test_privacy import _sign as sign
+    from tests.recommendations.privacy.test_privacy import _sign as sign
     from tests.signing_helpers import send_request
 
     casl_practice()

@@ -5,7 +5,7 @@ from recommendations.models import WaiverDocument
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.recommendations.test_documents_pipeline import altered_copy, sign_request, stored_bytes
+from tests.recommendations.documents.test_pipeline import altered_copy, sign_request, stored_bytes
 
 
 def _signed_waiver() -> WaiverDocument:

@@ -21,7 +21,7 @@ from tests.integration.conftest import (
     run_database_url,
     wait_for,
 )
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from recommendations.models import WaiverDocument
 from tests.integration.conftest import wait_for
 from tests.object_storage import CREDENTIALS, moto_server
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from recommendations.services import recommendation_transition
 from riskreg.audit.chain import audit_append, verify_chain
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, RecommendationFactory
-from tests.recommendations.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import _evidence, _verify
 from tests.signing_helpers import send_request
 
 

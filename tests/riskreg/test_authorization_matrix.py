@@ -162,7 +162,7 @@ RULES: dict[str, Rule] = {
     "api:docs": Rule("staff"),
     "api_tokens:create": Rule("staff"),
     "api_tokens:revoke": Rule(
-        "skip", reason="a token's owner or an admin; others get 404 (tests/riskreg/test_api_tokens.py)"
+        "skip", reason="a token's owner or an admin; others get 404 (tests/riskreg/api_tokens/test_api_tokens.py)"
     ),
     "clients:create": Rule("staff"),
     "register:catalog": Rule("staff"),
@@ -263,7 +263,7 @@ RULES: dict[str, Rule] = {
 }
 
 # Django's admin checks is_staff itself on every page; the 2FA middleware test covers it too.
-SKIPPED_NAMESPACES = {"admin": "Django admin: its own is_staff check (tests/riskreg/test_two_factor.py)"}
+SKIPPED_NAMESPACES = {"admin": "Django admin: its own is_staff check (tests/riskreg/accounts/test_two_factor.py)"}
 
 
 def _walk(patterns, namespace: str = "", prefix: str = ""):

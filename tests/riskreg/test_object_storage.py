@@ -14,7 +14,7 @@ from django.utils import timezone
 from recommendations.documents import services as document_services
 from recommendations.models import WaiverDocument
 from tests.object_storage import CREDENTIALS, moto_server
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from riskreg.seal import (
     sha256_hex,
     validate_seal,
 )
-from tests.recommendations.test_documents import waiver_data
+from tests.recommendations.documents.pdf.test_render import waiver_data
 
 PASSPHRASE = b"correct horse battery staple"
 COMMON_NAME = "Northwind Managed Services Ltd. document seal"

@@ -14,8 +14,8 @@ from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from riskreg.models import SealCertificate
 from riskreg.seal import certificate_fingerprint, create_seal_certificate, load_sealer, seal_pdf
-from tests.recommendations.test_documents import waiver_data
-from tests.recommendations.test_documents_pipeline import sign_request, stored_bytes
+from tests.recommendations.documents.pdf.test_render import waiver_data
+from tests.recommendations.documents.test_pipeline import sign_request, stored_bytes
 
 
 def _new_seal(path, passphrase=b"rotated"):

@@ -21,7 +21,7 @@ from riskreg.audit.models import AuditEvent
 from riskreg.audit.tasks import integrity_alert_enqueue
 from riskreg.mail.models import OutboundEmail
 from riskreg.seal import seal_pdf, sha256_hex, validate_seal
-from tests.recommendations.test_documents_pipeline import REASON, signed, stored_bytes  # noqa: F401  (fixture)
+from tests.recommendations.documents.test_pipeline import REASON, signed, stored_bytes  # noqa: F401  (fixture)
 
 FORGED_REASON = "The provider never explained the risk to us."
 

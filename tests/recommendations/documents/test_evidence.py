@@ -11,8 +11,8 @@ from clients.services import agreement_update
 from recommendations.documents import sealer
 from recommendations.models import WaiverDocument
 from riskreg.seal import validate_seal
-from tests.recommendations.test_documents_pipeline import pdf_text, stored_bytes
-from tests.recommendations.test_evidence import BROWSER, _walk
+from tests.recommendations.documents.test_pipeline import pdf_text, stored_bytes
+from tests.recommendations.signing.test_evidence import BROWSER, _walk
 from tests.signing_helpers import document_create, send_request
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
-from tests.recommendations.test_views_signer import _sign_data
+from tests.recommendations.signing.test_views_signer import _sign_data
 from tests.signing_helpers import document_create, latest_code, send_request
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) RiskRegTest"
@@ -109,8 +109,8 @@ def test_the_staff_member_who_sent_the_request_is_recorded_with_their_address(vc
 @pytest.mark.django_db
 def test_a_withdrawal_through_the_link_records_where_it_came_from(client, client_record, vcio):
     from riskreg.mail.models import OutboundEmail
-    from tests.recommendations.test_consent import casl_practice, make_program, send_consent, sign_consent
-    from tests.recommendations.test_consent_withdrawal import withdrawal_link
+    from tests.recommendations.signing.test_consent import casl_practice, make_program, send_consent, sign_consent
+    from tests.recommendations.signing.test_consent_withdrawal import withdrawal_link
 
     casl_practice()
     rmm = make_program(client_record, "Atlas RMM agent")

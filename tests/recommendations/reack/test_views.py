@@ -13,7 +13,7 @@ from recommendations import reack
 from recommendations.models import DecisionRequest, ReackStep
 from riskreg.mail.models import OutboundEmail
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
-from tests.recommendations.test_reack import refuse_through_signing
+from tests.recommendations.reack.test_sweep import refuse_through_signing
 
 DAY = datetime.timedelta(days=1)
 LIST = reverse("register:reack")

@@ -9,7 +9,7 @@ from riskreg.mail.secrets import NotSendable, minter, withheld
 from riskreg.mail.services import email_enqueue, email_send
 
 SECRET = withheld("test secret")
-MINTERS = {"test": "tests.riskreg.test_mail_secrets.mint_for_test"}
+MINTERS = {"test": "tests.riskreg.mail.test_secrets.mint_for_test"}
 minted: list[str] = []
 
 
@@ -72,7 +72,7 @@ def test_a_minter_that_refuses_marks_the_row_failed_and_sends_nothing():
 @override_settings(RISKREG_SECRET_MINTERS=MINTERS)
 def test_a_minter_that_fails_is_retried_like_a_failed_delivery(monkeypatch):
     email = _enqueue(value="x")
-    monkeypatch.setattr("tests.riskreg.test_mail_secrets.minted", None)  # appending now raises
+    monkeypatch.setattr("tests.riskreg.mail.test_secrets.minted", None)  # appending now raises
 
     outcome = email_send(email_id=email.pk)
 

@@ -16,7 +16,7 @@ from recommendations import signing
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_send
 from tests.mail_backends import DropsFirstMessage
-from tests.recommendations.test_consent import casl_practice, make_program, send_consent, sign_consent
+from tests.recommendations.signing.test_consent import casl_practice, make_program, send_consent, sign_consent
 from tests.signing_helpers import (
     CODE,
     SIGNING_LINK,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from recommendations.documents.views import UPLOADS_PER_IP
 from recommendations.models import WaiverDocument
-from tests.recommendations.test_documents_pipeline import altered_copy, signed, stored_bytes  # noqa: F401  (fixture)
+from tests.recommendations.documents.test_pipeline import altered_copy, signed, stored_bytes  # noqa: F401  (fixture)
 
 GENUINE = "Genuine and unaltered"
 NOT_ISSUED = "Not a document issued by this practice, or altered"

@@ -20,7 +20,7 @@ from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
-from tests.recommendations.test_consent import evidence
+from tests.recommendations.signing.test_consent import evidence
 from tests.signing_helpers import latest_code, send_request
 
 NAME, EMAIL, PHONE = "Hélène Côté", "helene@harbourview.example", "+1 902 555 0199"

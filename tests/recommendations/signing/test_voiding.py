@@ -8,7 +8,7 @@ from recommendations.services import control_update, recommendation_update
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, ContactFactory, ControlFactory
-from tests.recommendations.test_consent import casl_practice, make_program, send_consent
+from tests.recommendations.signing.test_consent import casl_practice, make_program, send_consent
 from tests.signing_helpers import send_request
 
 
@@ -123,7 +123,7 @@ def test_an_agreement_edit_leaves_consent_requests_open_they_do_not_quote_it(cli
 def test_a_signed_request_is_never_voided(client_record, vcio):
     request, _, _ = send_request(client_record, vcio)
     from recommendations import signing
-    from tests.recommendations.test_signing import _evidence, _verify
+    from tests.recommendations.signing.test_signing import _evidence, _verify
 
     _verify(request)
     signing.decision_request_complete(

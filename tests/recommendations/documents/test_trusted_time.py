@@ -40,7 +40,7 @@ from riskreg.audit.models import AuditEvent
 from riskreg.audit.tasks import integrity_alert_enqueue
 from riskreg.seal import sha256_hex
 from riskreg.trusted_time import configured_tsa
-from tests.recommendations.test_documents_pipeline import pdf_text, sign_request, stored_bytes
+from tests.recommendations.documents.test_pipeline import pdf_text, sign_request, stored_bytes
 
 DEAD_TSA = "http://127.0.0.1:9/riskreg-test/tsa/tsa"
 

@@ -11,7 +11,13 @@ from django.urls import reverse
 from clients.models import PracticeProfile, RelationshipDecision, RiskSnapshot
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
-from tests.recommendations.test_dashboard import build_portfolio, days, make_decision, make_request, make_software
+from tests.recommendations.dashboard.test_selectors import (
+    build_portfolio,
+    days,
+    make_decision,
+    make_request,
+    make_software,
+)
 
 KINDS = ["lapsed", "due", "unsigned", "review", "overdue-reviews", "no-consent", "clients"]
 

@@ -12,8 +12,8 @@ from clients.models import LitigationHold, PracticeProfile
 from recommendations.models import Signature
 from recommendations.privacy import services as privacy
 from riskreg.audit.models import AuditEvent
-from tests.recommendations import test_privacy
-from tests.recommendations.test_views_risk import practice_form
+from tests.recommendations.privacy import test_privacy
+from tests.recommendations.risk.test_views import practice_form
 
 NAME = test_privacy.NAME
 # The signed history of a contact, and the clean-up of its PDFs, as the privacy tests build them.

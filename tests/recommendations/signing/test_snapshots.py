@@ -14,8 +14,8 @@ from recommendations import signing
 from recommendations.models import Recommendation
 from recommendations.signing.snapshot import SNAPSHOT_FORMAT, canonical_json
 from tests.factories import ControlFactory, RecommendationFactory
-from tests.recommendations.test_consent import PRACTICE, casl_practice, make_program, send_consent
-from tests.recommendations.test_views_signer import _sign_data
+from tests.recommendations.signing.test_consent import PRACTICE, casl_practice, make_program, send_consent
+from tests.recommendations.signing.test_views_signer import _sign_data
 from tests.signing_helpers import latest_code, send_request, token_from_mail
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from riskreg.audit.chain import audit_append, audit_append_many, verify_chain
 from riskreg.audit.models import AuditEvent, ChainHead
-from tests.riskreg.test_audit_chain import _tamper
+from tests.riskreg.audit.test_chain import _tamper
 
 
 def _event(n: int, **extra) -> dict:

@@ -9,7 +9,7 @@ from clients.services import software_consent_withdraw
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from tests.factories import AgreementFactory
-from tests.recommendations.test_consent import (
+from tests.recommendations.signing.test_consent import (
     PRACTICE,
     casl_practice,
     make_program,
