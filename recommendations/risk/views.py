@@ -14,6 +14,7 @@ from clients.forms import PracticeProfileForm
 from clients.models import PracticeProfile
 from clients.selectors import client_for_user
 from clients.views import apply_service_errors
+from recommendations.risk import selectors as risk_selectors
 from recommendations.risk import services as risk
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
@@ -22,13 +23,13 @@ from riskreg.accounts.requests import AuthenticatedRequest
 @login_required
 def client_risk(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
-    breakdown = risk.client_risk_breakdown(client=client, today=timezone.localdate())
+    breakdown = risk_selectors.client_risk_breakdown(client=client, today=timezone.localdate())
     return render(request, "risk/client_risk.html", {"client": client, "breakdown": breakdown})
 
 
 @login_required
 def scoring_help(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "risk/scoring_help.html", risk.scoring_help_facts(today=timezone.localdate()))
+    return render(request, "risk/scoring_help.html", risk_selectors.scoring_help_facts(today=timezone.localdate()))
 
 
 @admin_required
