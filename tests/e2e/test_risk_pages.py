@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clients.models import PracticeProfile, RiskSnapshot
-from recommendations.management.commands.seed_demo import seeded_history
+from recommendations.demo.named import seeded_history
 from recommendations.risk.services import clients_rescore_all, snapshots_take
 from riskreg.accounts.models import User
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RecommendationFactory, UserFactory
