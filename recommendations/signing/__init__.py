@@ -31,11 +31,10 @@ from recommendations.signing.link import (
     signing_code_verify,
 )
 from recommendations.signing.purposes import PURPOSES, PurposeDescription, describe, intent_text_for
+from recommendations.signing.revoke import decision_request_resend, decision_request_revoke
 from recommendations.signing.send import (
     Send,
     consent_request_send,
-    decision_request_resend,
-    decision_request_revoke,
     decision_request_send,
     decision_requests_send,
     sendable_recommendations,

@@ -24,7 +24,7 @@ from recommendations.signing.content import (
     signing_url,
     token_hash,
 )
-from recommendations.signing.send import _close
+from recommendations.signing.revoke import request_close
 from riskreg.audit.chain import audit_append
 from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
@@ -187,7 +187,7 @@ def _locked(request: DecisionRequest) -> DecisionRequest:
 
 
 def _lock(request: DecisionRequest) -> None:
-    _close(
+    request_close(
         request, status=RequestStatus.LOCKED, reason="too many wrong one-time codes", actor=None, actor_label="system"
     )
     vcio = request.client.vcio

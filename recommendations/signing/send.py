@@ -20,14 +20,13 @@ from recommendations.signing.content import (
     DISCLOSURE_VERSION,
     SIGNING_LINK,
     Purpose,
-    RequestStatus,
     SigningError,
     token_hash,
 )
 from recommendations.signing.purposes import describe
 from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
 from riskreg.accounts.models import User
-from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.audit.chain import audit_append_many
 from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import minter
@@ -384,68 +383,3 @@ def consent_request_send(
         ],
     )
     return request
-
-
-def _close(
-    request: DecisionRequest,
-    *,
-    status: str,
-    reason: str,
-    actor: User | None,
-    actor_label: str | None = None,
-) -> None:
-    changed = DecisionRequest.objects.filter(pk=request.pk, status__in=DecisionRequest.OPEN_STATUSES).update(
-        status=status, closed_at=timezone.now(), close_reason=reason
-    )
-    if not changed:
-        raise SigningError("This request is no longer open.")
-    request.refresh_from_db()
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type=f"request.{status}",
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        scope=request.client.scope,
-        summary=f"Request {request.get_status_display().lower()}: {reason}",
-        payload={"reason": reason},
-    )
-
-
-@transaction.atomic
-def decision_request_revoke(*, actor: User | None, request: DecisionRequest, reason: str = "revoked by staff") -> None:
-    lock_client(request.client_id)
-    _close(request, status=RequestStatus.REVOKED, reason=reason, actor=actor)
-
-
-@transaction.atomic
-def decision_request_resend(
-    *, actor: User | None, request: DecisionRequest, origin: StepOrigin | None = None
-) -> DecisionRequest:
-    """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
-    lock_client(request.client_id)
-    if request.is_open:
-        _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
-    elif request.status == RequestStatus.COMPLETED:
-        raise SigningError("This request has been signed; there is nothing to re-send.")
-    if describe(request.purpose).subject_field == "software":
-        return consent_request_send(
-            actor=actor,
-            client=request.client,
-            signatory=request.signatory,
-            software=[item.software for item in request.items.select_related("software")],
-            message=request.message,
-            replaces=request,
-            origin=origin,
-        )
-    recommendations = [item.recommendation for item in request.items.select_related("recommendation")]
-    return decision_request_send(
-        actor=actor,
-        client=request.client,
-        signatory=request.signatory,
-        recommendations=recommendations,
-        message=request.message,
-        purpose=request.purpose,
-        replaces=request,
-        origin=origin,
-    )
