@@ -26,8 +26,8 @@ assets: static/vendor/.built
 migrate: install
 	$(PY) manage.py migrate --no-input
 
+# HOST=0.0.0.0 PORT=8101 make run: serve elsewhere; the demo's links and PDFs follow (scripts/dev-address.sh).
 run: install assets migrate
-	$(PY) manage.py seed_demo
 	@bash scripts/run-dev.sh
 
 test: install assets

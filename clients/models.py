@@ -2,8 +2,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -12,6 +14,16 @@ _pinned_profile: ContextVar["PracticeProfile | None"] = ContextVar("pinned_pract
 
 class PracticeProfile(models.Model):
     """The MSP itself: one row. CASL needs a mailing address plus one other contact."""
+
+    class ReviewBasis(models.TextChoices):
+        SCORE = "score", "Risk score only"
+        UNCOVERED = "uncovered", "Uncovered exposure only"
+        EITHER = "either", "Either: score or uncovered exposure at or above its threshold"
+        BOTH = "both", "Both: score and uncovered exposure at or above their thresholds"
+
+    class BasisChangeReack(models.TextChoices):
+        OFFER = "offer", "Offer it on the client page; staff send it"
+        SEND = "send", "Send it with the next daily sweep"
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     legal_name = models.CharField(max_length=200, default="Your MSP Ltd.")
@@ -29,6 +41,18 @@ class PracticeProfile(models.Model):
     lapse_grace_days = models.PositiveSmallIntegerField(default=14)
     retention_years = models.PositiveSmallIntegerField(default=7)
     review_threshold_score = models.PositiveSmallIntegerField(default=50)
+    review_basis = models.CharField(
+        "Review needed when", max_length=16, choices=ReviewBasis.choices, default=ReviewBasis.SCORE
+    )
+    review_threshold_uncovered = models.DecimalField(
+        "Uncovered exposure threshold",
+        max_digits=7,
+        decimal_places=1,
+        default=20,
+        validators=[MinValueValidator(0)],
+        help_text="Uncovered exposure (open risk without a current signature, times the client's multiplier) "
+        "at which a client needs a relationship review.",
+    )
     heads_up_days = models.CharField(
         max_length=40, default="30,7,1", help_text="Days before a refusal's valid-until to warn the signatory."
     )
@@ -43,11 +67,21 @@ class PracticeProfile(models.Model):
         blank=True,
         help_text='Sensitivity multipliers by industry or regulated data, e.g. {"healthcare": 1.6, "personal": 1.2}.',
     )
+    basis_change_reack = models.CharField(
+        "Re-acknowledgment when a refusal's basis changes",
+        max_length=8,
+        choices=BasisChangeReack.choices,
+        default=BasisChangeReack.OFFER,
+        help_text="A signed refusal whose risk was raised after signing no longer covers it until re-signed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="practiceprofile_singleton"),
+            models.CheckConstraint(
+                condition=Q(basis_change_reack__in=["offer", "send"]), name="practiceprofile_basis_reack_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(request_valid_days__gte=1), name="practiceprofile_request_days_positive"
             ),
@@ -63,6 +97,13 @@ class PracticeProfile(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(review_threshold_score__lte=100), name="practiceprofile_threshold_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_threshold_uncovered__gte=0), name="practiceprofile_uncovered_threshold_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_basis__in=["score", "uncovered", "either", "both"]),
+                name="practiceprofile_review_basis_valid",
             ),
             # Signed records are kept at least a year after a relationship ends, whatever the setting says.
             models.CheckConstraint(
@@ -190,10 +231,28 @@ class Client(models.Model):
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
     external_id = models.CharField("ID in the source system", max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
+    # What the client is worth to the practice, for managers weighing a relationship; integer
+    # cents so sums and comparisons are exact.
+    monthly_recurring_revenue_cents = models.PositiveBigIntegerField(
+        "Monthly recurring revenue", null=True, blank=True
+    )
+    contract_ends_on = models.DateField("Contract end date", null=True, blank=True)
+    # Roadmap quarters follow the client's fiscal year (recommendations/roadmap/quarters.py).
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        "Fiscal year starts in", choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
+    )
+    # The risk-briefing meeting: how often, and when the next one is due (set by issuing a briefing
+    # or by the vCIO); None until a schedule starts. The daily sweep reminds the vCIO before it.
+    briefing_cadence_months = models.PositiveSmallIntegerField(
+        "Briefing cadence", choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Twice a year"), (12, "Yearly")], default=3
+    )
+    briefing_due_on = models.DateField("Next briefing due", null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
     liability_coverage = models.DecimalField(max_digits=4, decimal_places=1, default=100)
+    # Open exposure x multiplier without a current signature (recommendations/risk/scoring.py, section 6).
+    uncovered_exposure = models.DecimalField(max_digits=9, decimal_places=1, default=0)
     scored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,8 +268,16 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(risk_band__in=["low", "moderate", "high", "critical"]), name="client_band_valid"
             ),
+            models.CheckConstraint(condition=Q(uncovered_exposure__gte=0), name="client_uncovered_exposure_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "offboarding", "former"]), name="client_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="client_fiscal_start_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(briefing_cadence_months__in=[1, 3, 6, 12]), name="client_briefing_cadence_valid"
             ),
             *external_key_constraints("client"),
         ]
@@ -218,6 +285,10 @@ class Client(models.Model):
             # clients list and dashboard: ranked by score, filtered by vCIO
             models.Index(fields=["-risk_score", "name"], name="client_score_idx"),
             models.Index(fields=["vcio", "-risk_score"], name="client_vcio_score_idx"),
+            # dashboard sorted by uncovered exposure, and the review queue's priority order
+            models.Index(fields=["-uncovered_exposure", "-risk_score", "name"], name="client_uncovered_idx"),
+            # briefings due in the next 30 days (dashboard, re-acknowledgment page, daily reminders)
+            models.Index(fields=["briefing_due_on"], name="client_briefing_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -226,6 +297,12 @@ class Client(models.Model):
     @property
     def scope(self) -> str:
         return f"client:{self.public_id}"
+
+    @property
+    def monthly_recurring_revenue(self) -> str:
+        """The MRR as money text ("1,250.00"), empty when not recorded."""
+        cents = self.monthly_recurring_revenue_cents
+        return "" if cents is None else f"{cents // 100:,}.{cents % 100:02d}"
 
     @property
     def regulated_data(self) -> frozenset[str]:

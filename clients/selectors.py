@@ -21,15 +21,36 @@ from riskreg.links import absolute_reverse
 # The one definition of "installed without current consent" (CASL), used by the client page and
 # the dashboard alike: installed, the client has not given express consent, and no agreement that
 # carries a consent clause *and* has its signed copy on file names it.
-SOFTWARE_WITHOUT_CONSENT = (
-    Q(install_status=Software.InstallStatus.INSTALLED)
-    & ~Q(consent_status=Software.ConsentStatus.GIVEN)
-    & (
-        Q(consent_by_agreement__isnull=True)
-        | Q(consent_by_agreement__has_software_consent_clause=False)
-        | Q(consent_by_agreement__signed_file="")
-    )
+CONSENT_MISSING = ~Q(consent_status=Software.ConsentStatus.GIVEN) & (
+    Q(consent_by_agreement__isnull=True)
+    | Q(consent_by_agreement__has_software_consent_clause=False)
+    | Q(consent_by_agreement__signed_file="")
 )
+SOFTWARE_WITHOUT_CONSENT = Q(install_status=Software.InstallStatus.INSTALLED) & CONSENT_MISSING
+
+
+def consent_in_force(software: Software) -> bool:
+    """The same rule as CONSENT_MISSING, for one program already loaded with its agreement."""
+    agreement = software.consent_by_agreement
+    return software.consent_status == Software.ConsentStatus.GIVEN or (
+        agreement is not None and agreement.has_software_consent_clause and bool(agreement.signed_file)
+    )
+
+
+# A client is assessed once one of its recommendations has been put to it (open or decided); drafts
+# and withdrawn items never were. Until then its cached score (0, Low, 100 % coverage) says nothing,
+# so pages show "Not assessed" and portfolio averages leave it out.
+NOT_ASSESSED = "not_assessed"
+UNASSESSED_STATUSES = ("draft", "withdrawn")
+
+
+def assessed() -> Exists:
+    """True for a client with at least one open or decided recommendation (an annotation; the
+    recommendation model is reached through the relation, clients never import recommendations)."""
+    recommendation = Client._meta.get_field("recommendations").related_model
+    return Exists(
+        recommendation.objects.filter(client=OuterRef("pk")).exclude(status__in=UNASSESSED_STATUSES)
+    )
 
 
 def clients_visible_to(user: Any) -> QuerySet[Client]:
@@ -53,8 +74,11 @@ def client_list(
         clients = clients.filter(status=status)
     if industry:
         clients = clients.filter(industry=industry)
-    if band:
-        clients = clients.filter(risk_band=band)
+    clients = clients.annotate(assessed=assessed())
+    if band == NOT_ASSESSED:
+        clients = clients.filter(assessed=False)
+    elif band:
+        clients = clients.filter(risk_band=band, assessed=True)
     return clients.order_by("-risk_score", "name")
 
 
@@ -124,7 +148,10 @@ def software_for_client(client: Client) -> list[Software]:
     """The client's software register, each row flagged `without_consent` (one query)."""
     return list(
         client.software.select_related("consent_by_agreement")
-        .annotate(without_consent=ExpressionWrapper(SOFTWARE_WITHOUT_CONSENT, output_field=BooleanField()))
+        .annotate(
+            without_consent=ExpressionWrapper(SOFTWARE_WITHOUT_CONSENT, output_field=BooleanField()),
+            consent_missing=ExpressionWrapper(CONSENT_MISSING, output_field=BooleanField()),
+        )
         .order_by("name")
     )
 

@@ -198,6 +198,10 @@ def agreement_update(*, actor: User | None, agreement: ServiceAgreement, data: d
         quoting_agreement=True,
         reason=f"service agreement {agreement.reference} was edited (now version {agreement.version})",
     )
+    if "exclusions" in changed:
+        # Signed refusals quoted the old exclusions (settings.RISKREG_SIGNED_BASIS_CHANGED; the
+        # recommendations side owns refusals).
+        import_string(settings.RISKREG_SIGNED_BASIS_CHANGED)(actor=actor, agreement=agreement)
     return changed
 
 
@@ -243,6 +247,11 @@ def practice_profile_update(*, actor: User | None, data: dict[str, Any]) -> list
 def may_decide_relationship(user: Any) -> bool:
     """Keeping or letting go of a client is a manager's call (SPEC section 1), not a vCIO's."""
     return bool(user.is_superuser or user.role in {"manager", "admin"})
+
+
+def may_see_client_value(user: Any) -> bool:
+    """What a client pays is commercial: managers weigh it against risk, vCIOs do not see it."""
+    return may_decide_relationship(user)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from clients import selectors, services
 from clients.forms import (
@@ -236,7 +236,7 @@ def software_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
 
 
 def _software_anchor(client_public_id: UUID) -> str:
-    return reverse("register:client_detail", args=[client_public_id]) + "#software"
+    return reverse("register:client_detail", args=[client_public_id]) + "?section=software#software"
 
 
 SOFTWARE_INSTALL_ACTIONS = {
@@ -245,12 +245,19 @@ SOFTWARE_INSTALL_ACTIONS = {
 }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def software_install_status(request: AuthenticatedRequest, public_id: UUID, status: str) -> HttpResponse:
     software = selectors.software_for_user(user=request.user, public_id=public_id)
     if status not in SOFTWARE_INSTALL_ACTIONS:
         return redirect(_software_anchor(software.client.public_id))
+    # CASL: installing without consent in force is recorded (the register states what is on the
+    # client's computers) only after staff confirm they know consent is missing.
+    needs_confirmation = status == "installed" and not selectors.consent_in_force(software)
+    if request.method == "GET" or (needs_confirmation and request.POST.get("confirmed") != "yes"):
+        if not needs_confirmation:
+            return redirect(_software_anchor(software.client.public_id))
+        return render(request, "clients/software_install_confirm.html", {"software": software})
     service, label = SOFTWARE_INSTALL_ACTIONS[status]
     try:
         service(actor=request.user, software=software)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from recommendations.models import Control, Recommendation
@@ -33,9 +35,30 @@ class ControlPickForm(forms.Form):
         self.fields["control"].queryset = Control.objects.filter(is_active=True).order_by("category", "code")
 
 
+def money_field(label: str, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, help_text=help_text, required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+def to_cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int(amount.scaleb(2))
+
+
 class RecommendationForm(forms.ModelForm):
     likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
     impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+    priority = forms.TypedChoiceField(
+        choices=Recommendation.Priority.choices,
+        coerce=int,
+        initial=Recommendation.Priority.MEDIUM,
+        required=False,
+        empty_value=Recommendation.Priority.MEDIUM,
+    )
+    one_time_cost = money_field("One-time cost", "In the client's currency; shown to the signer. Empty: to be quoted.")
+    recurring_monthly_cost = money_field(
+        "Recurring monthly cost", "Per month, after it is in place; shown to the signer."
+    )
 
     class Meta:
         model = Recommendation
@@ -47,7 +70,7 @@ class RecommendationForm(forms.ModelForm):
             "likelihood",
             "impact",
             "rationale",
-            "estimated_cost",
+            "priority",
             "target_date",
             "owner",
         ]
@@ -59,7 +82,6 @@ class RecommendationForm(forms.ModelForm):
             "target_date": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {
-            "estimated_cost": "One-off estimate in the client's currency; shown to the signer.",
             "rationale": "Why this matters for this client in particular.",
         }
 
@@ -67,6 +89,17 @@ class RecommendationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
         self.fields["owner"].label = "Owner at the MSP"
+        if self.instance.pk:
+            self.initial.setdefault("one_time_cost", self.instance.estimated_cost)
+            self.initial.setdefault("recurring_monthly_cost", self.instance.recurring_monthly_cost)
+        self.order_fields([*self.Meta.fields[:7], "one_time_cost", "recurring_monthly_cost"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The model holds integer cents (exact budget sums); services take model fields.
+        cleaned["one_time_cost_cents"] = to_cents(cleaned.pop("one_time_cost", None))
+        cleaned["recurring_monthly_cost_cents"] = to_cents(cleaned.pop("recurring_monthly_cost", None))
+        return cleaned
 
 
 def initial_from_control(control: Control | None) -> dict:

@@ -1,8 +1,10 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from clients.models import Client
 from recommendations.risk.scoring import risk_level
@@ -60,7 +62,15 @@ class Control(models.Model):
         return risk_level(self.default_likelihood, self.default_impact)
 
 
+class Priority(models.IntegerChoices):
+    HIGH = 1, "High"
+    MEDIUM = 2, "Medium"
+    LOW = 3, "Low"
+
+
 class Recommendation(models.Model):
+    Priority = Priority
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PRESENTED = "presented", "Presented"
@@ -88,7 +98,14 @@ class Recommendation(models.Model):
         db_persist=True,
     )
     rationale = models.TextField("Why for this client", blank=True)
-    estimated_cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Money in integer cents, so a quarter's budget is an exact sum (issue 23); None = to be quoted.
+    one_time_cost_cents = models.PositiveBigIntegerField("One-time cost (cents)", null=True, blank=True)
+    recurring_monthly_cost_cents = models.PositiveBigIntegerField(
+        "Recurring monthly cost (cents)", null=True, blank=True
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    # The first day of the fiscal quarter it is planned for (roadmap/quarters.py); None = not scheduled.
+    target_quarter = models.DateField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -97,6 +114,11 @@ class Recommendation(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # End of the current signed refusal; set with every refusal, kept when it lapses.
     valid_until = models.DateField(null=True, blank=True)
+    # Set when what the client signed a refusal against got worse after signing (the risk raised,
+    # the client's multiplier raised, the agreement's exclusions changed): the refusal no longer
+    # covers the risk until it is signed again. Cleared by the next decision on the item.
+    basis_changed_on = models.DateField(null=True, blank=True)
+    basis_changed_reason = models.CharField(max_length=200, blank=True)
     # Bumped on every edit of the client-facing text, so a signing request can tell it is stale.
     content_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,10 +147,7 @@ class Recommendation(models.Model):
                 condition=~Q(status__in=["refused", "lapsed"]) | Q(valid_until__isnull=False),
                 name="recommendation_refusal_has_valid_until",
             ),
-            models.CheckConstraint(
-                condition=Q(estimated_cost__isnull=True) | Q(estimated_cost__gte=0),
-                name="recommendation_cost_not_negative",
-            ),
+            models.CheckConstraint(condition=Q(priority__in=[1, 2, 3]), name="recommendation_priority_valid"),
         ]
         indexes = [
             # client detail and scoring read one client's items by status; the dashboard's next
@@ -137,6 +156,8 @@ class Recommendation(models.Model):
             # refusals coming due across the portfolio: the sweep's windows, and the dashboard's
             # due counts, which read client_id from the index alone instead of 30,000 table rows
             models.Index(fields=["status", "valid_until", "client"], name="rec_status_valid_client_idx"),
+            # the portfolio budget pipeline sums planned items by target quarter across clients
+            models.Index(fields=["target_quarter", "status"], name="rec_quarter_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +174,17 @@ class Recommendation(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def estimated_cost(self) -> Decimal | None:
+        """The one-time cost in the currency unit, as the signer is shown it."""
+        cents = self.one_time_cost_cents
+        return None if cents is None else Decimal(cents).scaleb(-2)
+
+    @property
+    def recurring_monthly_cost(self) -> Decimal | None:
+        cents = self.recurring_monthly_cost_cents
+        return None if cents is None else Decimal(cents).scaleb(-2)
 
 
 EDITABLE_STATUSES = {Recommendation.Status.DRAFT, Recommendation.Status.PRESENTED, Recommendation.Status.DEFERRED}
@@ -246,6 +278,21 @@ class DecisionRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @classmethod
+    def live(cls, prefix: str = "") -> Q:
+        """Requests whose link still works, judged now: open and not past their expiry. The daily
+        sweep marks dead links expired later; pages and the send form must not wait for it."""
+        return Q(**{f"{prefix}status__in": cls.OPEN_STATUSES, f"{prefix}expires_at__gt": timezone.now()})
+
+    @property
+    def link_expired(self) -> bool:
+        """Open by its stored status, but its link has expired and the sweep has not yet run."""
+        return self.is_open and self.expires_at <= timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status.EXPIRED.label) if self.link_expired else self.get_status_display()
+
 
 class RequestItem(models.Model):
     """One thing the signatory decides in a request: a recommendation, or a piece of software."""
@@ -283,6 +330,12 @@ class RequestItem(models.Model):
 class Signature(models.Model):
     """The signing ceremony's evidence, one per completed request. Never updated."""
 
+    class Method(models.TextChoices):
+        DRAWN = "drawn", "Drawn by hand"
+        # The typed name, drawn by RiskReg in a handwriting font, adopted as the signature
+        # (keyboard and screen-reader users cannot draw).
+        TYPED = "typed", "Typed name adopted as signature"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.OneToOneField(DecisionRequest, on_delete=models.PROTECT, related_name="signature")
     typed_name = models.CharField(max_length=200)
@@ -290,6 +343,7 @@ class Signature(models.Model):
     signer_email = models.EmailField()
     signature_png = models.BinaryField()
     signature_sha256 = models.CharField(max_length=64)
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.DRAWN)
     consent_text = models.TextField()
     consent_version = models.CharField(max_length=20)
     intent_text = models.TextField()
@@ -302,6 +356,11 @@ class Signature(models.Model):
     code_sent_to = models.EmailField(blank=True)
     code_message_id = models.CharField(max_length=300, blank=True)
     signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=["drawn", "typed"]), name="signature_method_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"signature on request {self.request_id}"
@@ -439,6 +498,7 @@ class ReackStep(models.Model):
         LAPSED = "lapsed", "Lapsed"
         ESCALATED = "escalated", "Escalated to the vCIO and managers"
         SIGNATORY_GONE = "signatory_gone", "vCIO asked to choose another signatory"
+        BASIS_REACK = "basis_reack", "Re-acknowledgment request sent: basis changed"
 
     # Steps for a refusal carry the recommendation; steps for a request only the request.
     # A reack_request step carries both: the refusal it is for and the request it produced.
@@ -491,3 +551,79 @@ def step_label(step: str) -> str:
     if kind == "request_reminder":
         return f"Reminder after {days} days"
     return step.replace("_", " ").capitalize()
+
+
+class RelationshipCondition(models.Model):
+    """One condition of a "continue with conditions" decision, followed up until met.
+
+    The daily sweep (recommendations/relationship/conditions.py) closes a condition whose linked
+    recommendations are all implemented, and marks one past its due date overdue, once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.ForeignKey(
+        "clients.RelationshipDecision", on_delete=models.CASCADE, related_name="tracked_conditions"
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="relationship_conditions")
+    what = models.CharField("Condition", max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("Due")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="relationship_conditions")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    met_on = models.DateField(null=True, blank=True)
+    # Set once, by the sweep that first found the condition past its due date (and emailed the manager).
+    overdue_since = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "met"]), name="relcondition_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open", met_on__isnull=True) | Q(status="met", met_on__isnull=False),
+                name="relcondition_met_on_when_met",
+            ),
+        ]
+        indexes = [
+            # the sweep: open conditions by due date
+            models.Index(fields=["status", "due_on"], name="relcondition_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.overdue_since is not None
+
+
+class Briefing(models.Model):
+    """An issued risk briefing: the client-facing PDF of one period, frozen. The file and its
+    SHA-256 are written once when it is issued; issuing again makes a new briefing."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document_id = models.CharField(max_length=40, unique=True)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="briefings")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    note = models.TextField("Personal note", blank=True)
+    file = models.FileField(upload_to="briefings/%Y/%m/")
+    sha256 = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="briefing_period_ordered"),
+        ]
+        indexes = [
+            # the client page lists a client's briefings, newest first; the schedule reads the latest
+            models.Index(fields=["client", "-issued_at"], name="briefing_client_issued_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_id

@@ -2,6 +2,7 @@
 not grow with the number of rows."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from operator import attrgetter
@@ -9,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,6 +25,7 @@ from recommendations.models import (
     Recommendation,
     RequestItem,
     Signature,
+    WaiverDocument,
     step_label,
 )
 from recommendations.risk.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
@@ -34,11 +37,11 @@ STATUS_ORDER = ["presented", "refused", "lapsed", "deferred", "accepted", "draft
 
 def scoring_items_for_client(client: Client) -> list[ScoringItem]:
     rows = Recommendation.objects.filter(client=client).values_list(
-        "public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until"
+        "public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until", "basis_changed_on"
     )
     return [
-        ScoringItem(str(pid), title, lik, imp, status, target, valid)
-        for pid, title, lik, imp, status, target, valid in rows
+        ScoringItem(str(pid), title, lik, imp, status, target, valid, changed is not None)
+        for pid, title, lik, imp, status, target, valid, changed in rows
     ]
 
 
@@ -77,12 +80,39 @@ def recommendation_for_user(*, user: Any, public_id: UUID) -> Recommendation:
     )
 
 
-def client_timeline(client: Client, *, limit: int = 50) -> list[AuditEvent]:
-    """The client's latest events with what the timeline shows: not the payload or the hash chain.
-    A signing shows the name the signer typed (`signed_as`): kept with the signature, which erasure
-    can anonymise, rather than in the permanent chain. Two queries, however many events."""
-    events = list(
-        AuditEvent.objects.filter(scope=client.scope)
+TIMELINE_PAGE_SIZE = 20
+
+
+def actor_name(label: str, signers: dict[str, str]) -> str:
+    """An audit event's actor label in words: never a raw identifier on a page."""
+    kind, _, rest = label.partition(":")
+    if kind == "signer":
+        return f"{signers.get(rest, 'The signatory')} (signatory)"
+    if kind == "user":
+        return rest.partition(":")[2] or "A staff member"
+    return {
+        "system": "RiskReg (automatic)" if not rest else "RiskReg (re-acknowledgment sweep)",
+        "seed": "Demo data",
+        "link": "The contact, with their withdrawal link",
+        "command": "An administrator (command line)",
+    }.get(kind, "RiskReg")
+
+
+def signer_names(contacts: Iterable[Contact]) -> dict[str, str]:
+    return {str(contact.public_id): contact.name for contact in contacts}
+
+
+def client_events(client: Client) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(scope=client.scope)
+
+
+def client_timeline(client: Client, *, contacts: Iterable[Contact] = (), page: str | None = None) -> Page:
+    """One page of the client's events, newest first, with what the timeline shows: not the payload
+    or the hash chain. Each event gets `who` (its actor in words) and a signing `signed_as`, the
+    name the signer typed: kept with the signature, which erasure can anonymise, rather than in the
+    permanent chain. Three queries (count, page, signatures), however many events."""
+    events = (
+        client_events(client)
         .select_related("actor")
         .only(
             "occurred_at",
@@ -94,18 +124,24 @@ def client_timeline(client: Client, *, limit: int = 50) -> list[AuditEvent]:
             "actor__last_name",
             "actor__username",
         )
-        .order_by("-sequence")[:limit]
+        .order_by("-sequence")
     )
-    # Each signing has one request.signed event, so those in the latest events are among the latest signatures.
+    shown = Paginator(events, TIMELINE_PAGE_SIZE).get_page(page)
+    shown.object_list = list(shown.object_list)
+    signed = [event.object_id for event in shown.object_list if event.event_type == EventType.REQUEST_SIGNED]
+    # Never an empty list: Django would skip the query, and the page's query count would depend on
+    # whether a signing is among the events shown.
     typed = {
         str(public_id): name
-        for public_id, name in Signature.objects.filter(request__client=client)
-        .order_by("-signed_at")
-        .values_list("request__public_id", "typed_name")[:limit]
+        for public_id, name in Signature.objects.filter(
+            request__client=client, request__public_id__in=signed or [UUID(int=0)]
+        ).values_list("request__public_id", "typed_name")
     }
-    for event in events:
+    signers = signer_names(contacts)
+    for event in shown.object_list:
         event.signed_as = typed.get(event.object_id) if event.event_type == EventType.REQUEST_SIGNED else None
-    return events
+        event.who = str(event.actor) if event.actor else actor_name(event.actor_label, signers)
+    return shown
 
 
 def active_controls() -> QuerySet[Control]:
@@ -121,15 +157,15 @@ def request_timeline(decision_request: DecisionRequest) -> list[AuditEvent]:
 
 
 def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
-    """The client's latest requests with what the client page lists of them: not the signing
-    flow's hashes, codes and timestamps."""
-    listed = ("public_id", "purpose", "status", "sent_at", "signatory__name")
+    """The client's requests, latest first, with what the client page lists of them: not the
+    signing flow's hashes, codes and timestamps. The page paginates them."""
+    listed = ("public_id", "purpose", "status", "sent_at", "expires_at", "signatory__name")
     document_link = ("document__public_id", "document__document_id", "document__kind", "document__evidence_level")
     return (
         DecisionRequest.objects.filter(client=client)
         .select_related("signatory", "document")
         .only(*listed, *document_link)
-        .order_by("-sent_at")[:20]
+        .order_by("-sent_at", "-pk")
     )
 
 
@@ -205,9 +241,10 @@ def _with_progress(recommendations: QuerySet[Recommendation]) -> QuerySet[Recomm
     steps = ReackStep.objects.filter(recommendation=OuterRef("pk"), cycle=OuterRef("valid_until")).order_by(
         "-done_at", "-pk"
     )
-    open_items = RequestItem.objects.filter(
-        recommendation=OuterRef("pk"), request__status__in=DecisionRequest.OPEN_STATUSES
-    ).order_by("-request__sent_at")
+    # A link past its expiry is not shown as a request in progress, even before the sweep marks it.
+    open_items = RequestItem.objects.filter(DecisionRequest.live("request__"), recommendation=OuterRef("pk")).order_by(
+        "-request__sent_at"
+    )
     return recommendations.annotate(
         signatory_pk=refusing_signatory(),
         last_step=Subquery(steps.values("step")[:1]),
@@ -265,7 +302,18 @@ def client_recommendations(client: Client, *, contacts: list[Contact]) -> Client
     """The client page's two lists from one query: every recommendation grouped by status, riskiest
     first, and the refusals and lapsed items with their re-acknowledgment progress, soonest
     valid-until first. Signatories come from the client's `contacts`, which the page loads anyway."""
-    shown = ("public_id", "title", "likelihood", "impact", "inherent_risk", "target_date", "status", "valid_until")
+    shown = (
+        "public_id",
+        "title",
+        "likelihood",
+        "impact",
+        "inherent_risk",
+        "target_date",
+        "status",
+        "valid_until",
+        "basis_changed_on",
+        "basis_changed_reason",
+    )
     recommendations = list(
         _with_progress(client.recommendations.only("client", *shown))
         .annotate(control_code=F("control__code"))
@@ -291,3 +339,45 @@ def reack_sendable(client: Client) -> QuerySet[Recommendation]:
         .exclude(in_open_request())
         .order_by("valid_until", "-inherent_risk", "title")
     )
+
+
+@dataclass(frozen=True)
+class RecommendationOverview:
+    recommendation: Recommendation
+    history: list[AuditEvent]
+    # Each request the item went into, newest first, with its decision and sealed document.
+    request_items: list[RequestItem]
+    # The sealed record of the refusal now in force, if the item stands refused or lapsed.
+    waiver: WaiverDocument | None
+
+
+def recommendation_overview(*, user: Any, public_id: UUID) -> RecommendationOverview:
+    """Everything the recommendation page shows, in four queries: the item, its own audit events,
+    the requests and decisions that touched it, and the client's signers (for names)."""
+    recommendation = recommendation_for_user(user=user, public_id=public_id)
+    signers = signer_names(recommendation.client.contacts.only("public_id", "name"))
+    history = list(
+        AuditEvent.objects.filter(object_type="recommendation", object_id=str(recommendation.public_id))
+        .select_related("actor")
+        .order_by("sequence")
+    )
+    for event in history:
+        event.who = str(event.actor) if event.actor else actor_name(event.actor_label, signers)
+    request_items = list(
+        RequestItem.objects.filter(recommendation=recommendation)
+        .select_related("request", "request__signatory", "request__document", "decision")
+        .order_by("-request__sent_at", "-pk")
+    )
+    waiver = None
+    if recommendation.status in ("refused", "lapsed"):
+        waiver = next(
+            (
+                item.request.document
+                for item in request_items
+                if getattr(item, "decision", None) is not None
+                and item.decision.outcome == "refuse"
+                and hasattr(item.request, "document")
+            ),
+            None,
+        )
+    return RecommendationOverview(recommendation, history, request_items, waiver)

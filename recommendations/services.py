@@ -13,7 +13,7 @@ from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.risk.scoring import score_client
+from recommendations.risk.scoring import score_client, sensitivity_multiplier, stored_uncovered
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.audit.events import EventType
@@ -69,6 +69,7 @@ def client_rescore(*, client: Client) -> Client:
         "risk_score": result.score,
         "risk_band": result.band,
         "liability_coverage": round(result.coverage, 1),
+        "uncovered_exposure": stored_uncovered(result),
         "scored_at": timezone.now(),
     }
     # Usually the band holds and this one statement is all; when it moved, the old band is read
@@ -78,18 +79,67 @@ def client_rescore(*, client: Client) -> Client:
     if not same_band:
         Client.objects.filter(pk=client.pk).update(**figures)
     client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
+    client.uncovered_exposure = figures["uncovered_exposure"]
     if previous is not None and previous != result.band:
         webhook_events.bands_changed([(client, previous)])
     return client
 
 
+def refusals_basis_changed(*, actor: User | None, client: Client, reason: str, only: list[int] | None = None) -> int:
+    """Mark the client's signed refusals (or the ``only`` ones) as "basis changed"; returns how many
+    (recommendations/relationship/basis.py says when a basis changes).
+
+    The caller holds the client's row lock and rescores the client afterwards. A refusal already
+    marked keeps its first date and reason: the earliest change is the one that voided its cover.
+    """
+    refusals = Recommendation.objects.filter(
+        client=client, status=Recommendation.Status.REFUSED, basis_changed_on__isnull=True
+    )
+    if only is not None:
+        refusals = refusals.filter(pk__in=only)
+    marked = list(refusals.select_for_update().order_by("pk").only("pk", "public_id", "title"))
+    if not marked:
+        return 0
+    Recommendation.objects.filter(pk__in=[r.pk for r in marked]).update(
+        basis_changed_on=timezone.localdate(), basis_changed_reason=reason[:200], updated_at=timezone.now()
+    )
+    audit_append_many(
+        [
+            {
+                "actor": actor,
+                "event_type": EventType.RECOMMENDATION_BASIS_CHANGED,
+                "object_type": "recommendation",
+                "object_id": str(refusal.public_id),
+                "scope": client.scope,
+                "summary": f"“{refusal.title}”: signed refusal no longer covers the risk ({reason})",
+                "payload": {"reason": reason},
+            }
+            for refusal in marked
+        ]
+    )
+    return len(marked)
+
+
 @transaction.atomic
 def client_profile_update(*, actor: User | None, client: Client, data: dict[str, Any]) -> list[str]:
-    """Edit a client and rescore it: industry and regulated data drive its sensitivity."""
+    """Edit a client and rescore it: industry and regulated data drive its sensitivity.
+
+    When the change raises the client's multiplier, every current signed refusal was signed
+    against a smaller risk than the client now carries: each is marked "basis changed"."""
+    lock_client(client.pk)
+    config = selectors.scoring_config()
+    before = sensitivity_multiplier(selectors.sensitivity_of(locked_copy(client)), config)
     changed = client_update(actor=actor, client=client, data=data)
     if changed:
         # client_update saved a locked copy: this instance may still hold the old industry and data.
         client.refresh_from_db()
+        after = sensitivity_multiplier(selectors.sensitivity_of(client), config)
+        if after > before:
+            refusals_basis_changed(
+                actor=actor,
+                client=client,
+                reason=f"client's sensitivity multiplier raised from {before:g} to {after:g}",
+            )
         client_rescore(client=client)
     return changed
 
@@ -127,7 +177,8 @@ CLIENT_FACING_FIELDS = {
     "consequences",
     "likelihood",
     "impact",
-    "estimated_cost",
+    "one_time_cost_cents",
+    "recurring_monthly_cost_cents",
 }
 
 
@@ -162,7 +213,6 @@ def recommendation_update(*, actor: User | None, recommendation: Recommendation,
     )
     client_rescore(client=recommendation.client)
     return changed
-
 
 
 # No savepoint: it runs inside the change that voids, which a failure here must fail whole.
@@ -288,11 +338,23 @@ def recommendation_move(
         recommendation.valid_until = valid_until
     elif action in {"accept", "implement", "withdraw"}:
         recommendation.valid_until = None
+    if action != "lapse":
+        # A new decision is signed against today's risk; a lapse keeps the mark (and is uncovered anyway).
+        recommendation.basis_changed_on, recommendation.basis_changed_reason = None, ""
     # Only the fields a transition sets: status and valid-until are checked above and the database
     # enforces every constraint anyway. Checking the constraints and relations here costs a query
     # each (eight per item), which made signing and the sweep miss their targets.
     recommendation.full_clean(exclude=["client", "control", "owner"], validate_unique=False, validate_constraints=False)
-    recommendation.save(update_fields=["status", "status_changed_at", "valid_until", "updated_at"])
+    recommendation.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "valid_until",
+            "basis_changed_on",
+            "basis_changed_reason",
+            "updated_at",
+        ]
+    )
     return {
         "actor": actor,
         "actor_label": actor_label,

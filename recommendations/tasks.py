@@ -1,14 +1,20 @@
 """Celery tasks for recommendations: thin interfaces that call one service each."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
+from recommendations.briefing.services import briefing_reminders_send
 from recommendations.documents import services as document_services
 from recommendations.privacy import services as privacy
 from recommendations.reack import reack_sweep
+
+# Registered with the worker through this module, which autodiscovery reads (feature packages it does not).
+from recommendations.relationship.tasks import run_conditions_sweep  # noqa: F401
 from recommendations.risk.services import snapshots_take
 from riskreg.seal import TimestampUnavailable
 
@@ -67,11 +73,41 @@ def render_missing_documents() -> int:
 def run_reack_sweep(self) -> dict[str, int]:
     """The daily re-acknowledgment sweep. Every step is claimed in the ledger, so a duplicated
     beat tick, a redelivered message or a retry after a crash repeats nothing already done."""
-    report = reack_sweep(today=timezone.localdate())
+    today = timezone.localdate()
+    # The vCIOs' briefing reminders ride on the same daily run; each is sent once however often it runs.
+    briefing_reminders_send(today=today)
+    report = reack_sweep(today=today)
     if report.errors and self.request.retries < self.max_retries:
         # A step that failed (say, a deadlock victim) is tried again within the hour, not tomorrow.
         raise self.retry(countdown=REACK_RETRY_SECONDS)
     return report.counts()
+
+
+def last_sweep_day(now: datetime) -> date:
+    """The day whose sweep should already have run at `now`: today once the sweep hour has passed,
+    otherwise yesterday (today's run is still to come at its hour)."""
+    today = timezone.localdate(now)
+    return today if timezone.localtime(now).hour >= settings.RISKREG_SWEEP_HOUR else today - timedelta(days=1)
+
+
+@shared_task(
+    name="recommendations.tasks.catch_up_reack_sweep",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
+def catch_up_reack_sweep() -> dict[str, int]:
+    """The sweep of the last day that should have had one. Run when a worker starts, so links that
+    expired and refusals that fell due while nothing was running are handled now rather than at
+    the next sweep hour; every step is claimed in the ledger, so nothing already done repeats."""
+    return reack_sweep(today=last_sweep_day(timezone.now())).counts()
+
+
+@worker_ready.connect
+def _catch_up_on_start(**_: object) -> None:
+    catch_up_reack_sweep.delay()
 
 
 @shared_task(

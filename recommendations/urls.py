@@ -16,6 +16,7 @@ urlpatterns = [
     path("help/scoring/", views_risk.scoring_help, name="scoring_help"),
     path("settings/practice/", views_risk.practice_profile, name="practice_profile"),
     path("clients/<uuid:public_id>/recommendations/new/", views.recommendation_create, name="recommendation_create"),
+    path("recommendations/<uuid:public_id>/", views.recommendation_detail, name="recommendation_detail"),
     path("recommendations/<uuid:public_id>/edit/", views.recommendation_edit, name="recommendation_edit"),
     path(
         "recommendations/<uuid:public_id>/<slug:action>/",

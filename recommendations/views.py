@@ -1,23 +1,36 @@
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.forms import ClientForm
 from clients.holds import active_litigation_hold
-from clients.selectors import client_for_user, current_agreement, software_for_client
+from clients.selectors import UNASSESSED_STATUSES, client_for_user, current_agreement, software_for_client
 from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
+from recommendations.briefing.selectors import briefings_for_client
 from recommendations.dashboard import selectors as dashboard_selectors
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
 from recommendations.models import Control
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
+
+# The client page's sections, one shown at a time (?section=...), each tab with its count.
+CLIENT_SECTIONS = {
+    "recommendations": "Recommendations",
+    "reack": "Re-acknowledgment",
+    "requests": "Signing requests",
+    "briefings": "Risk briefings",
+    "software": "Software",
+    "timeline": "Timeline",
+}
 
 STAFF_ACTIONS = {"present", "defer", "implement", "withdraw"}
 
@@ -25,25 +38,51 @@ STAFF_ACTIONS = {"present", "defer", "implement", "withdraw"}
 @login_required
 def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
+    section = request.GET.get("section", "recommendations")
+    if section not in CLIENT_SECTIONS:
+        section = "recommendations"
     software = software_for_client(client)
     contacts = list(client.contacts.order_by("-can_sign", "name"))
     recommendations = selectors.client_recommendations(client, contacts=contacts)
+    requests = selectors.recent_requests_for_client(client)
+    briefings = briefings_for_client(client)
+    # Only the section shown is loaded; the other tabs need their counts alone.
+    timeline = (
+        selectors.client_timeline(client, contacts=contacts, page=request.GET.get("page"))
+        if section == "timeline"
+        else None
+    )
     return render(
         request,
         "recommendations/client_detail.html",
         {
             "client": client,
+            "section": section,
+            "section_labels": list(CLIENT_SECTIONS.items()),
+            "counts": {
+                "recommendations": sum(len(items) for items in recommendations.groups.values()),
+                "requests": requests.count(),
+                "briefings": briefings.count(),
+                "reack": len(recommendations.reack_rows),
+                "software": len(software),
+                "timeline": timeline.paginator.count if timeline else selectors.client_events(client).count(),
+            },
             "software": software,
             "software_without_consent": sum(s.without_consent for s in software),
             "contacts": contacts,
             "agreement": current_agreement(client),
             "groups": recommendations.groups,
-            "timeline": selectors.client_timeline(client),
-            "requests": selectors.recent_requests_for_client(client),
+            "assessed": any(status not in UNASSESSED_STATUSES for status in recommendations.groups),
+            "timeline": timeline,
+            "requests": Paginator(requests, settings.RISKREG_PAGE_SIZE).get_page(request.GET.get("page"))
+            if section == "requests"
+            else None,
+            "query": f"section={section}",
             "reack_rows": recommendations.reack_rows,
             "relationship": dashboard_selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
             "litigation_hold": active_litigation_hold(client),
+            "briefings": briefings if section == "briefings" else None,
         },
     )
 
@@ -111,6 +150,23 @@ def recommendation_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpR
             "client": recommendation.client,
             "recommendation": recommendation,
             "title": f"Edit “{recommendation.title}”",
+        },
+    )
+
+
+@login_required
+def recommendation_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """One recommendation: its texts and risk, its status history, the requests and decisions
+    that touched it, the waiver that covers it, and what can be done with it now."""
+    overview = selectors.recommendation_overview(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "recommendations/recommendation_detail.html",
+        {
+            "overview": overview,
+            "rec": overview.recommendation,
+            "client": overview.recommendation.client,
+            "actions": [a for a in services.allowed_actions(overview.recommendation) if a in STAFF_ACTIONS],
         },
     )
 

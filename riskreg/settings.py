@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE["daily-reacknowledgment-sweep"] = {
     "task": "recommendations.tasks.run_reack_sweep",
     "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=0),
 }
+# Relationship conditions: met ones close, overdue ones are flagged and their manager emailed, with the morning sweep.
+CELERY_BEAT_SCHEDULE["daily-relationship-conditions"] = {
+    "task": "recommendations.relationship.tasks.run_conditions_sweep",
+    "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=10),
+}
 # Erased contacts' signed records are kept only while their legal hold lasts (SPEC section 10); the day it
 # passes they must be anonymised without anyone having to remember. Early, outside office hours.
 CELERY_BEAT_SCHEDULE["daily-privacy-hold-purge"] = {
@@ -291,7 +296,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # An explicit backend wins, e.g. django.core.mail.backends.filebased.EmailBackend with EMAIL_FILE_PATH.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "riskreg.mail.console.EmailBackend"
 )
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RiskReg <riskreg@localhost>")
@@ -343,6 +348,8 @@ CONTENT_SECURITY_POLICY = {
 # Called when a row that open signing requests show their signer changes, so those are voided
 # (clients cannot import recommendations, which owns the requests).
 RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
+# Called when a client's agreement exclusions change: signed refusals quoted the old ones.
+RISKREG_SIGNED_BASIS_CHANGED = "recommendations.relationship.basis.agreement_exclusions_changed"
 # Lists the stored documents the audit chain's document check compares with their sealing events.
 RISKREG_SEALED_DOCUMENTS = "recommendations.documents.verify.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))

@@ -3,8 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-PORT="${PORT:-8000}"
+# HOST, PORT and the RISKREG_BASE_URL that follows them.
+source scripts/dev-address.sh
 mkdir -p var
+# Seeded here, after the address is known: the demo's sealed PDFs carry RISKREG_BASE_URL in their QR code.
+$PY manage.py seed_demo
 export DEBUG="${DEBUG:-true}"
 # The demo logins have no authenticator; production keeps two-factor on (the default).
 export RISKREG_REQUIRE_2FA="${RISKREG_REQUIRE_2FA:-false}"
@@ -22,13 +25,14 @@ trap cleanup INT TERM EXIT
 .venv/bin/celery -A riskreg worker --beat --loglevel INFO --concurrency 2 \
     --schedule var/celerybeat-schedule >var/worker.log 2>&1 &
 pids+=($!)
-$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+$PY manage.py runserver "${HOST}:${PORT}" --noreload &
 pids+=($!)
 
 sleep 2
 cat <<MSG
 
-  RiskReg is running at http://127.0.0.1:${PORT}/
+  RiskReg is running at ${SERVED_URL}/   (HOST=${HOST} PORT=${PORT})
+  Links in emails and PDFs: ${RISKREG_BASE_URL}   (RISKREG_BASE_URL)
   Broker: ${REDIS_URL:-embedded (filesystem, var/broker)}   Worker and beat log: var/worker.log
 
   Two-factor authentication: ${RISKREG_REQUIRE_2FA} (RISKREG_REQUIRE_2FA; the login page says so)

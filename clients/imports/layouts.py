@@ -171,9 +171,12 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 _c("holds_legal_privilege", "legal_privilege"),
                 _c("holds_financial_data", "financial"),
                 _c("notes", "notes"),
+                _c("mrr", "mrr", "monthly_recurring_revenue"),
+                _c("contract_end", "contract_end", "contract_ends_on"),
             ),
             documented="RiskReg's own layout (README, “CSV import”): industry, service_tier and status take the "
-            "values the client form offers; vcio a username or email; the data columns yes or no.",
+            "values the client form offers; vcio a username or email; the data columns yes or no; mrr an amount "
+            "(1250.00) and contract_end a date (YYYY-MM-DD).",
         ),
         Layout(
             ExternalSource.RISKREG,

@@ -175,6 +175,18 @@ def _client_values(row: RowPlan, cells: dict[str, str], layout: Layout, users: d
                 row.fail(f"{Client._meta.get_field(flag).verbose_name}: {error}.")
     if cells.get("notes"):
         row.values["notes"] = cells["notes"]
+    # What the client is worth: an empty cell leaves the recorded value alone.
+    for column, name, parse in (
+        ("mrr", "monthly_recurring_revenue_cents", values.money_cents),
+        ("contract_end", "contract_ends_on", values.iso_date),
+    ):
+        try:
+            parsed = parse(cells.get(column, ""))
+        except ValueError as error:
+            row.fail(f"{Client._meta.get_field(name).verbose_name}: {error}.")
+        else:
+            if parsed is not None:
+                row.values[name] = parsed
     if cells.get("vcio"):
         user = users.get(cells["vcio"].lower())
         if user is not None:

@@ -1,6 +1,9 @@
-"""Turning a PSA's cell values into RiskReg's: yes/no, industry, status, service tier, vCIO."""
+"""Turning a PSA's cell values into RiskReg's: yes/no, industry, status, service tier, vCIO,
+money and dates."""
 
+import datetime
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from clients.models import Client
@@ -85,3 +88,28 @@ def user_index(users: list[Any]) -> dict[str, Any]:
             if key:
                 index.setdefault(key.strip().lower(), user)
     return index
+
+
+def money_cents(value: str) -> int | None:
+    """Whole cents of an amount such as "1250", "1,250.50" or "$1,250.50"; None for an empty cell."""
+    text = re.sub(r"[\s,$€£]", "", value)
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{value}” is not an amount such as 1250.00") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"“{value}” is not an amount of 0 or more with at most two decimals")
+    return int(amount * 100)
+
+
+def iso_date(value: str) -> datetime.date | None:
+    """A YYYY-MM-DD date; None for an empty cell."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"“{value}” is not a date written YYYY-MM-DD") from None

@@ -41,6 +41,9 @@ class ClientSerializer(serializers.ModelSerializer):
     source = source_field(read_only=True)
     vcio = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     liability_coverage = serializers.FloatField(read_only=True)
+    uncovered_exposure = serializers.FloatField(
+        read_only=True, help_text="Open exposure without a current signature, times the client's multiplier."
+    )
 
     class Meta:
         model = Client
@@ -50,6 +53,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "risk_score",
             "risk_band",
             "liability_coverage",
+            "uncovered_exposure",
             "scored_at",
             "created_at",
             "updated_at",
@@ -115,6 +119,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "client",
             "control",
             *RecommendationForm.Meta.fields,
+            "one_time_cost_cents",
+            "recurring_monthly_cost_cents",
+            "target_quarter",
             "inherent_risk",
             "risk_level",
             "status",
@@ -142,13 +149,18 @@ class RecommendationWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = ["client", "control", *RecommendationForm.Meta.fields]
+        fields = [
+            "client",
+            "control",
+            *RecommendationForm.Meta.fields,
+            "one_time_cost_cents",
+            "recurring_monthly_cost_cents",
+        ]
         extra_kwargs = {
             "title": {"required": False},
             "description": {"required": False},
             "why_it_matters": {"required": False},
             "consequences": {"required": False},
-            "estimated_cost": {"min_value": 0},
         }
 
 

@@ -60,11 +60,14 @@ TARGETS: dict[str, Target] = {
     "client_detail_small": Target("Client detail page, {small} clients", "ms"),
     "client_breakdown": Target("Risk breakdown page", "ms", 60, same_queries_as="client_breakdown_small"),
     "client_breakdown_small": Target("Risk breakdown page, {small} clients", "ms"),
+    "roadmap_page": Target("Roadmap page", "ms", 60, same_queries_as="roadmap_page_small"),
+    "roadmap_page_small": Target("Roadmap page, {small} clients", "ms"),
     "rescore_all": Target("rescore_clients, whole portfolio", "s", 3),
     "reack_sweep": Target("Re-acknowledgment sweep ({due} due of {refusals})", "s", 5),
     "waiver_render": Target("Waiver render", "ms", 25),
     "waiver_render_seal": Target("Waiver render + seal", "ms", 100),
     "waiver_render_seal_timestamp": Target("Waiver render + seal + timestamp (local TSA)", "ms", 150),
+    "briefing_render": Target("Briefing render (figures + PDF)", "ms", 60),
     "pdf_floor": Target("One-page minimal reportlab PDF (floor)", "ms"),
     "waiver_floor_ratio": Target("Waiver render / floor", "×"),
     "decide_and_sign": Target("Decide-and-sign POST, sequential", "per s", 30, higher_is_better=True),
@@ -339,6 +342,8 @@ def measure_pages(figures: dict[str, Figure], settings: Settings, *, suffix: str
     measure(f"client_detail{suffix}", "ms", figures, lambda: timed(page(browser, detail), repeat=repeat))
     breakdown = reverse("register:client_risk", args=[client.public_id])
     measure(f"client_breakdown{suffix}", "ms", figures, lambda: timed(page(browser, breakdown), repeat=repeat))
+    roadmap = reverse("roadmap:client", args=[client.public_id])
+    measure(f"roadmap_page{suffix}", "ms", figures, lambda: timed(page(browser, roadmap), repeat=repeat))
     if not full:
         return
     measure("clients_list", "ms", figures, lambda: timed(page(browser, reverse("clients:list")), repeat=repeat))
@@ -431,9 +436,25 @@ def floor_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def measure_briefing(figures: dict[str, Figure], settings: Settings) -> None:
+    """The representative client's briefing as the preview makes it: its figures read, then drawn."""
+    from recommendations.briefing.selectors import briefing_data
+    from recommendations.documents.pdf.briefing import render_briefing
+
+    client = representative_client()
+    today = timezone.localdate()
+
+    def render() -> bytes:
+        data = briefing_data(client=client, today=today, note="", document_id="BRF-BENCH", prepared_by="Bench")
+        return render_briefing(data)
+
+    measure("briefing_render", "ms", figures, lambda: timed(render, repeat=settings.repeat))
+
+
 def measure_documents(figures: dict[str, Figure], settings: Settings) -> None:
     repeat = settings.repeat
     measure("pdf_floor", "ms", figures, lambda: timed(floor_pdf, repeat=repeat))
+    measure_briefing(figures, settings)
     try:
         from recommendations.documents.pdf import render_document
         from recommendations.documents.sealer import practice_sealer

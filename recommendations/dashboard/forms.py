@@ -18,6 +18,8 @@ SORT_CAPTIONS = {
     "coverage": "liability coverage, lowest first",
     "name": "name",
     "next_due": "next refusal due date, soonest first",
+    "priority": "review priority: uncovered exposure, then score, then monthly recurring revenue",
+    "uncovered": "uncovered exposure, highest first",
 }
 
 

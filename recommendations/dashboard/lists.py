@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
+from clients.services import may_see_client_value
 from recommendations.dashboard import selectors as dashboard
 from recommendations.models import RISK_LEVEL_LABELS
+from recommendations.relationship import selectors as relationship_selectors
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Column:
     numeric: bool = False
     # A link for managers on the page (e.g. "Record decision"), left out of the CSV.
     action: bool = False
+    # What the client is worth: shown to managers only, on the page and in the CSV.
+    managers_only: bool = False
     # Whole days since / until the row's date, counted from one `today` per page or export.
     days_since: Callable[[Any], datetime.date | None] | None = None
     days_until: Callable[[Any], datetime.date | None] | None = None
@@ -94,11 +98,29 @@ def _decision_text(client: Client) -> str:
     return f"{dashboard.outcome_label(client.decision_outcome)} ({client.decision_on.isoformat()})"
 
 
+def _condition_status(condition: Any) -> str:
+    if condition.status == "met":
+        return f"Met {condition.met_on.isoformat()}"
+    if condition.overdue_since:
+        return f"Overdue since {condition.overdue_since.isoformat()}"
+    return "Open"
+
+
 CLIENT_SUMMARY = [
     _client_column(),
     Column("Score", lambda c: c.risk_score, numeric=True),
     Column("Band", lambda c: c.get_risk_band_display(), badge=lambda c: f"badge-band-{c.risk_band}"),
     Column("Coverage %", lambda c: c.liability_coverage, numeric=True),
+    Column("Uncovered exposure", lambda c: c.uncovered_exposure, numeric=True),
+]
+VALUE_COLUMNS = [
+    Column("MRR", lambda c: c.monthly_recurring_revenue, numeric=True, managers_only=True),
+    Column("Contract ends", lambda c: c.contract_ends_on, managers_only=True),
+]
+LIABILITY_COLUMNS = [
+    Column("Lapsed", lambda c: c.lapsed, numeric=True),
+    Column("Unsigned items", lambda c: c.unsigned_items, numeric=True),
+    Column("Days since oldest undocumented refusal", None, days_since=lambda c: c.undocumented_since, numeric=True),
 ]
 REFUSAL_COLUMNS = [
     _client_column(),
@@ -162,11 +184,14 @@ KINDS: dict[str, Kind] = {
     ),
     "review": Kind(
         title="Clients needing a relationship review",
-        explanation="Clients scoring at or above the practice's review threshold ({threshold}) with no "
-        "relationship review scheduled after today.",
-        caption="Clients needing review, highest score first",
+        explanation="Clients at the practice's review threshold ({threshold}) with no relationship review "
+        "scheduled after today, in priority order: the most uncovered exposure first (risk the MSP carries "
+        "without the client's signature), then the highest score, then the highest monthly recurring revenue.",
+        caption="Review queue, in priority order",
         columns=[
             *CLIENT_SUMMARY,
+            *LIABILITY_COLUMNS,
+            *VALUE_COLUMNS,
             Column("vCIO", lambda c: c.vcio or ""),
             Column("Last decision", _decision_text),
             _record_decision_column(),
@@ -199,6 +224,26 @@ KINDS: dict[str, Kind] = {
         ],
         rows=lambda clients, **_: dashboard.software_without_consent(clients=clients),
     ),
+    "conditions": Kind(
+        title="Relationship conditions",
+        explanation="Each condition of a “continue with conditions” decision, open ones first, overdue and "
+        "soonest due first. A condition closes itself when its linked recommendations are all implemented.",
+        caption="Relationship conditions, open first",
+        columns=[
+            _client_column(),
+            Column(
+                "Condition",
+                lambda c: c.what,
+                link=lambda c: reverse("relationship:decision_conditions", args=[c.decision.public_id]),
+            ),
+            Column("Owner", lambda c: c.owner),
+            Column("Due", lambda c: c.due_on),
+            Column("Status", _condition_status),
+            Column("Linked implemented", lambda c: f"{c.implemented} of {c.linked}" if c.linked else ""),
+            Column("Decided on", lambda c: c.decision.decided_on),
+        ],
+        rows=lambda clients, **_: relationship_selectors.conditions_for_clients(clients=clients),
+    ),
     "clients": Kind(
         title="Clients",
         explanation="The portfolio as a list, with the dashboard's filters applied.",
@@ -209,7 +254,8 @@ KINDS: dict[str, Kind] = {
             Column("Service tier", lambda c: c.get_service_tier_display()),
             Column("vCIO", lambda c: c.vcio or ""),
             Column("Open refusals", lambda c: c.open_refusals, numeric=True),
-            Column("Lapsed", lambda c: c.lapsed, numeric=True),
+            *LIABILITY_COLUMNS,
+            *VALUE_COLUMNS,
         ],
         rows=lambda clients, threshold, sort, **_: dashboard.portfolio_table(
             clients=clients, threshold=threshold, sort=sort
@@ -225,9 +271,11 @@ PORTFOLIO_COLUMNS = [
     Column("Score", lambda c: c.risk_score),
     Column("Band", lambda c: c.get_risk_band_display()),
     Column("Coverage %", lambda c: c.liability_coverage),
+    Column("Uncovered exposure", lambda c: c.uncovered_exposure),
     Column("Open refusals", lambda c: c.open_refusals),
-    Column("Lapsed", lambda c: c.lapsed),
-    Column(f"Unsigned > {dashboard.UNSIGNED_AFTER_DAYS} days", lambda c: c.unsigned),
+    *LIABILITY_COLUMNS,
+    Column(f"Requests unsigned > {dashboard.UNSIGNED_AFTER_DAYS} days", lambda c: c.unsigned),
+    *VALUE_COLUMNS,
     Column("Next due", lambda c: c.next_due),
     Column("Last decision", lambda c: dashboard.outcome_label(c.decision_outcome)),
     Column("Decided on", lambda c: c.decision_on),
@@ -236,6 +284,11 @@ PORTFOLIO_COLUMNS = [
     Column("Review overdue", lambda c: "yes" if c.review_overdue else "no"),
 ]
 
+
+def columns_for(user: Any, columns: list[Column], *, page: bool) -> list[Column]:
+    """Action links only on the page and for managers; the client's value only for managers."""
+    manager = may_see_client_value(user)
+    return [c for c in columns if (manager or not c.managers_only) and (page and manager or not c.action)]
 
 
 class _Echo:
@@ -259,7 +312,6 @@ def _safe(value: Any) -> Any:
 
 def csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:
     today = local_today()
-    columns = [column for column in columns if not column.action]
     writer = csv.writer(_Echo())
     yield writer.writerow([column.header for column in columns])
     for row in rows:

@@ -10,6 +10,7 @@ so a figure and the list behind it always agree.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -33,9 +34,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
-from clients.selectors import clients_visible_to
+from clients.selectors import assessed, clients_visible_to
 from clients.selectors import software_without_consent as unconsented_software
-from recommendations.models import DecisionRequest, Recommendation, RequestItem
+from recommendations.models import DecisionRequest, Recommendation, RelationshipCondition, RequestItem
+from recommendations.risk.review import PRIORITY_ORDER, ReviewRule
 
 UNSIGNED_AFTER_DAYS = 7
 DUE_WINDOWS = (30, 60, 90)
@@ -45,12 +47,16 @@ BANDS = [band for band, _ in Client.Band.choices]
 # Sort key -> ORDER BY. Each ends in a unique column so pages never overlap.
 SORTS: dict[str, tuple[Any, ...]] = {
     "score": ("-risk_score", "name", "pk"),
+    "priority": PRIORITY_ORDER,
+    "uncovered": ("-uncovered_exposure", "-risk_score", "name", "pk"),
     "coverage": ("liability_coverage", "-risk_score", "name", "pk"),
     "name": ("name", "pk"),
     "next_due": (F("next_due").asc(nulls_last=True), "-risk_score", "name", "pk"),
 }
 SORT_LABELS = {
     "score": "Highest score",
+    "priority": "Review priority",
+    "uncovered": "Most uncovered exposure",
     "coverage": "Lowest coverage",
     "name": "Name",
     "next_due": "Soonest due",
@@ -71,13 +77,15 @@ class Headline:
     by_band: dict[str, int]
     coverage_weighted: float | None
     coverage_mean: float | None
+    uncovered_total: Decimal
     lapsed: int
     unsigned: int
     due: dict[int, int]
     without_consent: int
     review_needed: int
     review_overdue: int
-    threshold: int
+    conditions_overdue: int
+    threshold: ReviewRule
 
 
 @dataclass(frozen=True)
@@ -98,11 +106,17 @@ class Trend:
         return self.last - self.first
 
 
-def review_threshold() -> int:
-    """The practice's review threshold in one read; a practice that never saved its profile
-    gets the model's default rather than a write on a read-only page."""
-    stored = PracticeProfile.objects.filter(id=1).values_list("review_threshold_score", flat=True).first()
-    return PracticeProfile._meta.get_field("review_threshold_score").default if stored is None else stored
+REVIEW_FIELDS = ("review_threshold_score", "review_threshold_uncovered", "review_basis")
+
+
+def review_threshold() -> ReviewRule:
+    """The practice's review rule in one read; a practice that never saved its profile gets the
+    model's defaults rather than a write on a read-only page."""
+    stored = PracticeProfile.objects.filter(id=1).values_list(*REVIEW_FIELDS).first()
+    if stored is None:
+        stored = tuple(PracticeProfile._meta.get_field(name).default for name in REVIEW_FIELDS)
+    score, uncovered, basis = stored
+    return ReviewRule(score=score, uncovered=Decimal(uncovered), basis=basis)
 
 
 def portfolio_clients(*, user: Any, filters: PortfolioFilters) -> QuerySet[Client]:
@@ -124,21 +138,22 @@ def _count_of(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _review_conditions(*, today: datetime.date, threshold: int) -> tuple[Q, Q]:
+def _review_conditions(*, today: datetime.date, threshold: ReviewRule) -> tuple[Q, Q]:
     """(review needed, review overdue) as conditions on a client row.
 
-    Review needed: the score is at or above the practice's threshold and no decision has a
-    next review still in the future. Overdue: a decision set a review date that has passed and
+    Review needed: the practice's review rule is reached (score, uncovered exposure, either or
+    both at or above their thresholds) and no decision has a next review still in the future.
+    Overdue: a decision set a review date that has passed and
     no decision set one for today or later.
     """
     decisions = RelationshipDecision.objects.filter(client=OuterRef("pk"))
     future_review = Exists(decisions.filter(next_review_on__gt=today))
     review_scheduled = Exists(decisions.filter(next_review_on__gte=today))
     review_missed = Exists(decisions.filter(next_review_on__lt=today))
-    return Q(~future_review, risk_score__gte=threshold), Q(review_missed, ~review_scheduled)
+    return Q(~future_review) & threshold.condition(), Q(review_missed, ~review_scheduled)
 
 
-def _review_flags(*, today: datetime.date, threshold: int) -> dict[str, Case]:
+def _review_flags(*, today: datetime.date, threshold: ReviewRule) -> dict[str, Case]:
     needed, overdue = _review_conditions(today=today, threshold=threshold)
     return {
         name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
@@ -147,18 +162,32 @@ def _review_flags(*, today: datetime.date, threshold: int) -> dict[str, Case]:
 
 
 def review_state(
-    *, score: int, threshold: int, review_dates: list[datetime.date | None], today: datetime.date
+    *,
+    score: int,
+    uncovered: Decimal,
+    threshold: ReviewRule,
+    review_dates: list[datetime.date | None],
+    today: datetime.date,
 ) -> tuple[bool, bool]:
     """(review needed, review overdue) for one client whose decisions are already loaded: the
     same rule as _review_conditions, for the client page."""
     dates = [day for day in review_dates if day is not None]
-    needed = score >= threshold and not any(day > today for day in dates)
+    needed = threshold.reached(score=score, uncovered=uncovered) and not any(day > today for day in dates)
     overdue = any(day < today for day in dates) and not any(day >= today for day in dates)
     return needed, overdue
 
 
 def _without_consent() -> Exists:
     return Exists(software_without_consent_all().filter(client=OuterRef("pk")))
+
+
+def _overdue_conditions() -> Exists:
+    # Served by relcondition_status_due_idx's leading status column and the client foreign key.
+    return Exists(
+        RelationshipCondition.objects.filter(
+            client=OuterRef("pk"), status=RelationshipCondition.Status.OPEN, overdue_since__isnull=False
+        )
+    )
 
 
 def software_without_consent_all() -> QuerySet[Software]:
@@ -171,7 +200,7 @@ def unsigned_cutoff() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=UNSIGNED_AFTER_DAYS)
 
 
-def headline_figures(*, clients: QuerySet[Client], threshold: int) -> Headline:
+def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Headline:
     """Three queries: one over clients, one over their refusals, one over their open requests.
 
     Portfolio coverage is the mean of the clients' liability coverage *weighted by risk score*:
@@ -184,15 +213,23 @@ def headline_figures(*, clients: QuerySet[Client], threshold: int) -> Headline:
     # Conditions go straight into the aggregate filters: aggregating over Case annotations
     # built on Exists lets Django drop them from the inner query.
     needed, overdue = _review_conditions(today=today, threshold=threshold)
+    # A client with nothing presented yet has no band and no coverage: it would read as a
+    # perfectly covered client, so the coverage averages leave it out.
+    scored = Q(assessed())
     totals = clients.aggregate(
         clients=Count("pk"),
+        assessed=Count("pk", filter=scored),
         **{f"band_{band}": Count("pk", filter=Q(risk_band=band)) for band in BANDS},
-        weighted=Sum(Cast("liability_coverage", FloatField()) * F("risk_score"), output_field=FloatField()),
-        weight=Sum("risk_score"),
-        coverage_sum=Sum(Cast("liability_coverage", FloatField())),
+        weighted=Sum(
+            Cast("liability_coverage", FloatField()) * F("risk_score"), output_field=FloatField(), filter=scored
+        ),
+        weight=Sum("risk_score", filter=scored),
+        coverage_sum=Sum(Cast("liability_coverage", FloatField()), filter=scored),
+        uncovered_total=Sum("uncovered_exposure"),
         review_needed=Count("pk", filter=needed),
         review_overdue=Count("pk", filter=overdue),
         without_consent=Count("pk", filter=Q(_without_consent())),
+        conditions_overdue=Count("pk", filter=Q(_overdue_conditions())),
     )
     # Served from the (status, valid_until, client) index alone, never the table: it counts the
     # indexed client column, not the id (PostgreSQL would fetch every row for the id), and skips
@@ -214,37 +251,54 @@ def headline_figures(*, clients: QuerySet[Client], threshold: int) -> Headline:
     )
     unsigned = unsigned_requests_all(clients=clients).count()
     count = totals["clients"]
-    if not count:
+    if not totals["assessed"]:
         weighted = mean = None
     else:
-        mean = totals["coverage_sum"] / count
+        mean = totals["coverage_sum"] / totals["assessed"]
         weighted = totals["weighted"] / totals["weight"] if totals["weight"] else 100.0
     return Headline(
         clients=count,
         by_band={band: totals[f"band_{band}"] for band in BANDS},
         coverage_weighted=weighted,
         coverage_mean=mean,
+        uncovered_total=totals["uncovered_total"] or Decimal(0),
         lapsed=refusals["lapsed"],
         unsigned=unsigned,
         due={days: refusals[f"due_{days}"] for days in DUE_WINDOWS},
         without_consent=totals["without_consent"],
         review_needed=totals["review_needed"],
         review_overdue=totals["review_overdue"],
+        conditions_overdue=totals["conditions_overdue"],
         threshold=threshold,
     )
 
 
-def portfolio_table(*, clients: QuerySet[Client], threshold: int, sort: str = "score") -> QuerySet[Client]:
-    """The ranked portfolio: one row per client with every column the table shows."""
+def portfolio_table(*, clients: QuerySet[Client], threshold: ReviewRule, sort: str = "score") -> QuerySet[Client]:
+    """The ranked portfolio: one row per client with every column the table shows.
+
+    The liability columns: ``unsigned_items`` counts recommendations presented or deferred with
+    no signed decision; ``undocumented_since`` is the earliest valid-until among refusals whose
+    signature has run out (expired or lapsed): the day the oldest undocumented refusal lost cover.
+    """
     today = timezone.localdate()
     recommendations = Recommendation.objects.filter(client=OuterRef("pk"))
     refused = recommendations.filter(status=Recommendation.Status.REFUSED)
+    undocumented = recommendations.filter(
+        status__in=[Recommendation.Status.REFUSED, Recommendation.Status.LAPSED], valid_until__lt=today
+    )
     latest_decision = RelationshipDecision.objects.filter(client=OuterRef("pk")).order_by("-decided_on", "-created_at")
     table = (
         clients.select_related("vcio")
         .annotate(
+            assessed=assessed(),
             open_refusals=_count_of(refused),
             lapsed=_count_of(recommendations.filter(status=Recommendation.Status.LAPSED)),
+            unsigned_items=_count_of(
+                recommendations.filter(status__in=[Recommendation.Status.PRESENTED, Recommendation.Status.DEFERRED])
+            ),
+            undocumented_since=Subquery(
+                undocumented.order_by().values("client").annotate(first=Min("valid_until")).values("first")[:1]
+            ),
             unsigned=_count_of(unsigned_requests_all().filter(client=OuterRef("pk"))),
             next_due=Subquery(
                 refused.order_by().values("client").annotate(first=Min("valid_until")).values("first")[:1]
@@ -360,11 +414,12 @@ def _count_items() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def clients_needing_review(*, clients: QuerySet[Client], threshold: int) -> QuerySet[Client]:
-    return portfolio_table(clients=clients, threshold=threshold).filter(review_needed=True)
+def clients_needing_review(*, clients: QuerySet[Client], threshold: ReviewRule) -> QuerySet[Client]:
+    """The review queue, in priority order (PRIORITY_ORDER)."""
+    return portfolio_table(clients=clients, threshold=threshold, sort="priority").filter(review_needed=True)
 
 
-def clients_review_overdue(*, clients: QuerySet[Client], threshold: int) -> QuerySet[Client]:
+def clients_review_overdue(*, clients: QuerySet[Client], threshold: ReviewRule) -> QuerySet[Client]:
     return (
         portfolio_table(clients=clients, threshold=threshold)
         .filter(review_overdue=True)
@@ -384,7 +439,7 @@ def software_without_consent(*, clients: QuerySet[Client]) -> QuerySet[Software]
 @dataclass(frozen=True)
 class RelationshipOverview:
     decisions: list[RelationshipDecision]
-    threshold: int
+    threshold: ReviewRule
     review_needed: bool
     review_overdue: bool
 
@@ -399,6 +454,7 @@ def relationship_overview(client: Client) -> RelationshipOverview:
     threshold = review_threshold()
     needed, overdue = review_state(
         score=client.risk_score,
+        uncovered=client.uncovered_exposure,
         threshold=threshold,
         review_dates=[decision.next_review_on for decision in decisions],
         today=timezone.localdate(),

@@ -13,15 +13,26 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.forms import RelationshipDecisionForm
 from clients.models import Client
 from clients.selectors import client_for_user
-from clients.services import may_decide_relationship, relationship_decision_record
+from clients.services import may_decide_relationship, may_see_client_value, relationship_decision_record
 from clients.views import apply_service_errors
+from recommendations.briefing.selectors import briefings_due_context
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.forms import SORT_CAPTIONS, DashboardQuery, dashboard_query
-from recommendations.dashboard.lists import KINDS, PORTFOLIO_COLUMNS, Kind, cells, csv_response, local_today
+from recommendations.dashboard.lists import (
+    KINDS,
+    PORTFOLIO_COLUMNS,
+    Kind,
+    cells,
+    columns_for,
+    csv_response,
+    local_today,
+)
+from recommendations.relationship import selectors as relationship_selectors
 from riskreg.accounts.requests import AuthenticatedRequest
 
 
@@ -58,9 +69,13 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     table = dashboard.portfolio_table(clients=clients, threshold=threshold, sort=query.sort)
     page = Paginator(table, settings.RISKREG_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    today = timezone.localdate()
     trends = dashboard.trends_for(client_ids=[client.pk for client in rows])
+    sees_value = may_see_client_value(request.user)
+    chart = relationship_selectors.risk_value_data(clients=clients, rule=threshold) if sees_value else None
     for client in rows:
         client.trend = trends.get(client.pk)
+        client.undocumented_days = (today - client.undocumented_since).days if client.undocumented_since else None
         client.decision_label = dashboard.outcome_label(client.decision_outcome)
     return render(
         request,
@@ -76,8 +91,10 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "links": {
                 "coverage": query.url("register:dashboard_list", "clients", sort="coverage"),
+                "uncovered": query.url("register:dashboard_list", "clients", sort="uncovered"),
                 "review": query.url("register:dashboard_list", "review"),
                 "overdue": query.url("register:dashboard_list", "overdue-reviews"),
+                "conditions": query.url("register:dashboard_list", "conditions"),
                 "lapsed": query.url("register:dashboard_list", "lapsed"),
                 "unsigned": query.url("register:dashboard_list", "unsigned"),
                 "no_consent": query.url("register:dashboard_list", "no-consent"),
@@ -89,12 +106,14 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
             "sort_links": {key: query.url("register:dashboard", sort=key) for key in dashboard.SORTS},
             "csv_url": query.url("register:dashboard_csv", sort=query.sort),
             "can_decide": may_decide_relationship(request.user),
+            "sees_value": sees_value,
+            "chart": chart,
+            "review_url": query.url("register:dashboard_list", "review"),
             "unsigned_after_days": dashboard.UNSIGNED_AFTER_DAYS,
             "trend_days": dashboard.TREND_DAYS,
+            **briefings_due_context(request.user, today=local_today()),
         },
     )
-
-
 
 
 def _kind_or_404(kind: str) -> Kind:
@@ -125,8 +144,7 @@ def _list_rows(
 def dashboard_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     query = dashboard_query(request)
     spec, rows, context = _list_rows(request, kind, query)
-    can_decide = may_decide_relationship(request.user)
-    columns = [column for column in spec.columns if can_decide or not column.action]
+    columns = columns_for(request.user, spec.columns, page=True)
     page = Paginator(rows, settings.RISKREG_PAGE_SIZE).get_page(request.GET.get("page"))
     today = local_today()
     extra = {"days": context["days"]} if kind == "due" else {}
@@ -165,14 +183,14 @@ def dashboard_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     table = dashboard.portfolio_table(
         clients=_portfolio(request, query), threshold=dashboard.review_threshold(), sort=query.sort
     )
-    return csv_response("riskreg-portfolio", PORTFOLIO_COLUMNS, table)
+    return csv_response("riskreg-portfolio", columns_for(request.user, PORTFOLIO_COLUMNS, page=False), table)
 
 
 @login_required
 def dashboard_list_csv(request: AuthenticatedRequest, kind: str) -> StreamingHttpResponse:
     query = dashboard_query(request)
     spec, rows, _ = _list_rows(request, kind, query)
-    return csv_response(f"riskreg-{kind}", spec.columns, rows)
+    return csv_response(f"riskreg-{kind}", columns_for(request.user, spec.columns, page=False), rows)
 
 
 @login_required
@@ -193,6 +211,9 @@ def relationship_create(request: AuthenticatedRequest, public_id: UUID) -> HttpR
                 f"Decision recorded for {client.name}: {decision.get_outcome_display().lower()}; "
                 f"next review {decision.next_review_on.isoformat()}.",
             )
+            if decision.outcome == decision.Outcome.CONDITIONS:
+                # Next: each condition as a tracked item, with an owner and a due date.
+                return redirect("relationship:decision_conditions", public_id=decision.public_id)
             return redirect("register:client_detail", public_id=client.public_id)
     return render(
         request,

@@ -42,6 +42,7 @@ from clients.models import (
 from recommendations.models import Control, Decision, DecisionRequest, Recommendation, RequestItem, Signature
 from recommendations.risk.scoring import ScoringConfig, ScoringItem, band_for, risk_level, score_client
 from recommendations.risk.services import clients_rescore_all
+from recommendations.roadmap.quarters import quarter_of
 from recommendations.selectors import scoring_config, sensitivity_of
 from recommendations.signing import (
     CONSENT_TEXT,
@@ -122,6 +123,22 @@ AGREEMENT_EXCLUSIONS = (
     "Losses that a declined recommendation would have prevented; systems outside the managed scope; third-party "
     "applications; fines and penalties arising from the client's own data handling."
 )
+
+# A recurring cost for the larger demo projects (licences, a monitored service), in cents.
+DEMO_MONTHLY_CENTS = {4800: 15000, 15000: 60000}
+
+
+def demo_costs(one_time: int | None) -> dict[str, int | None]:
+    """A demo recommendation's costs from its one-time estimate in whole currency units."""
+    return {
+        "one_time_cost_cents": None if one_time is None else one_time * 100,
+        "recurring_monthly_cost_cents": DEMO_MONTHLY_CENTS.get(one_time),
+    }
+
+
+def demo_plan(target_date: datetime.date, client: Client) -> dict[str, datetime.date]:
+    """A demo recommendation's target date and the fiscal quarter it is planned for."""
+    return {"target_date": target_date, "target_quarter": quarter_of(target_date, client.fiscal_year_start_month).start}
 
 
 def signature_png() -> bytes:
@@ -265,11 +282,12 @@ class _Builder:
                 consequences=control.consequences,
                 likelihood=max(1, min(5, control.default_likelihood + rng.choice((-1, 0, 0, 1)))),
                 impact=control.default_impact,
-                estimated_cost=rng.choice((None, 500, 1200, 4800, 15000)),
+                **demo_costs(rng.choice((None, 500, 1200, 4800, 15000))),
                 target_date=self.today + datetime.timedelta(days=rng.randint(-30, 120)),
                 owner=vcio,
                 status=outcome,
             )
+            recommendation.target_quarter = quarter_of(recommendation.target_date, 1).start
             plan.recommendations.append(recommendation)
             plan.edits[len(plan.recommendations) - 1] = rng.choice((0, 0, 0, 1))
             cadence = self.profile.cadence_days(risk_level(recommendation.likelihood, recommendation.impact))

@@ -33,6 +33,29 @@ DEMO_CLIENTS = [
     ("Pinecrest Township", Client.Industry.GOVERNMENT, {"holds_personal_data"}),
     ("Quarry Lane Software", Client.Industry.TECHNOLOGY, set()),
 ]
+DEMO_SOFTWARE = [
+    (
+        "Atlas RMM agent",
+        "Atlas Software Corp.",
+        "Remote monitoring and patching of every workstation and server.",
+        "given",
+        True,
+    ),
+    (
+        "SentinelEdge EDR",
+        "SentinelEdge Inc.",
+        "Endpoint detection and response: watches each computer for malware and stops it.",
+        "refused",
+        False,
+    ),
+    (
+        "Helpline remote support",
+        "Helpline Tools Ltd.",
+        "Lets our technicians see and control a screen when the user asks for help.",
+        "",
+        False,
+    ),
+]
 REGULATED_FLAGS = [
     "holds_health_data",
     "holds_payment_card_data",

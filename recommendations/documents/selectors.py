@@ -89,7 +89,7 @@ def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
 
 
 def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: date) -> DocumentItem:
-    cost = shown["estimated_cost"]
+    cost, monthly = shown["estimated_cost"], shown.get("recurring_monthly_cost")
     return DocumentItem(
         code=shown["code"],
         title=shown["title"],
@@ -103,8 +103,16 @@ def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: d
         reason=decision.reason,
         valid_until=decision.valid_until,
         cadence_days=(decision.valid_until - signed_on).days if decision.valid_until else None,
-        estimated_cost=f"{Decimal(cost):,.2f}" if cost is not None else None,
+        estimated_cost=cost_text(cost, monthly),
     )
+
+
+def cost_text(one_time: str | None, monthly: str | None) -> str | None:
+    """The cost line of an item from its snapshot: one-time, recurring monthly, or both."""
+    if monthly is None:
+        return f"{Decimal(one_time):,.2f}" if one_time is not None else None
+    per_month = f"{Decimal(monthly):,.2f} per month"
+    return per_month if one_time is None else f"{Decimal(one_time):,.2f} one-time + {per_month}"
 
 
 NO_CAPABILITIES = (
@@ -239,6 +247,7 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
             # PostgreSQL hands a BinaryField back as a memoryview.
             signature_png=bytes(signature.signature_png),
             code_verified_at=signature.code_verified_at,
+            method=signature.get_method_display(),
         ),
         timeline=_timeline(request, events),
         content_hash=request.content_hash,

@@ -110,9 +110,7 @@ def request_document_create(*, request_id: int) -> WaiverDocument | None:
             # the rename fails, the emails still go out (an attempt without the file is retried)
             # and the document sweep finishes the rename.
             final = document.file.name
-            transaction.on_commit(
-                lambda: document_file_finalise(pending_name=pending, final_name=final), robust=True
-            )
+            transaction.on_commit(lambda: document_file_finalise(pending_name=pending, final_name=final), robust=True)
             _record_and_send(document=document, request=request, data=data)
     except IntegrityError:
         default_storage.delete(pending)

@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from clients.models import PracticeProfile
+from recommendations.reack.basis_changes import _send_basis_reack_requests
 from recommendations.reack.core import SweepReport, _start_of, _Sweep, ladder_of
 from recommendations.reack.heads_ups import _send_heads_ups
 from recommendations.reack.lapses import _escalate_lapses, _lapse_overdue
@@ -30,6 +31,7 @@ def reack_sweep(*, today: datetime.date) -> SweepReport:
         _lapse_overdue(sweep)
         _escalate_lapses(sweep)
         _send_reack_requests(sweep)
+        _send_basis_reack_requests(sweep)
         _send_heads_ups(sweep)
         _send_reminders(sweep)
     return sweep.report

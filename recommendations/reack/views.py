@@ -18,6 +18,7 @@ from clients.models import Contact
 from clients.selectors import client_for_user, clients_visible_to
 from clients.views import apply_service_errors
 from recommendations import reack, selectors
+from recommendations.briefing.selectors import briefings_due_context
 from recommendations.models import Recommendation
 from recommendations.signing.forms import SendForDecisionForm
 from riskreg.accounts.requests import AuthenticatedRequest
@@ -65,6 +66,7 @@ def reack_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows": selectors.reack_rows(list(page.object_list), today=today),
             "page_query": urlencode({"tab": tab, "days": window}),
+            **briefings_due_context(request.user, today=today),
         },
     )
 

@@ -40,9 +40,25 @@ the risk snapshots and in tests. Every tunable number lives in ``ScoringConfig``
    The share of the open exposure that is backed by a current signed decision from
    the client: a signed refusal still inside its valid-until date, or an accepted item
    on schedule. Presented-but-unsigned, deferred, lapsed, expired and overdue items are
-   uncovered. Low coverage means risk the client has never put their name to, which
-   is the MSP's own liability. A client with no open exposure has 100 % coverage:
-   nothing is open, so nothing is uncovered.
+   uncovered, and so is a refusal whose basis changed (point 7). Low coverage means risk
+   the client has never put their name to, which is the MSP's own liability. A client
+   with no open exposure has 100 % coverage: nothing is open, so nothing is uncovered.
+
+6. Uncovered exposure
+   The open exposure not backed by a current signed decision, times the client's
+   multiplier: the sum, over the uncovered items, of inherent risk x status factor x
+   multiplier. It is in the same units as the breakdown (the score's curve reaches about
+   63 at 75), so it says how much of the score the MSP carries without the client's
+   signature. Coverage is a share and hides size: 0 % of a single low item and 0 % of
+   three critical refusals read the same; uncovered exposure does not.
+
+7. Basis changed
+   A signed refusal covers the risk the client was shown. When that risk gets materially worse
+   after signing - the recommendation's likelihood or impact is raised, the client's industry
+   or regulated data change so that its multiplier rises, or the service agreement's
+   exclusions change - the refusal is marked "basis changed" and stops counting as covered
+   until the client signs again (a re-acknowledgment). Lowering a risk changes nothing: the
+   client accepted more than is now at stake.
 
 The model guarantees, and tests check, that refusing a recommendation never lowers the
 score, implementing one never raises it, signing a refusal never lowers coverage and a
@@ -53,6 +69,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 
 DRAFT = "draft"
@@ -86,6 +103,7 @@ UNCOVERED_LAPSED = "uncovered_lapsed"
 UNCOVERED_EXPIRED_REFUSAL = "uncovered_expired_refusal"
 UNCOVERED_OVERDUE_ACCEPTANCE = "uncovered_overdue_acceptance"
 UNCOVERED_DEFERRED = "uncovered_deferred"
+UNCOVERED_BASIS_CHANGED = "uncovered_basis_changed"
 NO_EXPOSURE = "no_exposure"
 COVERAGE_STATES = (
     COVERED_REFUSAL,
@@ -95,6 +113,7 @@ COVERAGE_STATES = (
     UNCOVERED_EXPIRED_REFUSAL,
     UNCOVERED_OVERDUE_ACCEPTANCE,
     UNCOVERED_DEFERRED,
+    UNCOVERED_BASIS_CHANGED,
     NO_EXPOSURE,
 )
 
@@ -123,6 +142,7 @@ class ScoringItem:
     status: str
     target_date: date | None = None
     valid_until: date | None = None
+    basis_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,7 +233,26 @@ class ClientScore:
 
     @property
     def uncovered_exposure(self) -> float:
+        """Open exposure without a current signature, before the multiplier (the breakdown's total)."""
         return self.total_exposure - self.covered_exposure
+
+    @property
+    def uncovered_contributions(self) -> tuple[ItemContribution, ...]:
+        return tuple(c for c in self.contributions if c.exposure > 0 and not c.covered)
+
+    @property
+    def weighted_uncovered_exposure(self) -> float:
+        """Uncovered exposure (section 6 of the module docstring): what the dashboard ranks by."""
+        return weighted_exposure(self.uncovered_contributions, self.multiplier)
+
+
+def weighted_exposure(contributions: Iterable[ItemContribution], multiplier: float) -> float:
+    return math.fsum(c.exposure for c in contributions) * multiplier
+
+
+def stored_uncovered(result: ClientScore) -> Decimal:
+    """The uncovered exposure as the client row caches it (one decimal)."""
+    return Decimal(str(round(result.weighted_uncovered_exposure, 1)))
 
 
 def risk_level(likelihood: int, impact: int) -> str:
@@ -243,7 +282,12 @@ def _accepted_on_schedule(item: ScoringItem, today: date) -> bool:
 
 
 def _refusal_current(item: ScoringItem, today: date) -> bool:
-    return item.status == REFUSED and item.valid_until is not None and item.valid_until >= today
+    return (
+        item.status == REFUSED
+        and item.valid_until is not None
+        and item.valid_until >= today
+        and not item.basis_changed
+    )
 
 
 def status_factor(item: ScoringItem, today: date, config: ScoringConfig = DEFAULT_CONFIG) -> float:
@@ -300,6 +344,8 @@ def _coverage_state(item: ScoringItem, today: date, factor: float) -> str:
         return COVERED_REFUSAL
     if _accepted_on_schedule(item, today):
         return COVERED_ACCEPTANCE
+    if item.status == REFUSED and item.basis_changed:
+        return UNCOVERED_BASIS_CHANGED
     return {
         PRESENTED: UNCOVERED_UNSIGNED,
         DEFERRED: UNCOVERED_DEFERRED,
@@ -341,6 +387,11 @@ def _reason(item: ScoringItem, state: str, factor: float) -> str:
         return (
             f"Refused, but the signed refusal expired on {item.valid_until:%Y-%m-%d} "
             f"and has not been re-acknowledged: {weight} and is uncovered."
+        )
+    if state == UNCOVERED_BASIS_CHANGED:
+        return (
+            "Refused, but what the refusal was signed against changed after signing (basis changed): "
+            f"{weight} and is uncovered until the client re-acknowledges it."
         )
     if state == UNCOVERED_LAPSED:
         return f"Refusal lapsed because its re-acknowledgment is overdue: {weight} and is uncovered."

@@ -8,12 +8,14 @@ from typing import Any
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
+from recommendations.risk.review import ReviewRule
 from recommendations.risk.scoring import (
     BANDS,
     COVERED_ACCEPTANCE,
     COVERED_REFUSAL,
     LEVEL_CRITICAL,
     NO_EXPOSURE,
+    UNCOVERED_BASIS_CHANGED,
     UNCOVERED_DEFERRED,
     UNCOVERED_EXPIRED_REFUSAL,
     UNCOVERED_LAPSED,
@@ -35,6 +37,7 @@ COVERAGE_WORDS = {
     COVERED_ACCEPTANCE: "Covered: accepted, on schedule",
     UNCOVERED_UNSIGNED: "Uncovered: presented, not signed",
     UNCOVERED_DEFERRED: "Uncovered: deferred, no signed decision",
+    UNCOVERED_BASIS_CHANGED: "Uncovered: basis changed since signing",
     UNCOVERED_LAPSED: "Uncovered: refusal lapsed",
     UNCOVERED_EXPIRED_REFUSAL: "Uncovered: signed refusal expired",
     UNCOVERED_OVERDUE_ACCEPTANCE: "Uncovered: accepted, past its target date",
@@ -322,6 +325,7 @@ class WorkedExample:
     band: str
     coverage: float
     arithmetic: str
+    uncovered: float
 
 
 def _worked_example(
@@ -336,7 +340,14 @@ def _worked_example(
     )
     if result.score > curve:
         arithmetic += f", raised to {config.critical_floor} because a critical item is fully open"
-    return WorkedExample(situation, result.score, BAND_LABELS[result.band], result.coverage, arithmetic)
+    return WorkedExample(
+        situation,
+        result.score,
+        BAND_LABELS[result.band],
+        result.coverage,
+        arithmetic,
+        result.weighted_uncovered_exposure,
+    )
 
 
 def scoring_help_facts(*, today: date) -> dict[str, Any]:
@@ -400,4 +411,10 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
         ],
         "grace_days": profile.lapse_grace_days,
         "examples": examples,
+        "basis_change_reack": profile.basis_change_reack,
+        "review_rule": ReviewRule(
+            score=profile.review_threshold_score,
+            uncovered=Decimal(profile.review_threshold_uncovered),
+            basis=profile.review_basis,
+        ),
     }

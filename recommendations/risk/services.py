@@ -20,13 +20,23 @@ from recommendations.risk.scoring import (
     ScoringConfig,
     ScoringItem,
     score_client,
+    stored_uncovered,
 )
 from recommendations.selectors import scoring_config, sensitivity_of
 from riskreg.accounts.models import User
 
 # Practice profile fields that change every client's score when they change.
 SCORING_FIELDS = frozenset({"band_moderate_from", "band_high_from", "band_critical_from", "multiplier_overrides"})
-ITEM_FIELDS = ("public_id", "title", "likelihood", "impact", "status", "target_date", "valid_until")
+ITEM_FIELDS = (
+    "public_id",
+    "title",
+    "likelihood",
+    "impact",
+    "status",
+    "target_date",
+    "valid_until",
+    "basis_changed_on",
+)
 BATCH_SIZE = 500
 
 
@@ -40,12 +50,8 @@ def _portfolio_scores(*, today: date, config: ScoringConfig) -> list[tuple[Clien
     clients = list(Client.objects.select_for_update().order_by("pk"))
     items: defaultdict[int, list[ScoringItem]] = defaultdict(list)
     rows = Recommendation.objects.order_by().values_list("client_id", *ITEM_FIELDS)
-    for client_id, public_id, title, likelihood, impact, status, target_date, valid_until in rows.iterator(
-        chunk_size=2000
-    ):
-        items[client_id].append(
-            ScoringItem(str(public_id), title, likelihood, impact, status, target_date, valid_until)
-        )
+    for client_id, public_id, *figures, basis_changed_on in rows.iterator(chunk_size=2000):
+        items[client_id].append(ScoringItem(str(public_id), *figures, basis_changed_on is not None))
     return [
         (client, score_client(items.get(client.pk, ()), sensitivity_of(client), today, config)) for client in clients
     ]
@@ -57,13 +63,15 @@ def _store_scores(scores: list[tuple[Client, ClientScore]]) -> None:
     changed = []
     band_changes = []
     for client, result in scores:
-        figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))))
-        if (client.risk_score, client.risk_band, client.liability_coverage) != figures:
+        figures = (result.score, result.band, Decimal(str(round(result.coverage, 1))), stored_uncovered(result))
+        if (client.risk_score, client.risk_band, client.liability_coverage, client.uncovered_exposure) != figures:
             if client.risk_band != result.band:
                 band_changes.append((client, client.risk_band))
-            client.risk_score, client.risk_band, client.liability_coverage = figures
+            client.risk_score, client.risk_band, client.liability_coverage, client.uncovered_exposure = figures
             changed.append(client)
-    Client.objects.bulk_update(changed, ["risk_score", "risk_band", "liability_coverage"], batch_size=BATCH_SIZE)
+    Client.objects.bulk_update(
+        changed, ["risk_score", "risk_band", "liability_coverage", "uncovered_exposure"], batch_size=BATCH_SIZE
+    )
     webhook_events.bands_changed(band_changes)
     if scores:
         # Rows past the last locked one were created meanwhile and were not scored here.
@@ -101,6 +109,7 @@ def snapshot_components(result: ClientScore) -> dict[str, Any]:
     return {
         "total_exposure": round(result.total_exposure, 2),
         "covered_exposure": round(result.covered_exposure, 2),
+        "uncovered_exposure": round(result.weighted_uncovered_exposure, 2),
         "multiplier": result.multiplier,
         "counts": dict(sorted(counts.items())),
     }

@@ -16,6 +16,7 @@ from clients.selectors import client_for_user
 from clients.views import apply_service_errors
 from recommendations.risk import selectors as risk_selectors
 from recommendations.risk import services as risk
+from recommendations.risk.scoring import DEFAULT_CONFIG
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
 
@@ -34,7 +35,12 @@ def scoring_help(request: AuthenticatedRequest) -> HttpResponse:
 
 @admin_required
 def practice_profile(request: AuthenticatedRequest) -> HttpResponse:
-    form = PracticeProfileForm(request.POST or None, request.FILES or None, instance=PracticeProfile.load())
+    form = PracticeProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=PracticeProfile.load(),
+        multiplier_defaults={**DEFAULT_CONFIG.industry_multipliers, **DEFAULT_CONFIG.data_multipliers},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = risk.practice_scoring_update(actor=request.user, data=form.cleaned_data)

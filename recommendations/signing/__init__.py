@@ -37,6 +37,7 @@ from recommendations.signing.send import (
     consent_request_send,
     decision_request_send,
     decision_requests_send,
+    recommendations_awaiting_decision,
     sendable_recommendations,
     sendable_software,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "intent_text_for",
     "request_by_token",
     "request_for_token",
+    "recommendations_awaiting_decision",
     "sendable_recommendations",
     "sendable_software",
     "signed_copy_download_record",

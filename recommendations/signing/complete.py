@@ -79,6 +79,8 @@ class SignerEvidence:
     user_agent: str
     signer_timezone: str
     session_hash: str = ""
+    # How the signature image was made: drawn by hand, or the typed name adopted (Signature.Method).
+    method: str = "drawn"
 
 
 TIMEZONE_NOT_REPORTED = "not reported"
@@ -123,6 +125,8 @@ def decision_request_complete(
 ) -> DecisionRequest:
     """Record the signed decisions with all evidence, in one transaction, or change nothing."""
     # Checked before any lock is taken: decoding and re-encoding the drawing is the slow part.
+    if evidence.method not in Signature.Method.values:
+        raise SigningError("This form does not match your request. Reload the page and try again.")
     signature_png = clean_signature_png(evidence.signature_png)
     lock_client(request.client_id)
     request = (
@@ -160,6 +164,7 @@ def decision_request_complete(
         signer_email=request.signatory.email,
         signature_png=signature_png,
         signature_sha256=hashlib.sha256(signature_png).hexdigest(),
+        method=evidence.method,
         consent_text=CONSENT_TEXT,
         consent_version=DISCLOSURE_VERSION,
         intent_text=purpose.intent_text,
@@ -237,6 +242,7 @@ def decision_request_complete(
             "payload": {
                 "content_hash": request.content_hash,
                 "signature_sha256": signature.signature_sha256,
+                "signature_method": signature.method,
                 "consent_version": DISCLOSURE_VERSION,
                 "intent_version": signature.intent_version,
                 "code_verified_at": request.code_verified_at.isoformat(),

@@ -50,6 +50,10 @@ class DecideAndSignForm(forms.Form):
         validators=[validate_plain_name],
         error_messages={"required": "Type your title."},
     )
+    SIGNATURE_METHODS = [("drawn", "Draw my signature"), ("typed", "Use my typed name as my signature")]
+    signature_method = forms.ChoiceField(
+        choices=SIGNATURE_METHODS, widget=forms.RadioSelect, required=False, label="How do you want to sign?"
+    )
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
     signer_timezone = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from clients.locking import lock_client, lock_clients
@@ -37,8 +37,35 @@ def sendable_statuses(purpose: str) -> list[str]:
     return list(describe(purpose).sendable_statuses)
 
 
+def _waiting_in_live_request(field: str = "recommendation") -> Exists:
+    return Exists(RequestItem.objects.filter(DecisionRequest.live("request__"), **{field: OuterRef("pk")}))
+
+
 def sendable_recommendations(client: Client, purpose: str = Purpose.DECISION) -> QuerySet[Recommendation]:
-    return client.recommendations.filter(status__in=sendable_statuses(purpose)).order_by("-inherent_risk", "title")
+    """What may go into a new request: the right status, and not waiting in a request whose link
+    still works (a second request for the same item would be refused on send)."""
+    return (
+        client.recommendations.filter(status__in=sendable_statuses(purpose))
+        .exclude(_waiting_in_live_request())
+        .order_by("-inherent_risk", "title")
+    )
+
+
+def recommendations_awaiting_decision(client: Client, purpose: str = Purpose.DECISION) -> list[Recommendation]:
+    """Items of the right status already in a request whose link still works, each with that
+    request's public id and sending date (`waiting_in`, `waiting_since`): one query."""
+    live_items = RequestItem.objects.filter(DecisionRequest.live("request__"), recommendation=OuterRef("pk")).order_by(
+        "-request__sent_at"
+    )
+    return list(
+        client.recommendations.filter(status__in=sendable_statuses(purpose))
+        .annotate(
+            waiting_in=Subquery(live_items.values("request__public_id")[:1]),
+            waiting_since=Subquery(live_items.values("request__sent_at")[:1]),
+        )
+        .filter(waiting_in__isnull=False)
+        .order_by("-inherent_risk", "title")
+    )
 
 
 def sendable_software(client: Client) -> QuerySet[Software]:
@@ -70,11 +97,10 @@ def _check_subjects(
     if any(subject.client_id != send.client.pk for send in sends for subject in send.subjects):
         raise SigningError(foreign_message)
     subjects = [subject for send in sends for subject in send.subjects]
-    waiting = RequestItem.objects.filter(**{field: OuterRef("pk")}, request__status__in=DecisionRequest.OPEN_STATUSES)
     busy_by_pk = dict(
         allowed.order_by()
         .filter(pk__in=[subject.pk for subject in subjects])
-        .annotate(busy=Exists(waiting))
+        .annotate(busy=_waiting_in_live_request(field))
         .values_list("pk", "busy")
     )
     if len(busy_by_pk) != len({subject.pk for subject in subjects}):

@@ -5,9 +5,12 @@ of text or colour profiles smuggled in with it)."""
 import base64
 import binascii
 import io
+import math
+from functools import lru_cache
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 MAX_BYTES = 200 * 1024
 MIN_SIZE = (100, 40)
@@ -20,7 +23,9 @@ def decode_signature(data_url: str) -> bytes:
     """Return the bytes of a `data:image/png;base64,...` value, or raise ValidationError. The
     signing service checks them (`clean_signature_png`)."""
     if not data_url:
-        raise ValidationError("Please draw your signature in the box.", code="missing")
+        raise ValidationError(
+            "Draw your signature in the box, or choose “Use my typed name as my signature”.", code="missing"
+        )
     if not data_url.startswith(DATA_URL_PREFIX):
         raise ValidationError("The signature must be a PNG image drawn in the box.", code="not_png")
     encoded = data_url[len(DATA_URL_PREFIX) :]
@@ -73,3 +78,53 @@ def _ink_pixels(image: Image.Image) -> int:
     dark = grey.point(lambda value: 255 if value < 160 else 0)
     both = Image.composite(dark, Image.new("L", rgba.size, 0), opaque)
     return both.histogram()[255]
+
+
+# --- A typed signature, adopted instead of drawing ---------------------------------------------
+
+SCRIPT_FONT = Path(__file__).resolve().parents[2] / "static" / "fonts" / "DancingScript-Regular.otf"
+FALLBACK_FONT = Path(__file__).resolve().parents[2] / "riskreg" / "fonts" / "DejaVuSans.ttf"
+TYPED_HEIGHT = 150
+TYPED_FONT_SIZE = 72
+TYPED_INK = (11, 31, 68, 255)
+TYPED_MARGIN = 20
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[ImageFont.FreeTypeFont, ImageFont.FreeTypeFont, bytes]:
+    script = ImageFont.truetype(str(SCRIPT_FONT), TYPED_FONT_SIZE)
+    fallback = ImageFont.truetype(str(FALLBACK_FONT), round(TYPED_FONT_SIZE * 0.8))
+    # What the script font draws for a character it lacks, to tell such characters apart.
+    missing = bytes(script.getmask("\U000f0000"))
+    return script, fallback, missing
+
+
+def _font_for(character: str) -> ImageFont.FreeTypeFont:
+    """The script font, or the plain one for a letter it lacks (Ł, Ș, Cyrillic…): a name is
+    always drawn whole."""
+    script, fallback, missing = _fonts()
+    if character.isspace():
+        return script
+    mask = script.getmask(character)
+    return fallback if mask.getbbox() is None or bytes(mask) == missing else script
+
+
+def render_typed_signature(name: str) -> bytes:
+    """The signer's typed name drawn in a handwriting font as a PNG: the signature of someone who
+    adopts their typed name rather than drawing (keyboard and screen-reader users)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Type your full name to sign with it.", code="typed_name")
+    runs = [(character, _font_for(character)) for character in name]
+    width = TYPED_MARGIN * 2 + math.ceil(sum(font.getlength(character) for character, font in runs))
+    width = min(max(width, MIN_SIZE[0]), MAX_SIZE[0])
+    image = Image.new("RGBA", (width, TYPED_HEIGHT), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    x = float(TYPED_MARGIN)
+    baseline = TYPED_HEIGHT * 0.68
+    for character, font in runs:
+        draw.text((x, baseline), character, font=font, fill=TYPED_INK, anchor="ls")
+        x += font.getlength(character)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()

@@ -66,7 +66,7 @@ def _agreement(terms: Terms | None, version: int | None) -> dict[str, Any] | Non
 
 
 def _recommendation(position: int, recommendation: Recommendation) -> dict[str, Any]:
-    cost = recommendation.estimated_cost
+    cost, monthly = recommendation.estimated_cost, recommendation.recurring_monthly_cost
     return {
         "position": position,
         "id": str(recommendation.public_id),
@@ -82,7 +82,9 @@ def _recommendation(position: int, recommendation: Recommendation) -> dict[str, 
         "inherent_risk": recommendation.likelihood * recommendation.impact,
         "level": recommendation.level,
         "level_label": recommendation.level_label,
+        # "estimated_cost" is the one-time cost (its name from before recurring costs existed).
         "estimated_cost": f"{cost:.2f}" if cost is not None else None,
+        "recurring_monthly_cost": f"{monthly:.2f}" if monthly is not None else None,
     }
 
 

@@ -53,7 +53,13 @@ def request_create(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     return render(
         request,
         "signing/request_form.html",
-        {"client": client, "form": form, "has_signatory": signatories.exists(), "has_items": sendable.exists()},
+        {
+            "client": client,
+            "form": form,
+            "has_signatory": signatories.exists(),
+            "has_items": sendable.exists(),
+            "waiting": signing.recommendations_awaiting_decision(client),
+        },
     )
 
 

@@ -4,6 +4,7 @@ Every unusable link (unknown, expired, revoked, voided, used) gets the same neut
 visitor learns nothing about whether a token ever existed.
 """
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from uuid import UUID
@@ -18,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.models import PracticeProfile
 from recommendations import signing
-from recommendations.models import DecisionRequest, RequestItem
+from recommendations.models import DecisionRequest, RequestItem, Signature
 from recommendations.signing.forms import SigningCodeForm
-from recommendations.signing.signature_image import decode_signature
+from recommendations.signing.signature_image import decode_signature, render_typed_signature
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
 from riskreg.evidence import step_origin
@@ -65,10 +66,36 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                     status=410,
                 )
             if not decision_request.is_open:
-                return link_not_valid(request)
+                return _closed_link(request, decision_request)
             return view(request, token, decision_request)
 
     return wrapped
+
+
+def _closed_link(request: HttpRequest, decision_request: DecisionRequest) -> HttpResponse:
+    """A link that can no longer be used: the browser that signed it (or was locked out of it) is
+    told where it stands and what to do next; any other visitor gets the neutral page."""
+    public_id = decision_request.public_id
+    if decision_request.status == DecisionRequest.Status.COMPLETED and request.session.get(_signer_key(public_id)):
+        signed_on = decision_request.completed_at.astimezone(datetime.UTC)
+        messages.info(
+            request, f"You already signed this request on {signed_on.day} {signed_on:%B %Y} — your copy is below."
+        )
+        return redirect("sign:done", public_id=public_id)
+    if decision_request.status == DecisionRequest.Status.LOCKED and request.session.get(_locked_key(public_id)):
+        return _locked_page(request, decision_request)
+    return link_not_valid(request)
+
+
+def _locked_key(public_id: UUID | str) -> str:
+    """Set in the browser whose wrong codes locked the request, so it can be told the next step again."""
+    return f"signer-locked:{public_id}"
+
+
+def _locked_page(request: HttpRequest, decision_request: DecisionRequest) -> HttpResponse:
+    request.session[_locked_key(decision_request.public_id)] = True
+    context = {"practice": PracticeProfile.load(), "decision_request": decision_request}
+    return render(request, "signing/locked.html", context, status=403)
 
 
 def _signer_key(public_id: UUID | str) -> str:
@@ -140,7 +167,7 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
     # Only what the code step changed: the request's client and signatory stay loaded.
     decision_request.refresh_from_db(fields=["status", "code_sent_at", "code_expires_at"])
     if decision_request.status == DecisionRequest.Status.LOCKED:
-        return render(request, "signing/locked.html", {"practice": PracticeProfile.load()}, status=403)
+        return _locked_page(request, decision_request)
     return render(request, "signing/verify.html", {**_page_context(decision_request), "form": form, "token": token})
 
 
@@ -160,7 +187,12 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
     if request.method == "POST" and form.is_valid():
         origin = step_origin(request)
         try:
-            png = decode_signature(form.cleaned_data["signature"])
+            method = form.cleaned_data["signature_method"] or Signature.Method.DRAWN
+            png = (
+                render_typed_signature(form.cleaned_data["typed_name"])
+                if method == Signature.Method.TYPED
+                else decode_signature(form.cleaned_data["signature"])
+            )
             signing.decision_request_complete(
                 request=decision_request,
                 choices=[
@@ -179,6 +211,7 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                     user_agent=origin.user_agent,
                     signer_timezone=form.cleaned_data["signer_timezone"],
                     session_hash=origin.session,
+                    method=method,
                 ),
             )
         except ValidationError as error:

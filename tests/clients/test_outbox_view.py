@@ -121,6 +121,7 @@ def test_the_client_outbox_query_count_does_not_grow_with_the_number_of_emails(v
 
 @pytest.mark.django_db
 def test_the_client_page_links_to_its_outbox(vcio_client, client_record):
-    page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+    url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=timeline"
+    page = vcio_client.get(url).content.decode()
 
     assert reverse("clients:outbox", args=[client_record.public_id]) in page

@@ -164,7 +164,7 @@ def test_an_agreement_that_lost_its_signed_copy_no_longer_counts(client_record):
 @pytest.mark.django_db
 def test_the_client_page_flags_software_installed_without_consent(vcio_client, client_record, vcio):
     software = program(client_record, install_status="installed")
-    url = reverse("register:client_detail", args=[client_record.public_id])
+    url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=software"
 
     flagged = vcio_client.get(url).content.decode()
     Software.objects.filter(pk=software.pk).update(consent_status="given")
@@ -177,7 +177,7 @@ def test_the_client_page_flags_software_installed_without_consent(vcio_client, c
 
 @pytest.mark.django_db
 def test_the_client_page_query_count_does_not_grow_with_software(vcio_client, client_record):
-    url = reverse("register:client_detail", args=[client_record.public_id])
+    url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=software"
     agreement = consent_agreement(client_record)
     program(client_record, name="Program 0", consent_by_agreement=agreement)
     with CaptureQueriesContext(connection) as one:
@@ -234,7 +234,7 @@ def test_the_software_form_offers_only_agreements_that_can_stand_as_consent(vcio
 
 @pytest.mark.django_db
 def test_staff_edit_software_and_mark_it_installed(vcio_client, client_record):
-    software = program(client_record)
+    software = program(client_record, consent_status="given")
 
     vcio_client.post(reverse("clients:software_edit", args=[software.public_id]), {**RMM, "consent_by_agreement": ""})
     vcio_client.post(reverse("clients:software_mark", args=[software.public_id, "installed"]))
@@ -244,13 +244,43 @@ def test_staff_edit_software_and_mark_it_installed(vcio_client, client_record):
 
 
 @pytest.mark.django_db
-def test_marking_needs_a_post(vcio_client, client_record):
-    software = program(client_record)
+def test_a_get_never_marks_anything(vcio_client, client_record):
+    software = program(client_record, consent_status="given")
 
     response = vcio_client.get(reverse("clients:software_mark", args=[software.public_id, "installed"]))
 
-    assert response.status_code == 405
+    assert response.status_code == 302
     assert Software.objects.get().install_status == "planned"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("consent", ["refused", "withdrawn", "none", "requested"])
+def test_marking_installed_without_consent_asks_for_confirmation_first(vcio_client, client_record, consent):
+    software = program(client_record, consent_status=consent)
+    url = reverse("clients:software_mark", args=[software.public_id, "installed"])
+
+    shown = vcio_client.get(url)
+    unconfirmed = vcio_client.post(url)
+
+    assert shown.status_code == 200 and "has no consent in force" in shown.content.decode()
+    assert unconfirmed.status_code == 200 and "CASL" in unconfirmed.content.decode()
+    assert Software.objects.get().install_status == "planned"
+    vcio_client.post(url, {"confirmed": "yes"})
+    assert Software.objects.get().install_status == "installed"
+
+
+@pytest.mark.django_db
+def test_the_client_page_sends_a_refused_program_to_the_confirmation(vcio_client, client_record):
+    refused = program(client_record, name="Refused agent", consent_status="refused")
+    covered = program(client_record, name="Covered agent", consent_by_agreement=consent_agreement(client_record))
+    url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=software"
+
+    page = vcio_client.get(url).content.decode()
+
+    mark_refused = reverse("clients:software_mark", args=[refused.public_id, "installed"])
+    mark_covered = reverse("clients:software_mark", args=[covered.public_id, "installed"])
+    assert f'href="{mark_refused}">Mark installed…</a>' in page
+    assert f'<form method="post" action="{mark_covered}">' in page
 
 
 @pytest.mark.django_db

@@ -82,6 +82,60 @@ def test_the_clients_list_filters_by_search_and_industry(manager_client, client_
 
 
 @pytest.mark.django_db
+def test_the_clients_list_shows_an_unassessed_client_as_not_assessed(vcio_client, client_record):
+    RecommendationFactory(client=client_record, status="draft")
+
+    row = _row_of(vcio_client.get(reverse("clients:list")).content.decode(), client_record.name)
+
+    assert "Not assessed" in row
+    assert "100&nbsp;%" not in row and "badge-band-low" not in row
+
+
+@pytest.mark.django_db
+def test_the_clients_list_shows_the_score_of_an_assessed_client(vcio_client, client_record):
+    RecommendationFactory(client=client_record, status="presented")
+    Client.objects.filter(pk=client_record.pk).update(risk_score=42, risk_band="moderate", liability_coverage=30)
+
+    row = _row_of(vcio_client.get(reverse("clients:list")).content.decode(), client_record.name)
+
+    assert "Not assessed" not in row
+    assert ">42<" in row and "badge-band-moderate" in row and "30.0&nbsp;%" in row
+
+
+@pytest.mark.django_db
+def test_the_clients_list_filters_unassessed_clients_apart_from_the_low_band(manager_client, client_record):
+    scored = ClientFactory(name="Acme Retail", risk_band="low")
+    RecommendationFactory(client=scored, status="refused")
+
+    not_assessed = manager_client.get(reverse("clients:list"), {"band": "not_assessed"}).content.decode()
+    low = manager_client.get(reverse("clients:list"), {"band": "low"}).content.decode()
+
+    assert "Harbourview Clinic" in not_assessed and "Acme Retail" not in not_assessed
+    assert "Acme Retail" in low and "Harbourview Clinic" not in low
+
+
+@pytest.mark.django_db
+def test_the_clients_list_ignores_an_unknown_band(manager_client, client_record):
+    response = manager_client.get(reverse("clients:list"), {"band": "purple"})
+
+    assert response.status_code == 200
+    assert "Harbourview Clinic" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_client_page_shows_an_unassessed_client_as_not_assessed(vcio_client, client_record):
+    page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+
+    assert "Not assessed" in page
+    assert "See how this score is made" not in page
+
+
+def _row_of(html: str, name: str) -> str:
+    start = html.index(name)
+    return html[start : html.index("</tr>", start)]
+
+
+@pytest.mark.django_db
 def test_the_clients_list_shows_an_empty_state(vcio_client):
     assert "No clients yet" in vcio_client.get(reverse("clients:list")).content.decode()
 
@@ -102,9 +156,9 @@ def test_the_clients_list_query_count_does_not_grow_with_clients(
     assert response.status_code == 200
 
 
-def _detail_queries(client, client_record) -> int:
+def _detail_queries(client, client_record, section: str = "recommendations") -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("register:client_detail", args=[client_record.public_id]))
+        response = client.get(reverse("register:client_detail", args=[client_record.public_id]), {"section": section})
     assert response.status_code == 200
     return len(queries)
 
@@ -130,7 +184,7 @@ def test_the_client_detail_query_count_does_not_grow_with_signing_requests_and_t
     vcio_client, vcio, client_record
 ):
     send_request(client_record, vcio, titles=("Item 0",))
-    few = _detail_queries(vcio_client, client_record)
+    few = {section: _detail_queries(vcio_client, client_record, section) for section in ("requests", "timeline")}
     for index in range(1, 6):
         request, _, _ = send_request(client_record, vcio, titles=(f"Item {index}",))
         WaiverDocument.objects.create(
@@ -142,13 +196,14 @@ def test_the_client_detail_query_count_does_not_grow_with_signing_requests_and_t
             rendered_at=timezone.now(),
         )
 
-    response = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id]))
-    many = _detail_queries(vcio_client, client_record)
+    url = reverse("register:client_detail", args=[client_record.public_id])
+    requests = vcio_client.get(url, {"section": "requests"}).content.decode()
+    timeline = vcio_client.get(url, {"section": "timeline"}).content.decode()
+    many = {section: _detail_queries(vcio_client, client_record, section) for section in ("requests", "timeline")}
 
-    page = response.content.decode()
     assert many == few
-    assert "RR-TEST-5" in page and "Hélène Côté" in page
-    assert str(vcio) in page  # the timeline names the staff member who sent each request
+    assert "RR-TEST-5" in requests and "Hélène Côté" in requests
+    assert str(vcio) in timeline  # the timeline names the staff member who sent each request
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
     page.get_by_label("Username").fill("vera")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
-    page.goto(f"/clients/{client.public_id}/")
+    page.goto(f"/clients/{client.public_id}/?section=software")
     page.get_by_role("link", name="Add software").click()
     page.get_by_label("Name").fill("Atlas RMM agent")
     page.get_by_label("Publisher").fill("Atlas Software Corp.")
@@ -93,7 +93,7 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
     screenshot(signer, "signer-consent-recorded")
 
     assert Software.objects.get().consent_status == "given"
-    page.goto(f"/clients/{client.public_id}/")
+    page.goto(f"/clients/{client.public_id}/?section=software")
     expect(page.get_by_role("link", name=re.compile("installed without consent"))).to_have_count(0)
     page.locator("#software").scroll_into_view_if_needed()
     screenshot(page, "staff-client-consent-given")
@@ -114,7 +114,7 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
     assert Software.objects.get().consent_status == "withdrawn"
     alert = OutboundEmail.objects.get(kind="consent_withdrawn")
     assert alert.to == [vcio.email] and "uninstall" in alert.subject
-    page.goto(f"/clients/{client.public_id}/")
+    page.goto(f"/clients/{client.public_id}/?section=software")
     expect(page.get_by_role("link", name="1 program installed without consent")).to_be_visible()
     expect(page.locator("#software").get_by_text("Withdrawn")).to_be_visible()
     page.locator("#software").scroll_into_view_if_needed()
@@ -149,7 +149,7 @@ def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, liv
     page.get_by_label("Username").fill("vera")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
-    page.goto(f"/clients/{client.public_id}/")
+    page.goto(f"/clients/{client.public_id}/?section=software")
     page.get_by_role("link", name="Record withdrawal").click()
     expect(page.get_by_role("heading", name="Record withdrawal of consent: Sentinel EDR")).to_be_visible()
     page.get_by_label("Telephone").check()

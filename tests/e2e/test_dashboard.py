@@ -89,6 +89,9 @@ def test_a_manager_filters_drills_down_decides_and_exports(page, screenshot):
     page.get_by_label("Next review").fill(days(90).isoformat())
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Decision recorded for Alpha Dental")).to_be_visible()
+    # A decision with conditions leads on to its page, to track each condition.
+    expect(page.get_by_role("heading", name="Continue with conditions: Alpha Dental")).to_be_visible()
+    page.get_by_role("link", name="Alpha Dental").click()
     expect(page.get_by_role("region", name="Relationship")).to_contain_text("Continue with conditions")
     screenshot(page, "client-with-decision")
     decision = RelationshipDecision.objects.get(client=portfolio.alpha)

@@ -53,7 +53,7 @@ def test_a_b_lta_document_shows_its_level_and_a_manager_places_a_litigation_hold
     page.get_by_label("Username").fill("morgan")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
-    page.goto(f"/clients/{client.public_id}/")
+    page.goto(f"/clients/{client.public_id}/?section=requests")
     expect(page.locator("#litigation-hold")).to_contain_text("No litigation hold.")
     expect(page.get_by_text("B-LTA", exact=False).first).to_be_visible()
     page.get_by_role("link", name="Place litigation hold").click()

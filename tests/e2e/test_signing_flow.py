@@ -116,7 +116,9 @@ def test_a_signer_accepts_backups_and_refuses_mfa(page, browser, live_server, sc
     page.goto(f"/clients/{client.public_id}/")
     expect(page.get_by_text(f"refusal valid until {mfa.valid_until}")).to_be_visible()
     expect(page.get_by_role("heading", name="Accepted (1)")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Timeline")).click()
     expect(page.get_by_text("(signed as “helene  cote”)")).to_be_visible()
+    expect(page.get_by_text("Hélène Côté (signatory)").first).to_be_visible()
     screenshot(page, "staff-client-after-signing")
 
     # The staff see what was emailed, with the link and the code withheld, on a desktop and a phone.

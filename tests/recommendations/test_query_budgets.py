@@ -32,7 +32,7 @@ def test_the_due_counts_include_the_last_day_of_each_window_and_nothing_beyond_i
         RecommendationFactory(client=client, status="refused", valid_until=valid_until)
     RecommendationFactory(client=client, status="lapsed", valid_until=days(-700))
 
-    headline = dashboard.headline_figures(clients=Client.objects.all(), threshold=50)
+    headline = dashboard.headline_figures(clients=Client.objects.all(), threshold=dashboard.ReviewRule(score=50))
 
     assert headline.due == {30: 3, 60: 3, 90: 4}
     assert headline.lapsed == 1
@@ -44,7 +44,7 @@ def test_the_due_counts_are_read_from_an_index_without_touching_the_table(vcio):
     RecommendationFactory(client=ClientFactory(vcio=vcio), status="refused", valid_until=days(10))
 
     with CaptureQueriesContext(connection) as captured:
-        dashboard.headline_figures(clients=Client.objects.all(), threshold=50)
+        dashboard.headline_figures(clients=Client.objects.all(), threshold=dashboard.ReviewRule(score=50))
     due_count = next(q["sql"] for q in captured.captured_queries if "due_30" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {due_count}")

@@ -15,7 +15,9 @@ def _form_data(**overrides) -> dict:
         "likelihood": 4,
         "impact": 5,
         "rationale": "",
-        "estimated_cost": "1200.00",
+        "one_time_cost": "1200.00",
+        "recurring_monthly_cost": "",
+        "priority": "2",
         "target_date": "2027-01-31",
         "owner": "",
     }

@@ -34,9 +34,9 @@ from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clients.models import ImportBatch, Software
+from clients.models import ImportBatch, RelationshipDecision, Software
 from clients.services import withdrawal_links_mint
-from recommendations.models import Control, DecisionRequest, WaiverDocument
+from recommendations.models import Briefing, Control, DecisionRequest, RelationshipCondition, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -103,6 +103,18 @@ def recommendation_id(w: World) -> dict:
     return {"public_id": w.recommendation.public_id}
 
 
+def conditions_decision(w: World) -> dict:
+    return {"public_id": w.client.relationship_decisions.get(outcome="conditions").public_id}
+
+
+def open_condition(w: World) -> dict:
+    return {"public_id": w.client.relationship_conditions.get().public_id}
+
+
+def refused_recommendation(w: World) -> dict:
+    return {"public_id": w.client.recommendations.get(status="refused").public_id}
+
+
 def recommendation_action(w: World) -> dict:
     return {"public_id": w.recommendation.public_id, "action": "withdraw"}
 
@@ -139,6 +151,23 @@ def import_batch(w: World) -> dict:
     return {"public_id": w.import_batch.public_id}
 
 
+def briefing_id(w: World) -> dict:
+    """An issued briefing of the vCIO's client (made once, directly: the matrix checks access, not issuing)."""
+    briefing, _ = Briefing.objects.get_or_create(
+        document_id="BRF-TEST-MATRIX",
+        defaults={
+            "client": w.client,
+            "period_start": timezone.localdate(),
+            "period_end": timezone.localdate(),
+            "file": ContentFile(b"%PDF-1.4\n%briefing\n", name="briefing.pdf"),
+            "sha256": "b" * 64,
+            "issued_at": timezone.now(),
+            "issued_by": w.users["vcio"],
+        },
+    )
+    return {"public_id": briefing.public_id}
+
+
 API_REASON = "REST API: token-authenticated, tests/recommendations/api/test_api_authorization.py walks every route"
 
 
@@ -172,6 +201,8 @@ RULES: dict[str, Rule] = {
     "register:dashboard_list": Rule("staff", kwargs=lambda w: {"kind": "lapsed"}),
     "register:dashboard_list_csv": Rule("staff", kwargs=lambda w: {"kind": "lapsed"}),
     "register:reack": Rule("staff"),
+    "roadmap:pipeline": Rule("staff", roles=MANAGERS),
+    "roadmap:pipeline_csv": Rule("staff", roles=MANAGERS),
     # Managers and admins only
     "mail:outbox": Rule("staff", roles=MANAGERS),
     "mail:email_detail": Rule("staff", roles=MANAGERS, kwargs=lambda w: {"email_id": w.email.pk}),
@@ -199,10 +230,15 @@ RULES: dict[str, Rule] = {
     "register:client_edit": Rule("client"),
     "register:client_risk": Rule("client"),
     "register:recommendation_create": Rule("client"),
+    "register:recommendation_detail": Rule("client", kwargs=recommendation_id),
     "register:recommendation_edit": Rule("client", kwargs=recommendation_id),
     "register:recommendation_confirm": Rule("client", kwargs=recommendation_action),
     "register:recommendation_action": Rule("client", kwargs=recommendation_action),
     "register:relationship_create": Rule("client", roles=MANAGERS),
+    "relationship:client_value": Rule("client", roles=MANAGERS),
+    "relationship:refusal_reassess": Rule("client", kwargs=refused_recommendation),
+    "relationship:decision_conditions": Rule("client", kwargs=conditions_decision),
+    "relationship:condition_meet": Rule("client", roles=MANAGERS, kwargs=open_condition),
     "clients:litigation_hold": Rule("client", roles=MANAGERS),
     "register:reack_send": Rule("client"),
     "register:consent_request_create": Rule("client"),
@@ -227,6 +263,17 @@ RULES: dict[str, Rule] = {
     "signing:request_revoke": Rule("client", kwargs=request_id),
     "signing:request_resend": Rule("client", kwargs=request_id),
     "signing:document_download": Rule("client", kwargs=document_id),
+    "roadmap:client": Rule("client"),
+    "roadmap:client_csv": Rule("client"),
+    "roadmap:fiscal_year": Rule("client"),
+    "roadmap:move": Rule("client", kwargs=recommendation_id),
+    "briefing:prepare": Rule("client"),
+    "briefing:preview": Rule("client"),
+    "briefing:issue": Rule("client"),
+    "briefing:schedule": Rule("client"),
+    "briefing:detail": Rule("client", kwargs=briefing_id),
+    "briefing:download": Rule("client", kwargs=briefing_id),
+    "briefing:send": Rule("client", kwargs=briefing_id),
     # The signatory's link
     "sign:start": Rule("signer", kwargs=token),
     "sign:send_code": Rule("signer", kwargs=token),
@@ -308,6 +355,22 @@ def test_every_rule_names_a_route_that_exists():
 def world(vcio, outsider, manager, practice_admin, client_record) -> World:
     cache.clear()  # the signer pages rate-limit by address in the cache
     recommendation = RecommendationFactory(client=client_record, status="presented", title="Offsite backups")
+    RecommendationFactory(client=client_record, status="refused", title="Disk encryption")
+    decision = RelationshipDecision.objects.create(
+        client=client_record,
+        manager=manager,
+        decided_on=timezone.localdate(),
+        outcome="conditions",
+        conditions="Fund MFA this quarter.",
+        next_review_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    RelationshipCondition.objects.create(
+        decision=decision,
+        client=client_record,
+        what="Fund MFA",
+        owner=vcio,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
     decision_request, link_token = send_request(client_record, vcio, titles=("Multi-factor authentication",))[:2]
     other_request, other_token = send_request(client_record, vcio, titles=("EDR on every endpoint",))[:2]
     document = WaiverDocument.objects.create(

@@ -79,6 +79,8 @@ def profile_data() -> dict:
         if name == "logo" or value is None:
             continue
         formatted = field.widget.format_value(value) if hasattr(field.widget, "format_value") else value
+        if isinstance(formatted, list):  # a select's format_value lists the chosen values
+            formatted = formatted[0] if formatted else ""
         data[name] = "" if formatted is None else formatted
     data.update(legal_name="Northwind MSP", mailing_address="1 Main St", email="office@northwind.example")
     return data

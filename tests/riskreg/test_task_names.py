@@ -8,6 +8,8 @@ from riskreg.celery import app
 PINNED = {
     "clients.tasks.apply_import",
     "clients.tasks.check_import",
+    "recommendations.relationship.tasks.run_conditions_sweep",
+    "recommendations.tasks.catch_up_reack_sweep",
     "recommendations.tasks.purge_expired_holds",
     "recommendations.tasks.render_missing_documents",
     "recommendations.tasks.render_request_document",

@@ -67,6 +67,8 @@ class SignatureEvidence:
     user_agent: str
     signature_png: bytes
     code_verified_at: datetime | None = None
+    # How the picture was made (Signature.Method's label): drawn, or the typed name adopted.
+    method: str = ""
 
 
 @dataclass(frozen=True)

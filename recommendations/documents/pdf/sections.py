@@ -273,6 +273,8 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
         ("IP address", _Plain(signature.ip_address)),
         ("Identity check", code),
     ]
+    if signature.method:
+        rows.insert(4, ("Signed with", _Plain(signature.method)))
     details = _rows_table(rows, styles, width=details_width, label_width=28 * mm)
     block = Table(
         [[image_box, details]],

@@ -20,16 +20,20 @@ from clients.services import (
     contact_create,
     contact_update,
     practice_profile_update,
+    software_consent_record,
+    software_create,
+    software_mark_installed,
 )
 from recommendations import signing
 from recommendations.demo import mail as demo_mail
-from recommendations.demo.bulk import seed_generated_clients
+from recommendations.demo.bulk import demo_costs, demo_plan, seed_generated_clients
 from recommendations.demo.named import (
     AGREEMENT_CADENCE_DAYS,
     AGREEMENT_RESPONSIBILITIES,
     AGREEMENT_SCOPE,
     DEMO_CLIENTS,
     DEMO_PASSWORD,
+    DEMO_SOFTWARE,
     DEMO_USERS,
     HISTORY_DAYS,
     HISTORY_DAYS_LARGE,
@@ -48,6 +52,7 @@ from recommendations.demo.named import (
     seeded_history,
 )
 from recommendations.models import Control, DecisionRequest, Recommendation
+from recommendations.relationship.basis import refusal_reassess
 from recommendations.risk.scoring import band_for, sensitivity_multiplier
 from recommendations.risk.services import snapshots_take
 from recommendations.selectors import scoring_config, sensitivity_of
@@ -102,6 +107,7 @@ class Command(BaseCommand):
         for request_id in signed_requests:
             render_request_document(request_id)
         self.seed_reacknowledgment(controls=controls)
+        self.seed_software(actor=vcios[0])
         # Clients beyond the named ones are written in bulk: 2,000 through the services would take an hour.
         created += seed_generated_clients(
             start=len(DEMO_CLIENTS),
@@ -121,6 +127,26 @@ class Command(BaseCommand):
         if backfilled:
             self.stdout.write(f"Backfilled {days} days of risk history for {backfilled} clients.")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(u.username for u in users))
+
+    def seed_software(self, *, actor: User) -> None:
+        """The first demo client's software register: one program with consent, one whose consent
+        was refused, one never asked about (the CASL guardrail shows on the last two)."""
+        client = Client.objects.filter(name=DEMO_CLIENTS[0][0]).first()
+        if client is None or client.software.exists():
+            return
+        for name, publisher, purpose, consent, installed in DEMO_SOFTWARE:
+            with transaction.atomic():
+                software = software_create(
+                    actor=actor,
+                    client=client,
+                    data={"name": name, "publisher": publisher, "function_and_purpose": purpose},
+                )
+                if consent:
+                    software_consent_record(
+                        software=software, status=consent, request_id="demo", actor_label="seed:signatory"
+                    )
+                if installed:
+                    software_mark_installed(actor=actor, software=software)
 
     def ensure_users(self) -> list[User]:
         users = []
@@ -153,6 +179,8 @@ class Command(BaseCommand):
                 "email": "vcio@northstar-it.example",
                 "phone": "+1 416 555 0134",
                 "website": "https://northstar-it.example",
+                # The demo's sweep re-acknowledges refusals whose basis changed (the default only offers it).
+                "basis_change_reack": PracticeProfile.BasisChangeReack.SEND,
             },
         )
 
@@ -242,8 +270,8 @@ class Command(BaseCommand):
                 "consequences": control.consequences,
                 "likelihood": max(1, min(5, control.default_likelihood + rng.choice([-1, 0, 0, 1]))),
                 "impact": control.default_impact,
-                "estimated_cost": rng.choice([None, 500, 1200, 4800, 15000]),
-                "target_date": today + datetime.timedelta(days=rng.randint(-30, 120)),
+                **demo_costs(rng.choice([None, 500, 1200, 4800, 15000])),
+                **demo_plan(today + datetime.timedelta(days=rng.randint(-30, 120)), client),
                 "owner": actor,
             },
         )
@@ -354,6 +382,17 @@ class Command(BaseCommand):
                     sent_at=request.sent_at - datetime.timedelta(days=age),
                     expires_at=request.expires_at - datetime.timedelta(days=age),
                 )
+            # A refusal signed against a smaller risk than the vCIO now sees: "basis changed".
+            raised = recommendation_transition(
+                actor=None,
+                actor_label="seed:signatory",
+                recommendation=self.reack_demo_recommendation(clients[0], controls),
+                action="refuse",
+                valid_until=today + datetime.timedelta(days=120),
+            )
+            likelihood = min(5, raised.likelihood + 1)
+            impact = raised.impact if likelihood > raised.likelihood else min(5, raised.impact + 1)
+            refusal_reassess(actor=clients[0].vcio, recommendation=raised, likelihood=likelihood, impact=impact)
             left = Client.objects.filter(name=REACK_DEMO_SIGNATORY_LEFT).select_related("vcio").first()
             if left:
                 recommendation = self.reack_demo_recommendation(left, controls)

@@ -38,13 +38,19 @@ def test_a_vcio_lists_their_own_clients_and_a_manager_everyone(vcio_api, manager
 @pytest.mark.django_db
 def test_a_client_reads_with_score_band_coverage_and_its_external_key(vcio_api, client_record):
     Client.objects.filter(pk=client_record.pk).update(
-        risk_score=63, risk_band="high", liability_coverage=41.5, source="autotask", external_id="29683412"
+        risk_score=63,
+        risk_band="high",
+        liability_coverage=41.5,
+        uncovered_exposure=37.5,
+        source="autotask",
+        external_id="29683412",
     )
 
     body = vcio_api.get(reverse("api:client", args=[client_record.public_id])).json()
 
     assert body["name"] == "Harbourview Clinic"
     assert (body["risk_score"], body["risk_band"], body["liability_coverage"]) == (63, "high", 41.5)
+    assert body["uncovered_exposure"] == 37.5
     assert (body["source"], body["external_id"], body["vcio"]) == ("autotask", "29683412", "vera")
     assert body["holds_health_data"] is True
 

@@ -127,6 +127,9 @@ def build_portfolio(*, vcio, other_vcio, manager) -> SimpleNamespace:
     make_software(bravo, name="Planned", install="planned")
     make_software(bravo, name="Removed", install="removed")
 
+    # Each scored client has had something put to it: a client with nothing is not assessed.
+    for client in (bravo, charlie, foxtrot):
+        RecommendationFactory(client=client, title="Presented", status="presented")
     make_decision(charlie, manager, next_review_on=days(-5))
     make_decision(delta, manager, next_review_on=days(-1))
     RecommendationFactory(client=delta, title="Delta lapsed", status="lapsed", valid_until=days(-60))
@@ -159,7 +162,7 @@ def headline_for(user, filters=ALL):
 
 def table_for(user, filters=ALL, sort="score"):
     clients = dashboard.portfolio_clients(user=user, filters=filters)
-    return list(dashboard.portfolio_table(clients=clients, threshold=50, sort=sort))
+    return list(dashboard.portfolio_table(clients=clients, threshold=dashboard.ReviewRule(score=50), sort=sort))
 
 
 @pytest.mark.django_db
@@ -180,9 +183,42 @@ def test_portfolio_coverage_is_the_score_weighted_mean_of_client_coverage(portfo
 
 @pytest.mark.django_db
 def test_portfolio_coverage_is_full_when_no_client_carries_any_risk(manager):
-    ClientFactory(risk_score=0, liability_coverage=100)
+    client = ClientFactory(risk_score=0, liability_coverage=100)
+    RecommendationFactory(client=client, status="implemented")
 
     assert headline_for(manager).coverage_weighted == 100.0
+
+
+@pytest.mark.django_db
+def test_unassessed_clients_are_left_out_of_portfolio_coverage(portfolio, manager):
+    # Nothing presented yet: the cached figures are the defaults, not a perfect client.
+    ClientFactory(name="Golf New", risk_score=0, risk_band="low", liability_coverage=100)
+    RecommendationFactory(client=ClientFactory(name="Hotel Drafts"), status="draft")
+
+    headline = headline_for(manager)
+
+    assert headline.clients == 7
+    assert headline.coverage_mean == pytest.approx(76.0)
+    assert headline.coverage_weighted == pytest.approx((40 * 80 + 90 * 60 + 100 * 55 + 100 * 10 + 50 * 30) / 235)
+
+
+@pytest.mark.django_db
+def test_a_portfolio_of_unassessed_clients_has_no_coverage_figure(manager):
+    ClientFactory(risk_score=0, liability_coverage=100)
+
+    headline = headline_for(manager)
+
+    assert (headline.coverage_weighted, headline.coverage_mean) == (None, None)
+
+
+@pytest.mark.django_db
+def test_the_portfolio_table_marks_unassessed_clients(portfolio, manager):
+    ClientFactory(name="Golf New")
+
+    rows = {row.name: row.assessed for row in table_for(manager)}
+
+    assert rows["Golf New"] is False
+    assert rows["Alpha Dental"] is True and rows["Delta Books"] is True
 
 
 @pytest.mark.django_db
@@ -219,7 +255,7 @@ def test_a_review_is_needed_above_the_threshold_unless_one_is_scheduled_after_to
 
     assert headline.review_needed == 2  # Alpha (never decided) and Charlie (review date passed)
     assert headline.review_overdue == 2  # Charlie and Delta; Foxtrot's review is today
-    assert headline.threshold == 50
+    assert headline.threshold.score == 50
 
 
 @pytest.mark.django_db
@@ -324,11 +360,12 @@ def test_refusals_due_lists_the_window_soonest_first(portfolio, manager):
 @pytest.mark.django_db
 def test_the_drill_down_lists_agree_with_the_headline(portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=ALL)
-    headline = dashboard.headline_figures(clients=clients, threshold=50)
+    rule = dashboard.ReviewRule(score=50)
+    headline = dashboard.headline_figures(clients=clients, threshold=rule)
 
     assert dashboard.unsigned_requests(clients=clients).count() == headline.unsigned
-    assert dashboard.clients_needing_review(clients=clients, threshold=50).count() == headline.review_needed
-    assert dashboard.clients_review_overdue(clients=clients, threshold=50).count() == headline.review_overdue
+    assert dashboard.clients_needing_review(clients=clients, threshold=rule).count() == headline.review_needed
+    assert dashboard.clients_review_overdue(clients=clients, threshold=rule).count() == headline.review_overdue
     software = dashboard.software_without_consent(clients=clients)
     assert [(s.client.name, s.name) for s in software] == [("Alpha Dental", "EDR agent"), ("Alpha Dental", "RMM agent")]
     assert len({s.client_id for s in software}) == headline.without_consent

@@ -312,7 +312,7 @@ def test_staff_download_the_pdf_from_the_client_page(signed, vcio_client):
     document = WaiverDocument.objects.get(request=signed)
     download = reverse("signing:document_download", args=[document.public_id])
 
-    page = vcio_client.get(reverse("register:client_detail", args=[signed.client.public_id]))
+    page = vcio_client.get(reverse("register:client_detail", args=[signed.client.public_id]) + "?section=requests")
     response = vcio_client.get(download)
 
     assert f'href="{download}"' in page.content.decode()

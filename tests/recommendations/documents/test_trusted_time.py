@@ -127,7 +127,8 @@ def test_without_a_tsa_the_seal_is_b_b_and_says_its_time_is_the_server_s_clock(
     assert "time of sealing is the Practice's own server clock" in pdf_text(stored_bytes(document))
     page = vcio_client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
     assert "time of sealing is the Practice&#x27;s own server clock" in page
-    client_page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+    client_url = reverse("register:client_detail", args=[client_record.public_id]) + "?section=requests"
+    client_page = vcio_client.get(client_url).content.decode()
     assert 'B-B<span class="visually-hidden">: time from the server\'s clock' in client_page
 
 

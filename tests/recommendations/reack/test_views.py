@@ -163,7 +163,8 @@ def test_the_client_page_shows_refusals_and_their_progress(vcio_client, client_r
     refusal(client_record, due_in=-20, status="lapsed", title="Lapsed item")
     reack.reack_sweep(today=timezone.localdate())
 
-    page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+    page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id]) + "?section=reack")
+    page = page.content.decode()
 
     assert "Re-acknowledgment" in page
     assert "Heads-up 1 day before" in page
@@ -173,7 +174,10 @@ def test_the_client_page_shows_refusals_and_their_progress(vcio_client, client_r
 
 @pytest.mark.django_db
 def test_the_client_page_has_no_section_without_refusals(vcio_client, client_record):
-    page = vcio_client.get(reverse("register:client_detail", args=[client_record.public_id])).content.decode()
+    url = reverse("register:client_detail", args=[client_record.public_id])
+    page = vcio_client.get(url + "?section=reack").content.decode()
+
+    assert "?section=reack" not in vcio_client.get(url).content.decode()  # no tab either
 
     assert send_url(client_record) not in page
 
@@ -198,7 +202,7 @@ def test_the_client_page_lists_the_riskiest_first_and_refusals_soonest_first(vci
 
 def detail_queries(browser, client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = browser.get(reverse("register:client_detail", args=[client.public_id]))
+        response = browser.get(reverse("register:client_detail", args=[client.public_id]) + "?section=reack")
     assert response.status_code == 200
     return len(queries)
 

@@ -218,6 +218,7 @@ def test_a_snapshot_records_the_score_and_its_components():
     assert snapshot.components == {
         "total_exposure": 25.0,
         "covered_exposure": 9.0,
+        "uncovered_exposure": 24.0,  # the unsigned 16 x 1.5
         "multiplier": 1.5,
         "counts": {"covered_refusal": 1, "uncovered_unsigned": 1},
     }
@@ -347,3 +348,19 @@ def test_seed_demo_backfills_months_of_history_once(tmp_path):
 def test_the_practice_form_accepts_overrides_for_exactly_what_the_model_scores():
     assert sorted(MULTIPLIER_KEYS) == sorted([*INDUSTRIES, *REGULATED_DATA])
     assert set(Client(**{flag: True for flag in DATA_FLAGS}).regulated_data) == set(REGULATED_DATA)
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_first_client_a_software_register_once():
+    from clients.models import Software
+
+    call_command("seed_demo", "--clients", "1", "--recommendations", "2", stdout=StringIO())
+    call_command("seed_demo", "--clients", "1", "--recommendations", "2", stdout=StringIO())
+
+    register = dict(Software.objects.values_list("name", "consent_status"))
+    assert register == {
+        "Atlas RMM agent": "given",
+        "SentinelEdge EDR": "refused",
+        "Helpline remote support": "none",
+    }
+    assert Software.objects.get(name="Atlas RMM agent").install_status == "installed"

@@ -41,10 +41,14 @@ def practice_form(**changes) -> dict:
         "lapse_grace_days": 14,
         "retention_years": 7,
         "review_threshold_score": 50,
+        "review_basis": "score",
+        "review_threshold_uncovered": "20",
+        "basis_change_reack": "offer",
         "band_moderate_from": 25,
         "band_high_from": 50,
         "band_critical_from": 75,
-        "multiplier_overrides": "{}",
+        "heads_up_days": "30,7,1",
+        "request_reminder_days": "3,7",
     }
     return {**data, **changes}
 
@@ -94,7 +98,7 @@ def test_the_breakdown_explains_score_multiplier_and_every_item_by_contribution(
     assert "Industry: Healthcare: ×1.5 (applies)" in page
     assert "Holds health information: ×1.5" in page
     assert "Open exposure 36 × 1.5 = 54" in page
-    rows = re.findall(r"<tr>\s*<td><a href=\"[^\"]+#rec-[0-9a-f-]+\">([^<]+)</a>", response.content.decode())
+    rows = re.findall(r"<tr>\s*<td><a href=\"/recommendations/[0-9a-f-]+/\">([^<]+)</a>", response.content.decode())
     assert rows == ["Phishing-resistant MFA", "Offsite backups", "Disk encryption"]
     assert "4 × 5 = 20 1 20 Uncovered: presented, not signed 55.6 %" in page
     assert "3 × 4 = 12 1 12 Covered: signed refusal, still current 33.3 %" in page
@@ -208,7 +212,7 @@ def test_saving_scoring_settings_rescores_every_client(client, practice_admin, s
     client.force_login(practice_admin)
 
     response = client.post(
-        reverse("register:practice_profile"), practice_form(multiplier_overrides='{"healthcare": 2, "health": 2}')
+        reverse("register:practice_profile"), practice_form(multiplier_healthcare="2", multiplier_health="2")
     )
 
     assert response.status_code == 302
@@ -224,14 +228,14 @@ def test_saving_scoring_settings_rescores_every_client(client, practice_admin, s
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        (
-            {"multiplier_overrides": '{"helthcare": 1.6}'},
-            "“helthcare” is neither an industry nor a kind of regulated data",
-        ),
-        ({"multiplier_overrides": '{"personal": 0}'}, "The multiplier for “personal” must be a number above 0"),
-        ({"multiplier_overrides": '{"personal": -1.2}'}, "The multiplier for “personal” must be a number above 0"),
-        ({"multiplier_overrides": '{"personal": "high"}'}, "The multiplier for “personal” must be a number above 0"),
-        ({"multiplier_overrides": "[1.5]"}, "Enter an object such as"),
+        ({"multiplier_personal": "0"}, "Ensure this value is greater than or equal to 0.1"),
+        ({"multiplier_personal": "-1.2"}, "Ensure this value is greater than or equal to 0.1"),
+        ({"multiplier_personal": "high"}, "Enter a number."),
+        ({"multiplier_healthcare": "11"}, "Ensure this value is less than or equal to 10"),
+        ({"heads_up_days": "thirty"}, "Enter whole numbers of days separated by commas"),
+        ({"heads_up_days": ""}, "This field is required."),
+        ({"request_reminder_days": "3,0"}, "Each number of days must be from 1 to 365."),
+        ({"request_reminder_days": "3,400"}, "Each number of days must be from 1 to 365."),
         ({"band_high_from": 80}, "Band limits must rise"),
     ],
 )
@@ -259,3 +263,49 @@ def test_only_practice_admins_change_scoring_settings(client, vcio, manager):
         response = client.post(reverse("register:practice_profile"), practice_form(band_high_from=40))
         assert response.status_code == 403
     assert PracticeProfile.load().band_high_from == 50
+
+
+@pytest.mark.django_db
+def test_practice_settings_save_the_heads_up_and_reminder_days_the_sweep_uses(client, practice_admin):
+    from recommendations.reack.core import ladder_of
+
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("register:practice_profile"), practice_form(heads_up_days="14, 60 ,3", request_reminder_days="5,2")
+    )
+
+    assert response.status_code == 302
+    profile = PracticeProfile.load()
+    assert (profile.heads_up_days, profile.request_reminder_days) == ("60,14,3", "2,5")
+    assert ladder_of(profile).heads_up == (3, 14, 60) and ladder_of(profile).reminders == (2, 5)
+
+
+@pytest.mark.django_db
+def test_a_blank_multiplier_goes_back_to_the_default(client, practice_admin):
+    practice = PracticeProfile.load()
+    practice.multiplier_overrides = {"healthcare": 1.75, "personal": 1.2}
+    practice.save()
+    client.force_login(practice_admin)
+
+    client.post(reverse("register:practice_profile"), practice_form(multiplier_personal="1.2"))
+
+    assert PracticeProfile.load().multiplier_overrides == {"personal": 1.2}
+
+
+@pytest.mark.django_db
+def test_the_practice_settings_page_groups_real_fields_with_plain_labels(client, practice_admin):
+    practice = PracticeProfile.load()
+    practice.multiplier_overrides = {"healthcare": 1.75}
+    practice.save()
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("register:practice_profile")).content.decode()
+
+    legends = ("Letterhead and contact details", "Re-acknowledgment reminders", "Sensitivity multipliers by industry")
+    for legend in legends:
+        assert f">{legend}</legend>" in page
+    assert "Heads-up before a refusal expires (days)" in page and 'value="30,7,1"' in page
+    assert 'name="multiplier_healthcare"' in page and 'value="1.75"' in page
+    assert 'placeholder="1.5"' in page  # the built-in default for an unset multiplier
+    assert "Multiplier overrides" not in page and "multiplier_overrides" not in page

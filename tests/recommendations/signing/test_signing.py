@@ -1,4 +1,5 @@
 import datetime
+import io
 import re
 
 import pytest
@@ -6,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 
 from clients.services import agreement_update
 from recommendations import signing
@@ -328,3 +330,32 @@ def test_a_recommendation_that_does_not_exist_cannot_be_sent(client_record, vcio
         )
 
     assert not DecisionRequest.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Hélène Côté", "Zbigniew Łukasiewicz", "Ана Петрова", "Jo"])
+def test_a_typed_signature_draws_every_name_as_a_storable_picture(name):
+    from recommendations.signing.signature_image import _ink_pixels, clean_signature_png, render_typed_signature
+
+    png = render_typed_signature(name)
+
+    stored = clean_signature_png(png)  # passes the same checks as a drawing
+    with Image.open(io.BytesIO(stored)) as image:
+        assert _ink_pixels(image) > 200
+
+
+def test_a_letter_the_handwriting_font_lacks_is_still_drawn():
+    from recommendations.signing.signature_image import _ink_pixels, render_typed_signature
+
+    # Dancing Script has no Ł or Cyrillic: without the plain fallback these would be blank.
+    for name in ("Łł", "Ан"):
+        with Image.open(io.BytesIO(render_typed_signature(name))) as image:
+            assert _ink_pixels(image) > 100, name
+
+
+def test_an_empty_typed_name_cannot_be_a_signature():
+    from django.core.exceptions import ValidationError
+
+    from recommendations.signing.signature_image import render_typed_signature
+
+    with pytest.raises(ValidationError, match="Type your full name"):
+        render_typed_signature("   ")

@@ -28,7 +28,7 @@ def sent(client_record, vcio):
         control=control,
         title="Multi-factor authentication",
         rationale="Your front desk was phished twice this year.",
-        estimated_cost="1200.00",
+        one_time_cost_cents=120000,
         likelihood=5,
         impact=5,
     )
@@ -81,6 +81,7 @@ def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_c
         "level": "critical",
         "level_label": "Critical",
         "estimated_cost": "1200.00",
+        "recurring_monthly_cost": None,
     }
     assert shown["disclosure"] == {"version": signing.DISCLOSURE_VERSION, "text": signing.CONSENT_TEXT}
     assert shown["intent"] == {"version": signing.INTENT_VERSION, "text": signing.INTENT_TEXT}

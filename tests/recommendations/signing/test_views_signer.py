@@ -14,6 +14,7 @@ from PIL import Image
 
 from recommendations import signing
 from recommendations.models import Decision, DecisionRequest, Recommendation, WaiverDocument
+from recommendations.signing.link import MAX_CODE_ATTEMPTS
 from recommendations.tasks import render_missing_documents
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
@@ -143,7 +144,7 @@ def test_a_full_signing_records_the_decisions_and_shows_the_done_page(client, ve
     assert mfa.status == "refused" and backups.status == "accepted"
     assert "your decision is recorded" in response.content.decode()
     assert "Refusal valid until" in response.content.decode()
-    assert client.get(reverse("sign:start", args=[token])).status_code == 404
+    assert client.get(reverse("sign:start", args=[token])).url == reverse("sign:done", args=[request.public_id])
 
 
 BAD_INPUTS = {
@@ -152,7 +153,7 @@ BAD_INPUTS = {
     "missing consent": ({"consent": None}, "You must agree to sign electronically"),
     "missing intent": ({"intent": None}, "Tick to confirm the statement."),
     "empty typed name": ({"typed_name": "  "}, "Type your full name."),
-    "signature missing": ({"signature": ""}, "Please draw your signature in the box."),
+    "signature missing": ({"signature": ""}, "Draw your signature in the box, or choose"),
     "signature blank": ({"signature": signature_data_url(ink=False)}, "The signature box is empty."),
     "signature not a PNG": (
         {"signature": signature_data_url(fmt="JPEG")},
@@ -165,6 +166,7 @@ BAD_INPUTS = {
     ),
     "signature absurd dimensions": ({"signature": signature_data_url(width=5000, height=20)}, "impossible dimensions"),
     "signature malformed base64": ({"signature": "data:image/png;base64,@@not-base64@@"}, "could not be read"),
+    "unknown signature method": ({"signature_method": "stamped"}, "Select a valid choice"),
 }
 
 
@@ -412,7 +414,137 @@ def test_the_request_page_and_the_client_timeline_show_who_signed_as_typed(clien
     client.force_login(vcio)
 
     request_page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
-    client_page = client.get(reverse("register:client_detail", args=[request.client.public_id])).content.decode()
+    client_url = reverse("register:client_detail", args=[request.client.public_id]) + "?section=timeline"
+    client_page = client.get(client_url).content.decode()
 
     assert 'as “<bdi class="fw-semibold">helene   cote</bdi>”' in request_page
     assert "(signed as “<bdi>helene   cote</bdi>”)" in client_page
+
+
+@pytest.mark.django_db
+def test_reopening_the_link_in_the_browser_that_signed_offers_the_signed_copy(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+
+    response = client.get(reverse("sign:start", args=[token]), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain == [(reverse("sign:done", args=[request.public_id]), 302)]
+    assert "You already signed this request on" in page
+    assert NOT_VALID not in page
+
+
+@pytest.mark.django_db
+def test_reopening_a_signed_link_in_another_browser_gets_the_neutral_page(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.cookies.clear()
+
+    response = client.get(reverse("sign:start", args=[token]))
+
+    assert response.status_code == 404
+    assert NOT_VALID in response.content.decode()
+    assert "already signed" not in response.content.decode()
+
+
+def _lock_out(client, request: DecisionRequest, token: str):
+    client.post(reverse("sign:send_code", args=[token]))
+    wrong = "000000" if latest_code(request) != "000000" else "111111"
+    for _ in range(MAX_CODE_ATTEMPTS):
+        response = client.post(reverse("sign:verify", args=[token]), {"code": wrong})
+    return response
+
+
+@pytest.mark.django_db
+def test_after_a_lockout_the_link_keeps_telling_that_browser_what_to_do_next(client, sent):
+    request, token, _ = sent
+    assert _lock_out(client, request, token).status_code == 403
+
+    response = client.get(reverse("sign:start", args=[token]))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This request is locked" in page and "What to do next" in page
+    assert "helene@harbourview.example" in page
+    assert NOT_VALID not in page
+
+
+@pytest.mark.django_db
+def test_a_locked_link_opened_in_another_browser_gets_the_neutral_page(client, sent):
+    request, token, _ = sent
+    _lock_out(client, request, token)
+    client.cookies.clear()
+
+    response = client.get(reverse("sign:start", args=[token]))
+
+    assert NOT_VALID in response.content.decode()
+    assert "locked" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_done_page_never_refreshes_itself_while_the_copy_is_prepared(client, verified):
+    request, token, _ = verified
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    WaiverDocument.objects.filter(request=request).delete()
+
+    page = client.get(reverse("sign:done", args=[request.public_id])).content.decode()
+
+    assert "Your signed copy is being prepared" in page
+    assert 'http-equiv="refresh"' not in page
+    assert 'data-ready="false"' in page
+
+
+@pytest.mark.django_db
+def test_a_signer_can_sign_with_their_typed_name_instead_of_drawing(client, verified):
+    request, token, (mfa, _) = verified
+
+    response = client.post(
+        reverse("sign:decide", args=[token]), _sign_data(request, signature=None, signature_method="typed")
+    )
+
+    assert response.status_code == 302
+    signature = request.__class__.objects.get(pk=request.pk).signature
+    assert signature.method == "typed"
+    with Image.open(io.BytesIO(bytes(signature.signature_png))) as image:
+        assert image.format == "PNG" and image.size[1] == 150
+    assert signature.signature_sha256 == hashlib.sha256(bytes(signature.signature_png)).hexdigest()
+    signed = AuditEvent.objects.get(event_type="request.signed", object_id=str(request.public_id))
+    assert signed.payload["signature_method"] == "typed"
+    mfa.refresh_from_db()
+    assert mfa.status == "refused"
+
+
+@pytest.mark.django_db
+def test_a_drawn_signature_is_recorded_as_drawn(client, verified):
+    request, token, _ = verified
+
+    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signature_method="drawn"))
+
+    assert DecisionRequest.objects.get(pk=request.pk).signature.method == "drawn"
+
+
+@pytest.mark.django_db
+def test_the_typed_signature_is_drawn_from_the_name_the_signer_typed(client, verified):
+    from recommendations.signing.signature_image import render_typed_signature
+
+    request, token, _ = verified
+
+    client.post(
+        reverse("sign:decide", args=[token]),
+        _sign_data(request, signature=None, signature_method="typed", typed_name="helene  cote"),
+    )
+
+    stored = bytes(DecisionRequest.objects.get(pk=request.pk).signature.signature_png)
+    with Image.open(io.BytesIO(stored)) as kept, Image.open(io.BytesIO(render_typed_signature("helene cote"))) as drawn:
+        assert kept.convert("RGBA").tobytes() == drawn.convert("RGBA").tobytes()
+
+
+@pytest.mark.django_db
+def test_the_decide_page_offers_typing_and_the_full_text_of_each_item(client, verified):
+    request, token, (mfa, _) = verified
+
+    page = client.get(reverse("sign:decide", args=[token])).content.decode()
+
+    assert "Use my typed name as my signature" in page
+    assert "Read the full text of this recommendation" in page
+    assert mfa.description.split()[0] in page and mfa.why_it_matters.split()[0] in page

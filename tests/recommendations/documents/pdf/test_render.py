@@ -320,3 +320,19 @@ def test_naive_evidence_times_are_rejected() -> None:
         render_document(replace(data, timeline=(TimelineEntry("Request sent", naive),)))
     with pytest.raises(ValueError, match="naive"):
         render_document(replace(data, signature=replace(data.signature, signed_at=naive)))
+
+
+def test_the_waiver_says_how_the_signature_was_made(tmp_path) -> None:
+    from recommendations.signing.signature_image import render_typed_signature
+
+    data = waiver_data()
+    adopted = render_typed_signature("Hélène Côté")
+    typed = replace(
+        data, signature=replace(data.signature, signature_png=adopted, method="Typed name adopted as signature")
+    )
+
+    pdf = render_document(typed)
+
+    (tmp_path / "typed.pdf").write_bytes(pdf)
+    assert "Signed with Typed name adopted as signature" in _text(pdf)
+    assert "Signed with" not in _text(render_document(data))

@@ -1,0 +1,75 @@
+from decimal import Decimal
+
+from django import forms
+
+from clients.models import Client
+
+
+class ClientValueForm(forms.Form):
+    monthly_recurring_revenue = forms.DecimalField(
+        label="Monthly recurring revenue",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        help_text="What the client pays each month, e.g. 1250.00. Leave empty if not known.",
+    )
+    contract_ends_on = forms.DateField(
+        label="Contract end date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    @classmethod
+    def for_client(cls, client: Client, data: object = None) -> "ClientValueForm":
+        cents = client.monthly_recurring_revenue_cents
+        initial = {
+            "monthly_recurring_revenue": None if cents is None else Decimal(cents) / 100,
+            "contract_ends_on": client.contract_ends_on,
+        }
+        return cls(data, initial=initial)
+
+    def service_arguments(self) -> dict:
+        revenue = self.cleaned_data["monthly_recurring_revenue"]
+        return {
+            "monthly_recurring_revenue_cents": None if revenue is None else int(revenue * 100),
+            "contract_ends_on": self.cleaned_data["contract_ends_on"],
+        }
+
+
+LEVELS = [(n, str(n)) for n in range(1, 6)]
+
+
+class RefusalReassessForm(forms.Form):
+    likelihood = forms.TypedChoiceField(label="Likelihood (1-5)", choices=LEVELS, coerce=int)
+    impact = forms.TypedChoiceField(label="Impact (1-5)", choices=LEVELS, coerce=int)
+
+
+class ConditionForm(forms.Form):
+    what = forms.CharField(
+        label="Condition",
+        max_length=300,
+        help_text="What the client must do, in a sentence the client would recognise.",
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=None, help_text="Who follows it up.")
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    recommendations = forms.ModelMultipleChoiceField(
+        label="Linked recommendations",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="When all of them are implemented, the condition closes itself.",
+    )
+
+    def __init__(self, *args: object, client: Client, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from recommendations.models import Recommendation
+        from riskreg.accounts.models import User
+
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["recommendations"].queryset = (
+            Recommendation.objects.filter(client=client)
+            .exclude(status__in=[Recommendation.Status.IMPLEMENTED, Recommendation.Status.WITHDRAWN])
+            .order_by("-inherent_risk", "title")
+        )
+        if not self.fields["recommendations"].queryset.exists():
+            # Nothing open to link: an empty list of boxes would only confuse (and hide its errors).
+            del self.fields["recommendations"]

@@ -1,0 +1,123 @@
+"""Relationship review pages: what a client is worth (managers only), and re-assessing the risk
+of a signed refusal (which can mark it "basis changed")."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clients.selectors import client_for_user
+from clients.services import may_decide_relationship, may_see_client_value
+from clients.views import apply_service_errors
+from recommendations.relationship import selectors
+from recommendations.relationship.basis import REASSESSABLE, refusal_reassess
+from recommendations.relationship.conditions import relationship_condition_add, relationship_condition_meet
+from recommendations.relationship.forms import ClientValueForm, ConditionForm, RefusalReassessForm
+from recommendations.relationship.services import client_value_update
+from recommendations.selectors import recommendation_for_user
+from riskreg.accounts.requests import AuthenticatedRequest
+
+
+@login_required
+def client_value_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    # Fetch first: another vCIO's client answers 404, one's own client 403 (not a manager).
+    client = client_for_user(user=request.user, public_id=public_id)
+    if not may_see_client_value(request.user):
+        raise PermissionDenied
+    form = ClientValueForm.for_client(client, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = client_value_update(actor=request.user, client=client, **form.service_arguments())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Value of {client.name} saved." if changed else "Nothing changed.")
+            return redirect("register:client_detail", public_id=client.public_id)
+    return render(request, "relationship/value_form.html", {"client": client, "form": form})
+
+
+@login_required
+def refusal_reassess_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    recommendation = recommendation_for_user(user=request.user, public_id=public_id)
+    if recommendation.status not in REASSESSABLE:
+        raise Http404("Only a refused or lapsed recommendation is re-assessed here.")
+    initial = {"likelihood": recommendation.likelihood, "impact": recommendation.impact}
+    form = RefusalReassessForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = refusal_reassess(actor=request.user, recommendation=recommendation, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            recommendation.refresh_from_db()
+            if recommendation.basis_changed_on:
+                messages.warning(
+                    request,
+                    f"Risk of “{recommendation.title}” raised: the signed refusal no longer covers it. "
+                    "Send it for re-acknowledgment.",
+                )
+            else:
+                messages.success(request, "Risk re-assessed." if changed else "Nothing changed.")
+            return redirect(f"{client_detail_url(recommendation)}#rec-{recommendation.public_id}")
+    return render(request, "relationship/reassess_form.html", {"recommendation": recommendation, "form": form})
+
+
+def client_detail_url(recommendation) -> str:
+    return reverse("register:client_detail", args=[recommendation.client.public_id])
+
+
+@login_required
+def decision_conditions(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """A decision's tracked conditions; managers add them here (vCIOs read)."""
+    decision = selectors.decision_for_user(user=request.user, public_id=public_id)
+    can_edit = may_decide_relationship(request.user) and decision.outcome == decision.Outcome.CONDITIONS
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = ConditionForm(request.POST or None, client=decision.client) if can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            relationship_condition_add(
+                actor=request.user,
+                decision=decision,
+                what=form.cleaned_data["what"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+                recommendations=list(form.cleaned_data.get("recommendations", [])),
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Condition added.")
+            return redirect("relationship:decision_conditions", public_id=decision.public_id)
+    return render(
+        request,
+        "relationship/conditions.html",
+        {
+            "decision": decision,
+            "client": decision.client,
+            "conditions": selectors.conditions_of(decision),
+            "form": form,
+            "can_edit": can_edit,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def condition_meet(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    condition = selectors.condition_for_user(user=request.user, public_id=public_id)
+    if not may_decide_relationship(request.user):
+        raise PermissionDenied
+    if relationship_condition_meet(actor=request.user, condition=condition, today=timezone.localdate()):
+        messages.success(request, f"Condition marked met: {condition.what}")
+    else:
+        messages.info(request, "That condition was already met.")
+    return redirect("relationship:decision_conditions", public_id=condition.decision.public_id)
