@@ -313,6 +313,11 @@ def _load_sealer(path: Path, modified: int, passphrase: bytes | None) -> signers
     except ValueError as error:
         raise SealError(f"cannot load seal certificate {path}: wrong passphrase or not a PKCS#12 file") from error
     private_key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+    # asn1crypto parses a certificate's fields lazily, writing them back into the object on first
+    # read; this sealer is shared by every thread of the process, and two threads parsing at once
+    # have read a serial number of None. Parsing everything here leaves only reads for later.
+    for certificate in (loaded.signing_cert, *loaded.cert_registry):
+        certificate.native  # noqa: B018
     return _Sealer(
         private_key=private_key,
         signing_cert=loaded.signing_cert,

@@ -35,6 +35,7 @@ def test_a_vcio_previews_issues_and_sends_a_briefing(page, screenshot):
     page.get_by_role("button", name="Log in").click()
 
     page.goto(f"/clients/{client.public_id}/")
+    page.get_by_role("navigation", name="Sections of this client").get_by_role("link", name="Risk briefings").click()
     expect(page.get_by_text("No briefing issued yet.")).to_be_visible()
     page.get_by_role("link", name="Prepare a briefing").click()
     expect(page.get_by_role("heading", name="Risk briefing for Harbourview Clinic")).to_be_visible()
@@ -80,7 +81,7 @@ def test_a_vcio_previews_issues_and_sends_a_briefing(page, screenshot):
     page.goto(f"/clients/{client.public_id}/briefing/")
     screenshot(page, "prepare-phone")
     assert_accessible(page)
-    page.goto(f"/clients/{client.public_id}/")
+    page.goto(f"/clients/{client.public_id}/?section=briefings")
     expect(page.get_by_role("link", name=briefing.document_id)).to_be_visible()
 
 

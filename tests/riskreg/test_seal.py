@@ -1,5 +1,6 @@
 """The practice seal: made offline, validated offline, broken by any change."""
 
+import re
 import stat
 from pathlib import Path
 
@@ -93,7 +94,12 @@ def test_flipping_a_byte_anywhere_in_the_content_is_never_valid(
 
 
 def test_changing_the_unused_space_reserved_for_the_seal_is_detected(seal_file: Path, sealed_pdf: bytes) -> None:
-    position = sealed_pdf.rindex(b"00>")  # zero padding the digest cannot cover
+    # The digest covers everything but the /Contents hex string, which ends where the byte range
+    # resumes; its tail is zero padding. (Searching for "00>" could land on the trailer's /ID.)
+    byte_range = re.search(rb"/ByteRange \[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", sealed_pdf)
+    resumes_at = int(byte_range.group(3))
+    assert sealed_pdf[resumes_at - 3 : resumes_at] == b"00>"
+    position = resumes_at - 2
     altered = bytearray(sealed_pdf)
     altered[position] = ord("1")
 
@@ -237,3 +243,18 @@ def test_the_command_never_replaces_an_existing_certificate(tmp_path: Path, sett
 
     assert "already at" in out.getvalue()
     assert settings.RISKREG_SEAL_PKCS12.read_bytes() == before
+
+
+def test_the_shared_sealer_holds_fully_parsed_certificates(seal_file: Path) -> None:
+    """Every thread shares the loaded sealer; asn1crypto writes lazily parsed fields back into
+    the object, so a certificate still holding raw children can be read half-parsed by a thread."""
+
+    def unparsed(value) -> bool:
+        if not hasattr(value, "children"):
+            return False
+        if value.children is None:
+            return True
+        return any(isinstance(child, tuple) or unparsed(child) for child in value.children)
+
+    sealer = load_sealer(seal_file, PASSPHRASE)
+    assert not unparsed(sealer.signing_cert)

@@ -110,8 +110,9 @@ def test_issuing_from_the_page_leads_to_the_briefing(vcio_client, quarter_of_wor
     assert briefing.sha256 in response.content.decode()
     download = vcio_client.get(reverse("briefing:download", args=[briefing.public_id]))
     assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == briefing.sha256
-    client_page = reverse("register:client_detail", args=[quarter_of_work.public_id])
-    page = vcio_client.get(client_page, {"section": "briefings"}).content.decode()
+    page = vcio_client.get(
+        reverse("register:client_detail", args=[quarter_of_work.public_id]) + "?section=briefings"
+    ).content.decode()
     assert briefing.document_id in page
 
 
