@@ -45,6 +45,9 @@ def test_a_document_the_worker_stores_in_the_bucket_is_downloaded_through_the_we
     )
 
     key = f"media/{document.file.name}"
+    # The row commits first; the worker moves the file from its pending name to the final one
+    # on that commit (documents/services.py), a moment later.
+    wait_for(lambda: s3.keys(bucket) == [key], timeout=30, what=f"the document stored as {key}")
     assert s3.keys(bucket) == [key], broker.logs()
     assert not (broker.tmp / "worker-media-never-used").exists()
     client.force_login(vcio)
