@@ -42,6 +42,7 @@ smoke: install assets
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Builds the 2,000-client dataset once (cached under .bench/), measures, writes .bench/results.json.
 # CHECK=1 fails when a target is missed; DATABASE_URL=postgres://... measures on PostgreSQL.

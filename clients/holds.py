@@ -10,7 +10,9 @@ from django.utils import timezone
 from clients.locking import lock_client
 from clients.models import Client, LitigationHold
 from clients.services import may_decide_relationship
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 
 REASON_MAX = 2000
 
@@ -24,7 +26,7 @@ def may_manage_holds(user: Any) -> bool:
     return may_decide_relationship(user)
 
 
-def _checked(*, actor: Any, client: Client, reason: str) -> tuple[Client, str]:
+def _checked(*, actor: User | None, client: Client, reason: str) -> tuple[Client, str]:
     """The actor's right, the reason, and the client's row locked (the first lock of every write
     about a client), so two managers acting at once are serialised."""
     if not may_manage_holds(actor):
@@ -39,7 +41,7 @@ def _checked(*, actor: Any, client: Client, reason: str) -> tuple[Client, str]:
 
 
 @transaction.atomic
-def litigation_hold_place(*, actor: Any, client: Client, reason: str) -> LitigationHold:
+def litigation_hold_place(*, actor: User | None, client: Client, reason: str) -> LitigationHold:
     client, reason = _checked(actor=actor, client=client, reason=reason)
     if active_litigation_hold(client) is not None:
         raise ValidationError(f"{client.name} is already under a litigation hold.")
@@ -48,7 +50,7 @@ def litigation_hold_place(*, actor: Any, client: Client, reason: str) -> Litigat
     hold.save()
     audit_append(
         actor=actor,
-        event_type="client.litigation_hold_placed",
+        event_type=EventType.CLIENT_LITIGATION_HOLD_PLACED,
         object_type="litigation_hold",
         object_id=str(hold.public_id),
         scope=client.scope,
@@ -59,7 +61,7 @@ def litigation_hold_place(*, actor: Any, client: Client, reason: str) -> Litigat
 
 
 @transaction.atomic
-def litigation_hold_release(*, actor: Any, client: Client, reason: str) -> LitigationHold:
+def litigation_hold_release(*, actor: User | None, client: Client, reason: str) -> LitigationHold:
     client, reason = _checked(actor=actor, client=client, reason=reason)
     hold = active_litigation_hold(client)
     if hold is None:
@@ -68,7 +70,7 @@ def litigation_hold_release(*, actor: Any, client: Client, reason: str) -> Litig
     hold.save(update_fields=["released_by", "released_at", "release_reason"])
     audit_append(
         actor=actor,
-        event_type="client.litigation_hold_released",
+        event_type=EventType.CLIENT_LITIGATION_HOLD_RELEASED,
         object_type="litigation_hold",
         object_id=str(hold.public_id),
         scope=client.scope,

@@ -251,7 +251,7 @@ class Client(models.Model):
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
     liability_coverage = models.DecimalField(max_digits=4, decimal_places=1, default=100)
-    # Open exposure x multiplier without a current signature (recommendations/scoring.py, section 6).
+    # Open exposure x multiplier without a current signature (recommendations/risk/scoring.py, section 6).
     uncovered_exposure = models.DecimalField(max_digits=9, decimal_places=1, default=0)
     scored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

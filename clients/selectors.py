@@ -4,10 +4,8 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from clients.models import (
     AgreementVersion,
@@ -18,6 +16,7 @@ from clients.models import (
     ServiceAgreement,
     Software,
 )
+from riskreg.links import absolute_reverse
 
 # The one definition of "installed without current consent" (CASL), used by the client page and
 # the dashboard alike: installed, the client has not given express consent, and no agreement that
@@ -183,4 +182,4 @@ def withdrawal_token_row(token: str) -> ConsentWithdrawalToken | None:
 
 
 def withdrawal_url(token: str) -> str:
-    return settings.RISKREG_BASE_URL.rstrip("/") + reverse("clients:withdraw", args=[token])
+    return absolute_reverse("clients:withdraw", token)

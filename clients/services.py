@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -26,8 +25,11 @@ from clients.models import (
     Software,
 )
 from clients.selectors import withdrawal_url
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
+from riskreg.links import absolute_reverse
 from riskreg.mail.secrets import withheld
 from riskreg.mail.services import email_enqueue
 from riskreg.webhooks.services import webhook_enqueue
@@ -51,13 +53,13 @@ def apply_changes(instance: Any, data: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def client_create(*, actor: Any, data: dict[str, Any]) -> Client:
+def client_create(*, actor: User | None, data: dict[str, Any]) -> Client:
     client = Client(**data)
     client.full_clean()
     client.save()
     audit_append(
         actor=actor,
-        event_type="client.created",
+        event_type=EventType.CLIENT_CREATED,
         object_type="client",
         object_id=str(client.public_id),
         scope=client.scope,
@@ -68,7 +70,7 @@ def client_create(*, actor: Any, data: dict[str, Any]) -> Client:
 
 
 @transaction.atomic
-def client_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[str]:
+def client_update(*, actor: User | None, client: Client, data: dict[str, Any]) -> list[str]:
     """Returns the names of the fields that changed (nothing is written when none did)."""
     client = locked_copy(client)
     changed = apply_changes(client, data)
@@ -76,7 +78,7 @@ def client_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[s
         return []
     audit_append(
         actor=actor,
-        event_type="client.updated",
+        event_type=EventType.CLIENT_UPDATED,
         object_type="client",
         object_id=str(client.public_id),
         scope=client.scope,
@@ -89,14 +91,14 @@ def client_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[s
 
 
 @transaction.atomic
-def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Contact:
+def contact_create(*, actor: User | None, client: Client, data: dict[str, Any]) -> Contact:
     lock_client(client.pk)
     contact = Contact(client=client, **data)
     contact.full_clean()
     contact.save()
     audit_append(
         actor=actor,
-        event_type="contact.created",
+        event_type=EventType.CONTACT_CREATED,
         object_type="contact",
         object_id=str(contact.public_id),
         scope=client.scope,
@@ -107,7 +109,7 @@ def contact_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Conta
 
 
 @transaction.atomic
-def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> list[str]:
+def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any]) -> list[str]:
     lock_client(contact.client_id)
     contact = locked_copy(contact)
     if contact.erased_at is not None:
@@ -118,7 +120,7 @@ def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> lis
     # Field names only: the chain is permanent, so it never holds personal data itself.
     audit_append(
         actor=actor,
-        event_type="contact.updated",
+        event_type=EventType.CONTACT_UPDATED,
         object_type="contact",
         object_id=str(contact.public_id),
         scope=contact.client.scope,
@@ -128,7 +130,7 @@ def contact_update(*, actor: Any, contact: Contact, data: dict[str, Any]) -> lis
     return changed
 
 
-def agreement_version_record(*, agreement: ServiceAgreement, actor: Any) -> AgreementVersion:
+def agreement_version_record(*, agreement: ServiceAgreement, actor: User | None) -> AgreementVersion:
     """Write the agreement's current terms as its version `agreement.version` (never changed after)."""
     return AgreementVersion.objects.create(
         agreement=agreement,
@@ -140,7 +142,7 @@ def agreement_version_record(*, agreement: ServiceAgreement, actor: Any) -> Agre
 
 
 @transaction.atomic
-def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> ServiceAgreement:
+def agreement_create(*, actor: User | None, client: Client, data: dict[str, Any]) -> ServiceAgreement:
     lock_client(client.pk)
     agreement = ServiceAgreement(client=client, **data)
     agreement.full_clean()
@@ -148,7 +150,7 @@ def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Ser
     agreement_version_record(agreement=agreement, actor=actor)
     audit_append(
         actor=actor,
-        event_type="agreement.created",
+        event_type=EventType.AGREEMENT_CREATED,
         object_type="agreement",
         object_id=str(agreement.public_id),
         scope=client.scope,
@@ -170,7 +172,7 @@ def agreement_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Ser
 
 
 @transaction.atomic
-def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str, Any]) -> list[str]:
+def agreement_update(*, actor: User | None, agreement: ServiceAgreement, data: dict[str, Any]) -> list[str]:
     """Every edit makes a new version of the agreement; the versions before it stay as they were,
     and open requests that quoted the agreement are voided (their signer must read the new terms)."""
     lock_client(agreement.client_id)
@@ -183,7 +185,7 @@ def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str,
     agreement_version_record(agreement=agreement, actor=actor)
     audit_append(
         actor=actor,
-        event_type="agreement.updated",
+        event_type=EventType.AGREEMENT_UPDATED,
         object_type="agreement",
         object_id=str(agreement.public_id),
         scope=agreement.client.scope,
@@ -205,7 +207,7 @@ def agreement_update(*, actor: Any, agreement: ServiceAgreement, data: dict[str,
 
 def signed_content_changed(
     *,
-    actor: Any,
+    actor: User | None,
     reason: str,
     client: Client | None = None,
     software: Software | None = None,
@@ -225,13 +227,13 @@ PRACTICE_IDENTITY = ("legal_name", "mailing_address", "email", "phone", "website
 
 
 @transaction.atomic
-def practice_profile_update(*, actor: Any, data: dict[str, Any]) -> list[str]:
+def practice_profile_update(*, actor: User | None, data: dict[str, Any]) -> list[str]:
     changed = apply_changes(locked_copy(PracticeProfile.load()), data)
     if not changed:
         return []
     audit_append(
         actor=actor,
-        event_type="practice.updated",
+        event_type=EventType.PRACTICE_UPDATED,
         object_type="practice",
         object_id="1",
         summary=f"Practice profile updated: {', '.join(changed)}",
@@ -254,7 +256,7 @@ def may_see_client_value(user: Any) -> bool:
 
 @transaction.atomic
 def relationship_decision_record(
-    *, actor: Any, client: Client, outcome: str, conditions: str, next_review_on: datetime.date | None
+    *, actor: User | None, client: Client, outcome: str, conditions: str, next_review_on: datetime.date | None
 ) -> RelationshipDecision:
     """Record a manager's decision to continue, continue with conditions, or offboard a client.
 
@@ -288,7 +290,7 @@ def relationship_decision_record(
     # whether there were any.
     audit_append(
         actor=actor,
-        event_type="relationship.decided",
+        event_type=EventType.RELATIONSHIP_DECIDED,
         object_type="relationship_decision",
         object_id=str(decision.public_id),
         scope=client.scope,
@@ -346,7 +348,7 @@ def _software_payload(software: Software) -> dict[str, Any]:
 
 
 @transaction.atomic
-def software_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Software:
+def software_create(*, actor: User | None, client: Client, data: dict[str, Any]) -> Software:
     lock_client(client.pk)
     _check_consent_agreement(client, data.get("consent_by_agreement"))
     software = Software(client=client, **data)
@@ -356,7 +358,7 @@ def software_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Soft
     software.save()
     audit_append(
         actor=actor,
-        event_type="software.created",
+        event_type=EventType.SOFTWARE_CREATED,
         object_type="software",
         object_id=str(software.public_id),
         scope=client.scope,
@@ -367,7 +369,7 @@ def software_create(*, actor: Any, client: Client, data: dict[str, Any]) -> Soft
 
 
 @transaction.atomic
-def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> list[str]:
+def software_update(*, actor: User | None, software: Software, data: dict[str, Any]) -> list[str]:
     """Edit the description or the agreement evidence; install and consent states have their own services."""
     if {"install_status", "consent_status", "consent_changed_at"} & set(data):
         raise ValueError("install and consent states change only through their own services")
@@ -381,7 +383,7 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
         return []
     audit_append(
         actor=actor,
-        event_type="software.updated",
+        event_type=EventType.SOFTWARE_UPDATED,
         object_type="software",
         object_id=str(software.public_id),
         scope=software.client.scope,
@@ -395,7 +397,7 @@ def software_update(*, actor: Any, software: Software, data: dict[str, Any]) -> 
     return changed
 
 
-def _set_install_status(*, actor: Any, software: Software, status: str, allowed_from: set[str]) -> Software:
+def _set_install_status(*, actor: User | None, software: Software, status: str, allowed_from: set[str]) -> Software:
     lock_client(software.client_id)
     changed = Software.objects.filter(pk=software.pk, install_status__in=allowed_from).update(install_status=status)
     if not changed:
@@ -414,7 +416,7 @@ def _set_install_status(*, actor: Any, software: Software, status: str, allowed_
 
 
 @transaction.atomic
-def software_mark_installed(*, actor: Any, software: Software) -> Software:
+def software_mark_installed(*, actor: User | None, software: Software) -> Software:
     """Recorded even without consent: the register states what is on the client's computers, and the
     flag on the client page and the dashboard then shows the missing consent."""
     return _set_install_status(
@@ -426,7 +428,7 @@ def software_mark_installed(*, actor: Any, software: Software) -> Software:
 
 
 @transaction.atomic
-def software_mark_removed(*, actor: Any, software: Software) -> Software:
+def software_mark_removed(*, actor: User | None, software: Software) -> Software:
     return _set_install_status(
         actor=actor,
         software=software,
@@ -437,7 +439,7 @@ def software_mark_removed(*, actor: Any, software: Software) -> Software:
 
 @transaction.atomic
 def software_consent_record(
-    *, software: Software, status: str, request_id: str, actor: Any = None, actor_label: str | None = None
+    *, software: Software, status: str, request_id: str, actor: User | None = None, actor_label: str | None = None
 ) -> Software:
     """Record the outcome of a consent request (requested, given or refused) for one program."""
     if status not in {Software.ConsentStatus.REQUESTED, Software.ConsentStatus.GIVEN, Software.ConsentStatus.REFUSED}:
@@ -491,7 +493,7 @@ def may_withdraw(software: Software) -> bool:
 def software_consent_withdraw(
     *,
     software: Software,
-    actor: Any = None,
+    actor: User | None = None,
     actor_label: str | None = None,
     received_by: str = "link",
     origin: StepOrigin | None = None,
@@ -521,7 +523,7 @@ def software_consent_withdraw(
     audit_append(
         actor=actor,
         actor_label=actor_label,
-        event_type="software.consent_withdrawn",
+        event_type=EventType.SOFTWARE_CONSENT_WITHDRAWN,
         object_type="software",
         object_id=str(software.public_id),
         scope=software.client.scope,
@@ -534,7 +536,7 @@ def software_consent_withdraw(
         },
     )
     webhook_enqueue(
-        event_type="consent.withdrawn",
+        event_type=EventType.CONSENT_WITHDRAWN,
         data={
             "software": str(software.public_id),
             "name": software.name,
@@ -575,8 +577,7 @@ def _alert_uninstall(software: Software, withdrawn_at: Any) -> None:
                 f"{timezone.localtime(withdrawn_at):%Y-%m-%d %H:%M %Z}. {action}",
                 "Until it is removed, the client page and the dashboard flag it as installed without consent.",
             ],
-            "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-            + reverse("register:client_detail", args=[client.public_id]),
+            "link_url": absolute_reverse("register:client_detail", client.public_id),
             "link_label": "Open the client",
         },
         scope=client.scope,

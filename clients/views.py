@@ -22,6 +22,7 @@ from clients.forms import (
     SoftwareForm,
 )
 from clients.models import PracticeProfile, Software
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
 from riskreg.evidence import step_origin
@@ -40,7 +41,7 @@ def apply_service_errors(form: BaseForm, error: ValidationError) -> None:
 
 
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedRequest) -> HttpResponse:
     filters = ClientFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     clients = selectors.client_list(
@@ -66,7 +67,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {"vcio": request.user.pk} if request.method == "GET" else None
     form = ClientForm(request.POST or None, initial=initial)
     if not request.user.sees_all_clients:
@@ -84,7 +85,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def contact_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +100,7 @@ def contact_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def contact_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     contact = selectors.contact_for_user(user=request.user, public_id=public_id)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +115,7 @@ def contact_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def agreement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def agreement_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
     form = AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def agreement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def agreement_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     agreement = selectors.agreement_for_user(user=request.user, public_id=public_id)
     form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
@@ -148,7 +149,7 @@ def agreement_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def agreement_signed_copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def agreement_signed_copy(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """The uploaded signed agreement, for staff who see its client: uploads are never served
     from a public media URL."""
     agreement = selectors.agreement_for_user(user=request.user, public_id=public_id)
@@ -163,7 +164,7 @@ def agreement_signed_copy(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def agreement_version(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
+def agreement_version(request: AuthenticatedRequest, public_id: UUID, number: int) -> HttpResponse:
     """One version of an agreement's terms, as requests and waivers that quoted it showed them."""
     agreement, versions = selectors.agreement_versions_for_user(user=request.user, public_id=public_id)
     version = next((v for v in versions if v.number == number), None)
@@ -177,13 +178,13 @@ def agreement_version(request: HttpRequest, public_id: UUID, number: int) -> Htt
 
 
 @login_required
-def outbox(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def outbox(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
     return render(request, "clients/outbox.html", {"client": client, **outbox_context(request, scope=client.scope)})
 
 
 @login_required
-def outbox_email(request: HttpRequest, public_id: UUID, email_id: int) -> HttpResponse:
+def outbox_email(request: AuthenticatedRequest, public_id: UUID, email_id: int) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
     email = mail_selectors.email_for_detail(email_id=email_id, scope=client.scope)
     html_url = reverse("clients:outbox_email_html", args=[client.public_id, email.pk])
@@ -191,7 +192,7 @@ def outbox_email(request: HttpRequest, public_id: UUID, email_id: int) -> HttpRe
 
 
 @login_required
-def outbox_email_html(request: HttpRequest, public_id: UUID, email_id: int) -> HttpResponse:
+def outbox_email_html(request: AuthenticatedRequest, public_id: UUID, email_id: int) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
     return email_html_response(mail_selectors.email_for_detail(email_id=email_id, scope=client.scope))
 
@@ -200,7 +201,7 @@ def outbox_email_html(request: HttpRequest, public_id: UUID, email_id: int) -> H
 
 
 @login_required
-def software_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def software_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = selectors.client_for_user(user=request.user, public_id=public_id)
     form = SoftwareForm(request.POST or None, agreements=selectors.consent_agreements(client))
     if request.method == "POST" and form.is_valid():
@@ -215,7 +216,7 @@ def software_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def software_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def software_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     software = selectors.software_for_user(user=request.user, public_id=public_id)
     client = software.client
     form = SoftwareForm(request.POST or None, instance=software, agreements=selectors.consent_agreements(client))
@@ -246,7 +247,7 @@ SOFTWARE_INSTALL_ACTIONS = {
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def software_install_status(request: HttpRequest, public_id: UUID, status: str) -> HttpResponse:
+def software_install_status(request: AuthenticatedRequest, public_id: UUID, status: str) -> HttpResponse:
     software = selectors.software_for_user(user=request.user, public_id=public_id)
     if status not in SOFTWARE_INSTALL_ACTIONS:
         return redirect(_software_anchor(software.client.public_id))
@@ -269,7 +270,7 @@ def software_install_status(request: HttpRequest, public_id: UUID, status: str) 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def software_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def software_withdraw(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Record a withdrawal of consent the client sent some other way (email, phone, letter)."""
     software = selectors.software_for_user(user=request.user, public_id=public_id)
     form = ConsentWithdrawalForm(request.POST or None)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +19,7 @@ from clients.holds import (
 )
 from clients.selectors import client_for_user
 from clients.views import apply_service_errors
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 class HoldReasonForm(forms.Form):
@@ -31,7 +32,7 @@ class HoldReasonForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def litigation_hold(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def litigation_hold(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     # Fetch first: another vCIO's client answers 404, one's own client 403 (not a manager).
     client = client_for_user(user=request.user, public_id=public_id)
     if not may_manage_holds(request.user):

@@ -4,7 +4,6 @@ from django import forms
 
 from recommendations.models import Control, Recommendation
 from riskreg.accounts.models import User
-from riskreg.names import validate_plain_name
 
 LIKELIHOOD_CHOICES = [
     (1, "1 — Rare"),
@@ -140,86 +139,3 @@ class ControlForm(forms.ModelForm):
             "why_it_matters": forms.Textarea(attrs={"rows": 3}),
             "consequences": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class SendForDecisionForm(forms.Form):
-    signatory = forms.ModelChoiceField(queryset=None, label="Signatory", empty_label=None)
-    recommendations = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Recommendations to decide"
-    )
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label="Message to the signatory"
-    )
-
-    def __init__(self, *args, signatories, recommendations, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = signatories
-        self.fields["recommendations"].queryset = recommendations
-        self.fields["recommendations"].label_from_instance = lambda r: f"{r.title} ({r.level_label} risk)"
-        self.fields["signatory"].label_from_instance = lambda c: f"{c.name}, {c.title} <{c.email}>"
-
-
-class SigningCodeForm(forms.Form):
-    code = forms.RegexField(
-        regex=r"^\s*\d{6}\s*$",
-        label="6-digit code from your email",
-        error_messages={"invalid": "Enter the 6 digits from the email."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 8}),
-    )
-
-
-class DecideAndSignForm(forms.Form):
-    """One accept/refuse choice (and a reason for a refusal) per item, then the signature."""
-
-    consent = forms.BooleanField(label="I agree to sign electronically (see the disclosure above).")
-    intent = forms.BooleanField(label="I confirm the statement above.")
-    typed_name = forms.CharField(
-        label="Your full name",
-        max_length=200,
-        validators=[validate_plain_name],
-        error_messages={"required": "Type your full name."},
-    )
-    typed_title = forms.CharField(
-        label="Your title",
-        max_length=200,
-        validators=[validate_plain_name],
-        error_messages={"required": "Type your title."},
-    )
-    SIGNATURE_METHODS = [("drawn", "Draw my signature"), ("typed", "Use my typed name as my signature")]
-    signature_method = forms.ChoiceField(
-        choices=SIGNATURE_METHODS, widget=forms.RadioSelect, required=False, label="How do you want to sign?"
-    )
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
-    signer_timezone = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-    OUTCOME_CHOICES = [("accept", "Accept"), ("refuse", "Refuse")]
-
-    def __init__(self, *args, items, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.items = items
-        for item in items:
-            self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
-                choices=self.OUTCOME_CHOICES,
-                widget=forms.RadioSelect,
-                label=f"Your decision on “{item.shown['title']}”",
-                error_messages={"required": "Choose Accept or Refuse."},
-            )
-            self.fields[f"reason_{item.pk}"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 2}),
-                required=False,
-                max_length=2000,
-                label="Reason for refusing (required if you refuse)",
-            )
-
-    def item_fields(self):
-        return [(item, self[f"outcome_{item.pk}"], self[f"reason_{item.pk}"]) for item in self.items]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        known = {f"outcome_{item.pk}" for item in self.items}
-        if any(key.startswith("outcome_") and key not in known for key in self.data):
-            raise forms.ValidationError("This form does not match your request. Reload the page and try again.")
-        for item in self.items:
-            if cleaned.get(f"outcome_{item.pk}") == "refuse" and not cleaned.get(f"reason_{item.pk}", "").strip():
-                self.add_error(f"reason_{item.pk}", "Say why you refuse this recommendation.")
-        return cleaned

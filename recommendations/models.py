@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from clients.models import Client
-from recommendations.scoring import risk_level
+from recommendations.risk.scoring import risk_level
 
 RISK_LEVEL_LABELS = {
     "very_low": "Very low",
@@ -292,11 +292,6 @@ class DecisionRequest(models.Model):
     @property
     def status_label(self) -> str:
         return str(self.Status.EXPIRED.label) if self.link_expired else self.get_status_display()
-
-    @property
-    def subject_field(self) -> str:
-        """The relation its items hold: programs for a consent request, else recommendations."""
-        return "software" if self.purpose == self.Purpose.SOFTWARE_CONSENT else "recommendation"
 
 
 class RequestItem(models.Model):

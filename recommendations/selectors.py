@@ -15,9 +15,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
+from clients.models import Client, Contact, PracticeProfile
 from clients.selectors import clients_visible_to
-from recommendations.dashboard import ReviewRule, review_state, review_threshold
 from recommendations.models import (
     Control,
     Decision,
@@ -29,7 +28,8 @@ from recommendations.models import (
     WaiverDocument,
     step_label,
 )
-from recommendations.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
+from recommendations.risk.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 
 STATUS_ORDER = ["presented", "refused", "lapsed", "deferred", "accepted", "draft", "implemented", "withdrawn"]
@@ -128,7 +128,7 @@ def client_timeline(client: Client, *, contacts: Iterable[Contact] = (), page: s
     )
     shown = Paginator(events, TIMELINE_PAGE_SIZE).get_page(page)
     shown.object_list = list(shown.object_list)
-    signed = [event.object_id for event in shown.object_list if event.event_type == "request.signed"]
+    signed = [event.object_id for event in shown.object_list if event.event_type == EventType.REQUEST_SIGNED]
     # Never an empty list: Django would skip the query, and the page's query count would depend on
     # whether a signing is among the events shown.
     typed = {
@@ -139,7 +139,7 @@ def client_timeline(client: Client, *, contacts: Iterable[Contact] = (), page: s
     }
     signers = signer_names(contacts)
     for event in shown.object_list:
-        event.signed_as = typed.get(event.object_id) if event.event_type == "request.signed" else None
+        event.signed_as = typed.get(event.object_id) if event.event_type == EventType.REQUEST_SIGNED else None
         event.who = str(event.actor) if event.actor else actor_name(event.actor_label, signers)
     return shown
 
@@ -167,32 +167,6 @@ def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
         .only(*listed, *document_link)
         .order_by("-sent_at", "-pk")
     )
-
-
-@dataclass(frozen=True)
-class RelationshipOverview:
-    decisions: list[RelationshipDecision]
-    threshold: ReviewRule
-    review_needed: bool
-    review_overdue: bool
-
-
-def relationship_overview(client: Client) -> RelationshipOverview:
-    """The client's relationship decisions, newest first, and whether a review is due (two queries)."""
-    decisions = list(
-        RelationshipDecision.objects.filter(client=client)
-        .select_related("manager")
-        .order_by("-decided_on", "-created_at")
-    )
-    threshold = review_threshold()
-    needed, overdue = review_state(
-        score=client.risk_score,
-        uncovered=client.uncovered_exposure,
-        threshold=threshold,
-        review_dates=[decision.next_review_on for decision in decisions],
-        today=timezone.localdate(),
-    )
-    return RelationshipOverview(decisions=decisions, threshold=threshold, review_needed=needed, review_overdue=overdue)
 
 
 # --- Re-acknowledgment --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 transition, writes one audit event and rescores the client, all in one transaction."""
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,9 +13,10 @@ from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.relationship.basis import refusals_basis_changed
-from recommendations.scoring import ClientScore, score_client, sensitivity_multiplier
+from recommendations.risk.scoring import score_client, sensitivity_multiplier, stored_uncovered
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.audit.events import EventType
 
 Status = Recommendation.Status
 
@@ -55,11 +55,6 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
     return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
 
 
-def stored_uncovered(result: ClientScore) -> Decimal:
-    """The uncovered exposure as the client row caches it (one decimal)."""
-    return Decimal(str(round(result.weighted_uncovered_exposure, 1)))
-
-
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
@@ -90,8 +85,43 @@ def client_rescore(*, client: Client) -> Client:
     return client
 
 
+def refusals_basis_changed(*, actor: User | None, client: Client, reason: str, only: list[int] | None = None) -> int:
+    """Mark the client's signed refusals (or the ``only`` ones) as "basis changed"; returns how many
+    (recommendations/relationship/basis.py says when a basis changes).
+
+    The caller holds the client's row lock and rescores the client afterwards. A refusal already
+    marked keeps its first date and reason: the earliest change is the one that voided its cover.
+    """
+    refusals = Recommendation.objects.filter(
+        client=client, status=Recommendation.Status.REFUSED, basis_changed_on__isnull=True
+    )
+    if only is not None:
+        refusals = refusals.filter(pk__in=only)
+    marked = list(refusals.select_for_update().order_by("pk").only("pk", "public_id", "title"))
+    if not marked:
+        return 0
+    Recommendation.objects.filter(pk__in=[r.pk for r in marked]).update(
+        basis_changed_on=timezone.localdate(), basis_changed_reason=reason[:200], updated_at=timezone.now()
+    )
+    audit_append_many(
+        [
+            {
+                "actor": actor,
+                "event_type": EventType.RECOMMENDATION_BASIS_CHANGED,
+                "object_type": "recommendation",
+                "object_id": str(refusal.public_id),
+                "scope": client.scope,
+                "summary": f"“{refusal.title}”: signed refusal no longer covers the risk ({reason})",
+                "payload": {"reason": reason},
+            }
+            for refusal in marked
+        ]
+    )
+    return len(marked)
+
+
 @transaction.atomic
-def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -> list[str]:
+def client_profile_update(*, actor: User | None, client: Client, data: dict[str, Any]) -> list[str]:
     """Edit a client and rescore it: industry and regulated data drive its sensitivity.
 
     When the change raises the client's multiplier, every current signed refusal was signed
@@ -116,7 +146,7 @@ def client_profile_update(*, actor: Any, client: Client, data: dict[str, Any]) -
 
 @transaction.atomic
 def recommendation_create(
-    *, actor: Any, client: Client, control: Control | None, data: dict[str, Any]
+    *, actor: User | None, client: Client, control: Control | None, data: dict[str, Any]
 ) -> Recommendation:
     lock_client(client.pk)
     recommendation = Recommendation(client=client, control=control, **data)
@@ -124,7 +154,7 @@ def recommendation_create(
     recommendation.save()
     audit_append(
         actor=actor,
-        event_type="recommendation.created",
+        event_type=EventType.RECOMMENDATION_CREATED,
         object_type="recommendation",
         object_id=str(recommendation.public_id),
         scope=client.scope,
@@ -153,7 +183,7 @@ CLIENT_FACING_FIELDS = {
 
 
 @transaction.atomic
-def recommendation_update(*, actor: Any, recommendation: Recommendation, data: dict[str, Any]) -> list[str]:
+def recommendation_update(*, actor: User | None, recommendation: Recommendation, data: dict[str, Any]) -> list[str]:
     lock_client(recommendation.client_id)
     recommendation = locked_copy(recommendation)
     if not recommendation.is_editable:
@@ -174,7 +204,7 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
         )
     audit_append(
         actor=actor,
-        event_type="recommendation.updated",
+        event_type=EventType.RECOMMENDATION_UPDATED,
         object_type="recommendation",
         object_id=str(recommendation.public_id),
         scope=recommendation.client.scope,
@@ -185,15 +215,11 @@ def recommendation_update(*, actor: Any, recommendation: Recommendation, data: d
     return changed
 
 
-# Which requests show an agreement's terms: consent requests do not quote the agreement.
-QUOTES_AGREEMENT = (DecisionRequest.Purpose.DECISION, DecisionRequest.Purpose.REACKNOWLEDGMENT)
-
-
 # No savepoint: it runs inside the change that voids, which a failure here must fail whole.
 @transaction.atomic(savepoint=False)
 def open_requests_void(
     *,
-    actor: Any,
+    actor: User | None,
     reason: str,
     client: Client | None = None,
     recommendation: Recommendation | None = None,
@@ -215,7 +241,10 @@ def open_requests_void(
     if control is not None:
         requests = requests.filter(items__recommendation__control=control)
     if quoting_agreement:
-        requests = requests.filter(purpose__in=QUOTES_AGREEMENT)
+        # Here, not at the top: the signing package imports this module's transitions.
+        from recommendations.signing.purposes import purposes_quoting_agreement
+
+        requests = requests.filter(purpose__in=purposes_quoting_agreement())
     found = dict(requests.order_by().values_list("pk", "client_id"))
     if not found:
         return 0
@@ -239,7 +268,7 @@ def open_requests_void(
         [
             {
                 "actor": actor,
-                "event_type": "request.voided",
+                "event_type": EventType.REQUEST_VOIDED,
                 "object_type": "decision_request",
                 "object_id": str(request.public_id),
                 "scope": request.client.scope,
@@ -255,7 +284,7 @@ def open_requests_void(
 @transaction.atomic
 def recommendation_transition(
     *,
-    actor: Any,
+    actor: User | None,
     recommendation: Recommendation,
     action: str,
     payload: dict[str, Any] | None = None,
@@ -287,7 +316,7 @@ def recommendation_move(
     *,
     valid_until: date | None = None,
     payload: dict[str, Any] | None = None,
-    actor: Any,
+    actor: User | None,
     actor_label: str | None,
     now: datetime,
 ) -> dict[str, Any]:
@@ -374,14 +403,14 @@ def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signe
 
 
 @transaction.atomic
-def control_update(*, actor: Any, control: Control, data: dict[str, Any]) -> list[str]:
+def control_update(*, actor: User | None, control: Control, data: dict[str, Any]) -> list[str]:
     control = locked_copy(control)
     changed = apply_changes(control, data)
     if not changed:
         return []
     audit_append(
         actor=actor,
-        event_type="control.updated",
+        event_type=EventType.CONTROL_UPDATED,
         object_type="control",
         object_id=control.code,
         summary=f"Catalog control {control.code} updated: {', '.join(changed)}",
@@ -394,13 +423,13 @@ def control_update(*, actor: Any, control: Control, data: dict[str, Any]) -> lis
 
 
 @transaction.atomic
-def control_create(*, actor: Any, data: dict[str, Any]) -> Control:
+def control_create(*, actor: User | None, data: dict[str, Any]) -> Control:
     control = Control(**data)
     control.full_clean()
     control.save()
     audit_append(
         actor=actor,
-        event_type="control.created",
+        event_type=EventType.CONTROL_CREATED,
         object_type="control",
         object_id=control.code,
         summary=f"Catalog control {control.code} added",

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from recommendations import privacy, waivers
 from recommendations.briefing.services import briefing_reminders_send
+from recommendations.documents import services as document_services
+from recommendations.privacy import services as privacy
 from recommendations.reack import reack_sweep
 
 # Registered with the worker through this module, which autodiscovery reads (feature packages it does not).
 from recommendations.relationship.tasks import run_conditions_sweep  # noqa: F401
-from recommendations.risk import snapshots_take
+from recommendations.risk.services import snapshots_take
 from riskreg.seal import TimestampUnavailable
 
 # The on-commit task normally renders a document within seconds; the sweep leaves it that long.
@@ -22,13 +23,20 @@ DOCUMENT_SWEEP_GRACE = timedelta(minutes=2)
 REACK_RETRY_SECONDS = 600
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)
+@shared_task(
+    name="recommendations.tasks.take_daily_risk_snapshots",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def take_daily_risk_snapshots() -> int:
     """Idempotent (one snapshot per client per day), so a redelivered or retried run is harmless."""
     return snapshots_take(today=timezone.localdate())
 
 
 @shared_task(
+    name="recommendations.tasks.render_request_document",
     bind=True,
     acks_late=True,
     # A time-stamping authority that is down or slow delays the seal: bounded retries (about
@@ -41,23 +49,25 @@ def take_daily_risk_snapshots() -> int:
 def render_request_document(self, request_id: int) -> str | None:
     """Render, seal, store and email a completed request's document. A re-run or a redelivery
     returns the existing document: the request is a unique key of the document table."""
-    document = waivers.request_document_create(request_id=request_id)
+    document = document_services.request_document_create(request_id=request_id)
     return document.document_id if document else None
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recommendations.tasks.render_missing_documents", acks_late=True)
 def render_missing_documents() -> int:
     """Queue every completed request still without a document (a publish lost while the broker
     was down, a render that failed for good, or a worker killed mid-render), after finishing or
     removing the files such renders left behind. Queuing one twice is harmless."""
-    waivers.pending_document_files_sweep(older_than=timezone.now() - DOCUMENT_SWEEP_GRACE)
-    request_ids = waivers.request_ids_missing_documents(completed_before=timezone.now() - DOCUMENT_SWEEP_GRACE)
+    cutoff = timezone.now() - DOCUMENT_SWEEP_GRACE
+    document_services.pending_document_files_sweep(older_than=cutoff)
+    request_ids = document_services.request_ids_missing_documents(completed_before=cutoff)
     for request_id in request_ids:
         render_request_document.delay(request_id)
     return len(request_ids)
 
 
 @shared_task(
+    name="recommendations.tasks.run_reack_sweep",
     bind=True, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3
 )
 def run_reack_sweep(self) -> dict[str, int]:
@@ -80,7 +90,14 @@ def last_sweep_day(now: datetime) -> date:
     return today if timezone.localtime(now).hour >= settings.RISKREG_SWEEP_HOUR else today - timedelta(days=1)
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+@shared_task(
+    name="recommendations.tasks.catch_up_reack_sweep",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
 def catch_up_reack_sweep() -> dict[str, int]:
     """The sweep of the last day that should have had one. Run when a worker starts, so links that
     expired and refusals that fell due while nothing was running are handled now rather than at
@@ -93,7 +110,14 @@ def _catch_up_on_start(**_: object) -> None:
     catch_up_reack_sweep.delay()
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+@shared_task(
+    name="recommendations.tasks.purge_expired_holds",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
 def purge_expired_holds() -> int:
     """Anonymise erased contacts' signed records whose legal hold has passed. A record already
     anonymised is skipped, so a duplicated tick or a redelivery changes nothing."""

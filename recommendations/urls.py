@@ -1,6 +1,11 @@
 from django.urls import path
 
-from recommendations import views, views_consent, views_dashboard, views_privacy, views_reack, views_risk
+from recommendations import views
+from recommendations.dashboard import views as views_dashboard
+from recommendations.privacy import views as views_privacy
+from recommendations.reack import views as views_reack
+from recommendations.risk import views as views_risk
+from recommendations.signing import views_consent
 
 app_name = "register"
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,9 +16,11 @@ from clients.services import may_decide_relationship
 from clients.views import apply_service_errors
 from recommendations import selectors, services
 from recommendations.briefing.selectors import briefings_for_client
+from recommendations.dashboard import selectors as dashboard_selectors
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
 from recommendations.models import Control
 from riskreg.accounts.permissions import admin_required
+from riskreg.accounts.requests import AuthenticatedRequest
 
 # The client page's sections, one shown at a time (?section=...), each tab with its count.
 CLIENT_SECTIONS = {
@@ -34,7 +36,7 @@ STAFF_ACTIONS = {"present", "defer", "implement", "withdraw"}
 
 
 @login_required
-def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     section = request.GET.get("section", "recommendations")
     if section not in CLIENT_SECTIONS:
@@ -77,7 +79,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             else None,
             "query": f"section={section}",
             "reack_rows": recommendations.reack_rows,
-            "relationship": selectors.relationship_overview(client),
+            "relationship": dashboard_selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
             "litigation_hold": active_litigation_hold(client),
             "briefings": briefings if section == "briefings" else None,
@@ -86,7 +88,7 @@ def client_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     form = ClientForm(request.POST or None, instance=client)
     if not request.user.sees_all_clients:
@@ -103,7 +105,7 @@ def client_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def recommendation_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def recommendation_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     picker = ControlPickForm(request.GET or None)
     control = picker.cleaned_data["control"] if picker.is_valid() else None
@@ -126,7 +128,7 @@ def recommendation_create(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def recommendation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def recommendation_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     recommendation = selectors.recommendation_for_user(user=request.user, public_id=public_id)
     if not recommendation.is_editable:
         messages.error(request, f"A {recommendation.get_status_display().lower()} recommendation cannot be edited.")
@@ -153,7 +155,7 @@ def recommendation_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def recommendation_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def recommendation_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """One recommendation: its texts and risk, its status history, the requests and decisions
     that touched it, the waiver that covers it, and what can be done with it now."""
     overview = selectors.recommendation_overview(user=request.user, public_id=public_id)
@@ -170,7 +172,7 @@ def recommendation_detail(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @login_required
-def recommendation_confirm(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+def recommendation_confirm(request: AuthenticatedRequest, public_id: UUID, action: str) -> HttpResponse:
     """Confirmation page for a status change (works without JavaScript)."""
     if action not in STAFF_ACTIONS:
         raise Http404
@@ -184,7 +186,7 @@ def recommendation_confirm(request: HttpRequest, public_id: UUID, action: str) -
 
 @require_POST
 @login_required
-def recommendation_action(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+def recommendation_action(request: AuthenticatedRequest, public_id: UUID, action: str) -> HttpResponse:
     if action not in STAFF_ACTIONS:
         raise Http404
     recommendation = selectors.recommendation_for_user(user=request.user, public_id=public_id)
@@ -198,13 +200,13 @@ def recommendation_action(request: HttpRequest, public_id: UUID, action: str) ->
 
 
 @login_required
-def catalog(request: HttpRequest) -> HttpResponse:
+def catalog(request: AuthenticatedRequest) -> HttpResponse:
     controls = Control.objects.order_by("category", "code")
     return render(request, "recommendations/catalog.html", {"controls": controls})
 
 
 @admin_required
-def control_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def control_edit(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     control = get_object_or_404(Control, code=code) if code else None
     form = ControlForm(request.POST or None, instance=control)
     if request.method == "POST" and form.is_valid():

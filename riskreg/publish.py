@@ -7,6 +7,8 @@ from typing import Any
 
 from celery import Task
 
+from riskreg.celery import app
+
 # After a failed publish, this process skips publishing for this long: with Redis black-holed
 # each attempt would cost its socket timeout, and a page that queues several emails would add
 # them up. What is not published waits in the database for the outbox and document sweeps.
@@ -25,6 +27,15 @@ def broker_retry_now() -> None:
     global _broker_down_until
     with _state_lock:
         _broker_down_until = 0.0
+
+
+def registered_task(name: str) -> Task:
+    """The task registered under its pinned name (`name=` on its decorator). Services queue their
+    tasks by name, so a service module need not import the task module that imports it back."""
+    if name not in app.tasks:
+        # Outside a worker the task modules load on first use (Celery's autodiscovery).
+        app.loader.import_default_modules()
+    return app.tasks[name]
 
 
 def task_publish(task: Task, *args: Any, logger: logging.Logger, on_failure: str) -> bool:

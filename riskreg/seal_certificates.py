@@ -5,13 +5,14 @@ first used to seal; each addition is an audit event. Verification trusts every r
 certificate plus the one configured now, so a rotation never orphans an earlier document.
 """
 
-from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from django.db import transaction
 from django.utils import timezone
 
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.models import SealCertificate
 from riskreg.seal import certificate_fingerprint
 
@@ -21,7 +22,12 @@ def _describe(name: asn1_x509.Name) -> str:
 
 
 @transaction.atomic
-def seal_certificate_register(*, certificate: asn1_x509.Certificate, actor: Any = None, how: str) -> SealCertificate:
+def seal_certificate_register(
+    *,
+    certificate: asn1_x509.Certificate,
+    actor: User | None = None,
+    how: str,
+) -> SealCertificate:
     """The certificate's register row, created (with its audit event) if it is new."""
     fingerprint = certificate_fingerprint(certificate)
     existing = SealCertificate.objects.filter(fingerprint=fingerprint).first()
@@ -41,7 +47,7 @@ def seal_certificate_register(*, certificate: asn1_x509.Certificate, actor: Any 
     row.save()
     audit_append(
         actor=actor,
-        event_type="seal.certificate_added",
+        event_type=EventType.SEAL_CERTIFICATE_ADDED,
         object_type="seal_certificate",
         object_id=fingerprint.replace(":", "")[:64],
         summary=f"Seal certificate registered ({how}): {row.subject}",

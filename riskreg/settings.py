@@ -351,7 +351,7 @@ RISKREG_SIGNED_CONTENT_CHANGED = "recommendations.services.open_requests_void"
 # Called when a client's agreement exclusions change: signed refusals quoted the old ones.
 RISKREG_SIGNED_BASIS_CHANGED = "recommendations.relationship.basis.agreement_exclusions_changed"
 # Lists the stored documents the audit chain's document check compares with their sealing events.
-RISKREG_SEALED_DOCUMENTS = "recommendations.waivers.stored_documents"
+RISKREG_SEALED_DOCUMENTS = "recommendations.documents.verify.stored_documents"
 RISKREG_SEAL_PKCS12 = Path(env_str("RISKREG_SEAL_PKCS12", str(VAR_DIR / "seal" / "seal.p12")))
 RISKREG_SEAL_PASSPHRASE = env_str("RISKREG_SEAL_PASSPHRASE")
 RISKREG_PAGE_SIZE = env_int("RISKREG_PAGE_SIZE", 25, minimum=5)

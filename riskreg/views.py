@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from riskreg import health
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 @require_GET
@@ -26,7 +27,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Managers and admins start on the portfolio dashboard, vCIOs on their client list.
     Logging in from here comes back here, so each lands on their own start page."""
     if request.user.sees_all_clients:

@@ -13,7 +13,8 @@ from django.core import mail
 from django.test import TestCase
 from PIL import Image, ImageDraw
 
-from recommendations import signing, waivers
+from recommendations import signing
+from recommendations.documents import services as document_services
 from recommendations.models import DecisionRequest
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_send
@@ -94,4 +95,4 @@ def document_create(request: DecisionRequest):
     """Render and seal the request's document as the worker does; its file takes its final name
     when the document's transaction commits, which a test's own transaction never does."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return waivers.request_document_create(request_id=request.pk)
+        return document_services.request_document_create(request_id=request.pk)

@@ -22,8 +22,10 @@ from clients.imports.layouts import Layout, layout_for
 from clients.imports.planning import CREATE, PLANNERS, SENSITIVITY_FIELDS, UPDATE, Plan, Progress, RowPlan
 from clients.imports.reading import decode, read_sheet
 from clients.models import Client, Contact, ExternalSource, ImportBatch
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append_many
-from riskreg.publish import task_publish
+from riskreg.audit.events import EventType
+from riskreg.publish import registered_task, task_publish
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -50,7 +52,7 @@ class Applied:
 @transaction.atomic
 def import_apply(
     *,
-    actor: Any,
+    actor: User | None,
     layout: Layout,
     text: str,
     default_vcio: Any = None,
@@ -75,7 +77,7 @@ def import_apply(
         {
             "actor": actor,
             "actor_label": actor_label,
-            "event_type": "import.applied",
+            "event_type": EventType.IMPORT_APPLIED,
             "object_type": "import_batch",
             "object_id": batch_id or "command",
             "summary": f"CSV import of {layout.kind} from {ExternalSource(layout.source).label}: {created} created, "
@@ -92,7 +94,7 @@ def import_apply(
     return Applied(plan=plan, created=created, updated=len(changes) - created)
 
 
-def _event(row: RowPlan, record: Any, kind: str, actor: Any, actor_label: str | None, batch_id: str) -> dict:
+def _event(row: RowPlan, record: Any, kind: str, actor: User | None, actor_label: str | None, batch_id: str) -> dict:
     scope = record.scope if kind == "client" else row.client.scope
     if row.action == CREATE:
         payload = (
@@ -128,7 +130,7 @@ def _write(
     rows: list[RowPlan],
     *,
     build,
-    actor: Any,
+    actor: User | None,
     actor_label: str | None,
     batch_id: str,
 ) -> tuple[list[dict], list[RowPlan]]:
@@ -175,7 +177,7 @@ def _write_contacts(rows: list[RowPlan], **who: Any) -> list[dict]:
 
 @transaction.atomic
 def import_batch_create(
-    *, actor: Any, source: str, kind: str, filename: str, raw: bytes, default_vcio: Any = None
+    *, actor: User | None, source: str, kind: str, filename: str, raw: bytes, default_vcio: Any = None
 ) -> ImportBatch:
     """Store an uploaded file and queue its check. An unreadable file, or one that is not of the
     chosen layout, is a ValidationError and nothing is stored."""
@@ -199,9 +201,7 @@ def import_batch_create(
 
 
 def _publish(task_name: str, batch_id: int, *args: Any) -> None:
-    from clients import tasks
-
-    task = getattr(tasks, task_name)
+    task = registered_task(f"clients.tasks.{task_name}")
     if not task_publish(task, batch_id, *args, logger=logger, on_failure=f"Import {batch_id}: {task_name} not queued."):
         # No broker: do the work in this process rather than leave the upload waiting for ever.
         task.apply(args=[batch_id, *args])
@@ -262,7 +262,7 @@ def import_batch_discard(*, batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def import_batch_start_apply(*, actor: Any, batch: ImportBatch) -> None:
+def import_batch_start_apply(*, actor: User | None, batch: ImportBatch) -> None:
     """Queue the apply of a checked batch without errors; it runs in the background."""
     if batch.counts.get("error"):
         raise ValidationError("Fix the rows with errors and upload the file again: nothing is applied while any fails.")
@@ -273,7 +273,7 @@ def import_batch_start_apply(*, actor: Any, batch: ImportBatch) -> None:
     transaction.on_commit(partial(_publish, "apply_import", batch.pk, actor.pk))
 
 
-def import_batch_apply(*, batch_id: int, actor: Any) -> ImportBatch | None:
+def import_batch_apply(*, batch_id: int, actor: User | None) -> ImportBatch | None:
     """Apply a batch whose apply was started; a redelivered task finds it applied and does nothing."""
     batch = ImportBatch.objects.select_related("default_vcio").filter(pk=batch_id, status=Status.APPLYING).first()
     if batch is None:

@@ -5,7 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,13 +15,14 @@ from clients.imports.layouts import LAYOUTS
 from clients.imports.planning import ACTIONS
 from clients.models import ImportBatch
 from riskreg.accounts.permissions import manager_required
+from riskreg.accounts.requests import AuthenticatedRequest
 
 ROWS_PER_PAGE = 100
 IN_PROGRESS = {ImportBatch.Status.QUEUED, ImportBatch.Status.CHECKING, ImportBatch.Status.APPLYING}
 
 
 @manager_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -48,7 +49,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def import_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.defer("content"), public_id=public_id)
     shown = request.GET.get("show", "")
     rows = [row for row in batch.rows if row["action"] == shown] if shown in ACTIONS else batch.rows
@@ -72,7 +73,7 @@ def import_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @manager_required
-def import_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def import_discard(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.only("pk", "status", "filename"), public_id=public_id)
     try:
         services.import_batch_discard(batch=batch)
@@ -85,7 +86,7 @@ def import_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @manager_required
-def import_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def import_apply(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.defer("content", "rows"), public_id=public_id)
     try:
         services.import_batch_start_apply(actor=request.user, batch=batch)

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.selectors import clients_visible_to
-from recommendations.documents import PracticeLetterhead
-from recommendations.documents.briefing import (
+from recommendations.documents.pdf import PracticeLetterhead
+from recommendations.documents.pdf.briefing import (
     BriefingData,
     BriefingDecision,
     BriefingDue,
@@ -21,7 +21,7 @@ from recommendations.documents.briefing import (
     BriefingRisk,
 )
 from recommendations.models import Briefing, Decision, Recommendation
-from recommendations.risk import snapshot_series
+from recommendations.risk.selectors import snapshot_series
 from recommendations.roadmap.quarters import add_months
 from recommendations.roadmap.selectors import client_roadmap
 from riskreg.mail.models import OutboundEmail

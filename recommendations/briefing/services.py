@@ -6,21 +6,22 @@ from calendar import monthrange
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
 from clients.services import locked_copy
 from recommendations.briefing.selectors import briefing_data, briefing_period, briefing_reminder_candidates
-from recommendations.documents.briefing import render_briefing
+from recommendations.documents.pdf.briefing import render_briefing
 from recommendations.models import Briefing
 from recommendations.roadmap.quarters import add_months
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
+from riskreg.links import absolute_reverse
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
 
@@ -31,7 +32,7 @@ def prepared_by(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def briefing_render(*, client: Client, actor: Any, note: str, document_id: str, today: date) -> bytes:
+def briefing_render(*, client: Client, actor: User | None, note: str, document_id: str, today: date) -> bytes:
     data = briefing_data(client=client, today=today, note=note, document_id=document_id, prepared_by=prepared_by(actor))
     return render_briefing(data)
 
@@ -44,7 +45,7 @@ def _clean_note(note: str) -> str:
 
 
 @transaction.atomic
-def briefing_issue(*, actor: Any, client: Client, note: str) -> Briefing:
+def briefing_issue(*, actor: User | None, client: Client, note: str) -> Briefing:
     """Render the briefing as of now and keep it: the file is written once and never replaced."""
     note = _clean_note(note)
     lock_client(client.pk)
@@ -73,7 +74,7 @@ def briefing_issue(*, actor: Any, client: Client, note: str) -> Briefing:
     client.save(update_fields=["briefing_due_on", "updated_at"])
     audit_append(
         actor=actor,
-        event_type="briefing.issued",
+        event_type=EventType.BRIEFING_ISSUED,
         object_type="briefing",
         object_id=str(briefing.public_id),
         scope=client.scope,
@@ -89,7 +90,7 @@ def briefing_issue(*, actor: Any, client: Client, note: str) -> Briefing:
 
 
 @transaction.atomic
-def briefing_send(*, actor: Any, briefing: Briefing, contacts: list[Contact]) -> list[Contact]:
+def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Contact]) -> list[Contact]:
     """Email the issued PDF to each contact through the outbox, with one audit event; returns the
     contacts newly sent it. A contact already sent this briefing is not sent it twice."""
     client = briefing.client
@@ -126,7 +127,7 @@ def briefing_send(*, actor: Any, briefing: Briefing, contacts: list[Contact]) ->
     if fresh:
         audit_append(
             actor=actor,
-            event_type="briefing.sent",
+            event_type=EventType.BRIEFING_SENT,
             object_type="briefing",
             object_id=str(briefing.public_id),
             scope=client.scope,
@@ -142,7 +143,9 @@ def next_briefing_due(issued_on: date, cadence_months: int) -> date:
 
 
 @transaction.atomic
-def client_briefing_schedule_set(*, actor: Any, client: Client, cadence_months: int, due_on: date | None) -> bool:
+def client_briefing_schedule_set(
+    *, actor: User | None, client: Client, cadence_months: int, due_on: date | None
+) -> bool:
     """Set how often the client meets for a briefing and when the next one is due (None: no
     schedule). False, writing nothing, when both are unchanged."""
     lock_client(client.pk)
@@ -154,7 +157,7 @@ def client_briefing_schedule_set(*, actor: Any, client: Client, cadence_months: 
     client.save(update_fields=["briefing_cadence_months", "briefing_due_on", "updated_at"])
     audit_append(
         actor=actor,
-        event_type="client.briefing_schedule_set",
+        event_type=EventType.CLIENT_BRIEFING_SCHEDULE_SET,
         object_type="client",
         object_id=str(client.public_id),
         scope=client.scope,
@@ -199,7 +202,7 @@ def _reminder_enqueue(*, key: str, client: Client, days_left: int) -> None:
             "client_name": client.name,
             "due_on": client.briefing_due_on,
             "days_left": days_left,
-            "link_url": settings.RISKREG_BASE_URL.rstrip("/") + reverse("briefing:prepare", args=[client.public_id]),
+            "link_url": absolute_reverse("briefing:prepare", client.public_id),
         },
         scope=client.scope,
     )

@@ -3,7 +3,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,10 +17,11 @@ from recommendations.briefing.services import (
     briefing_send,
     client_briefing_schedule_set,
 )
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 def _prepare_page(
-    request: HttpRequest, client, form: NoteForm, *, schedule: ScheduleForm | None = None, status: int = 200
+    request: AuthenticatedRequest, client, form: NoteForm, *, schedule: ScheduleForm | None = None, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
     schedule = schedule or ScheduleForm(
@@ -42,7 +43,7 @@ def _prepare_page(
 
 @require_POST
 @login_required
-def briefing_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def briefing_schedule(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     schedule = ScheduleForm(request.POST)
     if not schedule.is_valid():
@@ -53,14 +54,14 @@ def briefing_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def briefing_prepare(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def briefing_prepare(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     return _prepare_page(request, client, NoteForm())
 
 
 @require_POST
 @login_required
-def briefing_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def briefing_preview(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """The briefing as it would be issued now, with the note typed so far; nothing is kept."""
     client = client_for_user(user=request.user, public_id=public_id)
     form = NoteForm(request.POST)
@@ -80,7 +81,7 @@ def briefing_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def briefing_issue_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def briefing_issue_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -94,7 +95,7 @@ def briefing_issue_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("briefing:detail", public_id=briefing.public_id)
 
 
-def _detail_page(request: HttpRequest, briefing, form: SendForm, *, status: int = 200) -> HttpResponse:
+def _detail_page(request: AuthenticatedRequest, briefing, form: SendForm, *, status: int = 200) -> HttpResponse:
     return render(
         request,
         "briefing/detail.html",
@@ -109,7 +110,7 @@ def _detail_page(request: HttpRequest, briefing, form: SendForm, *, status: int 
 
 
 @login_required
-def briefing_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def briefing_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     briefing = selectors.briefing_for_user(user=request.user, public_id=public_id)
     signatories = briefing.client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True)
     form = SendForm(client=briefing.client, initial={"contacts": list(signatories)})
@@ -117,7 +118,7 @@ def briefing_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def briefing_download(request: HttpRequest, public_id: UUID) -> FileResponse:
+def briefing_download(request: AuthenticatedRequest, public_id: UUID) -> FileResponse:
     briefing = selectors.briefing_for_user(user=request.user, public_id=public_id)
     if not briefing.file:
         raise Http404("This briefing's file is no longer stored.")
@@ -126,7 +127,7 @@ def briefing_download(request: HttpRequest, public_id: UUID) -> FileResponse:
 
 @require_POST
 @login_required
-def briefing_send_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def briefing_send_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     briefing = selectors.briefing_for_user(user=request.user, public_id=public_id)
     form = SendForm(request.POST, client=briefing.client)
     if not form.is_valid():

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 
 def backfill(apps, schema_editor):
-    from recommendations.scoring import ScoringItem, Sensitivity, score_client
+    from recommendations.risk.scoring import ScoringItem, Sensitivity, score_client
     from recommendations.selectors import scoring_config
 
     Client = apps.get_model("clients", "Client")

@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from clients.locking import lock_clients
@@ -24,6 +22,7 @@ from recommendations.models import DecisionRequest, ReackStep, Recommendation, s
 from recommendations.selectors import may_sign, refusing_signatory, signatories_for
 from riskreg.accounts.models import User
 from riskreg.db import insert_unless_taken
+from riskreg.links import absolute_reverse
 
 # One logger for the whole sweep, whichever of its modules writes the record.
 logger = logging.getLogger("recommendations.reack")
@@ -286,7 +285,7 @@ def _run_batched(sweep: _Sweep, units: list[T], work: Callable[[list[T]], None],
 
 
 def _url(name: str, *args: Any) -> str:
-    return settings.RISKREG_BASE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_reverse(name, *args)
 
 
 def _day(value: datetime.date) -> str:

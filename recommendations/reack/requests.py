@@ -4,7 +4,6 @@ request goes unanswered, and the expiry of its link.
 """
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Value, When
@@ -37,7 +36,9 @@ from recommendations.reack.core import (
 from recommendations.reack.heads_ups import _signatories_gone
 from recommendations.selectors import in_open_request
 from recommendations.signing import Send, decision_request_send, decision_requests_send
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
 from riskreg.mail.services import email_enqueue
 
@@ -94,7 +95,7 @@ def reack_message(recommendations: list[Recommendation]) -> str:
 @transaction.atomic
 def reack_request_send(
     *,
-    actor: Any,
+    actor: User | None,
     client: Client,
     signatory: Contact,
     recommendations: list[Recommendation],
@@ -216,7 +217,7 @@ def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
     audit_append(
         actor=None,
         actor_label=SYSTEM,
-        event_type="request.expired",
+        event_type=EventType.REQUEST_EXPIRED,
         object_type="decision_request",
         object_id=str(request.public_id),
         scope=client.scope,

@@ -7,17 +7,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
 from clients.locking import lock_client
 from clients.models import RelationshipDecision
 from clients.services import may_decide_relationship
 from recommendations.models import Recommendation, RelationshipCondition
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
+from riskreg.links import absolute_reverse
 from riskreg.mail.services import email_enqueue
 
 Status = RelationshipCondition.Status
@@ -26,7 +27,7 @@ Status = RelationshipCondition.Status
 @transaction.atomic
 def relationship_condition_add(
     *,
-    actor: Any,
+    actor: User | None,
     decision: RelationshipDecision,
     what: str,
     owner: Any,
@@ -52,12 +53,12 @@ def relationship_condition_add(
     condition.full_clean()
     condition.save()
     condition.recommendations.set(recommendations)
-    _audit(actor, condition, "relationship.condition_added", f"Condition set, due {due_on.isoformat()}")
+    _audit(actor, condition, EventType.RELATIONSHIP_CONDITION_ADDED, f"Condition set, due {due_on.isoformat()}")
     return condition
 
 
 @transaction.atomic
-def relationship_condition_meet(*, actor: Any, condition: RelationshipCondition, today: datetime.date) -> bool:
+def relationship_condition_meet(*, actor: User | None, condition: RelationshipCondition, today: datetime.date) -> bool:
     """Mark a condition met by hand; False when it already was (nothing written)."""
     if not may_decide_relationship(actor):
         raise PermissionDenied("Only a manager or practice admin closes relationship conditions.")
@@ -66,11 +67,13 @@ def relationship_condition_meet(*, actor: Any, condition: RelationshipCondition,
         status=Status.MET, met_on=today
     ):
         return False
-    _audit(actor, condition, "relationship.condition_met", "Condition marked met")
+    _audit(actor, condition, EventType.RELATIONSHIP_CONDITION_MET, "Condition marked met")
     return True
 
 
-def _audit(actor: Any, condition: RelationshipCondition, event_type: str, summary: str, **payload: Any) -> None:
+def _audit(
+    actor: User | None, condition: RelationshipCondition, event_type: EventType, summary: str, **payload: Any
+) -> None:
     # The condition's words may name people, so the permanent chain holds its id and dates only.
     audit_append(
         actor=actor,
@@ -113,7 +116,12 @@ def _close_met(pk: int, today: datetime.date) -> bool:
     won = RelationshipCondition.objects.filter(pk=pk, status=Status.OPEN).filter(_all_linked_implemented())
     if not won.update(status=Status.MET, met_on=today):
         return False
-    _audit(None, condition, "relationship.condition_met", "Condition met: its linked recommendations are implemented")
+    _audit(
+        None,
+        condition,
+        EventType.RELATIONSHIP_CONDITION_MET,
+        "Condition met: its linked recommendations are implemented",
+    )
     return True
 
 
@@ -128,7 +136,7 @@ def _mark_overdue(pk: int, today: datetime.date) -> bool:
     ).update(overdue_since=today)
     if not claimed:
         return False
-    _audit(None, condition, "relationship.condition_overdue", "Condition overdue")
+    _audit(None, condition, EventType.RELATIONSHIP_CONDITION_OVERDUE, "Condition overdue")
     _email_manager(condition)
     return True
 
@@ -138,9 +146,7 @@ def _email_manager(condition: RelationshipCondition) -> None:
     to = sorted({email for email in (manager.email, condition.owner.email) if email})
     if not to:
         return
-    page = settings.RISKREG_BASE_URL.rstrip("/") + reverse(
-        "relationship:decision_conditions", args=[condition.decision.public_id]
-    )
+    page = absolute_reverse("relationship:decision_conditions", condition.decision.public_id)
     email_enqueue(
         idempotency_key=f"condition-overdue:{condition.public_id}",
         kind="condition_overdue",

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from clients.models import Client, RelationshipDecision
 from clients.selectors import clients_visible_to
-from recommendations.dashboard import PRIORITY_ORDER, ReviewRule
 from recommendations.models import Recommendation, RelationshipCondition
 from recommendations.relationship.chart import ChartClient, RiskValueChart, risk_value_chart
+from recommendations.risk.review import PRIORITY_ORDER, ReviewRule
 
 # The chart shows the clients that matter most for a decision, not the whole book: at 2,000 clients
 # a scatter of every one is unreadable and its table alternative unusable.

@@ -8,13 +8,15 @@ from django.db import transaction
 
 from clients.models import Client
 from clients.services import apply_changes, locked_copy, may_see_client_value
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 
 
 @transaction.atomic
 def client_value_update(
     *,
-    actor: Any,
+    actor: User | None,
     client: Client,
     monthly_recurring_revenue_cents: int | None,
     contract_ends_on: datetime.date | None,
@@ -37,7 +39,7 @@ def client_value_update(
         return []
     audit_append(
         actor=actor,
-        event_type="client.value_updated",
+        event_type=EventType.CLIENT_VALUE_UPDATED,
         object_type="client",
         object_id=str(client.public_id),
         scope=client.scope,

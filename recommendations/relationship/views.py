@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +21,11 @@ from recommendations.relationship.conditions import relationship_condition_add, 
 from recommendations.relationship.forms import ClientValueForm, ConditionForm, RefusalReassessForm
 from recommendations.relationship.services import client_value_update
 from recommendations.selectors import recommendation_for_user
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 @login_required
-def client_value_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_value_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     # Fetch first: another vCIO's client answers 404, one's own client 403 (not a manager).
     client = client_for_user(user=request.user, public_id=public_id)
     if not may_see_client_value(request.user):
@@ -42,7 +43,7 @@ def client_value_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def refusal_reassess_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def refusal_reassess_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     recommendation = recommendation_for_user(user=request.user, public_id=public_id)
     if recommendation.status not in REASSESSABLE:
         raise Http404("Only a refused or lapsed recommendation is re-assessed here.")
@@ -72,7 +73,7 @@ def client_detail_url(recommendation) -> str:
 
 
 @login_required
-def decision_conditions(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def decision_conditions(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """A decision's tracked conditions; managers add them here (vCIOs read)."""
     decision = selectors.decision_for_user(user=request.user, public_id=public_id)
     can_edit = may_decide_relationship(request.user) and decision.outcome == decision.Outcome.CONDITIONS
@@ -111,7 +112,7 @@ def decision_conditions(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def condition_meet(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def condition_meet(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     condition = selectors.condition_for_user(user=request.user, public_id=public_id)
     if not may_decide_relationship(request.user):
         raise PermissionDenied

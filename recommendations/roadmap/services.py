@@ -1,7 +1,6 @@
 """Writes for the roadmap: placing a recommendation in a fiscal quarter."""
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +11,9 @@ from clients.services import locked_copy
 from recommendations.models import Recommendation
 from recommendations.roadmap.quarters import quarter_of
 from recommendations.roadmap.selectors import MOVABLE
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 
 
 def _label(target: date | None, start_month: int) -> str:
@@ -20,7 +21,7 @@ def _label(target: date | None, start_month: int) -> str:
 
 
 @transaction.atomic
-def recommendation_schedule(*, actor: Any, recommendation: Recommendation, target_quarter: date | None) -> bool:
+def recommendation_schedule(*, actor: User | None, recommendation: Recommendation, target_quarter: date | None) -> bool:
     """Plan a recommendation for the fiscal quarter holding `target_quarter` (None: unschedule).
     Returns False, writing nothing, when it is already there. The quarter is not shown to the
     signer, so open signing requests stay valid."""
@@ -41,7 +42,7 @@ def recommendation_schedule(*, actor: Any, recommendation: Recommendation, targe
     recommendation.save(update_fields=["target_quarter", "updated_at"])
     audit_append(
         actor=actor,
-        event_type="recommendation.scheduled",
+        event_type=EventType.RECOMMENDATION_SCHEDULED,
         object_type="recommendation",
         object_id=str(recommendation.public_id),
         scope=client.scope,
@@ -52,7 +53,7 @@ def recommendation_schedule(*, actor: Any, recommendation: Recommendation, targe
 
 
 @transaction.atomic
-def client_fiscal_year_set(*, actor: Any, client: Client, start_month: int) -> bool:
+def client_fiscal_year_set(*, actor: User | None, client: Client, start_month: int) -> bool:
     """Set the month the client's fiscal year starts in. Items keep their stored quarter start and
     are read through the new fiscal year (roadmap/quarters.py). False, writing nothing, if unchanged."""
     lock_client(client.pk)
@@ -65,7 +66,7 @@ def client_fiscal_year_set(*, actor: Any, client: Client, start_month: int) -> b
     client.save(update_fields=["fiscal_year_start_month", "updated_at"])
     audit_append(
         actor=actor,
-        event_type="client.fiscal_year_set",
+        event_type=EventType.CLIENT_FISCAL_YEAR_SET,
         object_type="client",
         object_id=str(client.public_id),
         scope=client.scope,

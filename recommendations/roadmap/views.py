@@ -4,7 +4,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from recommendations.roadmap.quarters import quarter_of
 from recommendations.roadmap.services import client_fiscal_year_set, recommendation_schedule
 from recommendations.selectors import recommendation_for_user
 from riskreg.accounts.permissions import manager_required
+from riskreg.accounts.requests import AuthenticatedRequest
 
 
 def _board(client, *, status: str = "", error: str = "") -> dict:
@@ -29,14 +30,14 @@ def _board(client, *, status: str = "", error: str = "") -> dict:
 
 
 @login_required
-def client_roadmap_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def client_roadmap_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     return render(request, "roadmap/client.html", _board(client))
 
 
 @require_POST
 @login_required
-def recommendation_move(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def recommendation_move(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Move an item to another quarter: htmx swaps the board in place; without JavaScript the
     form posts here and the roadmap page is shown again with a message."""
     recommendation = recommendation_for_user(user=request.user, public_id=public_id)
@@ -66,7 +67,7 @@ def recommendation_move(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-def fiscal_year_set(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def fiscal_year_set(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     form = FiscalYearForm(request.POST)
     if not form.is_valid():
@@ -84,13 +85,13 @@ def _csv(filename: str, lines) -> StreamingHttpResponse:
 
 
 @login_required
-def client_roadmap_csv(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
+def client_roadmap_csv(request: AuthenticatedRequest, public_id: UUID) -> StreamingHttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     return _csv(f"roadmap-{client.public_id}", export.csv_lines(export.CLIENT_HEADER, export.client_rows(client)))
 
 
 @manager_required
-def pipeline_view(request: HttpRequest) -> HttpResponse:
+def pipeline_view(request: AuthenticatedRequest) -> HttpResponse:
     rows = selectors.portfolio_pipeline(clients_visible_to(request.user), today=timezone.localdate())
     total = selectors.Budget()
     for row in rows:
@@ -103,7 +104,7 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def pipeline_csv(request: HttpRequest) -> StreamingHttpResponse:
+def pipeline_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     since = quarter_of(timezone.localdate(), 1).start
     rows = export.pipeline_rows(clients_visible_to(request.user), since=since)
     return _csv("roadmap-pipeline", export.csv_lines(export.PIPELINE_HEADER, rows))

@@ -19,7 +19,6 @@ from recommendations.signing.content import (
     INTENT_TEXT,
     INTENT_VERSION,
     SigningError,
-    intent_text_for,
     token_hash,
 )
 from recommendations.signing.link import (
@@ -31,11 +30,11 @@ from recommendations.signing.link import (
     signing_code_send,
     signing_code_verify,
 )
+from recommendations.signing.purposes import PURPOSES, PurposeDescription, describe, intent_text_for
+from recommendations.signing.revoke import decision_request_resend, decision_request_revoke
 from recommendations.signing.send import (
     Send,
     consent_request_send,
-    decision_request_resend,
-    decision_request_revoke,
     decision_request_send,
     decision_requests_send,
     recommendations_awaiting_decision,
@@ -52,6 +51,8 @@ __all__ = [
     "INTENT_TEXT",
     "INTENT_VERSION",
     "MAX_CODE_SENDS",
+    "PURPOSES",
+    "PurposeDescription",
     "ItemChoice",
     "Send",
     "SignerEvidence",
@@ -63,6 +64,7 @@ __all__ = [
     "decision_request_revoke",
     "decision_request_send",
     "decision_requests_send",
+    "describe",
     "intent_text_for",
     "request_by_token",
     "request_for_token",

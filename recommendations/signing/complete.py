@@ -1,6 +1,7 @@
 """Recording a signed decision with all its evidence."""
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -19,22 +20,22 @@ from recommendations.services import (
     recommendation_move,
     refusal_valid_until,
 )
-from recommendations.signature_image import clean_signature_png
 from recommendations.signing.content import (
-    CONSENT_INTENT_VERSION,
     CONSENT_TEXT,
     DISCLOSURE_VERSION,
-    INTENT_VERSION,
-    Purpose,
     RequestStatus,
     SigningError,
-    intent_text_for,
 )
+from recommendations.signing.purposes import describe
+from recommendations.signing.signature_image import clean_signature_png
 from recommendations.signing.snapshot import shown_to_signer
-from recommendations.waivers import document_render_publish
 from riskreg.audit.chain import audit_append_many
+from riskreg.audit.events import EventType
 from riskreg.evidence import USER_AGENT_MAX
 from riskreg.names import same_name, validate_plain_name
+from riskreg.publish import registered_task, task_publish
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,6 @@ class ItemChoice:
     reason: str
 
 
-RECOMMENDATION_OUTCOMES = {Decision.Outcome.ACCEPT, Decision.Outcome.REFUSE}
-CONSENT_OUTCOMES = {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}
 
 
 def _check_signable(request: DecisionRequest, now: Any) -> None:
@@ -139,7 +138,8 @@ def decision_request_complete(
     _check_signable(request, now)
     if request.code_verified_at is None:
         raise SigningError("Confirm the one-time code first.")
-    items = {item.pk: item for item in request.items.select_related(request.subject_field)}
+    purpose = describe(request.purpose)
+    items = {item.pk: item for item in request.items.select_related(purpose.subject_field)}
     for item in items.values():
         if item.recommendation_id:
             # Sent only with the request's own client's recommendations: share its locked row
@@ -147,10 +147,7 @@ def decision_request_complete(
             item.recommendation.client = request.client
     if {choice.item_id for choice in choices} != set(items) or len(choices) != len(items):
         raise SigningError("Decide every item in this request.")
-    if any(
-        choice.outcome not in (CONSENT_OUTCOMES if items[choice.item_id].software_id else RECOMMENDATION_OUTCOMES)
-        for choice in choices
-    ):
+    if any(choice.outcome not in purpose.outcomes for choice in choices):
         raise SigningError("This form does not match your request. Reload the page and try again.")
     _check_still_current(list(items.values()))
     typed_name, typed_title = _checked_identity(evidence, request)
@@ -170,8 +167,8 @@ def decision_request_complete(
         method=evidence.method,
         consent_text=CONSENT_TEXT,
         consent_version=DISCLOSURE_VERSION,
-        intent_text=intent_text_for(request.purpose),
-        intent_version=CONSENT_INTENT_VERSION if request.purpose == Purpose.SOFTWARE_CONSENT else INTENT_VERSION,
+        intent_text=purpose.intent_text,
+        intent_version=purpose.intent_version,
         ip_address=evidence.ip_address,
         user_agent=evidence.user_agent[:USER_AGENT_MAX],
         signer_timezone=reported_timezone(evidence.signer_timezone),
@@ -237,7 +234,7 @@ def decision_request_complete(
     audit_events.append(
         {
             "actor_label": signer_label,
-            "event_type": "request.signed",
+            "event_type": EventType.REQUEST_SIGNED,
             "object_type": "decision_request",
             "object_id": str(request.public_id),
             "scope": request.client.scope,
@@ -267,10 +264,17 @@ def decision_request_complete(
 
 
 def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:
-    def count(outcome: str) -> int:
-        return sum(choice.outcome == outcome for choice in choices)
+    purpose = describe(request.purpose)
+    counts = {outcome: sum(choice.outcome == outcome for choice in choices) for outcome in purpose.outcomes}
+    return purpose.signed_summary.format(**counts)
 
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
-        given, refused = count(Decision.Outcome.CONSENT_GIVEN), count(Decision.Outcome.CONSENT_REFUSED)
-        return f"Signed by the signatory: install consent given for {given}, refused for {refused}"
-    return f"Signed by the signatory: {count('accept')} accepted, {count('refuse')} refused"
+
+def document_render_publish(*, request_id: int) -> None:
+    """Queue the rendering of a completed request's document; call it on commit. By the task's pinned
+    name: the documents package reads what signing records, so signing does not import it."""
+    task_publish(
+        registered_task("recommendations.tasks.render_request_document"),
+        request_id,
+        logger=logger,
+        on_failure=f"Document for request {request_id} not queued; the document sweep will render it.",
+    )

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from recommendations.models import DecisionRequest
+from riskreg.links import absolute_reverse
 from riskreg.mail.secrets import withheld
 
 DISCLOSURE_VERSION = "2026-11"
@@ -58,8 +58,5 @@ def code_hash(request_public_id: Any, code: str) -> str:
 
 
 def signing_url(token: str) -> str:
-    return settings.RISKREG_BASE_URL.rstrip("/") + reverse("sign:start", args=[token])
+    return absolute_reverse("sign:start", token)
 
-
-def intent_text_for(purpose: str) -> str:
-    return CONSENT_INTENT_TEXT if purpose == Purpose.SOFTWARE_CONSENT else INTENT_TEXT

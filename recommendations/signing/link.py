@@ -10,9 +10,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from clients.locking import lock_client
@@ -26,9 +24,11 @@ from recommendations.signing.content import (
     signing_url,
     token_hash,
 )
-from recommendations.signing.send import _close
+from recommendations.signing.revoke import request_close
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
+from riskreg.links import absolute_reverse
 from riskreg.mail.secrets import NotSendable, minter
 from riskreg.mail.services import email_enqueue, email_message_id
 
@@ -65,7 +65,7 @@ def decision_request_mark_viewed(*, request: DecisionRequest, origin: StepOrigin
         viewed_at=timezone.now(), status=RequestStatus.VIEWED
     )
     if changed:
-        _signer_event(request, "request.viewed", "Signing link opened by the signatory", origin)
+        _signer_event(request, EventType.REQUEST_VIEWED, "Signing link opened by the signatory", origin)
 
 
 def signing_link_mint(*, email: Any, request: str) -> dict[str, str]:
@@ -119,7 +119,7 @@ def signing_code_send(*, request: DecisionRequest, origin: StepOrigin | None = N
     request.save(update_fields=["code_hash", "code_sent_at", "code_expires_at", "code_sends"])
     _signer_event(
         request,
-        "request.code_sent",
+        EventType.REQUEST_CODE_SENT,
         f"One-time code requested by the signatory (code {request.code_sends})",
         origin,
         {"code": request.code_sends},
@@ -155,7 +155,7 @@ def signing_code_verify(*, request: DecisionRequest, code: str, origin: StepOrig
             request.save(update_fields=["code_verified_at", "code_hash"])
             _signer_event(
                 request,
-                "request.code_verified",
+                EventType.REQUEST_CODE_VERIFIED,
                 "Signatory confirmed the one-time code",
                 origin,
                 {"message_id": request.code_message_id},
@@ -165,7 +165,7 @@ def signing_code_verify(*, request: DecisionRequest, code: str, origin: StepOrig
         request.save(update_fields=["code_attempts"])
         _signer_event(
             request,
-            "request.code_failed",
+            EventType.REQUEST_CODE_FAILED,
             f"Wrong one-time code entered (attempt {request.code_attempts} of {MAX_CODE_ATTEMPTS})",
             origin,
             {"attempt": request.code_attempts},
@@ -187,7 +187,7 @@ def _locked(request: DecisionRequest) -> DecisionRequest:
 
 
 def _lock(request: DecisionRequest) -> None:
-    _close(
+    request_close(
         request, status=RequestStatus.LOCKED, reason="too many wrong one-time codes", actor=None, actor_label="system"
     )
     vcio = request.client.vcio
@@ -204,8 +204,7 @@ def _lock(request: DecisionRequest) -> None:
                     f"The signing request for {request.client.name} received {MAX_CODE_ATTEMPTS} wrong one-time "
                     "codes and has been locked. If the signatory needs to sign, send a new link.",
                 ],
-                "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-                + reverse("signing:request_detail", args=[request.public_id]),
+                "link_url": absolute_reverse("signing:request_detail", request.public_id),
                 "link_label": "Open the request",
             },
             scope=request.client.scope,
@@ -237,7 +236,7 @@ def signed_copy_download_record(*, request: DecisionRequest, document_id: str, o
     """The signer downloaded their signed copy from the done page."""
     _signer_event(
         request,
-        "request.document_downloaded",
+        EventType.REQUEST_DOCUMENT_DOWNLOADED,
         "Signatory downloaded the signed copy",
         origin,
         {"document": document_id},

@@ -20,19 +20,21 @@ from recommendations.signing.content import (
     DISCLOSURE_VERSION,
     SIGNING_LINK,
     Purpose,
-    RequestStatus,
     SigningError,
     token_hash,
 )
+from recommendations.signing.purposes import describe
 from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
-from riskreg.audit.chain import audit_append, audit_append_many
+from riskreg.accounts.models import User
+from riskreg.audit.chain import audit_append_many
+from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
 
 
 def sendable_statuses(purpose: str) -> list[str]:
-    return ["presented"] if purpose == Purpose.DECISION else ["refused", "lapsed"]
+    return list(describe(purpose).sendable_statuses)
 
 
 def _waiting_in_live_request(field: str = "recommendation") -> Exists:
@@ -123,7 +125,7 @@ class Send:
 @transaction.atomic
 def decision_request_send(
     *,
-    actor: Any,
+    actor: User | None,
     client: Client,
     signatory: Contact,
     recommendations: list[Recommendation],
@@ -148,7 +150,7 @@ def decision_request_send(
 @PracticeProfile.pinned()
 def decision_requests_send(
     *,
-    actor: Any,
+    actor: User | None,
     sends: list[Send],
     purpose: str = Purpose.DECISION,
     actor_label: str | None = None,
@@ -232,7 +234,7 @@ def decision_requests_send(
 
 def _requests_create(
     *,
-    actor: Any,
+    actor: User | None,
     actor_label: str | None,
     origin: StepOrigin | None,
     purpose: str,
@@ -286,7 +288,7 @@ def _requests_create(
             {
                 "actor": actor,
                 "actor_label": actor_label,
-                "event_type": "request.sent",
+                "event_type": EventType.REQUEST_SENT,
                 "object_type": "decision_request",
                 "object_id": str(request.public_id),
                 "scope": send.client.scope,
@@ -335,7 +337,7 @@ def _check_consent_sendable(send: Send) -> None:
 @transaction.atomic
 def consent_request_send(
     *,
-    actor: Any,
+    actor: User | None,
     client: Client,
     signatory: Contact,
     software: list[Software],
@@ -407,61 +409,3 @@ def consent_request_send(
         ],
     )
     return request
-
-
-def _close(request: DecisionRequest, *, status: str, reason: str, actor: Any, actor_label: str | None = None) -> None:
-    changed = DecisionRequest.objects.filter(pk=request.pk, status__in=DecisionRequest.OPEN_STATUSES).update(
-        status=status, closed_at=timezone.now(), close_reason=reason
-    )
-    if not changed:
-        raise SigningError("This request is no longer open.")
-    request.refresh_from_db()
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type=f"request.{status}",
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        scope=request.client.scope,
-        summary=f"Request {request.get_status_display().lower()}: {reason}",
-        payload={"reason": reason},
-    )
-
-
-@transaction.atomic
-def decision_request_revoke(*, actor: Any, request: DecisionRequest, reason: str = "revoked by staff") -> None:
-    lock_client(request.client_id)
-    _close(request, status=RequestStatus.REVOKED, reason=reason, actor=actor)
-
-
-@transaction.atomic
-def decision_request_resend(
-    *, actor: Any, request: DecisionRequest, origin: StepOrigin | None = None
-) -> DecisionRequest:
-    """Issue a new link for the same items and kill the old one (also after voiding or expiry)."""
-    lock_client(request.client_id)
-    if request.is_open:
-        _close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
-    elif request.status == RequestStatus.COMPLETED:
-        raise SigningError("This request has been signed; there is nothing to re-send.")
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
-        return consent_request_send(
-            actor=actor,
-            client=request.client,
-            signatory=request.signatory,
-            software=[item.software for item in request.items.select_related("software")],
-            message=request.message,
-            replaces=request,
-            origin=origin,
-        )
-    recommendations = [item.recommendation for item in request.items.select_related("recommendation")]
-    return decision_request_send(
-        actor=actor,
-        client=request.client,
-        signatory=request.signatory,
-        recommendations=recommendations,
-        message=request.message,
-        purpose=request.purpose,
-        replaces=request,
-        origin=origin,
-    )

@@ -21,14 +21,11 @@ from uuid import UUID
 from clients.models import AgreementVersion, Client, PracticeProfile, ServiceAgreement, Software, consent_sought_because
 from recommendations.models import DecisionRequest, Recommendation
 from recommendations.signing.content import (
-    CONSENT_INTENT_TEXT,
-    CONSENT_INTENT_VERSION,
     CONSENT_TEXT,
     DISCLOSURE_VERSION,
-    INTENT_TEXT,
-    INTENT_VERSION,
     Purpose,
 )
+from recommendations.signing.purposes import describe
 
 SNAPSHOT_FORMAT = "riskreg-signing-snapshot/1"
 LANGUAGE = "en"
@@ -103,7 +100,7 @@ def _program(position: int, software: Software) -> dict[str, Any]:
 
 
 def _common(*, request: UUID, purpose: str, client: Client, practice: PracticeProfile) -> dict[str, Any]:
-    consent = purpose == Purpose.SOFTWARE_CONSENT
+    description = describe(purpose)
     return {
         "format": SNAPSHOT_FORMAT,
         "request": str(request),
@@ -114,8 +111,8 @@ def _common(*, request: UUID, purpose: str, client: Client, practice: PracticePr
         "practice": _practice(practice),
         "disclosure": {"version": DISCLOSURE_VERSION, "text": CONSENT_TEXT},
         "intent": {
-            "version": CONSENT_INTENT_VERSION if consent else INTENT_VERSION,
-            "text": CONSENT_INTENT_TEXT if consent else INTENT_TEXT,
+            "version": description.intent_version,
+            "text": description.intent_text,
         },
     }
 
@@ -157,7 +154,7 @@ def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
         return json.loads(request.snapshot)
     items = list(request.items.select_related("recommendation__control", "software").order_by("position"))
     practice = PracticeProfile.load()
-    if request.purpose == Purpose.SOFTWARE_CONSENT:
+    if describe(request.purpose).subject_field == "software":
         return consent_snapshot(
             request=request.public_id,
             client=request.client,

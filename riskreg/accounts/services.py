@@ -1,6 +1,5 @@
 """Writes on staff accounts: two-factor devices, backup codes, sessions. Each writes one audit event."""
 
-from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -10,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 
 BACKUP_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -40,7 +40,7 @@ def two_factor_enable(*, user: User, device: TOTPDevice) -> list[str]:
     codes = _backup_codes_replace(user=user)
     audit_append(
         actor=user,
-        event_type="user.two_factor_enabled",
+        event_type=EventType.USER_TWO_FACTOR_ENABLED,
         object_type="user",
         object_id=str(user.pk),
         summary="Two-factor authentication enabled",
@@ -54,7 +54,7 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
     codes = _backup_codes_replace(user=user)
     audit_append(
         actor=user,
-        event_type="user.backup_codes_regenerated",
+        event_type=EventType.USER_BACKUP_CODES_REGENERATED,
         object_type="user",
         object_id=str(user.pk),
         summary="Two-factor backup codes replaced",
@@ -64,7 +64,7 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_reset(*, actor: Any, user: User) -> None:
+def two_factor_reset(*, actor: User | None, user: User) -> None:
     """An admin removes every device of `user` (a lost phone); the next login starts enrolment
     again. The user's sessions end too, so a stolen, still-verified session cannot carry on."""
     TOTPDevice.objects.filter(user=user).delete()
@@ -72,7 +72,7 @@ def two_factor_reset(*, actor: Any, user: User) -> None:
     ended = _sessions_delete(user=user)
     audit_append(
         actor=actor,
-        event_type="user.two_factor_reset",
+        event_type=EventType.USER_TWO_FACTOR_RESET,
         object_type="user",
         object_id=str(user.pk),
         summary=f"Two-factor authentication reset for staff user #{user.pk}",
@@ -99,7 +99,7 @@ def sessions_end_all(*, user: User) -> int:
     ended = _sessions_delete(user=user)
     audit_append(
         actor=user,
-        event_type="user.sessions_ended",
+        event_type=EventType.USER_SESSIONS_ENDED,
         object_type="user",
         object_id=str(user.pk),
         summary="Logged out of every session",

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from riskreg.accounts import services
 from riskreg.accounts.forms import EnrolForm, StaffLoginForm, VerifyCodeForm
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.accounts.two_factor import (
     PENDING_SESSION_KEY,
     grouped_key,
@@ -70,7 +71,7 @@ def _verified(request: HttpRequest, device) -> None:
 
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if is_verified(request.user):
         return redirect(next_url)
@@ -93,7 +94,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     # Someone holding only the password must not be able to enrol their own phone instead.
     if not is_verified(request.user) and user_has_device(request.user):
@@ -121,7 +122,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
@@ -138,7 +139,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 @login_required
-def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def backup_codes_regenerate(request: AuthenticatedRequest) -> HttpResponse:
     if not is_verified(request.user):
         messages.error(request, "Set up two-factor authentication first; backup codes come with it.")
         return redirect("accounts:account")
@@ -148,7 +149,7 @@ def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
+def logout_everywhere(request: AuthenticatedRequest) -> HttpResponse:
     ended = services.sessions_end_all(user=request.user)
     logout(request)
     messages.success(request, f"Logged out of {ended} session{'s' if ended != 1 else ''}, including this one.")

@@ -10,16 +10,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from riskreg.accounts.models import User
 from riskreg.api_tokens.models import ApiToken
 from riskreg.api_tokens.selectors import token_hash
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 
 TOKEN_PREFIX = "rr_"
 # A token's last use is written at most this often: the API must not write a row on every read.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def may_manage_tokens_of(actor: Any, user: Any) -> bool:
+def may_manage_tokens_of(actor: User | None, user: Any) -> bool:
     """Staff manage their own tokens; a practice admin anyone's."""
     return actor.pk == user.pk or actor.is_practice_admin
 
@@ -27,7 +29,7 @@ def may_manage_tokens_of(actor: Any, user: Any) -> bool:
 @transaction.atomic
 def api_token_create(
     *,
-    actor: Any,
+    actor: User | None,
     user: Any,
     name: str,
     scope: str,
@@ -57,7 +59,7 @@ def api_token_create(
     audit_append(
         actor=actor,
         actor_label=actor_label,
-        event_type="api_token.created",
+        event_type=EventType.API_TOKEN_CREATED,
         object_type="api_token",
         object_id=str(token.public_id),
         summary=f"API token “{token.name}” created for staff user #{user.pk} ({token.get_scope_display().lower()})",
@@ -72,7 +74,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     """Stop a token working at once. Revoking a revoked token is refused and changes nothing."""
     if not may_manage_tokens_of(actor, token.user):
         raise PermissionDenied("Only a practice admin revokes someone else's API tokens.")
@@ -82,7 +84,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token.refresh_from_db()
     audit_append(
         actor=actor,
-        event_type="api_token.revoked",
+        event_type=EventType.API_TOKEN_REVOKED,
         object_type="api_token",
         object_id=str(token.public_id),
         summary=f"API token “{token.name}” of staff user #{token.user_id} revoked",

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from riskreg.accounts.permissions import admin_required
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.api_tokens import selectors, services
 from riskreg.api_tokens.forms import AdminTokenCreateForm, TokenCreateForm
 
@@ -27,7 +28,7 @@ def _created(request: HttpRequest, token, secret: str, back: str) -> HttpRespons
 @never_cache
 @require_POST
 @login_required
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
         return render(request, "api_tokens/token_form.html", {"form": form, "title": "New API token"}, status=400)
@@ -43,7 +44,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     token = selectors.token_for_manager(user=request.user, public_id=public_id)
     try:
         services.api_token_revoke(actor=request.user, token=token)
@@ -58,7 +59,7 @@ def token_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @never_cache
 @admin_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedRequest) -> HttpResponse:
     form = AdminTokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

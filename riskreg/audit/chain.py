@@ -13,6 +13,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from riskreg.accounts.models import User
+from riskreg.audit.events import event_type_checked
 from riskreg.audit.models import AuditEvent, ChainHead
 
 GENESIS_HASH = "0" * 64
@@ -90,7 +92,7 @@ def _advance_head(count: int) -> tuple[int, str]:
 @transaction.atomic(savepoint=False)
 def audit_append(
     *,
-    actor: Any,
+    actor: User | None,
     event_type: str,
     object_type: str,
     object_id: str,
@@ -101,6 +103,8 @@ def audit_append(
 ) -> AuditEvent:
     """Append one event. `actor` is a staff user or None (signer, system); `actor_label` names
     who acted when there is no user (e.g. "signer:<contact id>" or "system")."""
+    # Before the head moves: an unknown type changes nothing.
+    event_type = event_type_checked(event_type)
     sequence, previous_hash = _advance_head(1)
     payload = json.loads(canonical_json(payload or {}))
     label = actor_label or (f"user:{actor.pk}:{actor.get_username()}" if actor else "system")
@@ -133,12 +137,13 @@ def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -
     """
     if not events:
         return 0
+    types = [event_type_checked(event["event_type"]) for event in events]
     # Same lock as audit_append: reserve the whole range of sequence numbers in one UPDATE.
     last, previous_hash = _advance_head(len(events))
     sequence = last - len(events)
     occurred_at = timezone.now()
     rows: list[AuditEvent] = []
-    for event in events:
+    for event, event_type in zip(events, types, strict=True):
         sequence += 1
         actor = event.get("actor")
         fields = {
@@ -146,7 +151,7 @@ def audit_append_many(events: list[dict[str, Any]], *, batch_size: int = 2000) -
             "occurred_at": occurred_at,
             "actor_label": event.get("actor_label")
             or (f"user:{actor.pk}:{actor.get_username()}" if actor else "system"),
-            "event_type": event["event_type"],
+            "event_type": event_type,
             "object_type": event["object_type"],
             "object_id": str(event["object_id"]),
             "scope": event.get("scope", ""),

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.module_loading import import_string
 
+from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 
-SEALED = "document.sealed"
-RENEWED = "document.timestamp_renewed"
+SEALED = EventType.DOCUMENT_SEALED
+RENEWED = EventType.DOCUMENT_TIMESTAMP_RENEWED
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def _paragraphs(digest: Digest, timestamp_token: bytes | None) -> list[str]:
 
 
 @shared_task(
+    name="riskreg.audit.tasks.email_audit_digest",
     bind=True,
     acks_late=True,
     autoretry_for=(DatabaseError,),
@@ -153,7 +154,14 @@ def missing_digests_report(*, today: datetime.date) -> OutboundEmail | None:
     )
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+@shared_task(
+    name="riskreg.audit.tasks.report_missing_digests",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
 def report_missing_digests() -> int | None:
     email = missing_digests_report(today=timezone.localdate())
     return email.pk if email else None
@@ -185,7 +193,14 @@ def integrity_alert_enqueue(*, day: datetime.date) -> OutboundEmail | None:
     )
 
 
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3)
+@shared_task(
+    name="riskreg.audit.tasks.check_documents_weekly",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
+)
 def check_documents_weekly() -> int | None:
     """The weekly integrity check; a duplicated tick or a redelivery that day sends nothing new."""
     email = integrity_alert_enqueue(day=timezone.localdate())

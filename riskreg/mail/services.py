@@ -25,10 +25,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.db import insert_unless_taken
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.secrets import NotSendable, filled, mint
-from riskreg.publish import task_publish
+from riskreg.publish import registered_task, task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -126,11 +127,9 @@ def _tidy_text(text: str) -> str:
 
 
 def _publish(email_id: int, *, send_here_if_unqueued: bool = False) -> None:
-    from riskreg.mail.tasks import send_outbound_email
-
     # The row is committed, so the retry sweep covers a publish that fails.
     queued = task_publish(
-        send_outbound_email,
+        registered_task("riskreg.mail.tasks.send_outbound_email"),
         email_id,
         logger=logger,
         on_failure=f"Outbox email {email_id} not queued; the retry sweep will send it.",
@@ -234,7 +233,7 @@ def _record_sent(*, email: OutboundEmail, claimed_at: datetime, message_id: str)
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="email.sent",
+        event_type=EventType.EMAIL_SENT,
         object_type="outbound_email",
         object_id=str(email.pk),
         scope=email.scope,
@@ -273,7 +272,7 @@ def _record_failure(
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="email.failed",
+        event_type=EventType.EMAIL_FAILED,
         object_type="outbound_email",
         object_id=str(email.pk),
         scope=email.scope,

@@ -6,7 +6,14 @@ from django.utils import timezone
 from riskreg.mail import selectors, services
 
 
-@shared_task(bind=True, acks_late=True, max_retries=services.MAX_ATTEMPTS, soft_time_limit=90, time_limit=120)
+@shared_task(
+    name="riskreg.mail.tasks.send_outbound_email",
+    bind=True,
+    acks_late=True,
+    max_retries=services.MAX_ATTEMPTS,
+    soft_time_limit=90,
+    time_limit=120,
+)
 def send_outbound_email(self, email_id: int) -> str:
     """Send one outbox row. Redelivered, retried or queued twice by the sweep, it still sends once:
     only the caller whose conditional UPDATE claims the row goes on, and a sent row is never
@@ -19,7 +26,7 @@ def send_outbound_email(self, email_id: int) -> str:
     return outcome.status
 
 
-@shared_task(acks_late=True)
+@shared_task(name="riskreg.mail.tasks.retry_unsent_emails", acks_late=True)
 def retry_unsent_emails() -> int:
     """Queue every row still unsent and due. Overlapping sweeps queue the same row twice at
     worst, and the claim in send_outbound_email makes that harmless."""

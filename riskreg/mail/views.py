@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from riskreg.accounts.permissions import manager_required
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.mail import selectors
 from riskreg.mail.forms import OutboxFilterForm
 from riskreg.mail.models import OutboundEmail
@@ -38,12 +39,12 @@ def outbox_context(request: HttpRequest, *, scope: str | None = None) -> dict[st
 
 
 @manager_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "mail/outbox.html", outbox_context(request))
 
 
 @manager_required
-def email_detail(request: HttpRequest, email_id: int) -> HttpResponse:
+def email_detail(request: AuthenticatedRequest, email_id: int) -> HttpResponse:
     email = selectors.email_for_detail(email_id=email_id)
     context = {
         "email": email,
@@ -54,7 +55,7 @@ def email_detail(request: HttpRequest, email_id: int) -> HttpResponse:
 
 
 @manager_required
-def email_html(request: HttpRequest, email_id: int) -> HttpResponse:
+def email_html(request: AuthenticatedRequest, email_id: int) -> HttpResponse:
     return email_html_response(selectors.email_for_detail(email_id=email_id))
 
 

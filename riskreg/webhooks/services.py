@@ -25,13 +25,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
+from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
+from riskreg.audit.events import EventType
 from riskreg.audit.tasks import practice_admin_emails
+from riskreg.links import absolute_reverse
 from riskreg.mail.services import email_enqueue
-from riskreg.publish import task_publish
+from riskreg.publish import registered_task, task_publish
 from riskreg.webhooks.destinations import UnsafeDestination, check_url, post
 from riskreg.webhooks.events import EVENT_TYPES, PING
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -117,8 +119,7 @@ def _delivery(endpoint: WebhookEndpoint, event: WebhookEvent, event_id: uuid.UUI
 
 
 def _publish(delivery_ids: list[int]) -> None:
-    from riskreg.webhooks.tasks import deliver_webhook
-
+    deliver_webhook = registered_task("riskreg.webhooks.tasks.deliver_webhook")
     # The rows are committed, so the retry sweep covers a publish that fails.
     for delivery_id in delivery_ids:
         task_publish(
@@ -252,7 +253,7 @@ def _disable_for_failures(endpoint: WebhookEndpoint, *, last_error: str) -> None
     audit_append(
         actor=None,
         actor_label="system",
-        event_type="webhook.endpoint_disabled",
+        event_type=EventType.WEBHOOK_ENDPOINT_DISABLED,
         object_type="webhook_endpoint",
         object_id=str(endpoint.public_id),
         summary=f"Webhook endpoint {endpoint.url} disabled after repeated failures",
@@ -275,8 +276,7 @@ def _disable_for_failures(endpoint: WebhookEndpoint, *, last_error: str) -> None
                 "Events are not queued for it while it is disabled. Fix the receiver, then enable the endpoint "
                 "again on its page: deliveries still waiting are then sent.",
             ],
-            "link_url": settings.RISKREG_BASE_URL.rstrip("/")
-            + reverse("webhooks:endpoint_detail", args=[endpoint.public_id]),
+            "link_url": absolute_reverse("webhooks:endpoint_detail", endpoint.public_id),
             "link_label": "Open the endpoint",
         },
     )
@@ -316,7 +316,13 @@ def _clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
     return {"url": url, "events": events, "description": (data.get("description") or "").strip()}
 
 
-def _endpoint_event(actor: Any, endpoint: WebhookEndpoint, event_type: str, summary: str, **payload: Any) -> None:
+def _endpoint_event(
+    actor: User | None,
+    endpoint: WebhookEndpoint,
+    event_type: str,
+    summary: str,
+    **payload: Any,
+) -> None:
     audit_append(
         actor=actor,
         event_type=event_type,
@@ -328,7 +334,7 @@ def _endpoint_event(actor: Any, endpoint: WebhookEndpoint, event_type: str, summ
 
 
 @transaction.atomic
-def endpoint_create(*, actor: Any, data: dict[str, Any]) -> tuple[WebhookEndpoint, str]:
+def endpoint_create(*, actor: User | None, data: dict[str, Any]) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it with its signing secret, which the page shows once."""
     endpoint = WebhookEndpoint(**_clean_endpoint(data), secret_nonce=secrets.token_hex(16), created_by=actor)
     endpoint.full_clean(exclude=["created_by"])
@@ -336,7 +342,7 @@ def endpoint_create(*, actor: Any, data: dict[str, Any]) -> tuple[WebhookEndpoin
     _endpoint_event(
         actor,
         endpoint,
-        "webhook.endpoint_created",
+        EventType.WEBHOOK_ENDPOINT_CREATED,
         f"Webhook endpoint {endpoint.url} registered",
         events=endpoint.events,
     )
@@ -344,7 +350,7 @@ def endpoint_create(*, actor: Any, data: dict[str, Any]) -> tuple[WebhookEndpoin
 
 
 @transaction.atomic
-def endpoint_update(*, actor: Any, endpoint: WebhookEndpoint, data: dict[str, Any]) -> list[str]:
+def endpoint_update(*, actor: User | None, endpoint: WebhookEndpoint, data: dict[str, Any]) -> list[str]:
     cleaned = _clean_endpoint(data)
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     changed = sorted(name for name, value in cleaned.items() if getattr(endpoint, name) != value)
@@ -357,7 +363,7 @@ def endpoint_update(*, actor: Any, endpoint: WebhookEndpoint, data: dict[str, An
     _endpoint_event(
         actor,
         endpoint,
-        "webhook.endpoint_updated",
+        EventType.WEBHOOK_ENDPOINT_UPDATED,
         f"Webhook endpoint {endpoint.url} updated: {', '.join(changed)}",
         fields=changed,
         events=endpoint.events,
@@ -366,17 +372,18 @@ def endpoint_update(*, actor: Any, endpoint: WebhookEndpoint, data: dict[str, An
 
 
 @transaction.atomic
-def endpoint_rotate_secret(*, actor: Any, endpoint: WebhookEndpoint) -> str:
+def endpoint_rotate_secret(*, actor: User | None, endpoint: WebhookEndpoint) -> str:
     """A new signing secret at once: deliveries from now on are signed with it (the old one
     stops verifying). Returns the new secret, shown once."""
     endpoint.secret_nonce = secrets.token_hex(16)
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret_nonce=endpoint.secret_nonce, updated_at=timezone.now())
-    _endpoint_event(actor, endpoint, "webhook.secret_rotated", f"Webhook endpoint {endpoint.url}: new signing secret")
+    summary = f"Webhook endpoint {endpoint.url}: new signing secret"
+    _endpoint_event(actor, endpoint, EventType.WEBHOOK_SECRET_ROTATED, summary)
     return endpoint_secret(endpoint.secret_nonce)
 
 
 @transaction.atomic
-def endpoint_set_active(*, actor: Any, endpoint: WebhookEndpoint, active: bool) -> None:
+def endpoint_set_active(*, actor: User | None, endpoint: WebhookEndpoint, active: bool) -> None:
     """Disable, or enable again: enabling resets the failure count and lets the deliveries that
     waited meanwhile go out at the next sweep."""
     changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=not active).update(
@@ -390,11 +397,12 @@ def endpoint_set_active(*, actor: Any, endpoint: WebhookEndpoint, active: bool) 
     if active:
         WebhookDelivery.objects.filter(endpoint=endpoint, status=Status.PENDING).update(next_attempt_at=timezone.now())
     state = "enabled" if active else "disabled"
-    _endpoint_event(actor, endpoint, f"webhook.endpoint_{state}", f"Webhook endpoint {endpoint.url} {state}")
+    event_type = EventType.WEBHOOK_ENDPOINT_ENABLED if active else EventType.WEBHOOK_ENDPOINT_DISABLED
+    _endpoint_event(actor, endpoint, event_type, f"Webhook endpoint {endpoint.url} {state}")
 
 
 @transaction.atomic
-def endpoint_ping(*, actor: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
+def endpoint_ping(*, actor: User | None, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Queue a test event for one endpoint, whatever it subscribes to."""
     if not endpoint.is_active:
         raise ValidationError("Enable the endpoint first.")
@@ -407,7 +415,7 @@ def endpoint_ping(*, actor: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
 
 
 @transaction.atomic
-def delivery_retry(*, actor: Any, delivery: WebhookDelivery) -> None:
+def delivery_retry(*, actor: User | None, delivery: WebhookDelivery) -> None:
     """Send a delivery that gave up once more, from the first attempt's backoff."""
     if not WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.FAILED).update(
         status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None

@@ -7,6 +7,7 @@ from riskreg.webhooks import services
 
 
 @shared_task(
+    name="riskreg.webhooks.tasks.deliver_webhook",
     bind=True,
     acks_late=True,
     max_retries=services.MAX_ATTEMPTS,
@@ -24,7 +25,7 @@ def deliver_webhook(self, delivery_id: int) -> str:
     return outcome.status
 
 
-@shared_task(acks_late=True)
+@shared_task(name="riskreg.webhooks.tasks.retry_due_webhooks", acks_late=True)
 def retry_due_webhooks() -> int:
     """Queue every delivery due again. Overlapping sweeps may queue one twice; the claim in
     deliver_webhook makes that harmless."""

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from riskreg.accounts.permissions import admin_required
+from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.webhooks import selectors, services
 from riskreg.webhooks.events import EVENT_TYPES
 from riskreg.webhooks.forms import DeliveryFilterForm, EndpointForm
@@ -30,7 +31,7 @@ def _secret_page(request: HttpRequest, endpoint, secret: str, *, new: bool) -> H
 
 
 @admin_required
-def endpoint_list(request: HttpRequest) -> HttpResponse:
+def endpoint_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "webhooks/endpoint_list.html",
@@ -40,7 +41,7 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @admin_required
-def endpoint_create(request: HttpRequest) -> HttpResponse:
+def endpoint_create(request: AuthenticatedRequest) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +57,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def endpoint_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def endpoint_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     filters = DeliveryFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
@@ -78,7 +79,7 @@ def endpoint_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @admin_required
-def endpoint_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def endpoint_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     initial = {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events}
     form = EndpointForm(request.POST or None, initial=initial)
@@ -102,7 +103,7 @@ def endpoint_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @never_cache
 @require_POST
 @admin_required
-def endpoint_rotate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def endpoint_rotate(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     secret = services.endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
     return _secret_page(request, endpoint, secret, new=False)
@@ -110,7 +111,7 @@ def endpoint_rotate(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @admin_required
-def endpoint_toggle(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def endpoint_toggle(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     active = request.POST.get("active") == "1"
     try:
@@ -126,7 +127,7 @@ def endpoint_toggle(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @admin_required
-def endpoint_ping(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def endpoint_ping(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     try:
         services.endpoint_ping(actor=request.user, endpoint=endpoint)
@@ -138,7 +139,7 @@ def endpoint_ping(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @admin_required
-def delivery_detail(request: HttpRequest, public_id: UUID, delivery_id: int) -> HttpResponse:
+def delivery_detail(request: AuthenticatedRequest, public_id: UUID, delivery_id: int) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     delivery = selectors.delivery_of(endpoint, delivery_id)
     return render(request, "webhooks/delivery_detail.html", {"endpoint": endpoint, "delivery": delivery})
@@ -146,7 +147,7 @@ def delivery_detail(request: HttpRequest, public_id: UUID, delivery_id: int) -> 
 
 @require_POST
 @admin_required
-def delivery_retry(request: HttpRequest, public_id: UUID, delivery_id: int) -> HttpResponse:
+def delivery_retry(request: AuthenticatedRequest, public_id: UUID, delivery_id: int) -> HttpResponse:
     endpoint = selectors.endpoint_by_id(public_id)
     delivery = selectors.delivery_of(endpoint, delivery_id)
     try:

@@ -13,8 +13,9 @@ from django.db import OperationalError, connection, connections
 
 from clients import services as client_services
 from clients.models import Contact, Software
-from recommendations import privacy, signing
+from recommendations import signing
 from recommendations.models import DecisionRequest, Recommendation
+from recommendations.privacy import services as privacy
 from recommendations.services import recommendation_create, recommendation_transition
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent

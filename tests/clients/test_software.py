@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 
 from clients import selectors, services
 from clients.models import ServiceAgreement, Software
-from recommendations import dashboard
+from recommendations.dashboard import selectors as dashboard
 from riskreg.audit.models import AuditEvent
 from tests.factories import AgreementFactory, ClientFactory
 from tests.hostile_pdfs import deep_page_tree_pdf, inflating_object_stream_pdf

@@ -10,7 +10,7 @@ from riskreg.mail.models import OutboundEmail
 from tests.e2e.conftest import axe_violations
 from tests.e2e.test_signing_flow import PHONE, _draw_signature
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.recommendations.test_consent import casl_practice
+from tests.recommendations.signing.test_consent import casl_practice
 from tests.signing_helpers import WITHDRAWAL_LINK, delivered, latest_code, link_from_mail
 
 
@@ -125,8 +125,9 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
 @pytest.mark.django_db(transaction=True)
 def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, live_server, screenshot):
     from clients.models import Contact
-    from recommendations import privacy, waivers
-    from tests.recommendations.test_privacy import _sign as sign
+    from recommendations.documents import services as document_services
+    from recommendations.privacy import services as privacy
+    from tests.recommendations.privacy.test_privacy import _sign as sign
     from tests.signing_helpers import send_request
 
     casl_practice()
@@ -166,7 +167,7 @@ def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, liv
 
     signed, _, _ = send_request(client, vcio, titles=("Multi-factor authentication",))
     sign(signed)
-    document = waivers.request_document_create(request_id=signed.pk)
+    document = document_services.request_document_create(request_id=signed.pk)
     page.goto(f"/clients/{client.public_id}/")
     page.get_by_role("link", name="Erase").click()
     expect(page.get_by_role("heading", name="Erase the personal data of Hélène Côté")).to_be_visible()

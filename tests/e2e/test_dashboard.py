@@ -9,7 +9,7 @@ from clients.models import RelationshipDecision, RiskSnapshot
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
 from tests.factories import UserFactory
-from tests.recommendations.test_dashboard import build_portfolio, days
+from tests.recommendations.dashboard.test_selectors import build_portfolio, days
 
 
 def assert_accessible(page) -> None:

@@ -9,7 +9,7 @@ from recommendations.models import WaiverDocument
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.recommendations.test_documents_pipeline import sign_request, stored_bytes
+from tests.recommendations.documents.test_pipeline import sign_request, stored_bytes
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}

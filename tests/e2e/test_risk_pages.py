@@ -6,8 +6,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clients.models import PracticeProfile, RiskSnapshot
-from recommendations.management.commands.seed_demo import seeded_history
-from recommendations.risk import clients_rescore_all, snapshots_take
+from recommendations.demo.named import seeded_history
+from recommendations.risk.services import clients_rescore_all, snapshots_take
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RecommendationFactory, UserFactory

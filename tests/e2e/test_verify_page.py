@@ -5,7 +5,7 @@ from recommendations.models import WaiverDocument
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.recommendations.test_documents_pipeline import altered_copy, sign_request, stored_bytes
+from tests.recommendations.documents.test_pipeline import altered_copy, sign_request, stored_bytes
 
 
 def _signed_waiver() -> WaiverDocument:
@@ -56,17 +56,18 @@ def test_a_copy_re_sealed_with_the_practice_key_is_refused_with_an_alarm(page, t
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from recommendations import waivers
-    from recommendations.documents import render_document
+    from recommendations.documents import sealer
+    from recommendations.documents import selectors as document_selectors
+    from recommendations.documents.pdf import render_document
     from riskreg.seal import seal_pdf, sha256_hex
 
     document = _signed_waiver()
-    data = waivers.document_data_for_request(document.request)
+    data = document_selectors.document_data_for_request(document.request)
     forged = seal_pdf(
         render_document(dataclasses.replace(data, client_name="Someone Else Ltd")),
-        signer=waivers.practice_sealer(),
+        signer=sealer.practice_sealer(),
         reason="Issued by the practice",
-        attachments=waivers.document_attachments(data),
+        attachments=document_selectors.document_attachments(data),
     )
     default_storage.delete(document.file.name)
     default_storage.save(document.file.name, ContentFile(forged))

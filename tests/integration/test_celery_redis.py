@@ -27,7 +27,7 @@ from tests.integration.conftest import (
     run_database_url,
     wait_for,
 )
-from tests.recommendations.test_reack import every_threshold  # noqa: F401  (fixture)
+from tests.recommendations.reack.test_sweep import every_threshold  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

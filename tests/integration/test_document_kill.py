@@ -10,7 +10,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from recommendations import waivers
+from recommendations.documents import selectors as document_selectors
+from recommendations.documents import services as document_services
 from recommendations.models import WaiverDocument
 from recommendations.tasks import render_request_document
 from tests.integration.conftest import (
@@ -20,14 +21,14 @@ from tests.integration.conftest import (
     run_database_url,
     wait_for,
 )
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def _pending() -> list[str]:
     try:
-        return default_storage.listdir(waivers.PENDING_DIR)[1]
+        return default_storage.listdir(document_services.PENDING_DIR)[1]
     except FileNotFoundError:
         return []
 
@@ -60,7 +61,7 @@ def test_a_worker_killed_inside_the_document_transaction_leaves_no_unregistered_
         patch.setattr("recommendations.signing.complete.document_render_publish", lambda **kwargs: None)
         request = sign_request(client_record, vcio)
     celery_eager.conf.task_always_eager = False
-    document_id = waivers.document_id_for(request)
+    document_id = document_selectors.document_id_for(request)
     # Other tests' rolled-back renders leave pending files in the session's media folder.
     earlier = set(_pending())
     holder = psycopg.connect(run_database_url().replace("postgres://", "postgresql://", 1))
@@ -91,7 +92,8 @@ def test_a_worker_killed_inside_the_document_transaction_leaves_no_unregistered_
     wait_for(lambda: default_storage.exists(document.file.name), timeout=10, what="the final file")
     # The sweep, once the orphan is past its grace, removes it (and finishes nothing: the
     # redelivered render renamed its own file).
-    finished, _ = waivers.pending_document_files_sweep(older_than=timezone.now() + timezone.timedelta(minutes=1))
+    later = timezone.now() + timezone.timedelta(minutes=1)
+    finished, _ = document_services.pending_document_files_sweep(older_than=later)
     assert finished == 0
     assert _pending() == []
     assert _documents_named(document_id) == [document.file.name]

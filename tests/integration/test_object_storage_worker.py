@@ -10,7 +10,7 @@ from django.urls import reverse
 from recommendations.models import WaiverDocument
 from tests.integration.conftest import wait_for
 from tests.object_storage import CREDENTIALS, moto_server
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,9 @@ def test_a_document_the_worker_stores_in_the_bucket_is_downloaded_through_the_we
     )
 
     key = f"media/{document.file.name}"
+    # The row commits first; the worker moves the file from its pending name to the final one
+    # on that commit (documents/services.py), a moment later.
+    wait_for(lambda: s3.keys(bucket) == [key], timeout=30, what=f"the document stored as {key}")
     assert s3.keys(bucket) == [key], broker.logs()
     assert not (broker.tmp / "worker-media-never-used").exists()
     client.force_login(vcio)

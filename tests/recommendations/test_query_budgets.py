@@ -9,14 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.models import Client, PracticeProfile
-from recommendations import dashboard, services, signing
-from recommendations.scoring import score_client
+from recommendations import services, signing
+from recommendations.dashboard import selectors as dashboard
+from recommendations.risk.scoring import score_client
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from recommendations.services import recommendation_transition
 from riskreg.audit.chain import audit_append, verify_chain
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, RecommendationFactory
-from tests.recommendations.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import _evidence, _verify
 from tests.signing_helpers import send_request
 
 
@@ -56,7 +57,7 @@ def test_the_due_counts_are_read_from_an_index_without_touching_the_table(vcio):
 def test_a_transition_costs_a_fixed_handful_of_queries(client_record, django_assert_max_num_queries):
     recommendation = RecommendationFactory(client=client_record, status="presented")
     PracticeProfile.load()
-    audit_append(actor=None, event_type="test.first", object_type="thing", object_id="0", summary="creates the head")
+    audit_append(actor=None, event_type="client.created", object_type="thing", object_id="0", summary="the head")
     # The factory wrote the row without scoring: bring the cached band up to date, as every service
     # leaves it, so what is counted is a transition that keeps the band (a band change costs more).
     services.client_rescore(client=client_record)
@@ -72,11 +73,11 @@ def test_a_transition_costs_a_fixed_handful_of_queries(client_record, django_ass
 
 @pytest.mark.django_db
 def test_an_audit_append_inside_a_transaction_is_three_statements(django_assert_num_queries):
-    audit_append(actor=None, event_type="test.first", object_type="thing", object_id="0", summary="creates the head")
+    audit_append(actor=None, event_type="client.created", object_type="thing", object_id="0", summary="the head")
 
     # Advance and read the head in one UPDATE ... RETURNING, insert the event, store the new hash.
     with django_assert_num_queries(3):
-        audit_append(actor=None, event_type="test.event", object_type="thing", object_id="1", summary="one event")
+        audit_append(actor=None, event_type="client.updated", object_type="thing", object_id="1", summary="one event")
 
     assert verify_chain().intact
 

@@ -10,7 +10,7 @@ from recommendations.models import WaiverDocument
 from recommendations.services import recommendation_transition
 from riskreg.audit.models import AuditEvent
 from tests.factories import RecommendationFactory
-from tests.recommendations.test_documents_pipeline import REASON, sign_request
+from tests.recommendations.documents.test_pipeline import REASON, sign_request
 
 
 def page_url(recommendation) -> str:

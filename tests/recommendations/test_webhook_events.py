@@ -10,9 +10,9 @@ from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.webhooks import services as webhooks
 from riskreg.webhooks.events import EVENT_TYPES
 from riskreg.webhooks.models import WebhookDelivery
-from tests.recommendations.test_consent import casl_practice, make_program, send_consent, sign_consent
-from tests.recommendations.test_reack import refusal
-from tests.recommendations.test_signing import _evidence, _verify
+from tests.recommendations.reack.test_sweep import refusal
+from tests.recommendations.signing.test_consent import casl_practice, make_program, send_consent, sign_consent
+from tests.recommendations.signing.test_signing import _evidence, _verify
 from tests.signing_helpers import send_request
 from tests.webhook_receiver import running_receiver
 

@@ -191,7 +191,7 @@ RULES: dict[str, Rule] = {
     "api:docs": Rule("staff"),
     "api_tokens:create": Rule("staff"),
     "api_tokens:revoke": Rule(
-        "skip", reason="a token's owner or an admin; others get 404 (tests/riskreg/test_api_tokens.py)"
+        "skip", reason="a token's owner or an admin; others get 404 (tests/riskreg/api_tokens/test_api_tokens.py)"
     ),
     "clients:create": Rule("staff"),
     "register:catalog": Rule("staff"),
@@ -310,7 +310,7 @@ RULES: dict[str, Rule] = {
 }
 
 # Django's admin checks is_staff itself on every page; the 2FA middleware test covers it too.
-SKIPPED_NAMESPACES = {"admin": "Django admin: its own is_staff check (tests/riskreg/test_two_factor.py)"}
+SKIPPED_NAMESPACES = {"admin": "Django admin: its own is_staff check (tests/riskreg/accounts/test_two_factor.py)"}
 
 
 def _walk(patterns, namespace: str = "", prefix: str = ""):
@@ -562,7 +562,7 @@ def test_an_unknown_expired_or_revoked_link_gets_the_neutral_page(name, world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", routes_of("signer_done"))
 def test_a_signed_page_is_neutral_for_any_browser_but_the_signers(name, world):
-    from recommendations import views_signer
+    from recommendations.signing import views_signer
 
     now = timezone.now()
     DecisionRequest.objects.filter(pk__in=[world.decision_request.pk, world.other_request.pk]).update(

@@ -91,7 +91,7 @@ def test_an_unhandled_error_on_a_public_page_is_the_branded_500(client, monkeypa
     def fail(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("recommendations.waivers.document_lookup", fail)
+    monkeypatch.setattr("recommendations.documents.verify.document_lookup", fail)
     client.raise_request_exception = False
 
     response = client.get(reverse("verify:page"), {"id": "RR-2026-000001", "sha256": "a" * 64})

@@ -11,10 +11,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import waivers
+from recommendations.documents import services as document_services
 from recommendations.models import WaiverDocument
 from tests.object_storage import CREDENTIALS, moto_server
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +67,11 @@ def test_an_uploaded_agreement_lives_in_the_bucket_and_only_its_clients_staff_do
 
 @pytest.mark.django_db
 def test_the_document_sweep_removes_an_orphaned_pending_file_from_the_bucket(s3, bucket):
-    default_storage.save(f"{waivers.PENDING_DIR}/RR-2026-000009.dead.pdf", ContentFile(b"%PDF-"))
+    default_storage.save(f"{document_services.PENDING_DIR}/RR-2026-000009.dead.pdf", ContentFile(b"%PDF-"))
 
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-        assert waivers.pending_document_files_sweep(older_than=timezone.now() - timedelta(minutes=2)) == (0, 1)
+        cutoff = timezone.now() - timedelta(minutes=2)
+        assert document_services.pending_document_files_sweep(older_than=cutoff) == (0, 1)
 
     assert s3.keys(bucket) == []
 

@@ -8,7 +8,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from recommendations.documents import render_document
+from recommendations.documents.pdf import render_document
 from riskreg.seal import (
     SealError,
     create_seal_certificate,
@@ -17,7 +17,7 @@ from riskreg.seal import (
     sha256_hex,
     validate_seal,
 )
-from tests.recommendations.test_documents import waiver_data
+from tests.recommendations.documents.pdf.test_render import waiver_data
 
 PASSPHRASE = b"correct horse battery staple"
 COMMON_NAME = "Northwind Managed Services Ltd. document seal"

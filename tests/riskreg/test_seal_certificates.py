@@ -7,15 +7,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from recommendations import waivers
-from recommendations.documents import render_document
+from recommendations.documents import verify as verification
+from recommendations.documents.pdf import render_document
 from recommendations.models import WaiverDocument
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from riskreg.models import SealCertificate
 from riskreg.seal import certificate_fingerprint, create_seal_certificate, load_sealer, seal_pdf
-from tests.recommendations.test_documents import waiver_data
-from tests.recommendations.test_documents_pipeline import sign_request, stored_bytes
+from tests.recommendations.documents.pdf.test_render import waiver_data
+from tests.recommendations.documents.test_pipeline import sign_request, stored_bytes
 
 
 def _new_seal(path, passphrase=b"rotated"):
@@ -74,7 +74,7 @@ def test_after_rotating_the_certificate_documents_sealed_under_both_verify(
 
     assert first.seal_fingerprint != second.seal_fingerprint
     for document in (first, second):
-        result = waivers.document_verify_file(pdf_bytes=stored_bytes(document))
+        result = verification.document_verify_file(pdf_bytes=stored_bytes(document))
         assert result.genuine and result.seal.valid, result.seal.reason
         assert result.seal.certificate_fingerprint == document.seal_fingerprint
     rows = SealCertificate.objects.order_by("added_at")
@@ -89,7 +89,7 @@ def test_without_the_register_a_rotation_would_orphan_earlier_documents(
     first = _signed_then_rotated(settings, tmp_path, client_record, vcio, django_capture_on_commit_callbacks)
     SealCertificate.objects.all().delete()
 
-    result = waivers.document_verify_file(pdf_bytes=stored_bytes(first))
+    result = verification.document_verify_file(pdf_bytes=stored_bytes(first))
 
     assert not result.seal.valid
     assert result.seal.reason == "the seal was not made with this practice's certificate"
@@ -137,7 +137,7 @@ def test_a_file_sealed_by_someone_else_raises_no_alarm(tmp_path, practice_admin)
     stranger = load_sealer(_new_seal(tmp_path / "stranger.p12", b"x"), b"x")
     pdf = seal_pdf(render_document(waiver_data()), signer=stranger, reason="not ours")
 
-    result = waivers.document_verify_file(pdf_bytes=pdf)
+    result = verification.document_verify_file(pdf_bytes=pdf)
 
     assert not result.sealed_but_not_issued
     assert not OutboundEmail.objects.filter(kind="unregistered_seal").exists()

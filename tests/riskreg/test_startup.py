@@ -6,8 +6,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 REPORT = (
-    "import gc, sys; print(gc.get_freeze_count() > 10_000, 'recommendations.views_signer' in sys.modules,"
-    " 'recommendations.documents.layout' in sys.modules)"
+    "import gc, sys; print(gc.get_freeze_count() > 10_000, 'recommendations.signing.views_signer' in sys.modules,"
+    " 'recommendations.documents.pdf.layout' in sys.modules)"
 )
 
 

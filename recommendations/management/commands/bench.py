@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from recommendations import benchmark
+from recommendations.bench import benchmark
 
 WORKER_KINDS = ("large", "small", "signing")
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from recommendations.risk import clients_rescore_all
+from recommendations.risk.services import clients_rescore_all
 
 
 class Command(BaseCommand):

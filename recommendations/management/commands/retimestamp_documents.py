@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.timestamps import RenewalError, document_timestamp_renew, documents_due_for_renewal
+from recommendations.documents.timestamps import RenewalError, document_timestamp_renew, documents_due_for_renewal
 from riskreg.seal import SealError
 from riskreg.trusted_time import configured_tsa
 

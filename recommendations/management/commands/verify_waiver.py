@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from recommendations.waivers import document_verify_file
+from recommendations.documents.verify import document_verify_file
 from riskreg.seal import SealStatus
 
 NOT_GENUINE = 1

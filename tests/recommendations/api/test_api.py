@@ -14,7 +14,7 @@ from clients.models import Client, Contact, RiskSnapshot
 from recommendations.models import DecisionRequest, Recommendation
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, ContactFactory, ControlFactory, RecommendationFactory
-from tests.recommendations.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import _evidence, _verify
 from tests.signing_helpers import send_request, token_from_mail
 
 CLIENTS = reverse("api:clients")

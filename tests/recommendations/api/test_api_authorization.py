@@ -143,7 +143,7 @@ def test_every_api_route_has_a_rule():
 @pytest.fixture
 def world(client_record, vcio) -> World:
     from recommendations import signing
-    from tests.recommendations.test_signing import _evidence, _verify
+    from tests.recommendations.signing.test_signing import _evidence, _verify
 
     recommendation = RecommendationFactory(client=client_record, status="presented", title="Offsite backups")
     open_request = send_request(client_record, vcio, titles=("Multi-factor authentication",))[0]

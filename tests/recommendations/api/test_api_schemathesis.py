@@ -17,7 +17,7 @@ from django.urls import reverse
 from recommendations import signing
 from riskreg.api_tokens.services import api_token_create
 from tests.factories import RecommendationFactory
-from tests.recommendations.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import _evidence, _verify
 from tests.signing_helpers import send_request
 
 SCHEMATHESIS = Path(sys.executable).parent / "st"

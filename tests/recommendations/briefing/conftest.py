@@ -6,7 +6,7 @@ from django.utils import timezone
 from clients.models import RiskSnapshot
 from recommendations.models import Recommendation
 from tests.factories import RecommendationFactory
-from tests.recommendations.test_documents_pipeline import sign_request
+from tests.recommendations.documents.test_pipeline import sign_request
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from clients.models import Contact
 from recommendations.briefing.selectors import briefing_data, three_months_before
 from recommendations.briefing.services import briefing_issue, briefing_send
 from recommendations.models import Briefing, Decision
-from recommendations.risk import snapshot_series
+from recommendations.risk.selectors import snapshot_series
 from recommendations.services import client_rescore
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail

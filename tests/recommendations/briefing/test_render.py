@@ -8,7 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from recommendations.briefing.selectors import briefing_data
-from recommendations.documents.briefing import render_briefing
+from recommendations.documents.pdf.briefing import render_briefing
 
 OUT = Path(__file__).resolve().parents[2] / "e2e" / "screenshots" / "briefing-pdf"
 

@@ -14,10 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clients.models import PracticeProfile
-from recommendations import dashboard, services
-from recommendations.dashboard import PortfolioFilters, ReviewRule
-from recommendations.risk import clients_rescore_all
-from recommendations.scoring import INDUSTRIES, REGULATED_DATA, STATUSES, ScoringItem, Sensitivity, score_client
+from recommendations import services
+from recommendations.dashboard import selectors as dashboard
+from recommendations.dashboard.selectors import PortfolioFilters
+from recommendations.risk.review import ReviewRule
+from recommendations.risk.scoring import INDUSTRIES, REGULATED_DATA, STATUSES, ScoringItem, Sensitivity, score_client
+from recommendations.risk.services import clients_rescore_all
 from tests.factories import ClientFactory, RecommendationFactory
 
 TODAY = datetime.date(2026, 6, 1)
@@ -221,7 +223,7 @@ def test_managers_see_what_a_client_is_worth_and_vcios_do_not(liability_portfoli
 
 @pytest.mark.django_db
 def test_a_practice_admin_sets_the_review_rule_and_the_dashboard_follows(liability_portfolio, client, practice_admin):
-    from tests.recommendations.test_views_risk import practice_form
+    from tests.recommendations.risk.test_views import practice_form
 
     client.force_login(practice_admin)
     response = client.post(
@@ -241,7 +243,7 @@ def test_a_practice_admin_sets_the_review_rule_and_the_dashboard_follows(liabili
     [{"review_basis": "vibes"}, {"review_threshold_uncovered": "-1"}, {"review_threshold_uncovered": "lots"}],
 )
 def test_a_bad_review_rule_is_rejected_and_nothing_changes(client, practice_admin, changes):
-    from tests.recommendations.test_views_risk import practice_form
+    from tests.recommendations.risk.test_views import practice_form
 
     client.force_login(practice_admin)
     response = client.post(reverse("register:practice_profile"), practice_form(**changes))
@@ -253,7 +255,7 @@ def test_a_bad_review_rule_is_rejected_and_nothing_changes(client, practice_admi
 
 @pytest.mark.django_db
 def test_the_breakdown_page_shows_the_uncovered_exposure_and_its_arithmetic(vcio_client, client_record):
-    from tests.recommendations.test_views_risk import risk_url, text_of
+    from tests.recommendations.risk.test_views import risk_url, text_of
 
     RecommendationFactory(client=client_record, likelihood=4, impact=5, status="presented")
     RecommendationFactory(client=client_record, likelihood=3, impact=4, status="refused")
@@ -269,7 +271,7 @@ def test_the_breakdown_page_shows_the_uncovered_exposure_and_its_arithmetic(vcio
 
 @pytest.mark.django_db
 def test_how_the_score_works_documents_uncovered_exposure_and_the_review_priority(vcio_client):
-    from tests.recommendations.test_views_risk import text_of
+    from tests.recommendations.risk.test_views import text_of
 
     PracticeProfile.objects.update_or_create(id=1, defaults={"review_basis": "both", "review_threshold_uncovered": 12})
 

@@ -1,0 +1,324 @@
+"""The drill-down lists behind the dashboard's figures: one definition per list serves both the
+HTML table and the CSV export."""
+
+import csv
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Client
+from clients.services import may_see_client_value
+from recommendations.dashboard import selectors as dashboard
+from recommendations.models import RISK_LEVEL_LABELS
+from recommendations.relationship import selectors as relationship_selectors
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any] | None
+    link: Callable[[Any], str] | None = None
+    badge: Callable[[Any], str] | None = None
+    numeric: bool = False
+    # A link for managers on the page (e.g. "Record decision"), left out of the CSV.
+    action: bool = False
+    # What the client is worth: shown to managers only, on the page and in the CSV.
+    managers_only: bool = False
+    # Whole days since / until the row's date, counted from one `today` per page or export.
+    days_since: Callable[[Any], datetime.date | None] | None = None
+    days_until: Callable[[Any], datetime.date | None] | None = None
+
+    def of(self, row: Any, today: datetime.date) -> Any:
+        if self.days_since is not None:
+            day = self.days_since(row)
+            return None if day is None else (today - day).days
+        if self.days_until is not None:
+            day = self.days_until(row)
+            return None if day is None else (day - today).days
+        return self.value(row)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str = ""
+    badge: str = ""
+    numeric: bool = False
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def cells(row: Any, columns: list[Column], today: datetime.date) -> list[Cell]:
+    return [
+        Cell(
+            text=_text(column.of(row, today)),
+            href=column.link(row) if column.link else "",
+            badge=column.badge(row) if column.badge else "",
+            numeric=column.numeric,
+        )
+        for column in columns
+    ]
+
+
+def _client_url(row: Any) -> str:
+    client = row if isinstance(row, Client) else row.client
+    return reverse("register:client_detail", args=[client.public_id])
+
+
+def _client_column() -> Column:
+    return Column("Client", lambda row: (row if isinstance(row, Client) else row.client).name, link=_client_url)
+
+
+def _record_decision_column() -> Column:
+    return Column(
+        "Action",
+        lambda c: "Record decision",
+        link=lambda c: reverse("register:relationship_create", args=[c.public_id]),
+        action=True,
+    )
+
+
+def _decision_text(client: Client) -> str:
+    if not client.decision_outcome:
+        return ""
+    return f"{dashboard.outcome_label(client.decision_outcome)} ({client.decision_on.isoformat()})"
+
+
+def _condition_status(condition: Any) -> str:
+    if condition.status == "met":
+        return f"Met {condition.met_on.isoformat()}"
+    if condition.overdue_since:
+        return f"Overdue since {condition.overdue_since.isoformat()}"
+    return "Open"
+
+
+CLIENT_SUMMARY = [
+    _client_column(),
+    Column("Score", lambda c: c.risk_score, numeric=True),
+    Column("Band", lambda c: c.get_risk_band_display(), badge=lambda c: f"badge-band-{c.risk_band}"),
+    Column("Coverage %", lambda c: c.liability_coverage, numeric=True),
+    Column("Uncovered exposure", lambda c: c.uncovered_exposure, numeric=True),
+]
+VALUE_COLUMNS = [
+    Column("MRR", lambda c: c.monthly_recurring_revenue, numeric=True, managers_only=True),
+    Column("Contract ends", lambda c: c.contract_ends_on, managers_only=True),
+]
+LIABILITY_COLUMNS = [
+    Column("Lapsed", lambda c: c.lapsed, numeric=True),
+    Column("Unsigned items", lambda c: c.unsigned_items, numeric=True),
+    Column("Days since oldest undocumented refusal", None, days_since=lambda c: c.undocumented_since, numeric=True),
+]
+REFUSAL_COLUMNS = [
+    _client_column(),
+    Column("Recommendation", lambda r: r.title),
+    Column("Risk level", lambda r: RISK_LEVEL_LABELS[r.level], badge=lambda r: f"badge-level-{r.level}"),
+    Column("Signer", lambda r: r.signer or ""),
+    Column("Valid until", lambda r: r.valid_until),
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    explanation: str
+    caption: str
+    columns: list[Column]
+    rows: Callable[..., QuerySet]
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+KINDS: dict[str, Kind] = {
+    "lapsed": Kind(
+        title="Lapsed refusals",
+        explanation="Refusals whose valid-until and grace period have passed without re-acknowledgment: "
+        "the MSP is no longer covered by a current signature.",
+        caption="Lapsed refusals, longest overdue first",
+        columns=[
+            *REFUSAL_COLUMNS,
+            Column("Days overdue", None, days_since=lambda r: r.valid_until, numeric=True),
+        ],
+        rows=lambda clients, **_: dashboard.lapsed_refusals(clients=clients),
+    ),
+    "due": Kind(
+        title="Refusals due within {days} days",
+        explanation="Signed refusals whose valid-until falls within the window. A negative number of days "
+        "means the refusal is past its valid-until and in the grace period before it lapses.",
+        caption="Refusals due within {days} days, soonest first",
+        columns=[
+            *REFUSAL_COLUMNS,
+            Column("Days left", None, days_until=lambda r: r.valid_until, numeric=True),
+        ],
+        rows=lambda clients, days, **_: dashboard.refusals_due(clients=clients, days=days),
+    ),
+    "unsigned": Kind(
+        title=f"Requests unsigned for more than {dashboard.UNSIGNED_AFTER_DAYS} days",
+        explanation="Decision requests sent to a signatory that are still open (sent or viewed).",
+        caption="Open decision requests, oldest first",
+        columns=[
+            _client_column(),
+            Column("Signatory", lambda d: d.signatory.name),
+            Column("Purpose", lambda d: d.get_purpose_display()),
+            Column("Status", lambda d: d.get_status_display()),
+            Column("Sent", lambda d: d.sent_at),
+            Column("Days waiting", None, days_since=lambda d: timezone.localdate(d.sent_at), numeric=True),
+            Column("Items", lambda d: d.item_count, numeric=True),
+        ],
+        rows=lambda clients, **_: dashboard.unsigned_requests(clients=clients),
+    ),
+    "review": Kind(
+        title="Clients needing a relationship review",
+        explanation="Clients at the practice's review threshold ({threshold}) with no relationship review "
+        "scheduled after today, in priority order: the most uncovered exposure first (risk the MSP carries "
+        "without the client's signature), then the highest score, then the highest monthly recurring revenue.",
+        caption="Review queue, in priority order",
+        columns=[
+            *CLIENT_SUMMARY,
+            *LIABILITY_COLUMNS,
+            *VALUE_COLUMNS,
+            Column("vCIO", lambda c: c.vcio or ""),
+            Column("Last decision", _decision_text),
+            _record_decision_column(),
+        ],
+        rows=lambda clients, threshold, **_: dashboard.clients_needing_review(clients=clients, threshold=threshold),
+    ),
+    "overdue-reviews": Kind(
+        title="Overdue relationship reviews",
+        explanation="Clients whose last relationship decision set a review date that has passed.",
+        caption="Overdue reviews, longest overdue first",
+        columns=[
+            *CLIENT_SUMMARY,
+            Column("Last decision", _decision_text),
+            Column("Review was due", lambda c: c.decision_next_review),
+            Column("Days overdue", None, days_since=lambda c: c.decision_next_review, numeric=True),
+            _record_decision_column(),
+        ],
+        rows=lambda clients, threshold, **_: dashboard.clients_review_overdue(clients=clients, threshold=threshold),
+    ),
+    "no-consent": Kind(
+        title="Software installed without consent",
+        explanation="Installed software with neither the client's express consent nor a consent clause in "
+        "the service agreement (CASL).",
+        caption="Software installed without consent, by client",
+        columns=[
+            _client_column(),
+            Column("Software", lambda s: s.name),
+            Column("Publisher", lambda s: s.publisher),
+            Column("Consent", lambda s: s.get_consent_status_display()),
+        ],
+        rows=lambda clients, **_: dashboard.software_without_consent(clients=clients),
+    ),
+    "conditions": Kind(
+        title="Relationship conditions",
+        explanation="Each condition of a “continue with conditions” decision, open ones first, overdue and "
+        "soonest due first. A condition closes itself when its linked recommendations are all implemented.",
+        caption="Relationship conditions, open first",
+        columns=[
+            _client_column(),
+            Column(
+                "Condition",
+                lambda c: c.what,
+                link=lambda c: reverse("relationship:decision_conditions", args=[c.decision.public_id]),
+            ),
+            Column("Owner", lambda c: c.owner),
+            Column("Due", lambda c: c.due_on),
+            Column("Status", _condition_status),
+            Column("Linked implemented", lambda c: f"{c.implemented} of {c.linked}" if c.linked else ""),
+            Column("Decided on", lambda c: c.decision.decided_on),
+        ],
+        rows=lambda clients, **_: relationship_selectors.conditions_for_clients(clients=clients),
+    ),
+    "clients": Kind(
+        title="Clients",
+        explanation="The portfolio as a list, with the dashboard's filters applied.",
+        caption="Clients",
+        columns=[
+            *CLIENT_SUMMARY,
+            Column("Industry", lambda c: c.get_industry_display()),
+            Column("Service tier", lambda c: c.get_service_tier_display()),
+            Column("vCIO", lambda c: c.vcio or ""),
+            Column("Open refusals", lambda c: c.open_refusals, numeric=True),
+            *LIABILITY_COLUMNS,
+            *VALUE_COLUMNS,
+        ],
+        rows=lambda clients, threshold, sort, **_: dashboard.portfolio_table(
+            clients=clients, threshold=threshold, sort=sort
+        ),
+    ),
+}
+PORTFOLIO_COLUMNS = [
+    _client_column(),
+    Column("Industry", lambda c: c.get_industry_display()),
+    Column("Service tier", lambda c: c.get_service_tier_display()),
+    Column("Status", lambda c: c.get_status_display()),
+    Column("vCIO", lambda c: c.vcio or ""),
+    Column("Score", lambda c: c.risk_score),
+    Column("Band", lambda c: c.get_risk_band_display()),
+    Column("Coverage %", lambda c: c.liability_coverage),
+    Column("Uncovered exposure", lambda c: c.uncovered_exposure),
+    Column("Open refusals", lambda c: c.open_refusals),
+    *LIABILITY_COLUMNS,
+    Column(f"Requests unsigned > {dashboard.UNSIGNED_AFTER_DAYS} days", lambda c: c.unsigned),
+    *VALUE_COLUMNS,
+    Column("Next due", lambda c: c.next_due),
+    Column("Last decision", lambda c: dashboard.outcome_label(c.decision_outcome)),
+    Column("Decided on", lambda c: c.decision_on),
+    Column("Next review", lambda c: c.decision_next_review),
+    Column("Review needed", lambda c: "yes" if c.review_needed else "no"),
+    Column("Review overdue", lambda c: "yes" if c.review_overdue else "no"),
+]
+
+
+def columns_for(user: Any, columns: list[Column], *, page: bool) -> list[Column]:
+    """Action links only on the page and for managers; the client's value only for managers."""
+    manager = may_see_client_value(user)
+    return [c for c in columns if (manager or not c.managers_only) and (page and manager or not c.action)]
+
+
+class _Echo:
+    """csv.writer needs a file; this one hands each line straight back to the response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe(value: Any) -> Any:
+    """Keep a spreadsheet from running a client-supplied name as a formula."""
+    text = "" if value is None else value
+    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    if isinstance(text, datetime.datetime):
+        return timezone.localtime(text).isoformat(timespec="seconds")
+    if isinstance(text, datetime.date):
+        return text.isoformat()
+    return text
+
+
+def csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:
+    today = local_today()
+    writer = csv.writer(_Echo())
+    yield writer.writerow([column.header for column in columns])
+    for row in rows:
+        yield writer.writerow([_safe(column.of(row, today)) for column in columns])
+
+
+def csv_response(filename: str, columns: list[Column], rows: QuerySet) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(columns, rows.iterator(chunk_size=500)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{local_today().isoformat()}.csv"'
+    return response

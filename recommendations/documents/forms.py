@@ -1,0 +1,34 @@
+"""The verification page's forms: a file upload, or a document ID with the file's SHA-256."""
+
+import re
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from riskreg.uploads import PDF_MAX_BYTES, checked_pdf
+
+SHA256_PATTERN = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="PDF file", help_text=f"The PDF exactly as you received it, up to {filesizeformat(PDF_MAX_BYTES)}."
+    )
+
+    def clean_file(self):
+        return checked_pdf(self.cleaned_data["file"])
+
+
+class LookupForm(forms.Form):
+    id = forms.CharField(
+        label="Document ID",
+        max_length=40,
+        help_text="Printed on the first page and at the foot of every page, e.g. RR-2026-000123.",
+    )
+    sha256 = forms.CharField(label="SHA-256 of the file", max_length=64, min_length=64)
+
+    def clean_sha256(self) -> str:
+        value = self.cleaned_data["sha256"].strip()
+        if not SHA256_PATTERN.match(value):
+            raise forms.ValidationError("A SHA-256 is 64 characters, each 0–9 or a–f.")
+        return value.lower()

@@ -1,0 +1,456 @@
+"""Building blocks of the page: fonts, colours, styles, paragraphs, images, the QR code and cells."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
+
+import qrcode
+from PIL import Image as PILImage
+from qrcode.constants import ERROR_CORRECT_M
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus.paragraph import ParaLines, cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
+
+from recommendations.documents.pdf.text import _CONTROL_CHARS, _plain, _text
+
+_FONT_DIR = Path(__file__).resolve().parents[3] / "riskreg" / "fonts"
+_REGULAR = "RiskRegSans"
+_BOLD = "RiskRegSans-Bold"
+_fonts_lock = threading.Lock()
+_fonts_ready = False
+
+
+def _register_fonts() -> None:
+    # Parsing the TrueType files costs more than rendering a whole document: do it once.
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _fonts_lock:
+        if _fonts_ready:
+            return
+        # Binary streams are fine in a PDF; ASCII85 only inflates them and, in pure
+        # Python, costs a fifth of the render time.
+        rl_config.useA85 = 0
+        pdfmetrics.registerFont(TTFont(_REGULAR, str(_FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(_BOLD, str(_FONT_DIR / "DejaVuSans-Bold.ttf")))
+        # No italic faces are shipped; <i> falls back to upright rather than to a
+        # Latin-1-only standard font that would drop names like "Żółć".
+        pdfmetrics.registerFontFamily(_REGULAR, normal=_REGULAR, bold=_BOLD, italic=_REGULAR, boldItalic=_BOLD)
+        _fonts_ready = True
+
+
+INK = colors.HexColor("#1d2330")
+MUTED = colors.HexColor("#5b6472")
+ACCENT = colors.HexColor("#1f3a5f")
+RULE = colors.HexColor("#c9ced6")
+PANEL = colors.HexColor("#f3f5f8")
+NOTICE = colors.HexColor("#fff7e0")
+NOTICE_EDGE = colors.HexColor("#e0b54a")
+
+_RISK_COLOURS = {
+    "critical": colors.HexColor("#8b1a1a"),
+    "high": colors.HexColor("#b8431b"),
+    "moderate": colors.HexColor("#8a6100"),
+    "low": colors.HexColor("#2f6b2f"),
+    "very low": colors.HexColor("#2f6b2f"),
+}
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 20 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+LABEL_WIDTH = 44 * mm
+LABEL_SIZE = 8
+LABEL_LEADING = 11.2
+BODY_SIZE = 9
+BODY_LEADING = 12.6
+QR_SIZE = 27 * mm
+
+
+@dataclass(frozen=True)
+class _Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    title: ParagraphStyle
+    section: ParagraphStyle
+    item: ParagraphStyle
+    numbered: ParagraphStyle
+    practice_name: ParagraphStyle
+    practice_contact: ParagraphStyle
+
+
+# One set of styles for every render: `_plain_frag` and `_wording_lines` key on these objects.
+@lru_cache(maxsize=1)
+def _make_styles() -> _Styles:
+    body = ParagraphStyle(
+        "body",
+        fontName=_REGULAR,
+        fontSize=BODY_SIZE,
+        leading=BODY_LEADING,
+        textColor=INK,
+        alignment=TA_LEFT,
+    )
+    return _Styles(
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=7.5, leading=10, textColor=MUTED),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=_BOLD,
+            fontSize=15.5,
+            leading=19,
+            textColor=ACCENT,
+            spaceBefore=10,
+            spaceAfter=8,
+        ),
+        section=ParagraphStyle(
+            "section",
+            parent=body,
+            fontName=_BOLD,
+            fontSize=11,
+            leading=14,
+            textColor=ACCENT,
+            spaceBefore=14,
+            spaceAfter=6,
+        ),
+        item=ParagraphStyle("item", parent=body, fontName=_BOLD, fontSize=9.8, leading=13, spaceBefore=8, spaceAfter=4),
+        numbered=ParagraphStyle(
+            "numbered",
+            parent=body,
+            leftIndent=16,
+            bulletIndent=0,
+            bulletFontName=_REGULAR,
+            bulletFontSize=9,
+            spaceAfter=4,
+        ),
+        practice_name=ParagraphStyle(
+            "practice_name", parent=body, fontName=_BOLD, fontSize=12, leading=15, textColor=ACCENT, alignment=TA_RIGHT
+        ),
+        practice_contact=ParagraphStyle(
+            "practice_contact", parent=body, fontSize=8, leading=10.6, textColor=MUTED, alignment=TA_RIGHT
+        ),
+    )
+
+
+_MARKUP = re.compile(r"[<&]")
+
+
+@lru_cache(maxsize=32)
+def _plain_frag(style: ParagraphStyle) -> ParaFrag:
+    """The fragment the markup parser makes for unmarked text in `style`, to copy per text."""
+    return ParaParser().parse("x", style)[1][0]
+
+
+class _Para(Paragraph):
+    """Paragraph that skips markup parsing for plain text and reuses its line breaks.
+
+    Most paragraphs (user text, the fixed wording) hold no markup, and the parser costs a
+    twentieth of a render; the fragment it would make is known in advance.
+    Tables, grids, KeepTogether and frames each wrap a cell several times at the same width;
+    the line breaking does not depend on the available height, so repeating it is waste.
+    """
+
+    _wrapped_width: float | None = None
+
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, frags: list | None = None
+    ) -> None:
+        if frags is None and text is not None and not _MARKUP.search(text):
+            frags = [_plain_frag(style).clone(text=cleanBlockQuotedText(text))]
+        super().__init__(text, style, bulletText, frags)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # split() drops blPara when it gives up on a paragraph; then it must be redone.
+        if availWidth == self._wrapped_width and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+
+class _FixedPara(_Para):
+    """A paragraph of the documents' own wording (a title, a heading, a clause naming no party).
+
+    Its text is the same in every document, so its lines are broken once per process; the
+    cache holds these texts only, never user text. reportlab's split halves have no text of
+    their own and break their lines as usual.
+    """
+
+    def breakLines(self, width: float | list[float]) -> ParaLines:
+        if self.text is None:
+            return super().breakLines(width)
+        widths = tuple(width) if isinstance(width, list) else (width,)
+        return _wording_lines(self.text, self.style, self.bulletText, widths)
+
+
+@lru_cache(maxsize=256)
+def _wording_lines(text: str, style: ParagraphStyle, bullet: str | None, widths: tuple[float, ...]) -> ParaLines:
+    # Shared between documents and threads: reportlab only reads a paragraph's broken lines.
+    return Paragraph.breakLines(_Para(text, style, bullet), list(widths))
+
+
+class _Lines(Flowable):
+    """Paragraphs one under another, each a line of text that had hard line breaks."""
+
+    def __init__(self, paragraphs: list[_Para]) -> None:
+        super().__init__()
+        self._paragraphs = paragraphs
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = sum(paragraph.wrap(available_width, available_height)[1] for paragraph in self._paragraphs)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        for paragraph in self._paragraphs:
+            top -= paragraph.height
+            paragraph.drawOn(self.canv, 0, top)
+
+
+def _lines(text: str, style: ParagraphStyle) -> Flowable:
+    """Text with hard line breaks (an address), laid out as its `<br/>` paragraph would be.
+
+    A paragraph per line gives the same lines without the markup parser and reportlab's
+    multi-style line breaking, which made the address and the signing time 6% of a waiver's
+    render. A blank line would vanish as an empty paragraph, so such text keeps the `<br/>`
+    paragraph. The lines do not split across pages.
+    """
+    lines = _plain(text).split("\n")
+    if len(lines) == 1 or not all(line.strip() for line in lines):
+        return _Para(_text(text), style)
+    return _Lines([_Para(_text(line), style) for line in lines])
+
+
+# --- flowables ------------------------------------------------------------------------------
+
+# Room a heading needs below it for a first row of content; less, and it starts a new page.
+_MIN_BLOCK = 32 * mm
+
+
+def _section(title: str, styles: _Styles) -> list[Flowable]:
+    return [CondPageBreak(_MIN_BLOCK), _FixedPara(title, styles.section)]
+
+
+def _flatten_png(png: bytes, *, trim: bool, box_mm: tuple[float, float]) -> PILImage.Image:
+    """Decode a PNG, flatten transparency onto white paper and cap it at print resolution.
+
+    An opaque image embeds without a soft mask, which halves what the PDF has to compress,
+    and pixels beyond 300 dpi at the printed size only cost compression time.
+    `trim` crops the blank margin a signature pad leaves around the strokes so the
+    signature fills its box.
+    """
+    with PILImage.open(io.BytesIO(png)) as source:
+        image = source.convert("RGBA")
+    if trim:
+        box = image.getchannel("A").getbbox()
+        if box is not None:
+            margin = 4
+            image = image.crop(
+                (
+                    max(box[0] - margin, 0),
+                    max(box[1] - margin, 0),
+                    min(box[2] + margin, image.width),
+                    min(box[3] + margin, image.height),
+                )
+            )
+    image.thumbnail((round(box_mm[0] / 25.4 * 300), round(box_mm[1] / 25.4 * 300)))
+    paper = PILImage.new("RGB", image.size, "white")
+    paper.paste(image, mask=image.getchannel("A"))
+    return paper
+
+
+class _Picture(Flowable):
+    """An image scaled to fit a box of `box_mm` (width, height), keeping its proportions."""
+
+    def __init__(self, image: PILImage.Image, *, box_mm: tuple[float, float]) -> None:
+        super().__init__()
+        self._reader = ImageReader(image)
+        width, height = image.size
+        scale = min(box_mm[0] * mm / width, box_mm[1] * mm / height)
+        self.width, self.height = width * scale, height * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
+
+
+LOGO_BOX_MM = (55, 18)
+SIGNATURE_BOX_MM = (58, 24)
+
+# Every document of a practice carries the same logo: decode it once.
+_flatten_logo = lru_cache(maxsize=4)(partial(_flatten_png, trim=False, box_mm=LOGO_BOX_MM))
+
+
+class _QrCode(Flowable):
+    """QR code drawn as one filled path (reportlab's widget makes a node per module run)."""
+
+    _QUIET_ZONE = 4
+
+    def __init__(self, value: str, size: float) -> None:
+        super().__init__()
+        # A fixed mask skips scoring all eight masks, which costs more than the rest of the
+        # page; any mask is valid, and at this size and error-correction level the code
+        # scans reliably either way.
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, mask_pattern=0, border=0)
+        code.add_data(value)
+        # Without a version given, make() finds the smallest one either way; fit=True would
+        # search a second time.
+        code.make(fit=False)
+        self._modules: list[list[bool | None]] = code.modules
+        self.width = self.height = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        count = len(self._modules)
+        rects: list[str] = []
+        for row_index, row in enumerate(self._modules):
+            y = count - row_index - 1
+            start: int | None = None
+            for column, dark in enumerate(row):
+                if dark and start is None:
+                    start = column
+                elif not dark and start is not None:
+                    rects.append(f"{start} {y} {column - start} 1 re")
+                    start = None
+            if start is not None:
+                rects.append(f"{start} {y} {count - start} 1 re")
+        self.canv.saveState()
+        box = self.width / (count + 2 * self._QUIET_ZONE)
+        self.canv.translate(self._QUIET_ZONE * box, self._QUIET_ZONE * box)
+        self.canv.scale(box, box)
+        self.canv.setFillColor(colors.black)
+        # Whole-module coordinates written directly: a few hundred rectangles through
+        # reportlab's path object cost a noticeable share of the render in number formatting.
+        self.canv.drawPath(_RawPath(" ".join(rects)), stroke=0, fill=1)
+        self.canv.restoreState()
+
+
+@dataclass(frozen=True)
+class _RawPath:
+    """Pre-built PDF path operators, for `Canvas.drawPath`."""
+
+    code: str
+
+    def getCode(self) -> str:
+        return self.code
+
+
+@lru_cache(maxsize=512)
+def _label(text: str, width: float) -> str:
+    """A label as a plain, pre-broken table string: far cheaper than a Paragraph."""
+    return "\n".join(simpleSplit(_CONTROL_CHARS.sub("", text), _BOLD, LABEL_SIZE, width))
+
+
+def _value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
+    return [("FONT", start, end, _REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """User text for a table cell (not markup)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Part of a styled value: plain text (not markup) in one font and colour."""
+
+    text: str
+    font: str = _REGULAR
+    colour: Color = INK
+
+
+@dataclass(frozen=True)
+class _Styled:
+    """A value in more than one font or colour, such as a risk level in its colour and its score."""
+
+    runs: tuple[_Run, ...]
+
+    def markup(self) -> str:
+        return "".join(
+            f'<font name="{run.font}" color="{run.colour.hexval()}">{_text(run.text)}</font>' for run in self.runs
+        )
+
+
+class _StyledLine(Flowable):
+    """Styled runs that fit on one line, drawn where a Paragraph of their markup draws them.
+
+    reportlab breaks a paragraph of several styles word by word, comparing every fragment's
+    style; the two risk levels of a waiver cost 3% of its render that way.
+    """
+
+    def __init__(self, runs: tuple[_Run, ...]) -> None:
+        super().__init__()
+        self._runs = runs
+        self.height = BODY_LEADING
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self) -> None:
+        text = self.canv.beginText(0, self.height - BODY_SIZE)
+        for run in self._runs:
+            text.setFont(run.font, BODY_SIZE, BODY_LEADING)
+            text.setFillColor(run.colour)
+            text.textOut(run.text)
+        self.canv.drawText(text)
+
+
+Cell = _Plain | _Styled | str | Flowable  # str = Paragraph markup
+
+
+def _one_line(text: str) -> str:
+    return _CONTROL_CHARS.sub("", text.replace("\t", " "))
+
+
+def _fits(runs: tuple[_Run, ...], width: float) -> bool:
+    """Whether the runs print on one line of `width` in the body size."""
+    # Printable ASCII glyphs are at least a quarter em wide, so longer text is sent to a
+    # Paragraph (always correct, only slower) without measuring it character by character.
+    length = sum(len(run.text) for run in runs)
+    if any("\n" in run.text for run in runs) or length * BODY_SIZE * 0.25 > width:
+        return False
+    return sum(pdfmetrics.stringWidth(run.text, run.font, BODY_SIZE) for run in runs) <= width
+
+
+def _cell(value: Cell, width: float, styles: _Styles) -> Flowable | str:
+    """A table cell: plain or styled text that fits on one line skips the Paragraph.
+
+    Most values (names, dates, addresses, hashes) are one line, and a plain cell skips
+    markup parsing and line breaking, a large share of the render time.
+    """
+    if isinstance(value, _Plain):
+        text = _one_line(value.text)
+        if _fits((_Run(text),), width):
+            return text
+        return _Para(_text(text), styles.body)
+    if isinstance(value, _Styled):
+        runs = tuple(replace(run, text=_one_line(run.text)) for run in value.runs)
+        if _fits(runs, width):
+            return _StyledLine(runs)
+        return _Para(value.markup(), styles.body)
+    if isinstance(value, str):
+        return _Para(value, styles.body)
+    return value

@@ -1,0 +1,169 @@
+"""The entry point: check the data, lay out the story, number the pages."""
+
+from __future__ import annotations
+
+import io
+from functools import partial
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+
+from recommendations.documents.pdf.data import DocumentData
+from recommendations.documents.pdf.layout import (
+    _REGULAR,
+    FRAME_WIDTH,
+    MARGIN_X,
+    MUTED,
+    PAGE_WIDTH,
+    RULE,
+    _FixedPara,
+    _make_styles,
+    _Para,
+    _register_fonts,
+    _section,
+    _Styles,
+)
+from recommendations.documents.pdf.sections import (
+    _agreement_section,
+    _also_recorded_section,
+    _evidence_appendix,
+    _item_block,
+    _letterhead,
+    _signature_block,
+    _summary_box,
+    _validity_section,
+)
+from recommendations.documents.pdf.text import _CONTROL_CHARS, _text
+from recommendations.documents.pdf.wording import _WORDING, _Wording
+
+# --- page furniture -------------------------------------------------------------------------
+
+
+class _NumberedCanvas(Canvas):
+    """Canvas that writes "page N of M" once the page count is known (one layout pass)."""
+
+    def __init__(self, *args: Any, practice_name: str, document_id: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._practice_name = _CONTROL_CHARS.sub("", practice_name)
+        self._document_id = _CONTROL_CHARS.sub("", document_id)
+        self._saved_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for number, state in enumerate(self._saved_pages, start=1):
+            self.__dict__.update(state)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        y = 12 * mm
+        size = 7.5
+        right = f"Document {self._document_id} · page {number} of {total}"
+        room = FRAME_WIDTH - pdfmetrics.stringWidth(right, _REGULAR, size) - 8 * mm
+        left = self._practice_name
+        while left and pdfmetrics.stringWidth(left, _REGULAR, size) > room:
+            left = left[:-2].rstrip() + "…" if len(left) > 2 else ""
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN_X, y + 9, PAGE_WIDTH - MARGIN_X, y + 9)
+        self.setFillColor(MUTED)
+        self.setFont(_REGULAR, size)
+        self.drawString(MARGIN_X, y, left)
+        self.drawRightString(PAGE_WIDTH - MARGIN_X, y, right)
+        self.restoreState()
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def _clause(number: int, text: str, *, practice: str, client: str, styles: _Styles) -> _Para:
+    filled = text.format(practice=practice, client=client)
+    paragraph = _FixedPara if filled == text else _Para
+    return paragraph(filled, styles.numbered, bulletText=f"{number}.")
+
+
+def _check(data: DocumentData) -> _Wording:
+    wording = _WORDING.get(data.kind)
+    if wording is None:
+        raise ValueError(f"unknown document kind {data.kind!r}")
+    if not any(item.outcome in wording.outcomes for item in data.items):
+        raise ValueError(f"a {data.kind} needs at least one item with outcome {sorted(wording.outcomes)}")
+    for item in data.items:
+        if item.outcome not in wording.outcomes and item.outcome not in wording.also_recorded:
+            allowed = sorted([*wording.outcomes, *wording.also_recorded])
+            raise ValueError(
+                f"item {item.code or item.title!r} has outcome {item.outcome!r}; a {data.kind} only records {allowed}"
+            )
+        if wording.validity_required and item.outcome in wording.outcomes and item.valid_until is None:
+            raise ValueError(f"refused item {item.code or item.title!r} has no valid-until date")
+    signature = data.signature
+    moments = [signature.signed_at, signature.code_verified_at, *(entry.at for entry in data.timeline)]
+    if any(moment is not None and moment.tzinfo is None for moment in moments):
+        raise ValueError("naive datetime in document data; evidence times must be timezone-aware")
+    return wording
+
+
+def render_document(data: DocumentData) -> bytes:
+    """Render a waiver, confirmation or consent record as PDF bytes.
+
+    Deterministic: the same data gives the same bytes (no render-time clock in the file),
+    which lets a re-run of the pipeline reproduce a document exactly.
+    """
+    wording = _check(data)
+    _register_fonts()
+    styles = _make_styles()
+    practice = _text(data.practice.legal_name)
+    client = _text(data.client_name)
+
+    story: list[Flowable] = [
+        *_letterhead(data.practice, styles),
+        _FixedPara(wording.title, styles.title),
+        _summary_box(data, styles),
+        Spacer(1, 10),
+        _Para(wording.intro.format(practice=practice, client=client), styles.body),
+        *_section(wording.items_heading, styles),
+    ]
+    main = [item for item in data.items if item.outcome in wording.outcomes]
+    for number, item in enumerate(main, start=1):
+        story += _item_block(number, item, wording, styles)
+    story += _also_recorded_section([item for item in data.items if item.outcome not in wording.outcomes], styles)
+    story += _section("Acknowledgment", styles)
+    story.append(_Para(f"By signing this document, {client} acknowledges that:", styles.body))
+    story.append(Spacer(1, 4))
+    story += [
+        _clause(number, text, practice=practice, client=client, styles=styles)
+        for number, text in enumerate(wording.acknowledgment, start=1)
+    ]
+    story += _agreement_section(data.agreement, styles)
+    story += _validity_section(data, styles)
+    story += _signature_block(data.signature, styles)
+    story += _evidence_appendix(data, styles)
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=16 * mm,
+        bottomMargin=22 * mm,
+        title=f"{wording.title} — {data.client_name}",
+        author=data.practice.legal_name,
+        subject=f"Document {data.document_id}",
+        keywords=data.document_id,
+        creator="RiskReg",
+        invariant=1,
+    )
+    canvasmaker = partial(_NumberedCanvas, practice_name=data.practice.legal_name, document_id=data.document_id)
+    document.build(story, canvasmaker=canvasmaker)
+    return buffer.getvalue()

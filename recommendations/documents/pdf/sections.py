@@ -1,0 +1,396 @@
+"""The parts of a document, top to bottom: letterhead, summary, items, terms, signature, evidence."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
+
+from recommendations.documents.pdf.data import (
+    SNAPSHOT_NAME,
+    AgreementTerms,
+    DocumentData,
+    DocumentItem,
+    PracticeLetterhead,
+    SignatureEvidence,
+)
+from recommendations.documents.pdf.grid import _list_table, _rows_table
+from recommendations.documents.pdf.layout import (
+    _BOLD,
+    _MIN_BLOCK,
+    _RISK_COLOURS,
+    ACCENT,
+    FRAME_WIDTH,
+    INK,
+    LOGO_BOX_MM,
+    PANEL,
+    QR_SIZE,
+    RULE,
+    SIGNATURE_BOX_MM,
+    Cell,
+    _cell,
+    _FixedPara,
+    _flatten_logo,
+    _flatten_png,
+    _lines,
+    _Para,
+    _Picture,
+    _Plain,
+    _QrCode,
+    _Run,
+    _section,
+    _Styled,
+    _Styles,
+    _value_style,
+)
+from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
+from recommendations.documents.pdf.wording import _Wording
+
+
+def _risk_value(item: DocumentItem) -> _Styled:
+    label = item.risk_level_label
+    colour = _RISK_COLOURS.get(label.strip().lower().replace("_", " "))
+    runs = [_Run(label) if colour is None else _Run(label, _BOLD, colour)]
+    if item.inherent_score is not None:
+        runs.append(_Run(f" — inherent risk score {item.inherent_score} of 25 (likelihood × impact)"))
+    return _Styled(tuple(runs))
+
+
+def _letterhead(practice: PracticeLetterhead, styles: _Styles) -> list[Flowable]:
+    contacts = " · ".join(_text(part) for part in (practice.email, practice.phone, practice.website) if part)
+    details = [
+        _Para(_text(practice.legal_name), styles.practice_name),
+        _lines(practice.mailing_address, styles.practice_contact),
+        _Para(contacts, styles.practice_contact),
+    ]
+    logo: Flowable | str = ""
+    if practice.logo_png:
+        logo = _Picture(_flatten_logo(practice.logo_png), box_mm=LOGO_BOX_MM)
+    table = Table(
+        [[logo, details]],
+        colWidths=[60 * mm, FRAME_WIDTH - 60 * mm],
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
+    return [table, Spacer(1, 4), HRFlowable(width="100%", thickness=1.2, color=ACCENT)]
+
+
+def _summary_box(data: DocumentData, styles: _Styles) -> Table:
+    signer = data.signature
+    signatory = ", ".join(part for part in (signer.typed_name, signer.title) if part)
+    rows: list[tuple[str, Cell]] = [
+        ("Document ID", _Styled((_Run(data.document_id, _BOLD),))),
+        ("Client", _Plain(data.client_name)),
+        ("Signatory", _Plain(signatory)),
+        ("Date signed", _Plain(_fmt_date(_signer_local(signer).date()))),
+    ]
+    if data.agreement is not None:
+        rows.append(("Service agreement", _Plain(_agreement_reference(data.agreement))))
+    inner_width = FRAME_WIDTH - QR_SIZE - 16
+    info = _rows_table(rows, styles, width=inner_width - 12)
+    verify = _Para(
+        f"<b>Verify this document:</b> scan the code or visit "
+        f"<font color='{ACCENT.hexval()}'>{_text(data.verification_url)}</font> and upload "
+        f"this PDF file to confirm it was issued by {_text(data.practice.legal_name)} and "
+        f"has not been altered.",
+        styles.small,
+    )
+    return Table(
+        [[info, _QrCode(data.verification_url, QR_SIZE)], [verify, ""]],
+        colWidths=[inner_width, QR_SIZE + 16],
+        style=TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("SPAN", (0, 1), (1, 1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 7),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+
+
+def _item_name(item: DocumentItem) -> str:
+    return f"{item.code} — {item.title}" if item.code else item.title
+
+
+def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Styles) -> list[Flowable]:
+    heading = f"{number}.  {_text(_item_name(item))}"
+    rows: list[tuple[str, Cell]] = [
+        ("Decision", _Styled((_Run(wording.outcomes[item.outcome], _BOLD),))),
+    ]
+    optional = (
+        (wording.description_label, item.description),
+        (wording.why_label, item.why_it_matters),
+        ("Why for the Client", item.rationale),
+    )
+    rows += [(label, _Plain(value)) for label, value in optional if value]
+    if item.risk_level_label:
+        rows.append(("Risk level", _risk_value(item)))
+    if item.consequences:
+        rows.append((wording.consequences_label, _Plain(item.consequences)))
+    if item.estimated_cost:
+        rows.append(("Estimated cost", _Plain(item.estimated_cost)))
+    highlight: list[int] = []
+    if item.reason:
+        highlight.append(len(rows))
+        rows.append((wording.reason_label, f"“{_text(item.reason)}”"))
+    return [
+        CondPageBreak(_MIN_BLOCK),
+        _Para(heading, styles.item),
+        _rows_table(rows, styles, highlight=highlight),
+    ]
+
+
+_ALSO_RECORDED_LABELS = {"accepted": "Accepted"}
+
+
+def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[Flowable]:
+    """Items decided otherwise in the same signed request: listed, not waived."""
+    if not items:
+        return []
+    rows = [
+        (
+            _item_name(item),
+            item.risk_level_label or "—",
+            _ALSO_RECORDED_LABELS.get(item.outcome, item.outcome),
+        )
+        for item in items
+    ]
+    table = _list_table(
+        ("Recommendation", "Risk level", "Decision"), rows, (FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm), styles
+    )
+    note = (
+        "In the same signed decision the Client accepted the recommendations below. They are "
+        "listed so that this document records the whole decision; they are not covered by this "
+        "waiver, and the Practice will implement them on the terms of the service agreement."
+    )
+    # Heading, note and table move to the next page together rather than leave the heading behind.
+    return [
+        KeepTogether(
+            [
+                *_section("Recommendations accepted in the same decision", styles),
+                _FixedPara(note, styles.body),
+                Spacer(1, 5),
+                table,
+            ]
+        )
+    ]
+
+
+def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
+    dated = [item for item in data.items if item.valid_until or item.cadence_days]
+    if not dated:
+        return []
+    rows = [
+        (
+            _item_name(item),
+            _fmt_date(item.valid_until) if item.valid_until else "—",
+            f"every {item.cadence_days} days" if item.cadence_days else "—",
+        )
+        for item in dated
+    ]
+    table = _list_table(
+        ("Control", "Valid until", "Re-acknowledgment"), rows, (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm), styles
+    )
+    explanation = (
+        "Each decision recorded here stays in force until its valid-until date. Before that "
+        "date the Client will be asked to review it and sign again; a decision that is not "
+        "re-acknowledged lapses, and the recommendation is treated as open again."
+    )
+    return [
+        *_section("Validity and re-acknowledgment", styles),
+        _FixedPara(explanation, styles.body),
+        Spacer(1, 5),
+        table,
+    ]
+
+
+def _agreement_reference(agreement: AgreementTerms) -> str:
+    return agreement.reference if agreement.version is None else f"{agreement.reference}, version {agreement.version}"
+
+
+def _agreement_section(agreement: AgreementTerms | None, styles: _Styles) -> list[Flowable]:
+    heading = _section("Service agreement", styles)
+    if agreement is None:
+        note = "No written service agreement was on record for the Client when this document was signed."
+        return [*heading, _FixedPara(note, styles.body)]
+    rows: list[tuple[str, Cell]] = [("Reference", _Plain(_agreement_reference(agreement)))]
+    if agreement.effective_date is not None:
+        rows.append(("Effective date", _Plain(_fmt_date(agreement.effective_date))))
+    fields = (
+        ("Scope of services", agreement.scope),
+        ("Client responsibilities", agreement.responsibilities),
+        ("Exclusions", agreement.exclusions),
+    )
+    rows += [(label, _Plain(value)) for label, value in fields if value]
+    return [*heading, _rows_table(rows, styles)]
+
+
+def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flowable]:
+    if signature.code_verified_at is not None:
+        code = (
+            f"One-time code sent to {_text(signature.email)} and entered correctly on "
+            f"{_fmt_utc(signature.code_verified_at)}"
+        )
+    else:
+        code = "No one-time code was verified"
+    drawn = _flatten_png(signature.signature_png, trim=True, box_mm=SIGNATURE_BOX_MM)
+    image_box = Table(
+        [
+            [_Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
+            [_cell(_Plain(signature.typed_name), 58 * mm, styles)],
+            [_FixedPara("Signature", styles.small)],
+        ],
+        colWidths=[60 * mm],
+        rowHeights=[27 * mm, None, None],
+        style=TableStyle(
+            [
+                *_value_style((0, 1), (0, 1)),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        ),
+    )
+    details_width = FRAME_WIDTH - 66 * mm
+    rows: list[tuple[str, Cell]] = [
+        ("Signed by", _Styled((_Run(signature.typed_name, _BOLD),))),
+        ("Title", _Plain(signature.title)),
+        ("Email", _Plain(signature.email)),
+        ("Signed on", _lines(_signed_at_text(signature), styles.body)),
+        ("IP address", _Plain(signature.ip_address)),
+        ("Identity check", code),
+    ]
+    if signature.method:
+        rows.insert(4, ("Signed with", _Plain(signature.method)))
+    details = _rows_table(rows, styles, width=details_width, label_width=28 * mm)
+    block = Table(
+        [[image_box, details]],
+        colWidths=[66 * mm, details_width],
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    return [
+        CondPageBreak(60 * mm),
+        *_section("Signature", styles),
+        KeepTogether([block]),
+    ]
+
+
+def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
+    signature = data.signature
+    rows: list[tuple[str, Cell]] = []
+    if data.request_id:
+        rows.append(("Signing request", _Plain(data.request_id)))
+    if data.sender is not None:
+        sent = f"{data.sender.name}, {_fmt_utc(data.sender.sent_at)}"
+        rows.append(("Sent by", _Plain(f"{sent}, from {data.sender.ip}" if data.sender.ip else sent)))
+    if data.code_sent_to:
+        delivered = f"Emailed to {data.code_sent_to}"
+        if data.code_message_id:
+            delivered += f" in the message with Message-ID {data.code_message_id}"
+        if signature.code_verified_at is not None:
+            delivered += f"; entered correctly on {_fmt_utc(signature.code_verified_at)}"
+        rows.append(("One-time code", _Plain(delivered)))
+    rows += [
+        ("Consent to electronic records given", _Plain(_fmt_utc(signature.signed_at))),
+        (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
+        (
+            f"Statement of intent (version {data.intent_version})" if data.intent_version else "Statement of intent",
+            _Plain(data.intent_text),
+        ),
+        ("Signer’s IP address", _Plain(signature.ip_address)),
+        ("Signer’s browser (user agent)", _Plain(signature.user_agent)),
+        ("Signer’s time zone", _Plain(signature.signer_timezone)),
+    ]
+    if data.snapshot_json is not None:
+        rows.append((f"What was shown: SHA-256 of {SNAPSHOT_NAME}", _Plain(data.content_hash)))
+    else:
+        rows.append(("Content hash (SHA-256)", _Plain(data.content_hash)))
+    if data.signature_sha256:
+        rows.append(("Drawn signature (SHA-256)", _Plain(data.signature_sha256)))
+    if data.seal_statement:
+        rows.append(("Electronic seal", _Plain(data.seal_statement)))
+    return rows
+
+
+def _sessions(data: DocumentData) -> dict[str, str]:
+    """Each browser session that took a step, lettered in the order they first appear."""
+    letters: dict[str, str] = {}
+    for entry in data.timeline:
+        if entry.session and entry.session not in letters:
+            letters[entry.session] = chr(ord("A") + len(letters)) if len(letters) < 26 else str(len(letters) + 1)
+    return letters
+
+
+def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
+    sessions = _sessions(data)
+    browsers: dict[str, int] = {}
+    for entry in data.timeline:
+        if entry.user_agent:
+            browsers.setdefault(entry.user_agent, len(browsers) + 1)
+    timeline = _list_table(
+        ("Event", "Date and time (UTC)", "IP address", "Browser, session"),
+        [
+            (
+                entry.label,
+                _fmt_utc(entry.at),
+                entry.ip or "—",
+                ", ".join(
+                    part
+                    for part in (
+                        f"browser {browsers[entry.user_agent]}" if entry.user_agent else "",
+                        f"session {sessions[entry.session]}" if entry.session else "",
+                    )
+                    if part
+                )
+                or "—",
+            )
+            for entry in data.timeline
+        ],
+        (FRAME_WIDTH - 126 * mm, 58 * mm, 28 * mm, 40 * mm),
+        styles,
+        padding=3,
+    )
+    seen = [(f"Browser {number}", _Plain(agent)) for agent, number in browsers.items()]
+    seen += [(f"Session {letter}: SHA-256 of its key", _Plain(digest)) for digest, letter in sessions.items()]
+    intro = (
+        "The Practice recorded the following evidence when the Client signed this document "
+        "electronically. The signing link and the one-time code were personal to the signatory and "
+        "existed only in the emails sent to them; every step below is an event in the Practice’s "
+        "hash-chained audit log, with the address and browser it came from."
+    )
+    if data.snapshot_json is not None:
+        intro += (
+            " Everything the signatory was shown, frozen when the request was sent, is attached to this PDF as "
+            f"the file {SNAPSHOT_NAME}; its SHA-256 is printed below, so anyone can open the attachment and check it."
+        )
+    story: list[Flowable] = [
+        CondPageBreak(70 * mm),
+        *_section("Appendix — evidence of electronic signature", styles),
+        _FixedPara(intro, styles.body),
+        Spacer(1, 6),
+        timeline,
+    ]
+    if seen:
+        story += [Spacer(1, 6), _rows_table(seen, styles)]
+    story += [Spacer(1, 8), _rows_table(_evidence_rows(data), styles)]
+    return story

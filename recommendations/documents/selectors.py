@@ -1,0 +1,282 @@
+"""Reads for documents: the plain data a completed request's document is rendered from, and the
+requests still waiting for one."""
+
+import logging
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from clients.models import PracticeProfile
+from recommendations.documents.pdf import (
+    SNAPSHOT_NAME,
+    AgreementTerms,
+    DocumentData,
+    DocumentItem,
+    PracticeLetterhead,
+    SenderEvidence,
+    SignatureEvidence,
+    TimelineEntry,
+)
+from recommendations.models import SEAL_LEVEL_TEXT, Decision, DecisionRequest, Signature, WaiverDocument
+from riskreg.audit.events import EventType
+from riskreg.audit.models import AuditEvent
+from riskreg.links import absolute_reverse
+from riskreg.seal import Attachment
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_ID_PREFIX = "RR"
+OUTCOMES = {
+    Decision.Outcome.ACCEPT: "accepted",
+    Decision.Outcome.REFUSE: "refused",
+    Decision.Outcome.CONSENT_GIVEN: "given",
+    Decision.Outcome.CONSENT_REFUSED: "refused",
+}
+TIMELINE_LABELS = {
+    EventType.REQUEST_SENT: "Signing request sent to the signatory",
+    EventType.REQUEST_VIEWED: "Signing link opened by the signatory",
+    EventType.REQUEST_CODE_SENT: "One-time code requested by the signatory",
+    EventType.REQUEST_CODE_FAILED: "Wrong one-time code entered",
+    EventType.REQUEST_CODE_VERIFIED: "One-time code entered correctly",
+    EventType.REQUEST_SIGNED: "Decision signed and submitted",
+}
+
+
+def document_id_for(request: DecisionRequest) -> str:
+    """Readable and unique: the year it was signed and the request's database id."""
+    return f"{DOCUMENT_ID_PREFIX}-{timezone.localtime(request.completed_at).year}-{request.pk:06d}"
+
+
+def verification_url(document_id: str = "") -> str:
+    url = absolute_reverse("verify:page")
+    return f"{url}?id={document_id}" if document_id else url
+
+
+def _letterhead(identity: dict[str, str]) -> PracticeLetterhead:
+    """The practice as the signer was shown it (the snapshot); the logo is the one on file."""
+    profile = PracticeProfile.load()
+    logo = None
+    if profile.logo:
+        try:
+            with profile.logo.open("rb") as handle:
+                logo = handle.read()
+        except OSError:
+            # A lost logo file must not hold up a signed record; the letterhead text still names the practice.
+            logger.warning("Practice logo %s is missing; rendering without it.", profile.logo.name)
+    return PracticeLetterhead(
+        legal_name=identity["legal_name"],
+        mailing_address=identity["mailing_address"],
+        email=identity["email"],
+        phone=identity["phone"],
+        website=identity["website"],
+        logo_png=logo,
+    )
+
+
+def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
+    if shown is None:
+        return None
+    return AgreementTerms(
+        reference=shown["reference"],
+        version=shown["version"],
+        effective_date=date.fromisoformat(shown["effective_date"]),
+        scope=shown["scope"],
+        responsibilities=shown["responsibilities"],
+        exclusions=shown["exclusions"],
+    )
+
+
+def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: date) -> DocumentItem:
+    cost, monthly = shown["estimated_cost"], shown.get("recurring_monthly_cost")
+    return DocumentItem(
+        code=shown["code"],
+        title=shown["title"],
+        description=shown["description"],
+        why_it_matters=shown["why_it_matters"],
+        rationale=shown["rationale"],
+        consequences=shown["consequences"],
+        risk_level_label=shown["level_label"],
+        inherent_score=shown["inherent_risk"],
+        outcome=OUTCOMES[decision.outcome],
+        reason=decision.reason,
+        valid_until=decision.valid_until,
+        cadence_days=(decision.valid_until - signed_on).days if decision.valid_until else None,
+        estimated_cost=cost_text(cost, monthly),
+    )
+
+
+def cost_text(one_time: str | None, monthly: str | None) -> str | None:
+    """The cost line of an item from its snapshot: one-time, recurring monthly, or both."""
+    if monthly is None:
+        return f"{Decimal(one_time):,.2f}" if one_time is not None else None
+    per_month = f"{Decimal(monthly):,.2f} per month"
+    return per_month if one_time is None else f"{Decimal(one_time):,.2f} one-time + {per_month}"
+
+
+NO_CAPABILITIES = (
+    "None of the functions that CASL requires to be disclosed separately: it does not collect personal "
+    "information, change settings or data, communicate with other computer systems or allow remote access."
+)
+
+
+def _software_item(
+    decision: Decision, shown: dict[str, Any], *, sought_because: str, signer_email: str
+) -> DocumentItem:
+    """A program as the consent request disclosed it (CASL): function and purpose, why consent is
+    sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it.
+    The record names where the withdrawal link is rather than print it: a stored document must
+    not hold a working link."""
+    disclosures = [f"{d['label']}: {d['text']}" for d in shown["disclosures"]] or [NO_CAPABILITIES]
+    if decision.outcome == Decision.Outcome.CONSENT_GIVEN:
+        disclosures.append(
+            "Withdrawing consent: the Client can withdraw this consent at any time, at no cost, with the personal "
+            f"withdrawal link emailed to {signer_email} with this record, or by writing to the Practice at the "
+            "address above."
+        )
+    return DocumentItem(
+        code="",
+        title=f"{shown['name']} ({shown['publisher']})",
+        description=shown["function_and_purpose"],
+        why_it_matters=sought_because,
+        consequences="\n\n".join(disclosures),
+        risk_level_label="",
+        inherent_score=None,
+        outcome=OUTCOMES[decision.outcome],
+        reason=decision.reason,
+    )
+
+
+def _request_events(request: DecisionRequest) -> list[AuditEvent]:
+    # Filtered by scope first: the audit table's index is (scope, sequence).
+    return list(
+        AuditEvent.objects.filter(
+            scope=request.client.scope,
+            object_type="decision_request",
+            object_id=str(request.public_id),
+            event_type__in=TIMELINE_LABELS,
+        ).order_by("sequence")
+    )
+
+
+def _timeline(request: DecisionRequest, events: list[AuditEvent]) -> tuple[TimelineEntry, ...]:
+    entries = tuple(
+        TimelineEntry(
+            TIMELINE_LABELS[event.event_type],
+            event.occurred_at,
+            ip=event.payload.get("ip", ""),
+            user_agent=event.payload.get("user_agent", ""),
+            session=event.payload.get("session", ""),
+        )
+        for event in events
+    )
+    if entries:
+        return entries
+    # Requests made without the audited services (imports, old data): the request's own timestamps.
+    moments = (
+        (EventType.REQUEST_SENT, request.sent_at),
+        (EventType.REQUEST_VIEWED, request.viewed_at),
+        (EventType.REQUEST_CODE_SENT, request.code_sent_at),
+        (EventType.REQUEST_CODE_VERIFIED, request.code_verified_at),
+        (EventType.REQUEST_SIGNED, request.completed_at),
+    )
+    return tuple(TimelineEntry(TIMELINE_LABELS[key], moment) for key, moment in moments if moment is not None)
+
+
+def _sender(request: DecisionRequest, events: list[AuditEvent]) -> SenderEvidence:
+    sent = next((event for event in events if event.event_type == EventType.REQUEST_SENT), None)
+    staff = request.created_by
+    name = (staff.get_full_name() or staff.get_username()) if staff else "RiskReg, automatically (re-acknowledgment)"
+    return SenderEvidence(
+        name=name, sent_at=sent.occurred_at if sent else request.sent_at, ip=sent.payload.get("ip", "") if sent else ""
+    )
+
+
+def document_kind_for(decisions: list[Decision]) -> str:
+    outcomes = {decision.outcome for decision in decisions}
+    if outcomes & {Decision.Outcome.CONSENT_GIVEN, Decision.Outcome.CONSENT_REFUSED}:
+        return WaiverDocument.Kind.CONSENT
+    if Decision.Outcome.REFUSE in outcomes:
+        return WaiverDocument.Kind.WAIVER
+    return WaiverDocument.Kind.CONFIRMATION
+
+
+def document_data_for_request(request: DecisionRequest, *, seal_level: str = "") -> DocumentData:
+    """Everything the PDF of a completed request says: what the signer was shown from the
+    request's frozen snapshot, what they decided and how from the signed records and the audit
+    chain. The query count does not grow with the number of items. `seal_level` is the seal it
+    will get, for the appendix."""
+    # Here, not at the top: the signing package imports this module to render what it records.
+    from recommendations.signing.snapshot import shown_to_signer
+
+    signature: Signature = request.signature
+    decisions = list(request.decisions.select_related("item").order_by("item__position"))
+    shown = shown_to_signer(request)
+    shown_items = {entry["position"]: entry for entry in shown["items"]}
+    signed_on = timezone.localdate(signature.signed_at)
+    kind = document_kind_for(decisions)
+    items = tuple(
+        _software_item(
+            d,
+            shown_items[d.item.position],
+            sought_because=shown["sought_because"],
+            signer_email=signature.signer_email,
+        )
+        if d.item.software_id
+        else _recommendation_item(d, shown_items[d.item.position], signed_on)
+        for d in decisions
+    )
+    events = _request_events(request)
+    document_id = document_id_for(request)
+    return DocumentData(
+        document_id=document_id,
+        kind=kind,
+        client_name=shown["client"]["name"],
+        practice=_letterhead(shown["practice"]),
+        agreement=_agreement(shown.get("agreement")),
+        items=items,
+        signature=SignatureEvidence(
+            typed_name=signature.typed_name,
+            title=signature.typed_title,
+            email=signature.signer_email,
+            signed_at=signature.signed_at,
+            signer_timezone=signature.signer_timezone,
+            ip_address=signature.ip_address,
+            user_agent=signature.user_agent,
+            # PostgreSQL hands a BinaryField back as a memoryview.
+            signature_png=bytes(signature.signature_png),
+            code_verified_at=signature.code_verified_at,
+            method=signature.get_method_display(),
+        ),
+        timeline=_timeline(request, events),
+        content_hash=request.content_hash,
+        consent_version=signature.consent_version,
+        consent_text=signature.consent_text,
+        intent_text=signature.intent_text,
+        intent_version=signature.intent_version,
+        verification_url=verification_url(document_id),
+        request_id=str(request.public_id),
+        sender=_sender(request, events),
+        signature_sha256=signature.signature_sha256,
+        code_sent_to=signature.code_sent_to,
+        code_message_id=signature.code_message_id,
+        snapshot_json=request.snapshot or None,
+        seal_statement=SEAL_LEVEL_TEXT.get(seal_level, ""),
+    )
+
+
+def document_attachments(data: DocumentData) -> list[Attachment]:
+    """What a document carries inside it: the frozen snapshot its content hash is the SHA-256 of."""
+    if data.snapshot_json is None:
+        return []
+    return [
+        Attachment(
+            name=SNAPSHOT_NAME,
+            data=data.snapshot_json.encode(),
+            mime_type="application/json",
+            description="Everything the signatory was shown, frozen when the request was sent; its SHA-256 is the "
+            "content hash printed in the evidence appendix.",
+        )
+    ]
+

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from recommendations import views_verify
-
-app_name = "verify"
-
-urlpatterns = [
-    path("verify/", views_verify.page, name="page"),
-]
