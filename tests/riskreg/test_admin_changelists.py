@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from recommendations.demo_bulk import seed_generated_clients
+from recommendations.demo.bulk import seed_generated_clients
 from recommendations.models import Control
 from riskreg.mail.models import OutboundEmail
 from tests.factories import UserFactory
