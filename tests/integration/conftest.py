@@ -181,6 +181,10 @@ def broker(transactional_db, tmp_path, celery_eager) -> Iterator[Broker]:
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SECRET_KEY": settings.SECRET_KEY,
         "PYTHONUNBUFFERED": "1",
+        # A worker runs the sweep of the last day whose sweep hour has passed when it starts. From
+        # hour 0 that is always today, the day the tests' own sweeps run, so the two claim the same
+        # steps whatever the time of day; from 06:00 it would be yesterday's sweep before 06:00 UTC.
+        "RISKREG_SWEEP_HOUR": "0",
     }
     # This process publishes to the test's queue through the real broker (no eager tasks).
     saved = celery_eager.conf.task_always_eager, celery_eager.conf.task_default_queue
