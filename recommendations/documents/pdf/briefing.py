@@ -6,16 +6,13 @@ decision, so it is not sealed; once issued its bytes are kept and hashed (recomm
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from recommendations.documents.pdf.data import PracticeLetterhead
 from recommendations.documents.pdf.grid import _list_table, _rows_table
@@ -25,7 +22,6 @@ from recommendations.documents.pdf.layout import (
     _RISK_COLOURS,
     ACCENT,
     FRAME_WIDTH,
-    MARGIN_X,
     RULE,
     _make_styles,
     _Para,
@@ -35,7 +31,7 @@ from recommendations.documents.pdf.layout import (
     _section,
     _Styled,
 )
-from recommendations.documents.pdf.render import _NumberedCanvas
+from recommendations.documents.pdf.render import build_pdf
 from recommendations.documents.pdf.sections import _letterhead
 from recommendations.documents.pdf.text import _fmt_date, _text
 
@@ -332,21 +328,9 @@ def render_briefing(data: BriefingData) -> bytes:
         *_roadmap(data, styles),
         *_next(data, styles),
     ]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=16 * mm,
-        bottomMargin=22 * mm,
+    return build_pdf(
+        story,
         title=f"Risk briefing — {data.client_name}",
-        author=data.practice.legal_name,
-        subject=f"Document {data.document_id}",
-        keywords=data.document_id,
-        creator="RiskReg",
-        invariant=1,
+        practice_name=data.practice.legal_name,
+        document_id=data.document_id,
     )
-    canvasmaker = partial(_NumberedCanvas, practice_name=data.practice.legal_name, document_id=data.document_id)
-    document.build(story, canvasmaker=canvasmaker)
-    return buffer.getvalue()

@@ -149,6 +149,17 @@ def render_document(data: DocumentData) -> bytes:
     story += _signature_block(data.signature, styles)
     story += _evidence_appendix(data, styles)
 
+    return build_pdf(
+        story,
+        title=f"{wording.title} — {data.client_name}",
+        practice_name=data.practice.legal_name,
+        document_id=data.document_id,
+    )
+
+
+def build_pdf(story: list[Flowable], *, title: str, practice_name: str, document_id: str) -> bytes:
+    """An A4 document of the family: its margins, metadata and numbered footer, byte-for-byte
+    repeatable (invariant) so the same data renders the same file."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -157,13 +168,12 @@ def render_document(data: DocumentData) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=16 * mm,
         bottomMargin=22 * mm,
-        title=f"{wording.title} — {data.client_name}",
-        author=data.practice.legal_name,
-        subject=f"Document {data.document_id}",
-        keywords=data.document_id,
+        title=title,
+        author=practice_name,
+        subject=f"Document {document_id}",
+        keywords=document_id,
         creator="RiskReg",
         invariant=1,
     )
-    canvasmaker = partial(_NumberedCanvas, practice_name=data.practice.legal_name, document_id=data.document_id)
-    document.build(story, canvasmaker=canvasmaker)
+    document.build(story, canvasmaker=partial(_NumberedCanvas, practice_name=practice_name, document_id=document_id))
     return buffer.getvalue()
