@@ -26,7 +26,8 @@ from clients.services import (
 )
 from recommendations import signing
 from recommendations.demo import mail as demo_mail
-from recommendations.demo.bulk import demo_costs, demo_plan, seed_generated_clients
+from recommendations.demo.bulk import seed_generated_clients
+from recommendations.demo.bulk_data import demo_costs, demo_plan
 from recommendations.demo.named import (
     AGREEMENT_CADENCE_DAYS,
     AGREEMENT_RESPONSIBILITIES,
