@@ -19,7 +19,7 @@ from clients.models import (
     Software,
 )
 from clients.selectors import NOT_ASSESSED
-from clients.services import WITHDRAWAL_CHANNELS
+from clients.software import WITHDRAWAL_CHANNELS
 from riskreg.accounts.models import User
 from riskreg.names import validate_plain_name
 from riskreg.uploads import checked_image, checked_pdf

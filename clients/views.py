@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clients import selectors, services
+from clients import software as software_services
 from clients.forms import (
     AgreementForm,
     ClientFilterForm,
@@ -206,7 +207,7 @@ def software_create(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
     form = SoftwareForm(request.POST or None, agreements=selectors.consent_agreements(client))
     if request.method == "POST" and form.is_valid():
         try:
-            software = services.software_create(actor=request.user, client=client, data=form.cleaned_data)
+            software = software_services.software_create(actor=request.user, client=client, data=form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -222,7 +223,7 @@ def software_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
     form = SoftwareForm(request.POST or None, instance=software, agreements=selectors.consent_agreements(client))
     if request.method == "POST" and form.is_valid():
         try:
-            services.software_update(actor=request.user, software=software, data=form.cleaned_data)
+            software_services.software_update(actor=request.user, software=software, data=form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -240,8 +241,8 @@ def _software_anchor(client_public_id: UUID) -> str:
 
 
 SOFTWARE_INSTALL_ACTIONS = {
-    "installed": (services.software_mark_installed, "marked installed"),
-    "removed": (services.software_mark_removed, "marked removed"),
+    "installed": (software_services.software_mark_installed, "marked installed"),
+    "removed": (software_services.software_mark_removed, "marked removed"),
 }
 
 
@@ -276,7 +277,7 @@ def software_withdraw(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
     form = ConsentWithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.software_consent_withdraw(
+            software_services.software_consent_withdraw(
                 software=software, actor=request.user, received_by=form.cleaned_data["received_by"]
             )
         except ValidationError as error:
@@ -291,7 +292,7 @@ def software_withdraw(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
             "form": form,
             "software": software,
             "client": software.client,
-            "may_withdraw": services.may_withdraw(software),
+            "may_withdraw": software_services.may_withdraw(software),
         },
     )
 
@@ -311,8 +312,8 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
     if row is None:
         return render(request, "withdraw/not_valid.html", {"practice": practice}, status=404)
     software = row.software
-    if request.method == "POST" and row.used_at is None and services.may_withdraw(software):
-        services.software_consent_withdraw(
+    if request.method == "POST" and row.used_at is None and software_services.may_withdraw(software):
+        software_services.software_consent_withdraw(
             software=software, actor_label=f"link:{row.issued_for}", origin=step_origin(request)
         )
         row.refresh_from_db()
@@ -327,7 +328,7 @@ def consent_withdraw_public(request: HttpRequest, token: str) -> HttpResponse:
             "client": software.client,
             "token": token,
             "used": row.used_at is not None,
-            "withdrawable": row.used_at is None and services.may_withdraw(software),
+            "withdrawable": row.used_at is None and software_services.may_withdraw(software),
             "withdrawn": software.consent_status == Software.ConsentStatus.WITHDRAWN,
         },
     )

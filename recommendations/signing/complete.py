@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
-from clients.services import software_consent_record
+from clients.software import software_consent_record
 from recommendations import webhook_events
 from recommendations.models import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.services import (
@@ -43,8 +43,6 @@ class ItemChoice:
     item_id: int
     outcome: str  # ACCEPT or REFUSE for a recommendation; CONSENT_GIVEN or CONSENT_REFUSED for a program
     reason: str
-
-
 
 
 def _check_signable(request: DecisionRequest, now: Any) -> None:

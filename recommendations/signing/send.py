@@ -13,7 +13,8 @@ from django.utils import timezone
 from clients.locking import lock_client, lock_clients
 from clients.models import AgreementVersion, Client, Contact, PracticeProfile, Software, consent_sought_because
 from clients.selectors import agreement_versions_in_force, current_agreements
-from clients.services import software_consent_record, withdrawal_link_placeholder
+from clients.services import withdrawal_link_placeholder
+from clients.software import software_consent_record
 from recommendations import webhook_events
 from recommendations.models import DecisionRequest, Recommendation, RequestItem
 from recommendations.signing.content import (

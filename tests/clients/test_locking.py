@@ -12,6 +12,7 @@ import pytest
 from django.db import OperationalError, connection, connections
 
 from clients import services as client_services
+from clients import software as software_services
 from clients.models import Contact, Software
 from recommendations import signing
 from recommendations.models import DecisionRequest, Recommendation
@@ -90,12 +91,12 @@ class Writer:
         self.written["contact"] += 2
 
     def software_entry(self) -> None:
-        program = client_services.software_create(
+        program = software_services.software_create(
             actor=self.vcio,
             client=self.client(),
             data={"name": f"Agent {self.random.random():.6f}", "publisher": "Vendor", "function_and_purpose": "RMM"},
         )
-        client_services.software_mark_installed(actor=self.vcio, software=program)
+        software_services.software_mark_installed(actor=self.vcio, software=program)
         self.software.append(program.pk)
         self.written["software"] += 2
 

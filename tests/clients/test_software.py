@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from clients import selectors, services
+from clients import selectors
+from clients import software as software_services
 from clients.models import ServiceAgreement, Software
 from recommendations.dashboard import selectors as dashboard
 from riskreg.audit.models import AuditEvent
@@ -54,7 +55,7 @@ def program(client, name="Atlas RMM agent", **fields) -> Software:
 
 @pytest.mark.django_db
 def test_creating_software_writes_an_audit_event(client_record, vcio):
-    software = services.software_create(actor=vcio, client=client_record, data=dict(RMM))
+    software = software_services.software_create(actor=vcio, client=client_record, data=dict(RMM))
 
     event = AuditEvent.objects.get(event_type="software.created")
     assert event.object_id == str(software.public_id) and event.scope == client_record.scope
@@ -69,12 +70,14 @@ def test_creating_software_writes_an_audit_event(client_record, vcio):
 
 @pytest.mark.django_db
 def test_updating_software_audits_the_changed_fields_only(client_record, vcio):
-    software = services.software_create(actor=vcio, client=client_record, data=dict(RMM))
+    software = software_services.software_create(actor=vcio, client=client_record, data=dict(RMM))
 
-    assert services.software_update(actor=vcio, software=software, data={**RMM, "publisher": "Atlas Inc."}) == [
-        "publisher"
-    ]
-    assert services.software_update(actor=vcio, software=software, data={**RMM, "publisher": "Atlas Inc."}) == []
+    assert software_services.software_update(
+        actor=vcio, software=software, data={**RMM, "publisher": "Atlas Inc."}
+    ) == ["publisher"]
+    assert (
+        software_services.software_update(actor=vcio, software=software, data={**RMM, "publisher": "Atlas Inc."}) == []
+    )
     assert AuditEvent.objects.filter(event_type="software.updated").count() == 1
 
 
@@ -83,17 +86,17 @@ def test_install_and_consent_states_cannot_be_edited_directly(client_record, vci
     software = program(client_record)
 
     with pytest.raises(ValueError):
-        services.software_update(actor=vcio, software=software, data={"consent_status": "given"})
+        software_services.software_update(actor=vcio, software=software, data={"consent_status": "given"})
 
 
 @pytest.mark.django_db
 def test_marking_installed_then_removed_is_audited_and_not_repeatable(client_record, vcio):
     software = program(client_record)
 
-    services.software_mark_installed(actor=vcio, software=software)
+    software_services.software_mark_installed(actor=vcio, software=software)
     with pytest.raises(ValidationError, match="already installed"):
-        services.software_mark_installed(actor=vcio, software=software)
-    services.software_mark_removed(actor=vcio, software=software)
+        software_services.software_mark_installed(actor=vcio, software=software)
+    software_services.software_mark_removed(actor=vcio, software=software)
 
     assert Software.objects.get().install_status == "removed"
     assert list(AuditEvent.objects.filter(object_id=str(software.public_id)).values_list("event_type", flat=True)) == [
@@ -116,7 +119,9 @@ def test_only_this_clients_signed_agreement_with_a_clause_can_stand_as_consent(
     agreement.save()
 
     with pytest.raises(ValidationError, match="consent clause"):
-        services.software_create(actor=vcio, client=client_record, data={**RMM, "consent_by_agreement": agreement})
+        software_services.software_create(
+            actor=vcio, client=client_record, data={**RMM, "consent_by_agreement": agreement}
+        )
 
     assert not Software.objects.exists()
 

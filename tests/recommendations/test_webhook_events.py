@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from clients.services import software_consent_withdraw
+from clients.software import software_consent_withdraw
 from recommendations import reack, signing
 from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.webhooks import services as webhooks

@@ -14,16 +14,8 @@ from faker import Faker
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.selectors import current_agreement
-from clients.services import (
-    agreement_create,
-    client_create,
-    contact_create,
-    contact_update,
-    practice_profile_update,
-    software_consent_record,
-    software_create,
-    software_mark_installed,
-)
+from clients.services import agreement_create, client_create, contact_create, contact_update, practice_profile_update
+from clients.software import software_consent_record, software_create, software_mark_installed
 from recommendations import signing
 from recommendations.demo import mail as demo_mail
 from recommendations.demo.bulk import seed_generated_clients

@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from clients.models import CAPABILITY_DISCLOSURES, PracticeProfile, Software
-from clients.services import software_update
+from clients.software import software_update
 from recommendations import signing
 from recommendations.documents import selectors as document_selectors
 from recommendations.documents import services as document_services

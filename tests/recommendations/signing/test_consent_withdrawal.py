@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clients.models import Software
-from clients.services import software_consent_withdraw
+from clients.software import software_consent_withdraw
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from tests.factories import AgreementFactory
