@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from clients.holds import active_litigation_hold
 from clients.models import PracticeProfile
 from clients.selectors import contact_for_user
+from recommendations.privacy import export, holds
 from recommendations.privacy import services as privacy
 from riskreg.accounts.requests import AuthenticatedRequest
 
@@ -26,7 +27,7 @@ def contact_export(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     contact = contact_for_user(user=request.user, public_id=public_id)
     if request.method == "GET":
         return render(request, "privacy/export_confirm.html", {"contact": contact, "client": contact.client})
-    data = privacy.contact_export(actor=request.user, contact=contact)
+    data = export.contact_export(actor=request.user, contact=contact)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -55,9 +56,9 @@ def contact_erase(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
         {
             "contact": contact,
             "client": client,
-            "held": privacy.contact_holds(contact) if contact.erased_at is None else [],
+            "held": holds.contact_holds(contact) if contact.erased_at is None else [],
             "retention_years": profile.retention_years,
-            "hold_until": privacy.hold_until(client, profile),
+            "hold_until": holds.hold_until(client, profile),
             "litigation_hold": active_litigation_hold(client),
         },
     )
