@@ -15,6 +15,7 @@ from recommendations import services as recommendation_services
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail
 from riskreg.webhooks import services
+from riskreg.webhooks.deliveries import deliveries_due, webhook_deliver
 from riskreg.webhooks.destinations import UnsafeDestination, check_url
 from riskreg.webhooks.events import EVENT_TYPES
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -145,7 +146,7 @@ def test_a_delivery_checks_the_address_again_and_posts_nothing_to_a_private_one(
     settings.RISKREG_WEBHOOK_ALLOW_PRIVATE = False
 
     delivery = WebhookDelivery.objects.get()
-    outcome = services.webhook_deliver(delivery_id=delivery.pk)
+    outcome = webhook_deliver(delivery_id=delivery.pk)
 
     delivery.refresh_from_db()
     assert outcome.status == "retry"
@@ -230,7 +231,7 @@ def test_a_redelivered_task_or_a_second_sweep_posts_nothing_again(receiver, enqu
     enqueue()
     delivery = WebhookDelivery.objects.get()
 
-    again = services.webhook_deliver(delivery_id=delivery.pk)
+    again = webhook_deliver(delivery_id=delivery.pk)
 
     assert again.status == "skipped"
     assert len(receiver.posts) == 1
@@ -243,10 +244,10 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_once_it_is_stale(receiver, 
     delivery = WebhookDelivery.objects.get()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=timezone.now())
 
-    assert services.webhook_deliver(delivery_id=delivery.pk).status == "skipped"
+    assert webhook_deliver(delivery_id=delivery.pk).status == "skipped"
     with time_machine.travel(timezone.now() + services.stale_claim_after() + datetime.timedelta(seconds=1)):
-        assert services.deliveries_due(now=timezone.now()) == [delivery.pk]
-        assert services.webhook_deliver(delivery_id=delivery.pk).status == "delivered"
+        assert deliveries_due(now=timezone.now()) == [delivery.pk]
+        assert webhook_deliver(delivery_id=delivery.pk).status == "delivered"
 
     assert [post.event_id for post in receiver.posts] == [str(delivery.event_id)] * 2
 
