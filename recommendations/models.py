@@ -2,6 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -193,8 +194,65 @@ class Recommendation(models.Model):
 
 EDITABLE_STATUSES = {Recommendation.Status.DRAFT, Recommendation.Status.PRESENTED, Recommendation.Status.DEFERRED}
 
+# Which states each named transition may start from.
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "present": ({Recommendation.Status.DRAFT, Recommendation.Status.DEFERRED}, Recommendation.Status.PRESENTED),
+    "defer": ({Recommendation.Status.PRESENTED}, Recommendation.Status.DEFERRED),
+    "accept": (
+        {Recommendation.Status.PRESENTED, Recommendation.Status.REFUSED, Recommendation.Status.LAPSED},
+        Recommendation.Status.ACCEPTED,
+    ),
+    "refuse": (
+        {Recommendation.Status.PRESENTED, Recommendation.Status.REFUSED, Recommendation.Status.LAPSED},
+        Recommendation.Status.REFUSED,
+    ),
+    "implement": (
+        {
+            Recommendation.Status.PRESENTED,
+            Recommendation.Status.ACCEPTED,
+            Recommendation.Status.DEFERRED,
+            Recommendation.Status.REFUSED,
+            Recommendation.Status.LAPSED,
+        },
+        Recommendation.Status.IMPLEMENTED,
+    ),
+    "withdraw": (
+        {
+            Recommendation.Status.DRAFT,
+            Recommendation.Status.PRESENTED,
+            Recommendation.Status.ACCEPTED,
+            Recommendation.Status.DEFERRED,
+            Recommendation.Status.REFUSED,
+            Recommendation.Status.LAPSED,
+        },
+        Recommendation.Status.WITHDRAWN,
+    ),
+    "lapse": ({Recommendation.Status.REFUSED}, Recommendation.Status.LAPSED),
+}
+TRANSITION_LABELS = {
+    "present": "presented to the client",
+    "defer": "deferred",
+    "accept": "accepted",
+    "refuse": "refused",
+    "implement": "marked implemented",
+    "withdraw": "withdrawn",
+    "lapse": "lapsed",
+}
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def allowed_actions(recommendation: Recommendation) -> list[str]:
+    return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
+
 
 __all__ = [
+    "TRANSITIONS",
+    "TRANSITION_LABELS",
+    "TransitionError",
+    "allowed_actions",
     "EDITABLE_STATUSES",
     "ONE_TO_FIVE",
     "RISK_LEVEL_LABELS",

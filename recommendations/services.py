@@ -4,7 +4,6 @@ transition, writes one audit event and rescores the client, all in one transacti
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,48 +11,20 @@ from clients.locking import lock_client, lock_clients
 from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
-from recommendations.models import Control, DecisionRequest, Recommendation
+from recommendations.models import (
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    Control,
+    DecisionRequest,
+    Recommendation,
+    TransitionError,
+)
 from recommendations.risk.scoring import score_client, sensitivity_multiplier, stored_uncovered
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.audit.events import EventType
 
 Status = Recommendation.Status
-
-# Which states each named transition may start from.
-TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "present": ({Status.DRAFT, Status.DEFERRED}, Status.PRESENTED),
-    "defer": ({Status.PRESENTED}, Status.DEFERRED),
-    "accept": ({Status.PRESENTED, Status.REFUSED, Status.LAPSED}, Status.ACCEPTED),
-    "refuse": ({Status.PRESENTED, Status.REFUSED, Status.LAPSED}, Status.REFUSED),
-    "implement": (
-        {Status.PRESENTED, Status.ACCEPTED, Status.DEFERRED, Status.REFUSED, Status.LAPSED},
-        Status.IMPLEMENTED,
-    ),
-    "withdraw": (
-        {Status.DRAFT, Status.PRESENTED, Status.ACCEPTED, Status.DEFERRED, Status.REFUSED, Status.LAPSED},
-        Status.WITHDRAWN,
-    ),
-    "lapse": ({Status.REFUSED}, Status.LAPSED),
-}
-TRANSITION_LABELS = {
-    "present": "presented to the client",
-    "defer": "deferred",
-    "accept": "accepted",
-    "refuse": "refused",
-    "implement": "marked implemented",
-    "withdraw": "withdrawn",
-    "lapse": "lapsed",
-}
-
-
-class TransitionError(ValidationError):
-    pass
-
-
-def allowed_actions(recommendation: Recommendation) -> list[str]:
-    return [name for name, (sources, _) in TRANSITIONS.items() if recommendation.status in sources]
-
 
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
 @transaction.atomic(savepoint=False)

@@ -18,7 +18,7 @@ from recommendations import selectors, services
 from recommendations.briefing.selectors import briefings_for_client
 from recommendations.dashboard import selectors as dashboard_selectors
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
-from recommendations.models import Control
+from recommendations.models import TRANSITION_LABELS, Control, allowed_actions
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
 
@@ -166,7 +166,7 @@ def recommendation_detail(request: AuthenticatedRequest, public_id: UUID) -> Htt
             "overview": overview,
             "rec": overview.recommendation,
             "client": overview.recommendation.client,
-            "actions": [a for a in services.allowed_actions(overview.recommendation) if a in STAFF_ACTIONS],
+            "actions": [a for a in allowed_actions(overview.recommendation) if a in STAFF_ACTIONS],
         },
     )
 
@@ -180,7 +180,7 @@ def recommendation_confirm(request: AuthenticatedRequest, public_id: UUID, actio
     return render(
         request,
         "recommendations/recommendation_confirm.html",
-        {"recommendation": recommendation, "action": action, "label": services.TRANSITION_LABELS[action]},
+        {"recommendation": recommendation, "action": action, "label": TRANSITION_LABELS[action]},
     )
 
 
@@ -195,7 +195,7 @@ def recommendation_action(request: AuthenticatedRequest, public_id: UUID, action
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{recommendation.title}” {services.TRANSITION_LABELS[action]}.")
+        messages.success(request, f"“{recommendation.title}” {TRANSITION_LABELS[action]}.")
     return redirect("register:client_detail", public_id=recommendation.client.public_id)
 
 

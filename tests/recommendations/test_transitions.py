@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from recommendations.models import Recommendation
-from recommendations.services import TRANSITIONS, TransitionError, recommendation_transition
+from recommendations.models import TRANSITIONS, Recommendation, TransitionError
+from recommendations.services import recommendation_transition
 from riskreg.audit.models import AuditEvent
 from tests.factories import RecommendationFactory
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from clients.models import Client, Contact
 from recommendations import reack
-from recommendations.models import DecisionRequest, ReackStep, Recommendation
+from recommendations.models import DecisionRequest, ReackStep, Recommendation, TransitionError
 from recommendations.risk.scoring import score_client
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
-from recommendations.services import TransitionError, refusals_lapse
+from recommendations.services import refusals_lapse
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from riskreg.mail.models import OutboundEmail

@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from clients.forms import MULTIPLIER_KEYS
 from clients.models import Client, PracticeProfile, RiskSnapshot
-from recommendations.models import Recommendation
+from recommendations.models import TRANSITIONS, Recommendation
 from recommendations.risk.scoring import DEFAULT_CONFIG, INDUSTRIES, REGULATED_DATA, score_client
 from recommendations.risk.selectors import trend_chart
 from recommendations.risk.services import clients_rescore_all, practice_scoring_update, snapshots_take
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from recommendations.services import (
-    TRANSITIONS,
     client_profile_update,
     recommendation_create,
     recommendation_transition,

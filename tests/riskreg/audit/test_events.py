@@ -4,8 +4,7 @@ import pytest
 from django.db import transaction
 
 from clients.models import Software
-from recommendations.models import DecisionRequest
-from recommendations.services import TRANSITIONS
+from recommendations.models import TRANSITIONS, DecisionRequest
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
