@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clients.forms import MULTIPLIER_KEYS
 from clients.models import Client, PracticeProfile, RiskSnapshot
+from clients.practice_forms import MULTIPLIER_KEYS
 from recommendations.models import TRANSITIONS, Recommendation
 from recommendations.risk.scoring import DEFAULT_CONFIG, INDUSTRIES, REGULATED_DATA, score_client
 from recommendations.risk.selectors import trend_chart
