@@ -18,14 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from clients.imports.clients_plan import plan_clients
+from clients.imports.contacts_plan import plan_contacts
 from clients.imports.layouts import Layout, layout_for
-from clients.imports.planning import CREATE, PLANNERS, SENSITIVITY_FIELDS, UPDATE, Plan, Progress, RowPlan
+from clients.imports.planning import CREATE, SENSITIVITY_FIELDS, UPDATE, Plan, Progress, RowPlan
 from clients.imports.reading import decode, read_sheet
 from clients.models import Client, Contact, ExternalSource, ImportBatch
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append_many
 from riskreg.audit.events import EventType
 from riskreg.publish import registered_task, task_publish
+
+PLANNERS = {"clients": plan_clients, "contacts": plan_contacts}
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status

@@ -313,14 +313,14 @@ def test_two_thousand_clients_import_within_ten_seconds_and_again_change_nothing
 
 
 def test_the_check_reports_its_progress_as_it_goes():
-    from clients.imports.planning import plan_clients
+    from clients.imports.clients_plan import plan_clients
 
     seen: list[int] = []
     sheet = read_sheet(big_file(1200), layout_for("autotask", "clients"))
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("clients.imports.planning._existing_clients", lambda *args, **kwargs: ({}, {}))
-        patch.setattr("clients.imports.planning.get_user_model", _no_users)
+        patch.setattr("clients.imports.clients_plan._existing_clients", lambda *args, **kwargs: ({}, {}))
+        patch.setattr("clients.imports.clients_plan.get_user_model", _no_users)
         plan_clients(sheet, layout_for("autotask", "clients"), progress=seen.append)
 
     assert seen == [500, 1000, 1200]
