@@ -5,7 +5,7 @@ carry them (only their hashes are stored); the request freezes exactly what the 
 in a snapshot bound by its hash; a completed request is never changed.
 
 The package's modules, in the order a request lives: `content` (the texts signed), `snapshot`
-(what the signer is shown, frozen at send), `send` (sending, revoking, re-sending), `link` (the
+(what the signer is shown, frozen at send), `selectors` (what can be sent), `send` (sending), `link` (the
 signer's link and one-time code) and `complete` (recording the signed decision). Callers import
 from here.
 """
@@ -32,14 +32,16 @@ from recommendations.signing.link import (
 )
 from recommendations.signing.purposes import PURPOSES, PurposeDescription, describe, intent_text_for
 from recommendations.signing.revoke import decision_request_resend, decision_request_revoke
+from recommendations.signing.selectors import (
+    recommendations_awaiting_decision,
+    sendable_recommendations,
+    sendable_software,
+)
 from recommendations.signing.send import (
     Send,
     consent_request_send,
     decision_request_send,
     decision_requests_send,
-    recommendations_awaiting_decision,
-    sendable_recommendations,
-    sendable_software,
 )
 from recommendations.signing.snapshot import shown_to_signer
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from clients.locking import lock_client, lock_clients
@@ -24,7 +24,7 @@ from recommendations.signing.content import (
     SigningError,
     token_hash,
 )
-from recommendations.signing.purposes import describe
+from recommendations.signing.selectors import sendable_software, sendable_statuses, waiting_in_live_request
 from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append_many
@@ -32,50 +32,6 @@ from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
 from riskreg.mail.secrets import minter
 from riskreg.mail.services import email_enqueue
-
-
-def sendable_statuses(purpose: str) -> list[str]:
-    return list(describe(purpose).sendable_statuses)
-
-
-def _waiting_in_live_request(field: str = "recommendation") -> Exists:
-    return Exists(RequestItem.objects.filter(DecisionRequest.live("request__"), **{field: OuterRef("pk")}))
-
-
-def sendable_recommendations(client: Client, purpose: str = Purpose.DECISION) -> QuerySet[Recommendation]:
-    """What may go into a new request: the right status, and not waiting in a request whose link
-    still works (a second request for the same item would be refused on send)."""
-    return (
-        client.recommendations.filter(status__in=sendable_statuses(purpose))
-        .exclude(_waiting_in_live_request())
-        .order_by("-inherent_risk", "title")
-    )
-
-
-def recommendations_awaiting_decision(client: Client, purpose: str = Purpose.DECISION) -> list[Recommendation]:
-    """Items of the right status already in a request whose link still works, each with that
-    request's public id and sending date (`waiting_in`, `waiting_since`): one query."""
-    live_items = RequestItem.objects.filter(DecisionRequest.live("request__"), recommendation=OuterRef("pk")).order_by(
-        "-request__sent_at"
-    )
-    return list(
-        client.recommendations.filter(status__in=sendable_statuses(purpose))
-        .annotate(
-            waiting_in=Subquery(live_items.values("request__public_id")[:1]),
-            waiting_since=Subquery(live_items.values("request__sent_at")[:1]),
-        )
-        .filter(waiting_in__isnull=False)
-        .order_by("-inherent_risk", "title")
-    )
-
-
-def sendable_software(client: Client) -> QuerySet[Software]:
-    """Programs whose install consent can be asked for: not removed, and consent not already given."""
-    return (
-        client.software.exclude(install_status=Software.InstallStatus.REMOVED)
-        .exclude(consent_status=Software.ConsentStatus.GIVEN)
-        .order_by("name")
-    )
 
 
 def _check_signatory(*, client: Client, signatory: Contact) -> None:
@@ -101,7 +57,7 @@ def _check_subjects(
     busy_by_pk = dict(
         allowed.order_by()
         .filter(pk__in=[subject.pk for subject in subjects])
-        .annotate(busy=_waiting_in_live_request(field))
+        .annotate(busy=waiting_in_live_request(field))
         .values_list("pk", "busy")
     )
     if len(busy_by_pk) != len({subject.pk for subject in subjects}):
