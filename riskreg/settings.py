@@ -8,10 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from riskreg.beat import beat_schedule
 from riskreg.env import env_bool, env_int, env_list, env_networks, env_str, env_url, object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -170,56 +170,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict = {}
-# Sends outbox emails whose on-commit task never ran (broker down) or whose last attempt failed.
-CELERY_BEAT_SCHEDULE["outbox-retry-sweep"] = {"task": "riskreg.mail.tasks.retry_unsent_emails", "schedule": 120.0}
-# Trends need one score per client per day; taken late so that day's sweep (lapses, expiries) is in it.
-CELERY_BEAT_SCHEDULE["daily-risk-snapshot"] = {
-    "task": "recommendations.tasks.take_daily_risk_snapshots",
-    "schedule": crontab(hour=23, minute=45),
-}
-# Renders signed requests whose on-commit render was lost (broker down, a worker killed mid-render):
-# an outage only delays a PDF, by a few minutes rather than the broker's hour-long redelivery.
-CELERY_BEAT_SCHEDULE["render-missing-documents"] = {
-    "task": "recommendations.tasks.render_missing_documents",
-    "schedule": 120.0,
-}
-# Delivers webhooks whose on-commit task never ran (broker down) or whose last attempt failed and is due again.
-CELERY_BEAT_SCHEDULE["webhook-retry-sweep"] = {"task": "riskreg.webhooks.tasks.retry_due_webhooks", "schedule": 60.0}
 RISKREG_SWEEP_HOUR = env_int("RISKREG_SWEEP_HOUR", 6, minimum=0)
 if RISKREG_SWEEP_HOUR > 23:
     raise ImproperlyConfigured(f"RISKREG_SWEEP_HOUR must be an hour from 0 to 23 (UTC), got {RISKREG_SWEEP_HOUR}")
-# Refusals fall due by the day: one morning run sends that day's heads-ups, requests and lapses before office hours.
-CELERY_BEAT_SCHEDULE["daily-reacknowledgment-sweep"] = {
-    "task": "recommendations.tasks.run_reack_sweep",
-    "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=0),
-}
-# Relationship conditions: met ones close, overdue ones are flagged and their manager emailed, with the morning sweep.
-CELERY_BEAT_SCHEDULE["daily-relationship-conditions"] = {
-    "task": "recommendations.relationship.tasks.run_conditions_sweep",
-    "schedule": crontab(hour=RISKREG_SWEEP_HOUR, minute=10),
-}
-# Erased contacts' signed records are kept only while their legal hold lasts (SPEC section 10); the day it
-# passes they must be anonymised without anyone having to remember. Early, outside office hours.
-CELERY_BEAT_SCHEDULE["daily-privacy-hold-purge"] = {
-    "task": "recommendations.tasks.purge_expired_holds",
-    "schedule": crontab(hour=2, minute=30),
-}
-# A copy of the audit-chain head outside the database is what makes a later rewrite of history detectable.
-CELERY_BEAT_SCHEDULE["daily-audit-digest"] = {
-    "task": "riskreg.audit.tasks.email_audit_digest",
-    "schedule": crontab(hour=0, minute=15),
-}
-# A digest that was never taken (beat down, task failed) is itself news: the admins hear the next day.
-CELERY_BEAT_SCHEDULE["daily-audit-digest-watch"] = {
-    "task": "riskreg.audit.tasks.report_missing_digests",
-    "schedule": crontab(hour=6, minute=30),
-}
-# Every stored document against its sealing event in the chain; reads every file, so weekly, at night.
-CELERY_BEAT_SCHEDULE["weekly-document-check"] = {
-    "task": "riskreg.audit.tasks.check_documents_weekly",
-    "schedule": crontab(day_of_week="sunday", hour=1, minute=30),
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(sweep_hour=RISKREG_SWEEP_HOUR)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
