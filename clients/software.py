@@ -250,26 +250,19 @@ def _alert_uninstall(software: Software, withdrawn_at: Any) -> None:
     if not to:
         return
     installed = software.install_status == Software.InstallStatus.INSTALLED
-    action = (
-        f"It is installed: uninstall it from {client.name}'s computers and mark it removed in the register."
-        if installed
-        else f"It is not installed: do not install it at {client.name}."
-    )
     email_enqueue(
         idempotency_key=f"software:{software.public_id}:withdrawn:{withdrawn_at.isoformat()}",
         kind="consent_withdrawn",
         to=[to],
         subject=f"Consent withdrawn: {'uninstall' if installed else 'do not install'} {software.name} at {client.name}",
-        template="staff_notice",
+        template="notices/consent_withdrawn",
         context={
-            "heading": f"{client.name} withdrew its consent to {software.name}",
-            "paragraphs": [
-                f"Consent to install {software.name} ({software.publisher}) was withdrawn on "
-                f"{timezone.localtime(withdrawn_at):%Y-%m-%d %H:%M %Z}. {action}",
-                "Until it is removed, the client page and the dashboard flag it as installed without consent.",
-            ],
+            "client_name": client.name,
+            "software_name": software.name,
+            "publisher": software.publisher,
+            "withdrawn_at": withdrawn_at,
+            "installed": installed,
             "link_url": absolute_reverse("register:client_detail", client.public_id),
-            "link_label": "Open the client",
         },
         scope=client.scope,
     )

@@ -292,10 +292,9 @@ def _day(value: datetime.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _item_lines(items: Iterable[Recommendation]) -> str:
-    return "\n".join(
-        f"• {item.title} ({item.level_label} risk), valid until {_day(item.valid_until)}" for item in items
-    )
+def notice_items(items: Iterable[Recommendation]) -> list[dict[str, Any]]:
+    """The refusals a notice lists (templates/emails/notices/_items)."""
+    return [{"title": item.title, "level_label": item.level_label, "valid_until": item.valid_until} for item in items]
 
 
 def _request_label(request: DecisionRequest) -> str:

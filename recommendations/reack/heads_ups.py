@@ -13,13 +13,13 @@ from recommendations.reack.core import (
     _done_in_cycle,
     _Group,
     _groups,
-    _item_lines,
     _refusals,
     _split_by_signatory,
     _staff_to,
     _Sweep,
     _url,
     heads_up_step,
+    notice_items,
 )
 from recommendations.selectors import in_open_request
 from riskreg.mail.services import email_enqueue
@@ -62,26 +62,17 @@ def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
     client, signatory, claimed = group.client, group.signatory, group.items
     first_due = min(item.valid_until for item in claimed)
     days_left = (first_due - sweep.today).days
-    them = "them" if len(claimed) > 1 else "it"
     email_enqueue(
         idempotency_key=f"reack:{step}:{claimed[0].public_id}:{claimed[0].valid_until}",
         kind="reack_heads_up",
         to=[signatory.email],
         subject=f"{client.name}: declined security recommendations to review again by {_day(first_due)}",
-        template="staff_notice",
+        template="notices/reack_heads_up",
         context={
-            "heading": f"Your signed refusal is due for review in {days_left} day{'s' if days_left != 1 else ''}",
-            "paragraphs": [
-                f"Hello {signatory.name},",
-                f"{client.name} declined the security recommendation{'s' if len(claimed) > 1 else ''} below and "
-                "accepted the risks. That acknowledgment is valid for a limited time, so that it stays an informed "
-                "decision as threats and your business change.",
-                _item_lines(claimed),
-                f"On the day it ends we will email you a personal link to review {them} again: you may accept "
-                f"{'a recommendation' if len(claimed) > 1 else 'it'}, or refuse it again and renew your "
-                "acknowledgment. There is nothing to do today.",
-            ],
-            "link_url": "",
+            "signatory_name": signatory.name,
+            "client_name": client.name,
+            "days_left": days_left,
+            "items": notice_items(claimed),
         },
         scope=client.scope,
     )
@@ -98,25 +89,18 @@ def _signatory_gone(sweep: _Sweep, group: _Group) -> None:
     to = _staff_to(client, sweep)
     if not to:
         raise ValueError(f"{client.name} has no vCIO or manager with an email to ask for another signatory")
-    who = contact.name if contact and contact.erased_at is None else "The person who signed them"
     email_enqueue(
         idempotency_key=f"reack:{Step.SIGNATORY_GONE}:{claimed[0].public_id}:{claimed[0].valid_until}",
         kind="reack_signatory_gone",
         to=to,
         subject=f"Choose another signatory for {client.name}'s re-acknowledgment",
-        template="staff_notice",
+        template="notices/reack_signatory_gone",
         context={
-            "heading": "A refusal is coming up for re-acknowledgment, but its signatory cannot sign",
-            "paragraphs": [
-                f"{len(claimed)} signed refusal{'s' if len(claimed) > 1 else ''} at {client.name} must be "
-                f"re-acknowledged. {who} can no longer sign for the client (inactive, erased or no longer an "
-                "authorised signatory), so no request was sent.",
-                _item_lines(claimed),
-                "Choose another authorised signatory and send the re-acknowledgment now. Without an answer the "
-                f"refusals lapse {sweep.ladder.grace_days} days after their valid-until date.",
-            ],
+            "client_name": client.name,
+            "signatory_name": contact.name if contact and contact.erased_at is None else "",
+            "items": notice_items(claimed),
+            "grace_days": sweep.ladder.grace_days,
             "link_url": _url("register:reack_send", client.public_id),
-            "link_label": "Choose a signatory and send",
         },
         scope=client.scope,
     )

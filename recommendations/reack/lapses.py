@@ -16,13 +16,13 @@ from recommendations.reack.core import (
     _by_client,
     _claim_items,
     _done_in_cycle,
-    _item_lines,
     _run,
     _run_batched,
     _staff_to,
     _still_current,
     _Sweep,
     _url,
+    notice_items,
 )
 from recommendations.services import refusals_lapse
 from riskreg.mail.services import email_enqueue
@@ -86,17 +86,6 @@ def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
     to = sorted({*_staff_to(escalated[0].client, sweep), *sweep.manager_emails()})
     if not to:
         raise ValueError("no vCIO or manager has an email to tell about lapsed refusals")
-    paragraphs = [
-        "These signed refusals reached their valid-until date and were not re-acknowledged within the "
-        f"{sweep.ladder.grace_days}-day grace period. They are now lapsed: the risk is open and no longer backed "
-        "by a current signature. Contact each client, and send a new re-acknowledgment request from its page."
-    ]
-    for client_items in by_client:
-        client = client_items[0].client
-        paragraphs.append(
-            f"{client.name} — liability coverage now {client.liability_coverage} %, risk score {client.risk_score}:\n"
-            f"{_item_lines(client_items)}\n{_url('register:client_detail', client.public_id)}"
-        )
     clients = [items[0].client for items in by_client]
     email_enqueue(
         idempotency_key=f"reack:{Step.ESCALATED}:{escalated[0].public_id}:{escalated[0].valid_until}",
@@ -104,12 +93,20 @@ def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
         to=to,
         subject=f"Lapsed: {len(escalated)} refusal{'s' if len(escalated) > 1 else ''} went unanswered at "
         + (clients[0].name if len(clients) == 1 else f"{len(clients)} clients"),
-        template="staff_notice",
+        template="notices/reack_escalation",
         context={
-            "heading": "Refusals have lapsed" if len(clients) > 1 else f"Refusals at {clients[0].name} have lapsed",
-            "paragraphs": paragraphs,
+            "grace_days": sweep.ladder.grace_days,
+            "clients": [
+                {
+                    "name": client_items[0].client.name,
+                    "liability_coverage": client_items[0].client.liability_coverage,
+                    "risk_score": client_items[0].client.risk_score,
+                    "items": notice_items(client_items),
+                    "url": _url("register:client_detail", client_items[0].client.public_id),
+                }
+                for client_items in by_client
+            ],
             "link_url": _url("register:reack") + "?tab=lapsed",
-            "link_label": "See every lapsed refusal",
         },
         scope=clients[0].scope if len(clients) == 1 else "",
     )

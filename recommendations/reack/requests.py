@@ -165,24 +165,19 @@ def _reminder(sweep: _Sweep, request: DecisionRequest, step: str) -> None:
         return
     client, signatory = request.client, request.signatory
     vcio = client.vcio
-    ask = f"{vcio} ({vcio.email})" if vcio and vcio.email else "your provider"
     email_enqueue(
         idempotency_key=f"reack:{step}:{request.public_id}",
         kind="request_reminder",
         to=[signatory.email],
         subject=f"Reminder: your decision is still needed for {client.name}",
-        template="staff_notice",
+        template="notices/request_reminder",
         context={
-            "heading": "A signing request is waiting for you",
-            "paragraphs": [
-                f"Hello {signatory.name},",
-                f"On {_day(timezone.localdate(request.sent_at))} we emailed you a personal link to review security "
-                f"recommendations for {client.name}. It has not been answered yet.",
-                "Please open the link in that email to decide; it works until "
-                f"{_day(timezone.localdate(request.expires_at))}. If you cannot find the email, ask {ask} for "
-                "a new link.",
-            ],
-            "link_url": "",
+            "signatory_name": signatory.name,
+            "client_name": client.name,
+            "sent_on": timezone.localdate(request.sent_at),
+            "expires_on": timezone.localdate(request.expires_at),
+            "vcio_name": str(vcio) if vcio else "",
+            "vcio_email": vcio.email if vcio else "",
         },
         scope=client.scope,
     )
@@ -231,17 +226,12 @@ def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
             kind="request_expired",
             to=to,
             subject=f"Signing request for {client.name} expired unanswered",
-            template="staff_notice",
+            template="notices/request_expired",
             context={
-                "heading": "A signing request expired without an answer",
-                "paragraphs": [
-                    f"The {request.get_purpose_display().lower()} request sent to {request.signatory.name} on "
-                    f"{_day(timezone.localdate(request.sent_at))} was not answered before its link expired.",
-                    "Follow up with the signatory and send a new link from the request page if they still need to "
-                    "decide.",
-                ],
+                "purpose_label": request.get_purpose_display(),
+                "signatory_name": request.signatory.name,
+                "sent_on": timezone.localdate(request.sent_at),
                 "link_url": _url("signing:request_detail", request.public_id),
-                "link_label": "Open the request",
             },
             scope=client.scope,
         )

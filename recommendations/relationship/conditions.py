@@ -152,19 +152,16 @@ def _email_manager(condition: RelationshipCondition) -> None:
         kind="condition_overdue",
         to=to,
         subject=f"Overdue: a condition of keeping {client.name}",
-        template="staff_notice",
+        template="notices/condition_overdue",
         context={
-            "heading": f"A condition of keeping {client.name} is overdue",
-            "paragraphs": [
-                f"On {condition.decision.decided_on.isoformat()} the practice decided to continue with "
-                f"{client.name} on conditions. This one was due on {condition.due_on.isoformat()} and is not met:",
-                condition.what,
-                f"Owner: {condition.owner}. Risk score now {client.risk_score}, uncovered exposure "
-                f"{client.uncovered_exposure}. Review the relationship: record a new decision, or mark the "
-                "condition met if it is.",
-            ],
+            "client_name": client.name,
+            "decided_on": condition.decision.decided_on,
+            "due_on": condition.due_on,
+            "condition": condition.what,
+            "owner_name": str(condition.owner),
+            "risk_score": client.risk_score,
+            "uncovered_exposure": client.uncovered_exposure,
             "link_url": page,
-            "link_label": "Open the conditions",
         },
         scope=client.scope,
     )

@@ -197,15 +197,11 @@ def _lock(request: DecisionRequest) -> None:
             kind="request_locked",
             to=[vcio.email],
             subject=f"Signing request locked for {request.client.name}",
-            template="staff_notice",
+            template="notices/request_locked",
             context={
-                "heading": "A signing request was locked",
-                "paragraphs": [
-                    f"The signing request for {request.client.name} received {MAX_CODE_ATTEMPTS} wrong one-time "
-                    "codes and has been locked. If the signatory needs to sign, send a new link.",
-                ],
+                "client_name": request.client.name,
+                "max_code_attempts": MAX_CODE_ATTEMPTS,
                 "link_url": absolute_reverse("signing:request_detail", request.public_id),
-                "link_label": "Open the request",
             },
             scope=request.client.scope,
         )

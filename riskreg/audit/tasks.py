@@ -10,6 +10,7 @@ the emails already delivered, the files already copied or the TSA's signed time.
 
 import datetime
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from riskreg.audit.chain import verify_chain
-from riskreg.audit.digests import Digest, digest_take, digest_timestamp, missing_digest_days
+from riskreg.audit.digests import digest_take, digest_timestamp, missing_digest_days
 from riskreg.audit.documents import verify_documents
 from riskreg.mail.models import OutboundEmail
 from riskreg.mail.services import email_enqueue
@@ -36,17 +37,27 @@ def practice_admin_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def admins_notice_enqueue(
-    *, idempotency_key: str, kind: str, subject: str, heading: str, paragraphs: list[str]
+def admins_email_enqueue(
+    *, idempotency_key: str, kind: str, subject: str, template: str, context: dict[str, Any]
 ) -> OutboundEmail | None:
-    """Queue one notice to the practice admins (once per key); None when there is no admin to tell."""
+    """Queue one email to the practice admins (once per key), rendered from templates/emails/<template>;
+    None when there is no admin to tell."""
     recipients = practice_admin_emails()
     if not recipients:
         return None
     return email_enqueue(
+        idempotency_key=idempotency_key, kind=kind, to=recipients, subject=subject, template=template, context=context
+    )
+
+
+def admins_notice_enqueue(
+    *, idempotency_key: str, kind: str, subject: str, heading: str, paragraphs: list[str]
+) -> OutboundEmail | None:
+    """Queue one notice to the practice admins whose paragraphs are given (the generic staff_notice
+    template); None when there is no admin to tell."""
+    return admins_email_enqueue(
         idempotency_key=idempotency_key,
         kind=kind,
-        to=recipients,
         subject=subject,
         template="staff_notice",
         context={"heading": heading, "paragraphs": paragraphs, "link_url": ""},
@@ -78,32 +89,21 @@ def audit_digest_enqueue(*, day: datetime.date, timestamp_token: bytes | None = 
         to=recipients,
         subject=f"Audit chain {'intact' if digest.chain_intact else 'BROKEN'} on {day.isoformat()}: "
         f"{digest.event_count} events",
-        template="staff_notice",
+        template="notices/audit_digest",
         context={
-            "heading": f"Audit chain digest for {day.isoformat()}",
-            "paragraphs": _paragraphs(digest, timestamp_token),
-            "link_url": "",
+            "day": day.isoformat(),
+            "chain_intact": digest.chain_intact,
+            "event_count": digest.event_count,
+            "head_sequence": digest.head_sequence,
+            "head_hash": digest.head_hash,
+            "taken_at": digest.taken_at.isoformat(),
+            "path": str(digest.path),
+            "file_name": digest.path.name,
+            "token_file_name": digest.token_path.name,
+            "timestamped": bool(timestamp_token),
         },
         attachments=attachments,
     )
-
-
-def _paragraphs(digest: Digest, timestamp_token: bytes | None) -> list[str]:
-    anchored = (
-        f"The attached {digest.token_path.name} is an RFC 3161 timestamp of the attached file by the practice's "
-        "time-stamping authority: it proves the file existed, unchanged, at the time it states."
-        if timestamp_token
-        else "No time-stamping authority is configured (RISKREG_TSA_URL), so this digest carries no trusted time."
-    )
-    return [
-        f"Verification: {'intact' if digest.chain_intact else 'BROKEN'}.",
-        f"Events checked: {digest.event_count}.",
-        f"Head: event #{digest.head_sequence}, hash {digest.head_hash}",
-        f"Taken at {digest.taken_at.isoformat()}; written to {digest.path}.",
-        anchored,
-        "Keep this email and its attachments. To check the chain against them later: "
-        f"python manage.py verify_audit_chain --against {digest.path.name}",
-    ]
 
 
 @shared_task(
@@ -138,19 +138,13 @@ def missing_digests_report(*, today: datetime.date) -> OutboundEmail | None:
     missing = missing_digest_days(today=today)
     if not missing:
         return None
-    days = ", ".join(day.isoformat() for day in missing)
-    return admins_notice_enqueue(
+    days = [day.isoformat() for day in missing]
+    return admins_email_enqueue(
         idempotency_key=f"audit-digest-missing:{today.isoformat()}",
         kind="audit_digest_missing",
-        subject=f"No audit-chain digest for {days}",
-        heading="A daily audit-chain digest is missing",
-        paragraphs=[
-            f"No digest file was written for: {days}.",
-            "The beat did not run the daily-audit-digest task, or the task failed (see the worker's log). "
-            "A gap leaves the history of those days without an anchor outside the database.",
-            "Check that exactly one beat and a worker are running, then take today's digest by hand: "
-            "python manage.py take_audit_digest",
-        ],
+        subject=f"No audit-chain digest for {', '.join(days)}",
+        template="notices/audit_digest_missing",
+        context={"days": days},
     )
 
 
@@ -177,19 +171,12 @@ def integrity_alert_enqueue(*, day: datetime.date) -> OutboundEmail | None:
     problems = ([] if chain.intact else [f"The audit chain is broken: {chain.problem}"]) + documents.problems
     if not problems:
         return None
-    return admins_notice_enqueue(
+    return admins_email_enqueue(
         idempotency_key=f"integrity-check:{day.isoformat()}",
         kind="integrity_alert",
         subject=f"RiskReg integrity check FAILED on {day.isoformat()}: {len(problems)} problem(s)",
-        heading="Signed documents or the audit chain no longer match",
-        paragraphs=[
-            "The weekly check compared every stored document with the audit chain's record of its sealing "
-            f"and timestamp renewals, and walked the chain. It found {len(problems)} problem(s):",
-            *problems,
-            "Each one means a record was changed outside the application. Keep this email, restore the "
-            "affected documents from a backup and find out who had access. Run "
-            "`python manage.py verify_audit_chain` to check again.",
-        ],
+        template="notices/integrity_alert",
+        context={"problems": problems},
     )
 
 

@@ -162,17 +162,12 @@ def _disable_for_failures(endpoint: WebhookEndpoint, *, last_error: str) -> None
         kind="webhook_disabled",
         to=recipients,
         subject=f"Webhook endpoint disabled: {endpoint.url}",
-        template="staff_notice",
+        template="notices/webhook_disabled",
         context={
-            "heading": "A webhook endpoint was disabled",
-            "paragraphs": [
-                f"RiskReg stopped sending events to {endpoint.url} after {endpoint.consecutive_failures} failed "
-                f"attempts in a row with no successful delivery in between. The last error: {last_error}.",
-                "Events are not queued for it while it is disabled. Fix the receiver, then enable the endpoint "
-                "again on its page: deliveries still waiting are then sent.",
-            ],
+            "endpoint_url": endpoint.url,
+            "consecutive_failures": endpoint.consecutive_failures,
+            "last_error": last_error,
             "link_url": absolute_reverse("webhooks:endpoint_detail", endpoint.public_id),
-            "link_label": "Open the endpoint",
         },
     )
 
