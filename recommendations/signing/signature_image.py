@@ -55,7 +55,7 @@ def clean_signature_png(png: bytes) -> bytes:
             if not (MIN_SIZE[0] <= width <= MAX_SIZE[0] and MIN_SIZE[1] <= height <= MAX_SIZE[1]):
                 raise ValidationError("The signature image has impossible dimensions. Please sign again.", code="size")
             image.load()
-            ink = _ink_pixels(image)
+            ink = ink_pixels(image)
             pixels = image.copy()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise ValidationError("The signature must be a PNG image.", code="not_png") from None
@@ -69,7 +69,7 @@ def clean_signature_png(png: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _ink_pixels(image: Image.Image) -> int:
+def ink_pixels(image: Image.Image) -> int:
     """Pixels that are visibly drawn: opaque enough and darker than the paper."""
     rgba = image.convert("RGBA")
     alpha = rgba.getchannel("A")

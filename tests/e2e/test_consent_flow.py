@@ -127,7 +127,7 @@ def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, liv
     from clients.models import Contact
     from recommendations.documents import services as document_services
     from recommendations.privacy import services as privacy
-    from tests.recommendations.privacy.test_privacy import _sign as sign
+    from tests.recommendations.privacy.test_privacy import sign_for as sign
     from tests.signing_helpers import send_request
 
     casl_practice()

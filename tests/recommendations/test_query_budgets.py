@@ -17,7 +17,7 @@ from recommendations.services import recommendation_transition
 from riskreg.audit.chain import audit_append, verify_chain
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, RecommendationFactory
-from tests.recommendations.signing.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 from tests.signing_helpers import send_request
 
 
@@ -85,7 +85,7 @@ def test_an_audit_append_inside_a_transaction_is_three_statements(django_assert_
 @pytest.mark.django_db
 def test_signing_rescores_the_client_once_with_every_decision_in_the_score(client_record, vcio):
     request, _, (mfa, backups) = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
     items = {item.recommendation_id: item.pk for item in request.items.all()}
     choices = [
         signing.ItemChoice(items[mfa.pk], "refuse", "Too disruptive for clinic staff"),
@@ -96,7 +96,7 @@ def test_signing_rescores_the_client_once_with_every_decision_in_the_score(clien
         mock.patch.object(signing.complete, "client_rescore", wraps=services.client_rescore) as once_at_the_end,
         mock.patch.object(services, "client_rescore", wraps=services.client_rescore) as per_transition,
     ):
-        signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())
+        signing.decision_request_complete(request=request, choices=choices, evidence=signer_evidence())
 
     assert once_at_the_end.call_count == 1
     assert per_transition.call_count == 0
@@ -112,12 +112,12 @@ def test_signing_rescores_the_client_once_with_every_decision_in_the_score(clien
 def test_each_extra_item_of_a_signing_costs_one_statement_its_update(client_record, vcio):
     def statements_to_sign(titles: tuple[str, ...]) -> tuple[int, list[str]]:
         request, _, recommendations = send_request(client_record, vcio, titles=titles)
-        _verify(request)
+        verify_code(request)
         items = {item.recommendation_id: item.pk for item in request.items.all()}
         choices = [signing.ItemChoice(items[r.pk], "refuse", "Not this year") for r in recommendations]
         first_event = AuditEvent.objects.count()
         with CaptureQueriesContext(connection) as captured:
-            signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())
+            signing.decision_request_complete(request=request, choices=choices, evidence=signer_evidence())
         events = list(AuditEvent.objects.order_by("sequence").values_list("event_type", flat=True)[first_event:])
         return len(captured), events
 

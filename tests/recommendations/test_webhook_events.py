@@ -12,7 +12,7 @@ from riskreg.webhooks.events import EVENT_TYPES
 from riskreg.webhooks.models import WebhookDelivery
 from tests.recommendations.reack.test_sweep import refusal
 from tests.recommendations.signing.test_consent import casl_practice, make_program, send_consent, sign_consent
-from tests.recommendations.signing.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 from tests.signing_helpers import send_request
 from tests.webhook_receiver import running_receiver
 
@@ -43,7 +43,7 @@ def test_sending_and_signing_a_request_send_request_sent_then_signed_then_docume
 ):
     with committed():
         request, token, (mfa, backups) = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
     items = {item.recommendation_id: item.pk for item in request.items.all()}
     with committed():
         signing.decision_request_complete(
@@ -52,7 +52,7 @@ def test_sending_and_signing_a_request_send_request_sent_then_signed_then_docume
                 signing.ItemChoice(items[mfa.pk], "refuse", "Too disruptive"),
                 signing.ItemChoice(items[backups.pk], "accept", ""),
             ],
-            evidence=_evidence(),
+            evidence=signer_evidence(),
         )
 
     # Signing a critical refusal also moved the client's band from low: that is an event of its own.

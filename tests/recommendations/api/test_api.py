@@ -14,7 +14,7 @@ from clients.models import Client, Contact, RiskSnapshot
 from recommendations.models import DecisionRequest, Recommendation
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, ContactFactory, ControlFactory, RecommendationFactory
-from tests.recommendations.signing.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 from tests.signing_helpers import send_request, token_from_mail
 
 CLIENTS = reverse("api:clients")
@@ -383,7 +383,7 @@ def test_a_signed_request_shows_its_decisions_and_document_and_the_pdf_downloads
     from recommendations import signing
 
     request, _, (mfa, backups) = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
     items = {item.recommendation_id: item.pk for item in request.items.all()}
     with django_capture_on_commit_callbacks(execute=True):
         signing.decision_request_complete(
@@ -392,7 +392,7 @@ def test_a_signed_request_shows_its_decisions_and_document_and_the_pdf_downloads
                 signing.ItemChoice(items[mfa.pk], "refuse", "No budget"),
                 signing.ItemChoice(items[backups.pk], "accept", ""),
             ],
-            evidence=_evidence(),
+            evidence=signer_evidence(),
         )
 
     detail = vcio_api.get(reverse("api:request", args=[request.public_id])).json()

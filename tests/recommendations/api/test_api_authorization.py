@@ -143,15 +143,15 @@ def test_every_api_route_has_a_rule():
 @pytest.fixture
 def world(client_record, vcio) -> World:
     from recommendations import signing
-    from tests.recommendations.signing.test_signing import _evidence, _verify
+    from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 
     recommendation = RecommendationFactory(client=client_record, status="presented", title="Offsite backups")
     open_request = send_request(client_record, vcio, titles=("Multi-factor authentication",))[0]
     signed = send_request(client_record, vcio, titles=("EDR",))[0]
-    _verify(signed)
+    verify_code(signed)
     item = signed.items.get()
     signing.decision_request_complete(
-        request=signed, choices=[signing.ItemChoice(item.pk, "refuse", "No budget")], evidence=_evidence()
+        request=signed, choices=[signing.ItemChoice(item.pk, "refuse", "No budget")], evidence=signer_evidence()
     )
     document = WaiverDocument.objects.create(
         document_id=f"RR-TEST-{uuid4().hex[:8]}",

@@ -17,7 +17,7 @@ from django.urls import reverse
 from recommendations import signing
 from riskreg.api_tokens.services import api_token_create
 from tests.factories import RecommendationFactory
-from tests.recommendations.signing.test_signing import _evidence, _verify
+from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 from tests.signing_helpers import send_request
 
 SCHEMATHESIS = Path(sys.executable).parent / "st"
@@ -35,11 +35,11 @@ def test_schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_schema
     RecommendationFactory(client=client_record, status="presented", title="Offsite backups")
     send_request(client_record, vcio, titles=("Multi-factor authentication",))
     signed = send_request(client_record, vcio, titles=("EDR",))[0]
-    _verify(signed)
+    verify_code(signed)
     signing.decision_request_complete(
         request=signed,
         choices=[signing.ItemChoice(signed.items.get().pk, "refuse", "No budget")],
-        evidence=_evidence(),
+        evidence=signer_evidence(),
     )
     token = api_token_create(actor=vcio, user=vcio, name="schemathesis", scope="write")[1]
 

@@ -12,14 +12,14 @@ from recommendations.documents import sealer
 from recommendations.models import WaiverDocument
 from riskreg.seal import validate_seal
 from tests.recommendations.documents.test_pipeline import pdf_text, stored_bytes
-from tests.recommendations.signing.test_evidence import BROWSER, _walk
+from tests.recommendations.signing.test_evidence import BROWSER, walk_signer_steps
 from tests.signing_helpers import document_create, send_request
 
 
 @pytest.fixture
 def signed_through_the_pages(client, client_record, vcio):
     request, token, _ = send_request(client_record, vcio)
-    _walk(client, request, token, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    walk_signer_steps(client, request, token, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
     request.refresh_from_db()
     return request, WaiverDocument.objects.get(request=request)
 
@@ -70,7 +70,7 @@ def test_the_appendix_records_the_sender_the_code_delivery_and_every_step(signed
 @pytest.mark.django_db
 def test_an_old_waiver_still_shows_the_agreement_version_it_quoted(client, client_record, vcio):
     request, token, _ = send_request(client_record, vcio)
-    _walk(client, request, token, REMOTE_ADDR="203.0.113.7")
+    walk_signer_steps(client, request, token, REMOTE_ADDR="203.0.113.7")
     agreement_update(actor=vcio, agreement=client_record.agreements.get(), data={"exclusions": "Nothing excluded."})
     WaiverDocument.objects.filter(request=request).delete()
 

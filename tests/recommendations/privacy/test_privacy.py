@@ -42,7 +42,7 @@ def personal_data_rows() -> set[tuple[str, int, str]]:
     return found
 
 
-def _sign(request: DecisionRequest) -> DecisionRequest:
+def sign_for(request: DecisionRequest) -> DecisionRequest:
     signing.signing_code_send(request=request)
     signing.signing_code_verify(request=request, code=latest_code(request))
     items = list(request.items.order_by("position"))
@@ -74,7 +74,7 @@ def history(client_record, vcio, django_capture_on_commit_callbacks):
     contact.refresh_from_db()
     signed, _, _ = send_request(client_record, vcio)
     DecisionRequest.objects.filter(pk=signed.pk).update(message=f"{NAME}, please decide before the board meeting.")
-    _sign(signed)
+    sign_for(signed)
     # The sealed file takes its final name when the document's transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
         document = document_services.request_document_create(request_id=signed.pk)

@@ -15,7 +15,7 @@ BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) RiskRegTest"
 PROXY = "10.0.0.5"
 
 
-def _walk(client, request, token, **headers) -> None:
+def walk_signer_steps(client, request, token, **headers) -> None:
     """Every step a signer takes, from one browser: view, ask for a code, a wrong code, the right
     code, sign, download the signed copy."""
     client.get(reverse("sign:start", args=[token]), **headers)
@@ -38,7 +38,7 @@ def _steps(request) -> dict[str, dict]:
 def test_every_signer_step_is_an_event_with_address_browser_and_session(client, client_record, vcio):
     request, token, _ = send_request(client_record, vcio)
 
-    _walk(client, request, token, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    walk_signer_steps(client, request, token, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
 
     steps = _steps(request)
     signer_steps = [
@@ -67,7 +67,7 @@ def test_every_signer_step_is_an_event_with_address_browser_and_session(client, 
 def test_behind_the_trusted_proxy_the_forwarded_client_is_recorded(client, client_record, vcio):
     request, token, _ = send_request(client_record, vcio)
 
-    _walk(client, request, token, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.23")
+    walk_signer_steps(client, request, token, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.23")
 
     request.refresh_from_db()
     assert request.signature.ip_address == "198.51.100.23"
@@ -79,7 +79,7 @@ def test_behind_the_trusted_proxy_the_forwarded_client_is_recorded(client, clien
 def test_a_forwarded_address_from_an_untrusted_peer_is_not_recorded(client, client_record, vcio):
     request, token, _ = send_request(client_record, vcio)
 
-    _walk(client, request, token, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.23")
+    walk_signer_steps(client, request, token, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.23")
 
     request.refresh_from_db()
     assert request.signature.ip_address == "203.0.113.7"

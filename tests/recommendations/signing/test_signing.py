@@ -21,7 +21,7 @@ from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
 from tests.signing_helpers import latest_code, link_from_mail, send_request, signature_data_url, token_from_mail
 
 
-def _evidence(**overrides) -> signing.SignerEvidence:
+def signer_evidence(**overrides) -> signing.SignerEvidence:
     values = {
         "typed_name": "Hélène Côté",
         "typed_title": "Chief Executive Officer",
@@ -33,7 +33,7 @@ def _evidence(**overrides) -> signing.SignerEvidence:
     return signing.SignerEvidence(**{**values, **overrides})
 
 
-def _verify(request: DecisionRequest) -> None:
+def verify_code(request: DecisionRequest) -> None:
     signing.signing_code_send(request=request)
     signing.signing_code_verify(request=request, code=latest_code(request))
 
@@ -181,7 +181,7 @@ def test_code_resends_are_limited(client_record, vcio):
 @pytest.mark.django_db
 def test_completing_records_every_decision_with_its_evidence(client_record, vcio):
     request, _, (mfa, backups) = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
     items = {item.recommendation_id: item.pk for item in request.items.all()}
 
     signing.decision_request_complete(
@@ -190,7 +190,7 @@ def test_completing_records_every_decision_with_its_evidence(client_record, vcio
             signing.ItemChoice(items[mfa.pk], "refuse", "Too disruptive for clinic staff"),
             signing.ItemChoice(items[backups.pk], "accept", ""),
         ],
-        evidence=_evidence(),
+        evidence=signer_evidence(),
     )
 
     request.refresh_from_db()
@@ -215,12 +215,12 @@ def test_completing_records_every_decision_with_its_evidence(client_record, vcio
 def test_an_agreement_cadence_overrides_the_practice_cadence(client_record, vcio):
     agreement_update(actor=vcio, agreement=client_record.agreements.get(), data={"refusal_cadence_days": 30})
     request, _, (mfa, backups) = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
 
     signing.decision_request_complete(
         request=request,
         choices=[signing.ItemChoice(item.pk, "refuse", "Budget") for item in request.items.all()],
-        evidence=_evidence(),
+        evidence=signer_evidence(),
     )
 
     mfa.refresh_from_db()
@@ -230,14 +230,14 @@ def test_an_agreement_cadence_overrides_the_practice_cadence(client_record, vcio
 @pytest.mark.django_db
 def test_a_refusal_without_a_reason_changes_nothing(client_record, vcio):
     request, _, _ = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
     events_before = AuditEvent.objects.count()
 
     with pytest.raises(signing.SigningError, match="reason"):
         signing.decision_request_complete(
             request=request,
             choices=[signing.ItemChoice(item.pk, "refuse", "  ") for item in request.items.all()],
-            evidence=_evidence(),
+            evidence=signer_evidence(),
         )
 
     request.refresh_from_db()
@@ -250,12 +250,12 @@ def test_a_refusal_without_a_reason_changes_nothing(client_record, vcio):
 @pytest.mark.django_db
 def test_a_request_cannot_be_signed_twice(client_record, vcio):
     request, _, _ = send_request(client_record, vcio)
-    _verify(request)
+    verify_code(request)
     choices = [signing.ItemChoice(item.pk, "accept", "") for item in request.items.all()]
-    signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())
+    signing.decision_request_complete(request=request, choices=choices, evidence=signer_evidence())
 
     with pytest.raises(signing.SigningError, match="no longer be signed"):
-        signing.decision_request_complete(request=request, choices=choices, evidence=_evidence())
+        signing.decision_request_complete(request=request, choices=choices, evidence=signer_evidence())
 
     assert Decision.objects.count() == 2
 
@@ -334,22 +334,22 @@ def test_a_recommendation_that_does_not_exist_cannot_be_sent(client_record, vcio
 
 @pytest.mark.parametrize("name", ["Hélène Côté", "Zbigniew Łukasiewicz", "Ана Петрова", "Jo"])
 def test_a_typed_signature_draws_every_name_as_a_storable_picture(name):
-    from recommendations.signing.signature_image import _ink_pixels, clean_signature_png, render_typed_signature
+    from recommendations.signing.signature_image import clean_signature_png, ink_pixels, render_typed_signature
 
     png = render_typed_signature(name)
 
     stored = clean_signature_png(png)  # passes the same checks as a drawing
     with Image.open(io.BytesIO(stored)) as image:
-        assert _ink_pixels(image) > 200
+        assert ink_pixels(image) > 200
 
 
 def test_a_letter_the_handwriting_font_lacks_is_still_drawn():
-    from recommendations.signing.signature_image import _ink_pixels, render_typed_signature
+    from recommendations.signing.signature_image import ink_pixels, render_typed_signature
 
     # Dancing Script has no Ł or Cyrillic: without the plain fallback these would be blank.
     for name in ("Łł", "Ан"):
         with Image.open(io.BytesIO(render_typed_signature(name))) as image:
-            assert _ink_pixels(image) > 100, name
+            assert ink_pixels(image) > 100, name
 
 
 def test_an_empty_typed_name_cannot_be_a_signature():

@@ -123,13 +123,13 @@ def test_an_agreement_edit_leaves_consent_requests_open_they_do_not_quote_it(cli
 def test_a_signed_request_is_never_voided(client_record, vcio):
     request, _, _ = send_request(client_record, vcio)
     from recommendations import signing
-    from tests.recommendations.signing.test_signing import _evidence, _verify
+    from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 
-    _verify(request)
+    verify_code(request)
     signing.decision_request_complete(
         request=request,
         choices=[signing.ItemChoice(item.pk, "accept", "") for item in request.items.all()],
-        evidence=_evidence(),
+        evidence=signer_evidence(),
     )
 
     casl_practice()

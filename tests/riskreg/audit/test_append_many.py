@@ -7,7 +7,7 @@ import pytest
 
 from riskreg.audit.chain import audit_append, audit_append_many, verify_chain
 from riskreg.audit.models import AuditEvent, ChainHead
-from tests.riskreg.audit.test_chain import _tamper
+from tests.riskreg.audit.test_chain import tamper
 
 
 def _event(n: int, **extra) -> dict:
@@ -58,7 +58,7 @@ def test_bulk_payloads_are_stored_exactly_as_hashed(manager):
 @pytest.mark.django_db
 def test_a_bulk_event_altered_afterwards_breaks_the_chain():
     audit_append_many([_event(n) for n in range(5)], batch_size=2)
-    _tamper("UPDATE audit_auditevent SET summary = %s WHERE sequence = 4", ["nothing happened"])
+    tamper("UPDATE audit_auditevent SET summary = %s WHERE sequence = 4", ["nothing happened"])
 
     assert verify_chain().broken_sequence == 4
 

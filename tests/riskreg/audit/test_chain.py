@@ -20,7 +20,7 @@ def _append_three(actor=None) -> list[AuditEvent]:
     ]
 
 
-def _tamper(sql: str, params: list) -> None:
+def tamper(sql: str, params: list) -> None:
     """Edit the table behind the application's back, as an attacker with database access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -53,7 +53,7 @@ def test_verify_command_passes_on_an_intact_chain(capsys):
 @pytest.mark.django_db
 def test_verify_command_names_an_altered_event():
     _append_three()
-    _tamper("UPDATE audit_auditevent SET summary = %s WHERE sequence = 2", ["nothing happened"])
+    tamper("UPDATE audit_auditevent SET summary = %s WHERE sequence = 2", ["nothing happened"])
 
     with pytest.raises(CommandError, match="event #2 .* was altered"):
         call_command("verify_audit_chain")
@@ -62,7 +62,7 @@ def test_verify_command_names_an_altered_event():
 @pytest.mark.django_db
 def test_verify_command_names_a_deleted_event():
     _append_three()
-    _tamper("DELETE FROM audit_auditevent WHERE sequence = 2", [])
+    tamper("DELETE FROM audit_auditevent WHERE sequence = 2", [])
 
     with pytest.raises(CommandError, match="event #2 is missing"):
         call_command("verify_audit_chain")
@@ -71,7 +71,7 @@ def test_verify_command_names_a_deleted_event():
 @pytest.mark.django_db
 def test_verify_detects_removal_of_the_newest_event():
     _append_three()
-    _tamper("DELETE FROM audit_auditevent WHERE sequence = 3", [])
+    tamper("DELETE FROM audit_auditevent WHERE sequence = 3", [])
 
     report = verify_chain()
 
@@ -82,7 +82,7 @@ def test_verify_detects_removal_of_the_newest_event():
 @pytest.mark.django_db
 def test_verify_detects_an_altered_payload():
     _append_three()
-    _tamper("UPDATE audit_auditevent SET payload = %s WHERE sequence = 1", ['{"n": 99}'])
+    tamper("UPDATE audit_auditevent SET payload = %s WHERE sequence = 1", ['{"n": 99}'])
 
     assert verify_chain().broken_sequence == 1
 
