@@ -341,6 +341,8 @@ class _Builder:
                 agreement=plan.agreement,
                 agreement_version=1,
                 recommendations=request.items,
+                # Its audit events are written after its rows: the demo's snapshots name no first-presented day.
+                first_presented={},
             )
         )
         row = DecisionRequest(
