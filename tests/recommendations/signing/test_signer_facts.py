@@ -28,9 +28,7 @@ def sent(client_record, vcio):
     dana = User.objects.create_user(username="dana", first_name="Dana", last_name="Whitfield")
     recommendations = [
         presented(client_record, dana, on=PRESENTED_ON, title="Offsite backups", likelihood=5, impact=5),
-        presented(
-            client_record, dana, on=PRESENTED_ON, title="Endpoint detection", recurring_monthly_cost_cents=900
-        ),
+        presented(client_record, dana, on=PRESENTED_ON, title="Endpoint detection", recurring_monthly_cost_cents=900),
     ]
     request = signing.decision_request_send(
         actor=vcio, client=client_record, signatory=client_record.contacts.get(), recommendations=recommendations
