@@ -2,7 +2,6 @@
 as the register's pages (the client's cached score and coverage, the risk page's snapshot
 series, the roadmap page's quarters), so the briefing never disagrees with the screen."""
 
-import logging
 from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
@@ -20,13 +19,13 @@ from recommendations.documents.pdf.briefing import (
     BriefingQuarter,
     BriefingRisk,
 )
+from recommendations.documents.selectors import practice_logo
 from recommendations.models import Briefing, Decision, Recommendation
 from recommendations.risk.selectors import snapshot_series
 from recommendations.roadmap.quarters import add_months
 from recommendations.roadmap.selectors import client_roadmap
 from riskreg.mail.models import OutboundEmail
 
-logger = logging.getLogger(__name__)
 Status = Recommendation.Status
 # What the client has been shown: a draft is the vCIO's own working note.
 CLIENT_FACING_OPEN = (Status.PRESENTED, Status.ACCEPTED, Status.DEFERRED, Status.REFUSED, Status.LAPSED)
@@ -38,20 +37,13 @@ QUARTER_AGO_DAYS = 91
 def practice_letterhead() -> PracticeLetterhead:
     """The practice as it is today: a briefing is the practice's own report, not a signed record."""
     profile = PracticeProfile.load()
-    logo = None
-    if profile.logo:
-        try:
-            with profile.logo.open("rb") as handle:
-                logo = handle.read()
-        except OSError:
-            logger.warning("Practice logo %s is missing; rendering the briefing without it.", profile.logo.name)
     return PracticeLetterhead(
         legal_name=profile.legal_name,
         mailing_address=profile.mailing_address,
         email=profile.email,
         phone=profile.phone,
         website=profile.website,
-        logo_png=logo,
+        logo_png=practice_logo(),
     )
 
 

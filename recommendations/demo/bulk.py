@@ -96,6 +96,8 @@ class _Builder(Planner, AuditHistory):
                 agreement=plan.agreement,
                 agreement_version=1,
                 recommendations=request.items,
+                # Its audit events are written after its rows: the demo's snapshots name no first-presented day.
+                first_presented={},
             )
         )
         row = DecisionRequest(

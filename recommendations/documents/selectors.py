@@ -3,7 +3,6 @@ requests still waiting for one."""
 
 import logging
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -14,12 +13,14 @@ from recommendations.documents.pdf import (
     AgreementTerms,
     DocumentData,
     DocumentItem,
+    PracticeContact,
     PracticeLetterhead,
     SenderEvidence,
     SignatureEvidence,
     TimelineEntry,
 )
 from recommendations.models import SEAL_LEVEL_TEXT, Decision, DecisionRequest, Signature, WaiverDocument
+from recommendations.signing.snapshot import cost_shown, cost_text, shown_to_signer
 from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 from riskreg.links import absolute_reverse
@@ -54,25 +55,36 @@ def verification_url(document_id: str = "") -> str:
     return f"{url}?id={document_id}" if document_id else url
 
 
+def practice_logo() -> bytes | None:
+    """The logo on file for every document's letterhead, or None when there is none."""
+    profile = PracticeProfile.load()
+    if not profile.logo:
+        return None
+    try:
+        with profile.logo.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        # A lost logo file must not hold up a document; the letterhead text still names the practice.
+        logger.warning("Practice logo %s is missing; rendering without it.", profile.logo.name)
+        return None
+
+
 def _letterhead(identity: dict[str, str]) -> PracticeLetterhead:
     """The practice as the signer was shown it (the snapshot); the logo is the one on file."""
-    profile = PracticeProfile.load()
-    logo = None
-    if profile.logo:
-        try:
-            with profile.logo.open("rb") as handle:
-                logo = handle.read()
-        except OSError:
-            # A lost logo file must not hold up a signed record; the letterhead text still names the practice.
-            logger.warning("Practice logo %s is missing; rendering without it.", profile.logo.name)
     return PracticeLetterhead(
         legal_name=identity["legal_name"],
         mailing_address=identity["mailing_address"],
         email=identity["email"],
         phone=identity["phone"],
         website=identity["website"],
-        logo_png=logo,
+        logo_png=practice_logo(),
     )
+
+
+def _contact(shown: dict[str, str] | None) -> PracticeContact | None:
+    if shown is None:
+        return None
+    return PracticeContact(**shown)
 
 
 def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
@@ -89,7 +101,14 @@ def _agreement(shown: dict[str, Any] | None) -> AgreementTerms | None:
 
 
 def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: date) -> DocumentItem:
-    cost, monthly = shown["estimated_cost"], shown.get("recurring_monthly_cost")
+    """A recommendation as its snapshot shows it. One taken before snapshots named the advisor
+    (format 1) prints as it always did: no advisor, no first-presented day, no cost line when the
+    cost was to be quoted."""
+    first_presented = shown.get("first_presented_on")
+    if "advisor" in shown:
+        cost = cost_shown(shown)
+    else:
+        cost = cost_text(shown["estimated_cost"], shown.get("recurring_monthly_cost"))
     return DocumentItem(
         code=shown["code"],
         title=shown["title"],
@@ -103,16 +122,10 @@ def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: d
         reason=decision.reason,
         valid_until=decision.valid_until,
         cadence_days=(decision.valid_until - signed_on).days if decision.valid_until else None,
-        estimated_cost=cost_text(cost, monthly),
+        estimated_cost=cost,
+        advisor=shown.get("advisor") or "",
+        first_presented_on=date.fromisoformat(first_presented) if first_presented else None,
     )
-
-
-def cost_text(one_time: str | None, monthly: str | None) -> str | None:
-    """The cost line of an item from its snapshot: one-time, recurring monthly, or both."""
-    if monthly is None:
-        return f"{Decimal(one_time):,.2f}" if one_time is not None else None
-    per_month = f"{Decimal(monthly):,.2f} per month"
-    return per_month if one_time is None else f"{Decimal(one_time):,.2f} one-time + {per_month}"
 
 
 NO_CAPABILITIES = (
@@ -207,9 +220,6 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
     request's frozen snapshot, what they decided and how from the signed records and the audit
     chain. The query count does not grow with the number of items. `seal_level` is the seal it
     will get, for the appendix."""
-    # Here, not at the top: the signing package imports this module to render what it records.
-    from recommendations.signing.snapshot import shown_to_signer
-
     signature: Signature = request.signature
     decisions = list(request.decisions.select_related("item").order_by("item__position"))
     shown = shown_to_signer(request)
@@ -253,6 +263,7 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
         content_hash=request.content_hash,
         consent_version=signature.consent_version,
         consent_text=signature.consent_text,
+        disclosure_contact=_contact(shown["disclosure"].get("contact")),
         intent_text=signature.intent_text,
         intent_version=signature.intent_version,
         verification_url=verification_url(document_id),
@@ -279,4 +290,3 @@ def document_attachments(data: DocumentData) -> list[Attachment]:
             "content hash printed in the evidence appendix.",
         )
     ]
-

@@ -25,7 +25,13 @@ from recommendations.signing.content import (
     token_hash,
 )
 from recommendations.signing.selectors import sendable_software, sendable_statuses, waiting_in_live_request
-from recommendations.signing.snapshot import canonical_json, consent_snapshot, decision_snapshot, snapshot_sha256
+from recommendations.signing.snapshot import (
+    canonical_json,
+    consent_snapshot,
+    decision_snapshot,
+    first_presented_dates,
+    snapshot_sha256,
+)
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append_many
 from riskreg.audit.events import EventType
@@ -121,7 +127,7 @@ def decision_requests_send(
     lock_clients(send.client.pk for send in sends)
     locked = (
         Recommendation.objects.select_for_update(of=("self",))
-        .select_related("control")
+        .select_related("control", "owner")
         .order_by("pk")
         .in_bulk([recommendation.pk for send in sends for recommendation in send.subjects])
     )
@@ -143,6 +149,9 @@ def decision_requests_send(
     versions = agreement_versions_in_force(list(agreements.values()))
     practice = PracticeProfile.load()
     public_ids = [uuid.uuid4() for _ in sends]
+    presented = first_presented_dates(
+        clients=[send.client for send in sends], recommendations=[r for send in sends for r in send.subjects]
+    )
     quoted = [versions.get(agreement.pk) if (agreement := agreements.get(send.client.pk)) else None for send in sends]
     created = _requests_create(
         actor=actor,
@@ -161,6 +170,7 @@ def decision_requests_send(
                 agreement=version or agreement,
                 agreement_version=agreement.version if agreement else None,
                 recommendations=send.subjects,
+                first_presented=presented,
             )
             for public_id, send, version, agreement in zip(
                 public_ids, sends, quoted, (agreements.get(send.client.pk) for send in sends), strict=True

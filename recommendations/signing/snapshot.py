@@ -2,12 +2,15 @@
 
 One JSON document per request, canonical (keys sorted, UTF-8, no insignificant spaces), stored
 on the request with its SHA-256 (the request's content hash): each item's code, title, texts,
-rationale, risk and cost; the agreement version's reference and terms; the practice's legal name
-and contacts; the purpose; the e-sign disclosure and intent statement with their versions; for a
-consent request each program's CASL disclosures. The signer's pages, the signing service and the
-signed PDF read it, not the live rows, and the PDF carries it as an attached file, so anyone can
-recompute the hash. A change to a live row it was taken from voids the open request
-(recommendations.services.open_requests_void).
+rationale, risk and cost, the advisor who recommended it and the day it was first presented (from
+the audit chain); the agreement version's reference and terms; the practice's legal name and
+contacts; the purpose; the e-sign disclosure with the contact details it refers to, and the intent
+statement, with their versions; for a consent request each program's CASL disclosures. The
+signer's pages, the signing service and the signed PDF read it, not the live rows, and the PDF
+carries it as an attached file, so anyone can recompute the hash. A change to a live row it was
+taken from voids the open request (recommendations.services.open_requests_void); the advisor and
+the first-presented day are facts about how it was recommended, and a later change of owner does
+not void it.
 
 The vCIO's covering message is not part of it: it is not what is signed, and erasing a contact
 must be able to remove it.
@@ -15,8 +18,14 @@ must be able to remove it.
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
+
+from django.db.models import Min
+from django.utils import timezone
 
 from clients.models import AgreementVersion, Client, PracticeProfile, ServiceAgreement, Software, consent_sought_because
 from recommendations.models import DecisionRequest, Recommendation
@@ -26,8 +35,13 @@ from recommendations.signing.content import (
     Purpose,
 )
 from recommendations.signing.purposes import describe
+from riskreg.audit.events import EventType
+from riskreg.audit.models import AuditEvent
 
-SNAPSHOT_FORMAT = "riskreg-signing-snapshot/1"
+# Version 2 added each item's advisor and first-presented day and the disclosure's contact
+# details; a document whose snapshot is version 1 prints only what version 1 held.
+SNAPSHOT_FORMAT = "riskreg-signing-snapshot/2"
+TO_BE_QUOTED = "To be quoted"
 LANGUAGE = "en"
 Terms = ServiceAgreement | AgreementVersion
 
@@ -40,14 +54,18 @@ def snapshot_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _practice(practice: PracticeProfile) -> dict[str, str]:
+def _contact(practice: PracticeProfile) -> dict[str, str]:
+    """Where the signer can write to the practice: what the e-sign disclosure refers them to."""
     return {
         "legal_name": practice.legal_name,
         "mailing_address": practice.mailing_address,
         "email": practice.email,
         "phone": practice.phone,
-        "website": practice.website,
     }
+
+
+def _practice(practice: PracticeProfile) -> dict[str, str]:
+    return {**_contact(practice), "website": practice.website}
 
 
 def _agreement(terms: Terms | None, version: int | None) -> dict[str, Any] | None:
@@ -65,7 +83,28 @@ def _agreement(terms: Terms | None, version: int | None) -> dict[str, Any] | Non
     }
 
 
-def _recommendation(position: int, recommendation: Recommendation) -> dict[str, Any]:
+def first_presented_dates(*, clients: Iterable[Client], recommendations: Iterable[Recommendation]) -> dict[UUID, date]:
+    """The day each recommendation was first presented to its client, by public id, in one query:
+    the earliest `recommendation.presented` event in the audit chain, which nobody can edit (the
+    recommendation's own status date moves with every transition). `clients` are the
+    recommendations' clients: their scopes lead the query to the audit table's index."""
+    ids = {str(recommendation.public_id) for recommendation in recommendations}
+    if not ids:
+        return {}
+    firsts = (
+        AuditEvent.objects.filter(
+            scope__in={client.scope for client in clients},
+            object_type="recommendation",
+            object_id__in=ids,
+            event_type=EventType.RECOMMENDATION_PRESENTED,
+        )
+        .values("object_id")
+        .annotate(first=Min("occurred_at"))
+    )
+    return {UUID(row["object_id"]): timezone.localdate(row["first"]) for row in firsts}
+
+
+def _recommendation(position: int, recommendation: Recommendation, first_presented: date | None) -> dict[str, Any]:
     cost, monthly = recommendation.estimated_cost, recommendation.recurring_monthly_cost
     return {
         "position": position,
@@ -85,7 +124,23 @@ def _recommendation(position: int, recommendation: Recommendation) -> dict[str, 
         # "estimated_cost" is the one-time cost (its name from before recurring costs existed).
         "estimated_cost": f"{cost:.2f}" if cost is not None else None,
         "recurring_monthly_cost": f"{monthly:.2f}" if monthly is not None else None,
+        # The recommendation's owner at the practice, by the name staff pages show.
+        "advisor": str(recommendation.owner) if recommendation.owner_id else None,
+        "first_presented_on": first_presented.isoformat() if first_presented else None,
     }
+
+
+def cost_text(one_time: str | None, monthly: str | None) -> str | None:
+    """A recommendation's cost from its snapshot: one-time, recurring monthly, or both; None when neither."""
+    if monthly is None:
+        return f"{Decimal(one_time):,.2f}" if one_time is not None else None
+    per_month = f"{Decimal(monthly):,.2f} per month"
+    return per_month if one_time is None else f"{Decimal(one_time):,.2f} one-time + {per_month}"
+
+
+def cost_shown(item: dict[str, Any]) -> str:
+    """The cost line the signer is shown for a recommendation in a snapshot."""
+    return cost_text(item["estimated_cost"], item.get("recurring_monthly_cost")) or TO_BE_QUOTED
 
 
 def _program(position: int, software: Software) -> dict[str, Any]:
@@ -109,7 +164,8 @@ def _common(*, request: UUID, purpose: str, client: Client, practice: PracticePr
         "language": LANGUAGE,
         "client": {"name": client.name},
         "practice": _practice(practice),
-        "disclosure": {"version": DISCLOSURE_VERSION, "text": CONSENT_TEXT},
+        # The disclosure sends the signer to the provider's contact details "below": they are printed under it.
+        "disclosure": {"version": DISCLOSURE_VERSION, "text": CONSENT_TEXT, "contact": _contact(practice)},
         "intent": {
             "version": description.intent_version,
             "text": description.intent_text,
@@ -126,13 +182,18 @@ def decision_snapshot(
     agreement: Terms | None,
     agreement_version: int | None,
     recommendations: list[Recommendation],
+    first_presented: Mapping[UUID, date],
 ) -> dict[str, Any]:
     """What a decision or re-acknowledgment request shows: its recommendations (with their
-    controls loaded) in the order sent, and the agreement version in force."""
+    controls and owners loaded) in the order sent, each with the day it was first presented
+    (`first_presented_dates`), and the agreement version in force."""
     return {
         **_common(request=request, purpose=purpose, client=client, practice=practice),
         "agreement": _agreement(agreement, agreement_version),
-        "items": [_recommendation(position, r) for position, r in enumerate(recommendations, start=1)],
+        "items": [
+            _recommendation(position, r, first_presented.get(r.public_id))
+            for position, r in enumerate(recommendations, start=1)
+        ],
     }
 
 
@@ -152,7 +213,11 @@ def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
     live rows as they are now (not stored: its content hash stays the one it was sent with)."""
     if request.snapshot:
         return json.loads(request.snapshot)
-    items = list(request.items.select_related("recommendation__control", "software").order_by("position"))
+    items = list(
+        request.items.select_related("recommendation__control", "recommendation__owner", "software").order_by(
+            "position"
+        )
+    )
     practice = PracticeProfile.load()
     if describe(request.purpose).subject_field == "software":
         return consent_snapshot(
@@ -162,6 +227,7 @@ def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
             software=[item.software for item in items],
         )
     agreement = request.client.agreements.order_by("-effective_date", "-pk").first()
+    recommendations = [item.recommendation for item in items]
     return decision_snapshot(
         request=request.public_id,
         purpose=request.purpose,
@@ -169,5 +235,6 @@ def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
         practice=practice,
         agreement=agreement,
         agreement_version=agreement.version if agreement else None,
-        recommendations=[item.recommendation for item in items],
+        recommendations=recommendations,
+        first_presented=first_presented_dates(clients=[request.client], recommendations=recommendations),
     )

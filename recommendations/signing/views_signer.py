@@ -22,6 +22,7 @@ from recommendations import signing
 from recommendations.models import DecisionRequest, RequestItem, Signature
 from recommendations.signing.forms import SigningCodeForm
 from recommendations.signing.signature_image import decode_signature, render_typed_signature
+from recommendations.signing.snapshot import cost_shown
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
 from riskreg.evidence import step_origin
@@ -104,6 +105,18 @@ def _signer_key(public_id: UUID | str) -> str:
     return f"signer:{public_id}"
 
 
+def _shown(decision_request: DecisionRequest) -> dict:
+    """The request's snapshot, with what its pages print worked out for each recommendation: its
+    cost line, and the day it was first presented as a date."""
+    shown = signing.shown_to_signer(decision_request)
+    for item in shown["items"]:
+        if "estimated_cost" in item:
+            item["cost_shown"] = cost_shown(item)
+            first = item.get("first_presented_on")
+            item["first_presented"] = datetime.date.fromisoformat(first) if first else None
+    return shown
+
+
 def _items(decision_request: DecisionRequest, shown: dict) -> list[RequestItem]:
     """The request's items, each with what the signer was shown of it (`item.shown`)."""
     by_position = {entry["position"]: entry for entry in shown["items"]}
@@ -115,7 +128,7 @@ def _items(decision_request: DecisionRequest, shown: dict) -> list[RequestItem]:
 
 def _page_context(decision_request: DecisionRequest, shown: dict | None = None) -> dict:
     """Everything a signer page shows comes from the request's frozen snapshot, not live rows."""
-    shown = signing.shown_to_signer(decision_request) if shown is None else shown
+    shown = _shown(decision_request) if shown is None else shown
     return {
         "decision_request": decision_request,
         "purpose": signing.describe(decision_request.purpose),
@@ -176,7 +189,7 @@ def verify(request: HttpRequest, token: str, decision_request: DecisionRequest) 
 def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     if not request.session.get(_signer_key(decision_request.public_id)) or decision_request.code_verified_at is None:
         return redirect("sign:verify", token=token)
-    shown = signing.shown_to_signer(decision_request)
+    shown = _shown(decision_request)
     items = _items(decision_request, shown)
     form_class = signing.describe(decision_request.purpose).decide_form
     signatory = decision_request.signatory

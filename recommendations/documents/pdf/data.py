@@ -24,6 +24,16 @@ class PracticeLetterhead:
 
 
 @dataclass(frozen=True)
+class PracticeContact:
+    """Where the signer can write to the practice, printed under the e-sign disclosure that refers to it."""
+
+    legal_name: str
+    mailing_address: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
 class AgreementTerms:
     reference: str
     effective_date: date | None
@@ -54,6 +64,9 @@ class DocumentItem:
     cadence_days: int | None = None
     estimated_cost: str | None = None
     rationale: str = ""
+    # The practice's advisor who made the recommendation, and the day it was first presented to the client.
+    advisor: str = ""
+    first_presented_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -115,5 +128,7 @@ class DocumentData:
     # The frozen snapshot whose SHA-256 is `content_hash`; attached to the PDF when it is sealed.
     # None for a request sent before snapshots were kept (its hash covers its items' texts).
     snapshot_json: str | None = None
+    # Printed under the e-sign disclosure; None for a snapshot that did not hold it.
+    disclosure_contact: PracticeContact | None = None
     # What the seal the file is about to receive proves (its PAdES level), for the evidence appendix.
     seal_statement: str = ""

@@ -10,6 +10,7 @@ from recommendations.documents.pdf.data import (
     AgreementTerms,
     DocumentData,
     DocumentItem,
+    PracticeContact,
     PracticeLetterhead,
     SignatureEvidence,
 )
@@ -128,6 +129,10 @@ def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Sty
     rows: list[tuple[str, Cell]] = [
         ("Decision", _Styled((_Run(wording.outcomes[item.outcome], _BOLD),))),
     ]
+    if item.advisor:
+        rows.append(("Recommended by", _Plain(item.advisor)))
+    if item.first_presented_on is not None:
+        rows.append(("First presented to the Client", _Plain(_fmt_date(item.first_presented_on))))
     optional = (
         (wording.description_label, item.description),
         (wording.why_label, item.why_it_matters),
@@ -295,7 +300,16 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
     ]
 
 
-def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
+def _contact_text(contact: PracticeContact) -> str:
+    lines = [contact.legal_name, contact.mailing_address]
+    if contact.email:
+        lines.append(f"Email: {contact.email}")
+    if contact.phone:
+        lines.append(f"Phone: {contact.phone}")
+    return "\n".join(line for line in lines if line)
+
+
+def _evidence_rows(data: DocumentData, styles: _Styles) -> list[tuple[str, Cell]]:
     signature = data.signature
     rows: list[tuple[str, Cell]] = []
     if data.request_id:
@@ -313,6 +327,10 @@ def _evidence_rows(data: DocumentData) -> list[tuple[str, Cell]]:
     rows += [
         ("Consent to electronic records given", _Plain(_fmt_utc(signature.signed_at))),
         (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
+    ]
+    if data.disclosure_contact is not None:
+        rows.append(("Contact details of the provider", _lines(_contact_text(data.disclosure_contact), styles.body)))
+    rows += [
         (
             f"Statement of intent (version {data.intent_version})" if data.intent_version else "Statement of intent",
             _Plain(data.intent_text),
@@ -392,5 +410,5 @@ def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
     ]
     if seen:
         story += [Spacer(1, 6), _rows_table(seen, styles)]
-    story += [Spacer(1, 8), _rows_table(_evidence_rows(data), styles)]
+    story += [Spacer(1, 8), _rows_table(_evidence_rows(data, styles), styles)]
     return story

@@ -4,11 +4,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
-from recommendations.briefing.selectors import briefing_data
+from clients.models import PracticeProfile
+from recommendations.briefing.selectors import briefing_data, practice_letterhead
 from recommendations.documents.pdf.briefing import render_briefing
+from recommendations.documents.selectors import practice_logo
 
 OUT = Path(__file__).resolve().parents[2] / "e2e" / "screenshots" / "briefing-pdf"
 
@@ -67,3 +72,19 @@ def test_markup_in_a_note_or_a_title_is_printed_as_text(quarter_of_work):
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.django_db
+def test_the_briefing_and_the_signed_records_share_one_practice_logo(caplog):
+    assert practice_logo() is None and practice_letterhead().logo_png is None
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), (31, 58, 95)).save(png, format="PNG")
+    name = default_storage.save("practice/logo.png", ContentFile(png.getvalue()))
+    PracticeProfile.objects.update(logo=name)
+
+    assert practice_logo() == practice_letterhead().logo_png == png.getvalue()
+
+    default_storage.delete(name)
+    # A lost file must not hold up a briefing or a signed record: no logo, and a warning.
+    assert practice_letterhead().logo_png is None
+    assert f"Practice logo {name} is missing" in caplog.text

@@ -1,9 +1,11 @@
 """The frozen snapshot: exactly what the signer is shown, fixed at send and read from then on."""
 
+import datetime
 import hashlib
 import json
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,19 +14,33 @@ from clients.models import ServiceAgreement
 from clients.services import agreement_update
 from recommendations import signing
 from recommendations.models import Recommendation
+from recommendations.services import recommendation_transition
 from recommendations.signing.snapshot import SNAPSHOT_FORMAT, canonical_json
+from riskreg.accounts.models import User
 from tests.factories import ControlFactory, RecommendationFactory
 from tests.recommendations.signing.test_consent import PRACTICE, casl_practice, make_program, send_consent
 from tests.recommendations.signing.test_views_signer import _sign_data
 from tests.signing_helpers import latest_code, send_request, token_from_mail
 
 
+def presented(client, owner, *, on: datetime.datetime, **fields) -> Recommendation:
+    """A recommendation drafted by `owner` and presented to the client through the service, at `on`."""
+    recommendation = RecommendationFactory(client=client, owner=owner, status="draft", **fields)
+    with time_machine.travel(on, tick=False):
+        return recommendation_transition(actor=owner, recommendation=recommendation, action="present")
+
+
+PRESENTED_ON = datetime.datetime(2026, 3, 3, 15, 0, tzinfo=datetime.UTC)
+
+
 @pytest.fixture
 def sent(client_record, vcio):
     casl_practice()
     control = ControlFactory(code="IAM-MFA", title="Multi-factor authentication")
-    mfa = RecommendationFactory(
-        client=client_record,
+    mfa = presented(
+        client_record,
+        vcio,
+        on=PRESENTED_ON,
         control=control,
         title="Multi-factor authentication",
         rationale="Your front desk was phished twice this year.",
@@ -39,7 +55,7 @@ def sent(client_record, vcio):
 
 
 @pytest.mark.django_db
-def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_content_hash(sent, client_record):
+def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_content_hash(sent, client_record, vcio):
     request, _, mfa = sent
     agreement = client_record.agreements.get()
 
@@ -82,8 +98,14 @@ def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_c
         "level_label": "Critical",
         "estimated_cost": "1200.00",
         "recurring_monthly_cost": None,
+        "advisor": vcio.get_full_name(),
+        "first_presented_on": "2026-03-03",
     }
-    assert shown["disclosure"] == {"version": signing.DISCLOSURE_VERSION, "text": signing.CONSENT_TEXT}
+    assert shown["disclosure"] == {
+        "version": signing.DISCLOSURE_VERSION,
+        "text": signing.CONSENT_TEXT,
+        "contact": PRACTICE,
+    }
     assert shown["intent"] == {"version": signing.INTENT_VERSION, "text": signing.INTENT_TEXT}
     assert request.agreement_version == agreement.versions.get(number=1)
 
@@ -166,3 +188,64 @@ def test_the_signer_pages_query_counts_are_pinned_and_do_not_grow_with_items(cli
     # signing moves the client's band: the rescore reads the old band and writes again (two statements),
     # and the request.signed and client.rescored webhook events each look up the subscribed endpoints.
     assert (first_view, later_view, code_page, decide_page, decide_post - items) == (16, 2, 4, 4, 21)
+
+
+@pytest.mark.django_db
+def test_the_first_presented_day_comes_from_the_audit_chain_not_the_status_date(client_record, vcio):
+    mfa = presented(client_record, vcio, on=PRESENTED_ON, title="Multi-factor authentication")
+    # Deferred and presented again later: the status date moves, the first presentation does not.
+    with time_machine.travel(PRESENTED_ON + datetime.timedelta(days=20), tick=False):
+        recommendation_transition(actor=vcio, recommendation=mfa, action="defer")
+    with time_machine.travel(PRESENTED_ON + datetime.timedelta(days=40), tick=False):
+        mfa = recommendation_transition(actor=vcio, recommendation=mfa, action="present")
+    Recommendation.objects.filter(pk=mfa.pk).update(status_changed_at=PRESENTED_ON + datetime.timedelta(days=90))
+
+    request = signing.decision_request_send(
+        actor=vcio, client=client_record, signatory=client_record.contacts.get(), recommendations=[mfa]
+    )
+
+    [item] = json.loads(request.snapshot)["items"]
+    assert item["first_presented_on"] == "2026-03-03"
+
+
+@pytest.mark.django_db
+def test_the_advisor_is_the_recommendations_owner_by_the_name_staff_pages_show(client_record, vcio):
+    dana = User.objects.create_user(username="dana", first_name="Dana", last_name="Whitfield")
+    nameless = User.objects.create_user(username="sam.k")
+    by_dana = presented(client_record, dana, on=PRESENTED_ON, title="Offsite backups")
+    by_sam = presented(client_record, nameless, on=PRESENTED_ON, title="Endpoint detection")
+    unowned = RecommendationFactory(client=client_record, title="Patch cadence")
+
+    request = signing.decision_request_send(
+        actor=vcio,
+        client=client_record,
+        signatory=client_record.contacts.get(),
+        recommendations=[by_dana, by_sam, unowned],
+    )
+
+    advisors = {item["title"]: item["advisor"] for item in json.loads(request.snapshot)["items"]}
+    assert advisors == {"Offsite backups": "Dana Whitfield", "Endpoint detection": "sam.k", "Patch cadence": None}
+    # No audit event presented it (made outside the services): no day is claimed.
+    assert {item["title"]: item["first_presented_on"] for item in json.loads(request.snapshot)["items"]} == {
+        "Offsite backups": "2026-03-03",
+        "Endpoint detection": "2026-03-03",
+        "Patch cadence": None,
+    }
+
+
+@pytest.mark.django_db
+def test_the_first_presented_days_of_all_items_of_all_requests_are_read_in_one_query(client_record, vcio):
+    recommendations = [
+        presented(client_record, vcio, on=PRESENTED_ON + datetime.timedelta(days=n), title=f"Control {n}")
+        for n in range(4)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        request = signing.decision_request_send(
+            actor=vcio, client=client_record, signatory=client_record.contacts.get(), recommendations=recommendations
+        )
+
+    presented_reads = [q["sql"] for q in queries if "recommendation.presented" in q["sql"]]
+    assert len(presented_reads) == 1, presented_reads
+    days = sorted(item["first_presented_on"] for item in json.loads(request.snapshot)["items"])
+    assert days == ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]
