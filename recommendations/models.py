@@ -419,12 +419,14 @@ SEAL_LEVEL_TEXT: dict[str, str] = {
 
 
 class WaiverDocument(models.Model):
-    """The sealed PDF of a completed request. One per request, so a re-run never makes a second."""
+    """A sealed PDF the practice issues: the record of a completed request (one per request, so a
+    re-run never makes a second), or an offboarding notice letter (one per letter)."""
 
     class Kind(models.TextChoices):
         WAIVER = "waiver", "Risk acceptance and waiver"
         CONFIRMATION = "confirmation", "Confirmation of acceptance"
         CONSENT = "consent", "Record of consent"
+        OFFBOARDING = "offboarding", "Offboarding notice"
 
     class EvidenceLevel(models.TextChoices):
         B_B = "B-B", "PAdES B-B"
@@ -433,7 +435,12 @@ class WaiverDocument(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_id = models.CharField(max_length=40, unique=True)
-    request = models.OneToOneField(DecisionRequest, on_delete=models.PROTECT, related_name="document")
+    request = models.OneToOneField(
+        DecisionRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    letter = models.OneToOneField(
+        "OffboardingLetter", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     file = models.FileField(upload_to="documents/%Y/%m/")
     # The SHA-256 of the file as issued (the signer's copy); a timestamp renewal adds a DocumentRenewal.
@@ -448,6 +455,13 @@ class WaiverDocument(models.Model):
 
     class Meta:
         ordering = ["-rendered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, letter__isnull=True, kind__in=["waiver", "confirmation", "consent"])
+                | Q(request__isnull=True, letter__isnull=False, kind="offboarding"),
+                name="document_issued_for_request_or_letter",
+            ),
+        ]
         indexes = [
             # retimestamp_documents: documents whose last timestamp expires before a date
             models.Index(fields=["timestamp_expires_at"], name="document_ts_expiry_idx"),
@@ -457,8 +471,73 @@ class WaiverDocument(models.Model):
         return self.document_id
 
     @property
+    def client(self) -> Client:
+        """The client the document is about (select_related "request__client" and "letter__client")."""
+        return self.request.client if self.request_id else self.letter.client
+
+    @property
     def evidence_level_explanation(self) -> str:
         return SEAL_LEVEL_TEXT[self.evidence_level]
+
+
+class OffboardingLetter(models.Model):
+    """The notice that the practice ends its service to a client, issued after an "offboard"
+    relationship decision. Everything the letter says is frozen in `snapshot` when it is issued
+    (relationship/offboarding.py); its sealed PDF (a WaiverDocument) is rendered from that, never
+    from the live rows. Issuing again makes a new letter."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document_id = models.CharField(max_length=40, unique=True)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="offboarding_letters")
+    decision = models.ForeignKey(
+        "clients.RelationshipDecision", on_delete=models.PROTECT, related_name="offboarding_letters"
+    )
+    # The addressee as chosen; the letter prints the name and address frozen in the snapshot.
+    addressee = models.ForeignKey(
+        "clients.Contact", null=True, on_delete=models.SET_NULL, related_name="offboarding_letters"
+    )
+    letter_date = models.DateField()
+    effective_on = models.DateField("Service ends on")
+    snapshot = models.TextField(help_text="Canonical JSON of everything the letter says.")
+    # SHA-256 of `snapshot`, printed in the letter and recorded in the audit chain.
+    content_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_on__gt=F("letter_date")), name="offboardingletter_ends_after_letter"
+            ),
+        ]
+        indexes = [
+            # the client page lists a client's letters, newest first
+            models.Index(fields=["client", "-issued_at"], name="offboarding_client_issued_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_id
+
+
+class OffboardingLetterSending(models.Model):
+    """One emailing of a letter's sealed PDF to its addressee; a re-send is another row."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    letter = models.ForeignKey(OffboardingLetter, on_delete=models.PROTECT, related_name="sendings")
+    # Who it went to is read from the contact and the outbox row, which erasure anonymises.
+    recipient = models.ForeignKey(
+        "clients.Contact", null=True, on_delete=models.SET_NULL, related_name="offboarding_letters_received"
+    )
+    email = models.OneToOneField("mail.OutboundEmail", on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.letter} sent {self.sent_at:%Y-%m-%d}"
 
 
 class DocumentRenewal(models.Model):

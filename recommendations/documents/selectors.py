@@ -54,7 +54,7 @@ def verification_url(document_id: str = "") -> str:
     return f"{url}?id={document_id}" if document_id else url
 
 
-def _letterhead(identity: dict[str, str]) -> PracticeLetterhead:
+def letterhead(identity: dict[str, str]) -> PracticeLetterhead:
     """The practice as the signer was shown it (the snapshot); the logo is the one on file."""
     profile = PracticeProfile.load()
     logo = None
@@ -233,7 +233,7 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
         document_id=document_id,
         kind=kind,
         client_name=shown["client"]["name"],
-        practice=_letterhead(shown["practice"]),
+        practice=letterhead(shown["practice"]),
         agreement=_agreement(shown.get("agreement")),
         items=items,
         signature=SignatureEvidence(
@@ -279,4 +279,3 @@ def document_attachments(data: DocumentData) -> list[Attachment]:
             "content hash printed in the evidence appendix.",
         )
     ]
-

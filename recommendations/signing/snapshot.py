@@ -40,7 +40,7 @@ def snapshot_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _practice(practice: PracticeProfile) -> dict[str, str]:
+def practice_identity(practice: PracticeProfile) -> dict[str, str]:
     return {
         "legal_name": practice.legal_name,
         "mailing_address": practice.mailing_address,
@@ -108,7 +108,7 @@ def _common(*, request: UUID, purpose: str, client: Client, practice: PracticePr
         "purpose_label": DecisionRequest.Purpose(purpose).label,
         "language": LANGUAGE,
         "client": {"name": client.name},
-        "practice": _practice(practice),
+        "practice": practice_identity(practice),
         "disclosure": {"version": DISCLOSURE_VERSION, "text": CONSENT_TEXT},
         "intent": {
             "version": description.intent_version,
