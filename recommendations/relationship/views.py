@@ -161,7 +161,6 @@ def offboarding_letter_issue_view(request: AuthenticatedRequest, public_id: UUID
         request,
         "relationship/offboarding_issue.html",
         {"decision": decision, "client": client, "form": form, "problem": problem},
-        status=400 if request.method == "POST" and (problem or form.errors) else 200,
     )
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from recommendations.documents.pdf.data import DocumentKind, PracticeLetterhead
 from recommendations.documents.pdf.grid import _rows_table
@@ -208,13 +208,14 @@ def _refusals(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
 
 
 def _closing(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
-    return [
-        Spacer(1, 14),
+    # The sign-off stays on one page: a name cut from its "Yours sincerely" reads as unsigned.
+    block = [
         _FixedPara("Yours sincerely,", styles.body),
         Spacer(1, 10),
         _Para(f"<b>{_text(data.issued_by)}</b>", styles.body),
         _Para(_text(f"for {data.practice.legal_name}"), styles.body),
     ]
+    return [Spacer(1, 14), KeepTogether(block)]
 
 
 def _about(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:

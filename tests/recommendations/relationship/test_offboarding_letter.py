@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -218,6 +219,38 @@ def test_verify_finds_the_letter_by_file_and_by_id(letter, client):
     assert "Genuine and unaltered" in page and "Offboarding notice" in page and "Letter dated" in page
 
 
+@pytest.mark.django_db
+def test_verify_waiver_passes_the_letter(letter, tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(stored_bytes(letter.document))
+    out = io.StringIO()
+
+    call_command("verify_waiver", str(path), stdout=out)
+
+    assert f"genuine and intact — {letter.document_id}, Harbourview Clinic, offboarding notice dated" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_with_a_tsa_the_letter_is_b_lta_and_retimestamp_documents_renews_it(
+    tsa_settings, offboard, manager, signatory, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = issue(offboard, manager, signatory)
+    document = WaiverDocument.objects.get(letter=letter)
+    issued = stored_bytes(document)
+    assert document.evidence_level == "B-LTA"
+
+    after_expiry = (tsa_settings.tsa_certificate.not_valid_after + datetime.timedelta(days=1)).date().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retimestamp_documents", before=after_expiry)
+
+    document.refresh_from_db()
+    renewed = stored_bytes(document)
+    assert renewed != issued and renewed.startswith(issued)
+    assert document_verify_file(pdf_bytes=renewed).genuine
+    assert document_verify_file(pdf_bytes=issued).genuine
+
+
 # --- sending ------------------------------------------------------------------------------------
 
 
@@ -348,7 +381,7 @@ def test_the_issue_page_says_why_when_no_letter_can_be_issued(client_record, man
 
     response = manager_client.post(url, {"effective_on": days(30).isoformat()})
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Only an “offboard” decision is given notice by letter." in response.content.decode()
     assert not OffboardingLetter.objects.exists()
 
