@@ -19,6 +19,7 @@ from clients.services import may_decide_relationship
 from recommendations.documents.letters import offboarding_snapshot
 from recommendations.documents.selectors import verification_url
 from recommendations.models import OffboardingLetter, OffboardingLetterSending, WaiverDocument
+from recommendations.relationship.selectors import latest_decision
 from recommendations.signing.snapshot import snapshot_sha256
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
@@ -48,17 +49,17 @@ def is_current_contact(contact: Contact | None, *, client_id: int) -> bool:
     )
 
 
-def _check_issuable(decision: RelationshipDecision) -> None:
+def notice_problem(decision: RelationshipDecision) -> str:
+    """Why no notice letter can be issued for this decision ("" when one can)."""
     if decision.outcome != RelationshipDecision.Outcome.OFFBOARD:
-        raise ValidationError(
-            "Only an “offboard” decision is given notice by letter. Record an offboard decision first."
-        )
-    latest = RelationshipDecision.objects.filter(client_id=decision.client_id).order_by("-decided_on", "-pk").first()
+        return "Only an “offboard” decision is given notice by letter. Record an offboard decision first."
+    latest = latest_decision(decision.client)
     if latest is not None and latest.pk != decision.pk:
-        raise ValidationError(
+        return (
             f"A later decision replaced this one ({latest.get_outcome_display().lower()} on "
             f"{latest.decided_on.isoformat()}): no notice is issued for it."
         )
+    return ""
 
 
 @transaction.atomic
@@ -75,7 +76,9 @@ def offboarding_letter_issue(
         raise PermissionDenied("Only a manager or practice admin issues an offboarding notice.")
     client = decision.client
     lock_client(client.pk)
-    _check_issuable(decision)
+    problem = notice_problem(decision)
+    if problem:
+        raise ValidationError(problem)
     today = timezone.localdate()
     errors = {}
     if not is_current_contact(addressee, client_id=client.pk):

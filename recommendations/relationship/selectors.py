@@ -71,7 +71,8 @@ def conditions_for_clients(*, clients: QuerySet[Client]) -> QuerySet[Relationshi
 
 
 def latest_decision(client: Client) -> RelationshipDecision | None:
-    return RelationshipDecision.objects.filter(client=client).order_by("-decided_on", "-pk").first()
+    """The decision in force: the latest, as the dashboard orders them."""
+    return RelationshipDecision.objects.filter(client=client).order_by("-decided_on", "-created_at", "-pk").first()
 
 
 def offboarding_letters_of(client: Client) -> list[OffboardingLetter]:

@@ -28,6 +28,7 @@ from recommendations.relationship.forms import (
 from recommendations.relationship.offboarding import (
     OFFBOARDING_NOTICE_DAYS,
     is_current_contact,
+    notice_problem,
     offboarding_letter_issue,
     offboarding_letter_send,
 )
@@ -144,11 +145,7 @@ def offboarding_letter_issue_view(request: AuthenticatedRequest, public_id: UUID
     client = decision.client
     initial = {"effective_on": timezone.localdate() + datetime.timedelta(days=OFFBOARDING_NOTICE_DAYS)}
     form = OffboardingLetterForm(request.POST or None, client=client, initial=initial)
-    problem = ""
-    if decision.outcome != decision.Outcome.OFFBOARD:
-        problem = "Only an “offboard” decision is given notice by letter."
-    elif selectors.latest_decision(client) != decision:
-        problem = "A later decision replaced this one: no notice is issued for it."
+    problem = notice_problem(decision)
     if request.method == "POST" and not problem and form.is_valid():
         try:
             letter = offboarding_letter_issue(actor=request.user, decision=decision, **form.cleaned_data)
