@@ -425,3 +425,27 @@ def test_the_services_refuse_a_vcio(offboard, letter, vcio, signatory):
     with pytest.raises(PermissionDenied):
         offboarding_letter_send(actor=vcio, letter=letter)
     assert OffboardingLetter.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_client_pages_offboarding_notice_takes_three_queries_however_many_letters_and_sendings(
+    offboard, manager, signatory, client_record, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from recommendations.relationship.selectors import offboarding_overview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letters = [issue(offboard, manager, signatory, effective_on=days(30 + n)) for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for letter in letters:
+            offboarding_letter_send(actor=manager, letter=letter)
+            offboarding_letter_send(actor=manager, letter=letter)
+
+    with django_assert_max_num_queries(3):
+        overview = offboarding_overview(client_record)
+        shown = [
+            (letter.document.document_id, [s.email.to for s in letter.sendings.all()]) for letter in overview.letters
+        ]
+
+    assert overview.decision == offboard
+    assert [document_id for document_id, _ in shown] == [letter.document_id for letter in reversed(letters)]
+    assert all(sent == [[signatory.email], [signatory.email]] for _, sent in shown)
