@@ -10,7 +10,11 @@ from clients.models import Client
 from recommendations.feature_models.briefing import Briefing
 from recommendations.feature_models.documents import SEAL_LEVEL_TEXT, DocumentRenewal, WaiverDocument
 from recommendations.feature_models.reack import ReackStep, step_label
-from recommendations.feature_models.relationship import RelationshipCondition
+from recommendations.feature_models.relationship import (
+    OffboardingLetter,
+    OffboardingLetterSending,
+    RelationshipCondition,
+)
 from recommendations.feature_models.signing import Decision, DecisionRequest, RequestItem, Signature
 from recommendations.risk.scoring import risk_level
 
@@ -262,6 +266,8 @@ __all__ = [
     "Decision",
     "DecisionRequest",
     "DocumentRenewal",
+    "OffboardingLetter",
+    "OffboardingLetterSending",
     "Priority",
     "ReackStep",
     "Recommendation",

@@ -53,22 +53,46 @@ def render_request_document(self, request_id: int) -> str | None:
     return document.document_id if document else None
 
 
+@shared_task(
+    name="recommendations.tasks.render_offboarding_letter",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError, OSError, TimestampUnavailable),
+    max_retries=5,
+    retry_backoff=True,
+    retry_backoff_max=600,
+)
+def render_offboarding_letter(self, letter_id: int) -> str | None:
+    """Render and seal an issued offboarding letter from its snapshot. A re-run or a redelivery
+    returns the existing document: the letter is a unique key of the document table."""
+    document = document_services.letter_document_create(letter_id=letter_id)
+    return document.document_id if document else None
+
+
 @shared_task(name="recommendations.tasks.render_missing_documents", acks_late=True)
 def render_missing_documents() -> int:
-    """Queue every completed request still without a document (a publish lost while the broker
-    was down, a render that failed for good, or a worker killed mid-render), after finishing or
-    removing the files such renders left behind. Queuing one twice is harmless."""
+    """Queue every completed request and issued letter still without a document (a publish lost
+    while the broker was down, a render that failed for good, or a worker killed mid-render), after
+    finishing or removing the files such renders left behind. Queuing one twice is harmless."""
     cutoff = timezone.now() - DOCUMENT_SWEEP_GRACE
     document_services.pending_document_files_sweep(older_than=cutoff)
     request_ids = document_services.request_ids_missing_documents(completed_before=cutoff)
     for request_id in request_ids:
         render_request_document.delay(request_id)
-    return len(request_ids)
+    letter_ids = document_services.letter_ids_missing_documents(issued_before=cutoff)
+    for letter_id in letter_ids:
+        render_offboarding_letter.delay(letter_id)
+    return len(request_ids) + len(letter_ids)
 
 
 @shared_task(
     name="recommendations.tasks.run_reack_sweep",
-    bind=True, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=60, retry_backoff_max=600, max_retries=3
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=3,
 )
 def run_reack_sweep(self) -> dict[str, int]:
     """The daily re-acknowledgment sweep. Every step is claimed in the ledger, so a duplicated

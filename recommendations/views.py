@@ -19,6 +19,7 @@ from recommendations.briefing.selectors import briefings_for_client
 from recommendations.dashboard import selectors as dashboard_selectors
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
 from recommendations.models import TRANSITION_LABELS, Control, allowed_actions
+from recommendations.relationship.selectors import offboarding_overview
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
 
@@ -81,6 +82,7 @@ def client_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
             "reack_rows": recommendations.reack_rows,
             "relationship": dashboard_selectors.relationship_overview(client),
             "can_decide_relationship": may_decide_relationship(request.user),
+            "offboarding": offboarding_overview(client),
             "litigation_hold": active_litigation_hold(client),
             "briefings": briefings if section == "briefings" else None,
         },

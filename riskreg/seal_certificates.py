@@ -7,7 +7,7 @@ certificate plus the one configured now, so a rotation never orphans an earlier 
 
 
 from asn1crypto import x509 as asn1_x509
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from riskreg.accounts.models import User
@@ -43,8 +43,15 @@ def seal_certificate_register(
         der=certificate.dump(),
         added_at=timezone.now(),
     )
-    row.full_clean()
-    row.save()
+    # The unique key is left to the database: a lookup here can miss a row another transaction is adding.
+    row.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        # Two documents sealed at once with a certificate new to the register (a fresh install, a
+        # rotation): the transaction that registered it first keeps it, and its audit event.
+        return SealCertificate.objects.get(fingerprint=fingerprint)
     audit_append(
         actor=actor,
         event_type=EventType.SEAL_CERTIFICATE_ADDED,

@@ -69,7 +69,7 @@ def practice_logo() -> bytes | None:
         return None
 
 
-def _letterhead(identity: dict[str, str]) -> PracticeLetterhead:
+def letterhead(identity: dict[str, str]) -> PracticeLetterhead:
     """The practice as the signer was shown it (the snapshot); the logo is the one on file."""
     return PracticeLetterhead(
         legal_name=identity["legal_name"],
@@ -243,7 +243,7 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
         document_id=document_id,
         kind=kind,
         client_name=shown["client"]["name"],
-        practice=_letterhead(shown["practice"]),
+        practice=letterhead(shown["practice"]),
         agreement=_agreement(shown.get("agreement")),
         items=items,
         signature=SignatureEvidence(

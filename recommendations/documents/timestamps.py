@@ -36,7 +36,7 @@ def documents_due_for_renewal(*, before: datetime) -> QuerySet[WaiverDocument]:
     return (
         WaiverDocument.objects.filter(timestamp_expires_at__lt=before)
         .exclude(file="")
-        .select_related("request__client")
+        .select_related("request__client", "letter__client")
         .order_by("timestamp_expires_at", "pk")
     )
 
@@ -67,7 +67,7 @@ def document_timestamp_renew(*, document: WaiverDocument, tsa: TimestampAuthorit
     new_name = default_storage.get_available_name(old_name)
     try:
         with transaction.atomic():
-            lock_client(document.request.client_id)
+            lock_client(document.client.pk)
             if current_sha256(document) != previous:
                 raise RenewalError(f"{document.document_id}: renewed by another run meanwhile")
             renewal = DocumentRenewal.objects.create(
@@ -84,7 +84,7 @@ def document_timestamp_renew(*, document: WaiverDocument, tsa: TimestampAuthorit
                 event_type=RENEWED,
                 object_type="waiver_document",
                 object_id=str(document.public_id),
-                scope=document.request.client.scope,
+                scope=document.client.scope,
                 summary=f"Document {document.document_id}: a fresh document timestamp added",
                 payload={
                     "document_id": document.document_id,

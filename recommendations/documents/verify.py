@@ -68,7 +68,7 @@ def stored_documents() -> Iterator[StoredDocument]:
 
 
 def _documents() -> QuerySet[WaiverDocument]:
-    return WaiverDocument.objects.select_related("request__client", "request__signature")
+    return WaiverDocument.objects.select_related("request__client", "request__signature", "letter__client")
 
 
 def _issued_versions(document: WaiverDocument) -> tuple[str | None, list[str]]:
@@ -77,7 +77,7 @@ def _issued_versions(document: WaiverDocument) -> tuple[str | None, list[str]]:
     follows from a version before it. Only events intact where they stand count."""
     # Filtered by scope first: the audit table's index is (scope, sequence).
     events = AuditEvent.objects.filter(
-        scope=document.request.client.scope,
+        scope=document.client.scope,
         event_type__in=(SEALED, RENEWED),
         object_type="waiver_document",
         object_id=str(document.public_id),

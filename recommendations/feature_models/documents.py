@@ -1,8 +1,12 @@
-"""The sealed document of a completed request, and the record of each timestamp renewal."""
+"""The sealed documents the practice issues (a completed request's record, an offboarding letter),
+and the record of each timestamp renewal."""
 
 import uuid
 
 from django.db import models
+from django.db.models import Q
+
+from clients.models import Client
 
 # What each seal level proves, for the document's evidence appendix and every page that shows a
 # document. One text per level (the product says which level each document has).
@@ -26,12 +30,14 @@ SEAL_LEVEL_TEXT: dict[str, str] = {
 
 
 class WaiverDocument(models.Model):
-    """The sealed PDF of a completed request. One per request, so a re-run never makes a second."""
+    """A sealed PDF the practice issues: the record of a completed request (one per request, so a
+    re-run never makes a second), or an offboarding notice letter (one per letter)."""
 
     class Kind(models.TextChoices):
         WAIVER = "waiver", "Risk acceptance and waiver"
         CONFIRMATION = "confirmation", "Confirmation of acceptance"
         CONSENT = "consent", "Record of consent"
+        OFFBOARDING = "offboarding", "Offboarding notice"
 
     class EvidenceLevel(models.TextChoices):
         B_B = "B-B", "PAdES B-B"
@@ -40,7 +46,12 @@ class WaiverDocument(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_id = models.CharField(max_length=40, unique=True)
-    request = models.OneToOneField("recommendations.DecisionRequest", on_delete=models.PROTECT, related_name="document")
+    request = models.OneToOneField(
+        "recommendations.DecisionRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    letter = models.OneToOneField(
+        "recommendations.OffboardingLetter", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     file = models.FileField(upload_to="documents/%Y/%m/")
     # The SHA-256 of the file as issued (the signer's copy); a timestamp renewal adds a DocumentRenewal.
@@ -55,6 +66,13 @@ class WaiverDocument(models.Model):
 
     class Meta:
         ordering = ["-rendered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, letter__isnull=True, kind__in=["waiver", "confirmation", "consent"])
+                | Q(request__isnull=True, letter__isnull=False, kind="offboarding"),
+                name="document_issued_for_request_or_letter",
+            ),
+        ]
         indexes = [
             # retimestamp_documents: documents whose last timestamp expires before a date
             models.Index(fields=["timestamp_expires_at"], name="document_ts_expiry_idx"),
@@ -62,6 +80,11 @@ class WaiverDocument(models.Model):
 
     def __str__(self) -> str:
         return self.document_id
+
+    @property
+    def client(self) -> Client:
+        """The client the document is about (select_related "request__client" and "letter__client")."""
+        return self.request.client if self.request_id else self.letter.client
 
     @property
     def evidence_level_explanation(self) -> str:

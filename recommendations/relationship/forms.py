@@ -73,3 +73,30 @@ class ConditionForm(forms.Form):
         if not self.fields["recommendations"].queryset.exists():
             # Nothing open to link: an empty list of boxes would only confuse (and hide its errors).
             del self.fields["recommendations"]
+
+
+class OffboardingLetterForm(forms.Form):
+    addressee = forms.ModelChoiceField(
+        label="Addressed to",
+        queryset=None,
+        empty_label=None,
+        help_text="The letter is dated today and emailed to this contact once you have reviewed it.",
+    )
+    effective_on = forms.DateField(
+        label="Service ends on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The notice period is the time from today to this date.",
+    )
+
+    def __init__(self, *args: object, client: Client, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Signatories first: the letter goes to the person who signed (or would sign) for the client.
+        self.fields["addressee"].queryset = (
+            client.contacts.filter(is_active=True, erased_at__isnull=True)
+            .exclude(email="")
+            .order_by("-can_sign", "name")
+        )
+        self.fields["addressee"].label_from_instance = lambda contact: (
+            f"{contact.name}{', ' + contact.title if contact.title else ''} <{contact.email}>"
+            + (" (signatory)" if contact.can_sign else "")
+        )

@@ -1,15 +1,16 @@
 """Reads of the relationship review."""
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from clients.models import Client, RelationshipDecision
 from clients.selectors import clients_visible_to
-from recommendations.models import Recommendation, RelationshipCondition
+from recommendations.models import OffboardingLetter, OffboardingLetterSending, Recommendation, RelationshipCondition
 from recommendations.relationship.chart import ChartClient, RiskValueChart, risk_value_chart
 from recommendations.risk.review import PRIORITY_ORDER, ReviewRule
 
@@ -67,3 +68,44 @@ def conditions_for_clients(*, clients: QuerySet[Client]) -> QuerySet[Relationshi
         .annotate(linked=Count("recommendations"), implemented=Count("recommendations", filter=implemented))
         .order_by("-status", "due_on", "client__name", "pk")
     )
+
+
+def latest_decision(client: Client) -> RelationshipDecision | None:
+    """The decision in force: the latest, as the dashboard orders them."""
+    return RelationshipDecision.objects.filter(client=client).order_by("-decided_on", "-created_at", "-pk").first()
+
+
+def offboarding_letters_of(client: Client) -> list[OffboardingLetter]:
+    """The client's notice letters, newest first, each with its document and sendings: two queries."""
+    sendings = OffboardingLetterSending.objects.select_related("recipient", "email", "sent_by").order_by("sent_at")
+    return list(
+        OffboardingLetter.objects.filter(client=client)
+        .select_related("addressee", "issued_by", "document", "decision")
+        .prefetch_related(Prefetch("sendings", queryset=sendings))
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def offboarding_letter_for_user(*, user: Any, public_id: UUID) -> OffboardingLetter:
+    """A letter about a client the user may see, with its document; 404 for anyone else's."""
+    return get_object_or_404(
+        OffboardingLetter.objects.select_related("client", "addressee", "issued_by", "document", "decision").filter(
+            client__in=clients_visible_to(user)
+        ),
+        public_id=public_id,
+    )
+
+
+@dataclass(frozen=True)
+class OffboardingOverview:
+    """The client page's offboarding notice: the offboard decision that can be given notice (the
+    latest decision, if it is one) and the letters issued."""
+
+    decision: RelationshipDecision | None
+    letters: list[OffboardingLetter]
+
+
+def offboarding_overview(client: Client) -> OffboardingOverview:
+    latest = latest_decision(client)
+    offboard = latest if latest is not None and latest.outcome == RelationshipDecision.Outcome.OFFBOARD else None
+    return OffboardingOverview(decision=offboard, letters=offboarding_letters_of(client))

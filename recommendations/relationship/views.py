@@ -1,6 +1,7 @@
 """Relationship review pages: what a client is worth (managers only), and re-assessing the risk
 of a signed refusal (which can mark it "basis changed")."""
 
+import datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -18,7 +19,19 @@ from clients.views import apply_service_errors
 from recommendations.relationship import selectors
 from recommendations.relationship.basis import REASSESSABLE, refusal_reassess
 from recommendations.relationship.conditions import relationship_condition_add, relationship_condition_meet
-from recommendations.relationship.forms import ClientValueForm, ConditionForm, RefusalReassessForm
+from recommendations.relationship.forms import (
+    ClientValueForm,
+    ConditionForm,
+    OffboardingLetterForm,
+    RefusalReassessForm,
+)
+from recommendations.relationship.offboarding import (
+    OFFBOARDING_NOTICE_DAYS,
+    is_current_contact,
+    notice_problem,
+    offboarding_letter_issue,
+    offboarding_letter_send,
+)
 from recommendations.relationship.services import client_value_update
 from recommendations.selectors import recommendation_for_user
 from riskreg.accounts.requests import AuthenticatedRequest
@@ -121,3 +134,73 @@ def condition_meet(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     else:
         messages.info(request, "That condition was already met.")
     return redirect("relationship:decision_conditions", public_id=condition.decision.public_id)
+
+
+@login_required
+def offboarding_letter_issue_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """Managers issue the notice letter of an offboard decision (dated today, frozen, then sealed)."""
+    decision = selectors.decision_for_user(user=request.user, public_id=public_id)
+    if not may_decide_relationship(request.user):
+        raise PermissionDenied
+    client = decision.client
+    initial = {"effective_on": timezone.localdate() + datetime.timedelta(days=OFFBOARDING_NOTICE_DAYS)}
+    form = OffboardingLetterForm(request.POST or None, client=client, initial=initial)
+    problem = notice_problem(decision)
+    if request.method == "POST" and not problem and form.is_valid():
+        try:
+            letter = offboarding_letter_issue(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Letter {letter.document_id} issued. Review the sealed PDF, then send it.")
+            return redirect("relationship:offboarding_letter", public_id=letter.public_id)
+    return render(
+        request,
+        "relationship/offboarding_issue.html",
+        {"decision": decision, "client": client, "form": form, "problem": problem},
+    )
+
+
+@login_required
+def offboarding_letter_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """The letter as issued, its sealed PDF to review, and each time it was sent."""
+    letter = selectors.offboarding_letter_for_user(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "relationship/offboarding_letter.html",
+        {
+            "letter": letter,
+            "client": letter.client,
+            "document": getattr(letter, "document", None),
+            "sendings": list(letter.sendings.select_related("recipient", "email", "sent_by").order_by("sent_at")),
+            "can_send": may_decide_relationship(request.user),
+            "addressee_current": is_current_contact(letter.addressee, client_id=letter.client_id),
+        },
+    )
+
+
+@login_required
+def offboarding_letter_send_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    """Confirm, then email the sealed letter to its addressee; each sending is recorded."""
+    letter = selectors.offboarding_letter_for_user(user=request.user, public_id=public_id)
+    if not may_decide_relationship(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            sending = offboarding_letter_send(actor=request.user, letter=letter)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Letter {letter.document_id} emailed to {sending.recipient.name}.")
+        return redirect("relationship:offboarding_letter", public_id=letter.public_id)
+    return render(
+        request,
+        "relationship/offboarding_send.html",
+        {
+            "letter": letter,
+            "client": letter.client,
+            "document": getattr(letter, "document", None),
+            "sent_before": letter.sendings.count(),
+            "addressee_current": is_current_contact(letter.addressee, client_id=letter.client_id),
+        },
+    )

@@ -64,7 +64,7 @@ def _contact(practice: PracticeProfile) -> dict[str, str]:
     }
 
 
-def _practice(practice: PracticeProfile) -> dict[str, str]:
+def practice_identity(practice: PracticeProfile) -> dict[str, str]:
     return {**_contact(practice), "website": practice.website}
 
 
@@ -163,7 +163,7 @@ def _common(*, request: UUID, purpose: str, client: Client, practice: PracticePr
         "purpose_label": DecisionRequest.Purpose(purpose).label,
         "language": LANGUAGE,
         "client": {"name": client.name},
-        "practice": _practice(practice),
+        "practice": practice_identity(practice),
         # The disclosure sends the signer to the provider's contact details "below": they are printed under it.
         "disclosure": {"version": DISCLOSURE_VERSION, "text": CONSENT_TEXT, "contact": _contact(practice)},
         "intent": {

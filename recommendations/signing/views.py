@@ -5,6 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -121,10 +122,9 @@ def request_resend(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
 
 @login_required
 def document_download(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
+    visible = clients_visible_to(request.user)
     document = get_object_or_404(
-        WaiverDocument.objects.select_related("request__client").filter(
-            request__client__in=clients_visible_to(request.user)
-        ),
+        WaiverDocument.objects.filter(Q(request__client__in=visible) | Q(letter__client__in=visible)),
         public_id=public_id,
     )
     if not document.file:

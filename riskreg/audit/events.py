@@ -31,6 +31,8 @@ class EventType(StrEnum):
     EMAIL_FAILED = "email.failed"
     EMAIL_SENT = "email.sent"
     IMPORT_APPLIED = "import.applied"
+    OFFBOARDING_LETTER_ISSUED = "offboarding_letter.issued"
+    OFFBOARDING_LETTER_SENT = "offboarding_letter.sent"
     PRACTICE_UPDATED = "practice.updated"
     PRIVACY_HOLD_RELEASED = "privacy.hold_released"
     RECOMMENDATION_CREATED = "recommendation.created"

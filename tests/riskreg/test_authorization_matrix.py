@@ -36,7 +36,14 @@ from django.utils import timezone
 
 from clients.models import ImportBatch, RelationshipDecision, Software
 from clients.services import withdrawal_links_mint
-from recommendations.models import Briefing, Control, DecisionRequest, RelationshipCondition, WaiverDocument
+from recommendations.models import (
+    Briefing,
+    Control,
+    DecisionRequest,
+    OffboardingLetter,
+    RelationshipCondition,
+    WaiverDocument,
+)
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
 from riskreg.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -168,6 +175,28 @@ def briefing_id(w: World) -> dict:
     return {"public_id": briefing.public_id}
 
 
+def offboarding_letter_id(w: World) -> dict:
+    """An issued offboarding letter of the vCIO's client (made once, directly: the matrix checks access)."""
+    today = timezone.localdate()
+    letter, _ = OffboardingLetter.objects.get_or_create(
+        document_id="OFF-TEST-MATRIX",
+        defaults={
+            "client": w.client,
+            "decision": RelationshipDecision.objects.create(
+                client=w.client, manager=w.users["manager"], decided_on=today, outcome="offboard"
+            ),
+            "addressee": w.contact,
+            "letter_date": today,
+            "effective_on": today + datetime.timedelta(days=30),
+            "snapshot": "{}",
+            "content_hash": "c" * 64,
+            "issued_by": w.users["manager"],
+            "issued_at": timezone.now(),
+        },
+    )
+    return {"public_id": letter.public_id}
+
+
 API_REASON = "REST API: token-authenticated, tests/recommendations/api/test_api_authorization.py walks every route"
 
 
@@ -239,6 +268,9 @@ RULES: dict[str, Rule] = {
     "relationship:refusal_reassess": Rule("client", kwargs=refused_recommendation),
     "relationship:decision_conditions": Rule("client", kwargs=conditions_decision),
     "relationship:condition_meet": Rule("client", roles=MANAGERS, kwargs=open_condition),
+    "relationship:offboarding_letter_issue": Rule("client", roles=MANAGERS, kwargs=conditions_decision),
+    "relationship:offboarding_letter": Rule("client", kwargs=offboarding_letter_id),
+    "relationship:offboarding_letter_send": Rule("client", roles=MANAGERS, kwargs=offboarding_letter_id),
     "clients:litigation_hold": Rule("client", roles=MANAGERS),
     "register:reack_send": Rule("client"),
     "register:consent_request_create": Rule("client"),

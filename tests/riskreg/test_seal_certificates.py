@@ -168,3 +168,23 @@ def test_seal_certificates_rejects_a_file_that_is_not_a_certificate(tmp_path):
     with pytest.raises(CommandError, match="not an X.509 certificate"):
         call_command("seal_certificates", add=junk)
     assert not SealCertificate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_certificate_another_transaction_registered_meanwhile_is_taken_not_an_error(settings):
+    """Two documents sealed at once with a new certificate: the second insert loses the unique key."""
+    from unittest import mock
+
+    from riskreg.seal_certificates import seal_certificate_register
+
+    sealer = load_sealer(settings.RISKREG_SEAL_PKCS12, settings.RISKREG_SEAL_PASSPHRASE.encode())
+    first = seal_certificate_register(certificate=sealer.signing_cert, how="first used to seal")
+    # The second registration's lookup ran before the first one committed, so it saw no row.
+    with mock.patch(
+        "riskreg.seal_certificates.SealCertificate.objects.filter", return_value=SealCertificate.objects.none()
+    ):
+        second = seal_certificate_register(certificate=sealer.signing_cert, how="first used to seal")
+
+    assert second == first
+    assert SealCertificate.objects.count() == 1
+    assert AuditEvent.objects.filter(event_type="seal.certificate_added").count() == 1

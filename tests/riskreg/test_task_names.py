@@ -12,6 +12,7 @@ PINNED = {
     "recommendations.tasks.catch_up_reack_sweep",
     "recommendations.tasks.purge_expired_holds",
     "recommendations.tasks.render_missing_documents",
+    "recommendations.tasks.render_offboarding_letter",
     "recommendations.tasks.render_request_document",
     "recommendations.tasks.run_reack_sweep",
     "recommendations.tasks.take_daily_risk_snapshots",

@@ -23,9 +23,6 @@ from recommendations.documents.pdf.layout import (
     FRAME_WIDTH,
     INK,
     LOGO_BOX_MM,
-    PANEL,
-    QR_SIZE,
-    RULE,
     SIGNATURE_BOX_MM,
     Cell,
     _cell,
@@ -36,23 +33,27 @@ from recommendations.documents.pdf.layout import (
     _Para,
     _Picture,
     _Plain,
-    _QrCode,
     _Run,
     _section,
     _Styled,
     _Styles,
     _value_style,
 )
+from recommendations.documents.pdf.panel import verification_panel
 from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
 from recommendations.documents.pdf.wording import _Wording
 
 
 def _risk_value(item: DocumentItem) -> _Styled:
-    label = item.risk_level_label
+    return risk_rating(item.risk_level_label, item.inherent_score)
+
+
+def risk_rating(label: str, inherent_score: int | None) -> _Styled:
+    """A risk level in its colour, with the inherent score it comes from."""
     colour = _RISK_COLOURS.get(label.strip().lower().replace("_", " "))
     runs = [_Run(label) if colour is None else _Run(label, _BOLD, colour)]
-    if item.inherent_score is not None:
-        runs.append(_Run(f" — inherent risk score {item.inherent_score} of 25 (likelihood × impact)"))
+    if inherent_score is not None:
+        runs.append(_Run(f" — inherent risk score {inherent_score} of 25 (likelihood × impact)"))
     return _Styled(tuple(runs))
 
 
@@ -91,33 +92,7 @@ def _summary_box(data: DocumentData, styles: _Styles) -> Table:
     ]
     if data.agreement is not None:
         rows.append(("Service agreement", _Plain(_agreement_reference(data.agreement))))
-    inner_width = FRAME_WIDTH - QR_SIZE - 16
-    info = _rows_table(rows, styles, width=inner_width - 12)
-    verify = _Para(
-        f"<b>Verify this document:</b> scan the code or visit "
-        f"<font color='{ACCENT.hexval()}'>{_text(data.verification_url)}</font> and upload "
-        f"this PDF file to confirm it was issued by {_text(data.practice.legal_name)} and "
-        f"has not been altered.",
-        styles.small,
-    )
-    return Table(
-        [[info, _QrCode(data.verification_url, QR_SIZE)], [verify, ""]],
-        colWidths=[inner_width, QR_SIZE + 16],
-        style=TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
-                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
-                ("SPAN", (0, 1), (1, 1)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, 0), 6),
-                ("BOTTOMPADDING", (0, 1), (-1, 1), 7),
-            ]
-        ),
-        hAlign="LEFT",
-    )
+    return verification_panel(rows, verification_url=data.verification_url, practice_name=data.practice.legal_name)
 
 
 def _item_name(item: DocumentItem) -> str:

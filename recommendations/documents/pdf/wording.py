@@ -9,7 +9,8 @@ from recommendations.documents.pdf.data import DocumentKind
 
 @dataclass(frozen=True)
 class _Wording:
-    """What changes between the three kinds; `{practice}` and `{client}` are filled in."""
+    """What changes between the kinds; `{practice}` and `{client}` are filled in. For a letter
+    (which nobody signs), `acknowledgment` holds the numbered terms of the notice."""
 
     title: str
     items_heading: str
@@ -144,5 +145,39 @@ _WORDING: dict[str, _Wording] = {
         ),
         validity_required=False,
     ),
+    DocumentKind.OFFBOARDING: _Wording(
+        title="Notice of end of service",
+        items_heading="Recommendations the Client has declined",
+        outcomes={"refused": "Declined"},
+        reason_label="Client’s stated reason for declining",
+        description_label="What it is",
+        why_label="Why it was recommended",
+        consequences_label="What can happen without it",
+        intro=(
+            "{practice} (“the Practice”) provides managed IT services to {client} (“the Client”). "
+            "The Practice has decided to end those services, and this letter is its written notice."
+        ),
+        acknowledgment=(
+            (
+                "The Practice reached this decision because the Client has declined security "
+                "recommendations that the Practice considers necessary to manage the risk of the systems "
+                "in its care. Each one still open on the date of this letter is listed below, with the "
+                "reason the Client gave when declining it."
+            ),
+            (
+                "Until the date service ends, the Practice continues to provide the services of the "
+                "agreement. The risks of the declined recommendations remain with the Client, during "
+                "the notice period and after it."
+            ),
+            (
+                "Before service ends, the Practice will arrange with the Client the handover of "
+                "credentials, documentation and data in its care."
+            ),
+            (
+                "Questions about this notice can be sent to the Practice at the mailing address or "
+                "email shown at the top of this letter."
+            ),
+        ),
+        validity_required=False,
+    ),
 }
-

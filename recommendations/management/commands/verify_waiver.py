@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from recommendations.documents.verify import document_verify_file
+from recommendations.models import WaiverDocument
 from riskreg.seal import SealStatus
 
 NOT_GENUINE = 1
@@ -51,11 +52,9 @@ class Command(BaseCommand):
                 f"{path}: registered, but its seal does not validate: {result.seal.reason}", returncode=NOT_GENUINE
             )
         document = result.document
-        signature = document.request.signature
-        signed_on = timezone.localdate(signature.signed_at).isoformat()
         self.stdout.write(
-            f"{path}: genuine and intact — {document.document_id}, {document.request.client.name}, "
-            f"signed {signed_on} by {signature.typed_name}; seal valid, {_level(result.seal)}; "
+            f"{path}: genuine and intact — {document.document_id}, {document.client.name}, "
+            f"{_issued(document)}; seal valid, {_level(result.seal)}; "
             f"{_certificate(result.seal)}; matches the audit chain"
         )
         if result.register_altered:
@@ -63,6 +62,13 @@ class Command(BaseCommand):
                 f"warning: the register's record of {document.document_id} was changed after it was issued; "
                 "the audit chain still holds this file's hash"
             )
+
+
+def _issued(document: WaiverDocument) -> str:
+    if document.letter_id:
+        return f"{document.get_kind_display().lower()} dated {document.letter.letter_date.isoformat()}"
+    signature = document.request.signature
+    return f"signed {timezone.localdate(signature.signed_at).isoformat()} by {signature.typed_name}"
 
 
 def _level(seal: SealStatus) -> str:

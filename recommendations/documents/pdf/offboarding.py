@@ -1,0 +1,262 @@
+"""The offboarding notice letter: the practice's dated notice that it ends its service to a client,
+listing the refusals still open and the reasons the client gave for them.
+
+Pure rendering: an `OffboardingLetterData` in (filled from the letter's frozen snapshot), PDF
+bytes out, no ORM and no clock. It is sealed like the signed records (documents/services.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+
+from recommendations.documents.pdf.data import DocumentKind, PracticeLetterhead
+from recommendations.documents.pdf.grid import _rows_table
+from recommendations.documents.pdf.layout import (
+    _BOLD,
+    _MIN_BLOCK,
+    Cell,
+    _FixedPara,
+    _lines,
+    _make_styles,
+    _Para,
+    _Plain,
+    _register_fonts,
+    _Run,
+    _section,
+    _Styled,
+    _Styles,
+)
+from recommendations.documents.pdf.panel import verification_panel
+from recommendations.documents.pdf.render import build_pdf
+from recommendations.documents.pdf.sections import _letterhead, risk_rating
+from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _text
+from recommendations.documents.pdf.wording import _WORDING
+
+# The name under which the letter carries the frozen snapshot it was rendered from.
+LETTER_SNAPSHOT_NAME = "offboarding-letter.json"
+
+
+# Whether a current signed waiver covers an open refusal, and if not, why not.
+COVERED = "covered"
+EXPIRED = "expired"
+LAPSED = "lapsed"
+BASIS_CHANGED = "basis_changed"
+UNSIGNED = "unsigned"
+
+
+@dataclass(frozen=True)
+class OpenRefusal:
+    """A recommendation the client refused and has not taken up since, as the letter states it."""
+
+    code: str
+    title: str
+    risk_level_label: str
+    inherent_score: int | None
+    # From the signed refusal (None and "" when the register holds no signed refusal for it).
+    refused_on: date | None
+    signed_by: str
+    stated_reason: str
+    coverage: str  # one of COVERED, EXPIRED, LAPSED, BASIS_CHANGED, UNSIGNED
+    valid_until: date | None = None
+    basis_changed_on: date | None = None
+    basis_changed_reason: str = ""
+
+    @property
+    def covered(self) -> bool:
+        return self.coverage == COVERED
+
+
+@dataclass(frozen=True)
+class OffboardingLetterData:
+    document_id: str
+    practice: PracticeLetterhead
+    client_name: str
+    addressee_name: str
+    addressee_title: str
+    letter_date: date
+    decided_on: date
+    effective_on: date
+    issued_by: str
+    issued_at: datetime
+    refusals: tuple[OpenRefusal, ...]
+    verification_url: str
+    # SHA-256 of `snapshot_json`, the frozen snapshot attached to the sealed PDF.
+    content_hash: str
+    snapshot_json: str
+    seal_statement: str = ""
+
+    @property
+    def notice_days(self) -> int:
+        return (self.effective_on - self.letter_date).days
+
+
+def _check(data: OffboardingLetterData) -> None:
+    if data.effective_on <= data.letter_date:
+        raise ValueError("the service must end after the date of the letter")
+    if data.issued_at.tzinfo is None:
+        raise ValueError("naive datetime in letter data; times must be timezone-aware")
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+@lru_cache(maxsize=1)
+def _date_style() -> ParagraphStyle:
+    # One object for every render: the paragraph cache keys on styles.
+    return ParagraphStyle("letter_date", parent=_make_styles().body, alignment=TA_RIGHT)
+
+
+def _addressee(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+    dated = _date_style()
+    address = "\n".join(part for part in (data.addressee_name, data.addressee_title, data.client_name) if part)
+    return [Spacer(1, 8), _Para(_text(_fmt_date(data.letter_date)), dated), _lines(address, styles.body)]
+
+
+def _panel(data: OffboardingLetterData) -> Flowable:
+    rows: list[tuple[str, Cell]] = [
+        ("Document ID", _Styled((_Run(data.document_id, _BOLD),))),
+        ("Client", _Plain(data.client_name)),
+        ("Date of this letter", _Plain(_fmt_date(data.letter_date))),
+        ("Service ends on", _Styled((_Run(_fmt_date(data.effective_on), _BOLD),))),
+        ("Notice period", _Plain(_days(data.notice_days))),
+    ]
+    return verification_panel(rows, verification_url=data.verification_url, practice_name=data.practice.legal_name)
+
+
+def _notice(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+    wording = _WORDING[DocumentKind.OFFBOARDING]
+    practice, client = _text(data.practice.legal_name), _text(data.client_name)
+    decided = (
+        f"On {_fmt_date(data.decided_on)} the Practice decided to offboard the Client. Its services to the "
+        f"Client end on <b>{_fmt_date(data.effective_on)}</b>, {_days(data.notice_days)} after the date of "
+        "this letter."
+    )
+    story: list[Flowable] = [
+        Spacer(1, 8),
+        _Para(f"Dear {_text(data.addressee_name)},", styles.body),
+        Spacer(1, 6),
+        _Para(wording.intro.format(practice=practice, client=client), styles.body),
+        Spacer(1, 4),
+        _Para(decided, styles.body),
+        Spacer(1, 6),
+    ]
+    story += [
+        _FixedPara(clause, styles.numbered, bulletText=f"{number}.")
+        for number, clause in enumerate(wording.acknowledgment, start=1)
+    ]
+    return story
+
+
+def _coverage_text(refusal: OpenRefusal) -> str:
+    until = _fmt_date(refusal.valid_until) if refusal.valid_until else ""
+    if refusal.coverage == COVERED:
+        return f"The Client’s signed refusal is valid until {until}."
+    if refusal.coverage == BASIS_CHANGED:
+        changed = _fmt_date(refusal.basis_changed_on) if refusal.basis_changed_on else "after signing"
+        why = f" ({refusal.basis_changed_reason})" if refusal.basis_changed_reason else ""
+        return (
+            f"Not covered: what the refusal was signed against changed on {changed}{why}, and it was not signed again."
+        )
+    if refusal.coverage in (LAPSED, EXPIRED):
+        return f"Not covered: the signed refusal ran out on {until} and was not signed again."
+    return "Not covered: the register holds no signed refusal for it."
+
+
+def _quoted(reason: str) -> str:
+    return f"“{_text(reason.strip())}”"
+
+
+def _refusal_block(number: int, refusal: OpenRefusal, styles: _Styles) -> list[Flowable]:
+    wording = _WORDING[DocumentKind.OFFBOARDING]
+    name = f"{refusal.code} — {refusal.title}" if refusal.code else refusal.title
+    refused = "No signed refusal on record"
+    if refusal.refused_on is not None:
+        refused = _fmt_date(refusal.refused_on)
+        if refusal.signed_by:
+            refused += f", signed by {refusal.signed_by}"
+    rows: list[tuple[str, Cell]] = [
+        ("Risk rating", risk_rating(refusal.risk_level_label, refusal.inherent_score)),
+        ("Refused on", _Plain(refused)),
+        ("Covered by a current signed waiver", _Styled((_Run("Yes" if refusal.covered else "No", _BOLD),))),
+        ("Waiver", _Plain(_coverage_text(refusal))),
+        (
+            wording.reason_label,
+            _quoted(refusal.stated_reason) if refusal.stated_reason.strip() else _Plain("None stated"),
+        ),
+    ]
+    return [
+        CondPageBreak(_MIN_BLOCK),
+        _Para(f"{number}.  {_text(name)}", styles.item),
+        _rows_table(rows, styles, highlight=[len(rows) - 1]),
+    ]
+
+
+def _refusals(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+    story = _section(_WORDING[DocumentKind.OFFBOARDING].items_heading, styles)
+    if not data.refusals:
+        return [*story, _FixedPara("No refusal is open on the date of this letter.", styles.body)]
+    for number, refusal in enumerate(data.refusals, start=1):
+        story += _refusal_block(number, refusal, styles)
+    return story
+
+
+def _closing(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+    # The sign-off stays on one page: a name cut from its "Yours sincerely" reads as unsigned.
+    block = [
+        _FixedPara("Yours sincerely,", styles.body),
+        Spacer(1, 10),
+        _Para(f"<b>{_text(data.issued_by)}</b>", styles.body),
+        _Para(_text(f"for {data.practice.legal_name}"), styles.body),
+    ]
+    return [Spacer(1, 14), KeepTogether(block)]
+
+
+def _about(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+    rows: list[tuple[str, Cell]] = [
+        ("Issued", _Plain(f"{_fmt_utc(data.issued_at)}, by {data.issued_by}")),
+        (f"What the letter says: SHA-256 of {LETTER_SNAPSHOT_NAME}", _Plain(data.content_hash)),
+    ]
+    if data.seal_statement:
+        rows.append(("Electronic seal", _Plain(data.seal_statement)))
+    intro = (
+        "Everything this letter states was frozen when it was issued and is attached to this PDF as the file "
+        f"{LETTER_SNAPSHOT_NAME}; its SHA-256 is printed below. The Client’s stated reasons are quoted from the "
+        "refusals the Client signed."
+    )
+    return [
+        *_section("About this letter", styles),
+        _FixedPara(intro, styles.small),
+        Spacer(1, 4),
+        _rows_table(rows, styles),
+    ]
+
+
+def render_offboarding_letter(data: OffboardingLetterData) -> bytes:
+    """Render the letter as PDF bytes. Deterministic: the same data gives the same bytes."""
+    _check(data)
+    _register_fonts()
+    styles = _make_styles()
+    title = _WORDING[DocumentKind.OFFBOARDING].title
+    story: list[Flowable] = [
+        *_letterhead(data.practice, styles),
+        *_addressee(data, styles),
+        _FixedPara(title, styles.title),
+        _panel(data),
+        *_notice(data, styles),
+        *_refusals(data, styles),
+        *_closing(data, styles),
+        *_about(data, styles),
+    ]
+    return build_pdf(
+        story,
+        title=f"{title} — {data.client_name}",
+        practice_name=data.practice.legal_name,
+        document_id=data.document_id,
+    )

@@ -1,0 +1,53 @@
+"""The panel at the top of every sealed document: what it is, and how to check it (a QR code)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Table, TableStyle
+
+from recommendations.documents.pdf.grid import _rows_table
+from recommendations.documents.pdf.layout import (
+    ACCENT,
+    FRAME_WIDTH,
+    PANEL,
+    QR_SIZE,
+    RULE,
+    Cell,
+    _make_styles,
+    _Para,
+    _QrCode,
+)
+from recommendations.documents.pdf.text import _text
+
+
+def verification_panel(rows: Sequence[tuple[str, Cell]], *, verification_url: str, practice_name: str) -> Table:
+    """The document's key facts beside a QR code of its verification page, and how to verify it."""
+    styles = _make_styles()
+    inner_width = FRAME_WIDTH - QR_SIZE - 16
+    info = _rows_table(rows, styles, width=inner_width - 12)
+    verify = _Para(
+        f"<b>Verify this document:</b> scan the code or visit "
+        f"<font color='{ACCENT.hexval()}'>{_text(verification_url)}</font> and upload "
+        f"this PDF file to confirm it was issued by {_text(practice_name)} and "
+        f"has not been altered.",
+        styles.small,
+    )
+    return Table(
+        [[info, _QrCode(verification_url, QR_SIZE)], [verify, ""]],
+        colWidths=[inner_width, QR_SIZE + 16],
+        style=TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("SPAN", (0, 1), (1, 1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 7),
+            ]
+        ),
+        hAlign="LEFT",
+    )
