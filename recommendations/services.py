@@ -13,7 +13,8 @@ from clients.models import Client, PracticeProfile
 from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
-from recommendations.risk.scoring import score_client, sensitivity_multiplier, stored_uncovered
+from recommendations.risk.scoring import score_client, sensitivity_multiplier
+from recommendations.risk.stored import stored_figures
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.audit.events import EventType
@@ -59,27 +60,17 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
     """Recompute and cache one client's score; called inside every service that changes an input."""
-    result = score_client(
-        selectors.scoring_items_for_client(client),
-        selectors.sensitivity_of(client),
-        timezone.localdate(),
-        selectors.scoring_config(),
-    )
-    figures = {
-        "risk_score": result.score,
-        "risk_band": result.band,
-        "liability_coverage": round(result.coverage, 1),
-        "uncovered_exposure": stored_uncovered(result),
-        "scored_at": timezone.now(),
-    }
+    items = selectors.scoring_items_for_client(client)
+    result = score_client(items, selectors.sensitivity_of(client), timezone.localdate(), selectors.scoring_config())
+    figures = stored_figures(items, result) | {"scored_at": timezone.now()}
     # Usually the band holds and this one statement is all; when it moved, the old band is read
     # for the client.rescored webhook (the cached instance may predate the caller's lock).
     same_band = Client.objects.filter(pk=client.pk, risk_band=result.band).update(**figures)
     previous = None if same_band else Client.objects.filter(pk=client.pk).values_list("risk_band", flat=True).first()
     if not same_band:
         Client.objects.filter(pk=client.pk).update(**figures)
-    client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
-    client.uncovered_exposure = figures["uncovered_exposure"]
+    for name, value in figures.items():
+        setattr(client, name, value)
     if previous is not None and previous != result.band:
         webhook_events.bands_changed([(client, previous)])
     return client

@@ -15,6 +15,7 @@ from recommendations.dashboard.selectors import PortfolioFilters, relationship_o
 from recommendations.models import DecisionRequest, RequestItem
 from riskreg.audit.models import AuditEvent
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RecommendationFactory
+from tests.figures import store_recommendation_figures
 
 ALL = PortfolioFilters()
 
@@ -138,6 +139,7 @@ def build_portfolio(*, vcio, other_vcio, manager) -> SimpleNamespace:
     RecommendationFactory(client=echo, title="Echo lapsed", status="lapsed", valid_until=days(-60))
     make_request(echo, ContactFactory(client=echo), status="sent", sent_days_ago=20)
     make_software(echo)
+    store_recommendation_figures(alpha, bravo, charlie, delta, echo, foxtrot)
     return SimpleNamespace(
         alpha=alpha,
         bravo=bravo,
@@ -185,6 +187,7 @@ def test_portfolio_coverage_is_the_score_weighted_mean_of_client_coverage(portfo
 def test_portfolio_coverage_is_full_when_no_client_carries_any_risk(manager):
     client = ClientFactory(risk_score=0, liability_coverage=100)
     RecommendationFactory(client=client, status="implemented")
+    store_recommendation_figures(client)
 
     assert headline_for(manager).coverage_weighted == 100.0
 
@@ -331,6 +334,7 @@ def test_the_portfolio_table_shows_the_latest_relationship_decision(portfolio, m
 )
 def test_the_portfolio_table_sorts(portfolio, manager, sort, expected):
     RecommendationFactory(client=portfolio.foxtrot, status="refused", valid_until=days(5))
+    store_recommendation_figures(portfolio.foxtrot)
 
     names = [client.name for client in table_for(manager, sort=sort)]
 

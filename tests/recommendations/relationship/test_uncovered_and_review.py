@@ -18,8 +18,9 @@ from recommendations import services
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.selectors import PortfolioFilters
 from recommendations.risk.review import ReviewRule
-from recommendations.risk.scoring import INDUSTRIES, REGULATED_DATA, STATUSES, ScoringItem, Sensitivity, score_client
+from recommendations.risk.scoring import INDUSTRIES, STATUSES, ScoringItem, Sensitivity, score_client
 from recommendations.risk.services import clients_rescore_all
+from recommendations.risk.states import REGULATED_DATA
 from tests.factories import ClientFactory, RecommendationFactory
 
 TODAY = datetime.date(2026, 6, 1)
