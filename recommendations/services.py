@@ -14,6 +14,7 @@ from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import Control, DecisionRequest, Recommendation
 from recommendations.risk.scoring import score_client, sensitivity_multiplier
+from recommendations.risk.services import clients_rescore
 from recommendations.risk.stored import stored_figures
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
@@ -381,8 +382,7 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
         ]
     )
     webhook_events.refusals("refusal.lapsed", refusals)
-    for client in {item.client_id: item.client for item in refusals}.values():
-        client_rescore(client=client)
+    clients_rescore(clients=[item.client for item in refusals])
 
 
 def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signed_on: date) -> date:

@@ -1,7 +1,5 @@
 """The sentence the risk breakdown shows for each item: why it counts as it does (risk/scoring.py)."""
 
-from typing import TYPE_CHECKING
-
 from recommendations.risk.states import (
     COVERED_ACCEPTANCE,
     COVERED_REFUSAL,
@@ -14,10 +12,8 @@ from recommendations.risk.states import (
     UNCOVERED_LAPSED,
     UNCOVERED_OVERDUE_ACCEPTANCE,
     WITHDRAWN,
+    ScoringItem,
 )
-
-if TYPE_CHECKING:
-    from recommendations.risk.scoring import ScoringItem
 
 
 def _weight(factor: float) -> str:
@@ -33,7 +29,7 @@ _NO_EXPOSURE_REASONS = {
 }
 
 
-def reason_for(item: "ScoringItem", state: str, factor: float) -> str:
+def reason_for(item: ScoringItem, state: str, factor: float) -> str:
     weight = _weight(factor)
     if state == NO_EXPOSURE:
         return _NO_EXPOSURE_REASONS.get(item.status, "Adds no exposure.")

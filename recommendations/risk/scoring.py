@@ -76,6 +76,7 @@ from recommendations.risk.states import (
     ACCEPTED,
     DEFAULT_CONFIG,
     ScoringConfig,
+    ScoringItem,
 )
 from recommendations.risk.states import (
     BAND_CRITICAL as BAND_CRITICAL,
@@ -173,18 +174,6 @@ from recommendations.risk.states import (
 from recommendations.risk.states import (
     WITHDRAWN as WITHDRAWN,
 )
-
-
-@dataclass(frozen=True)
-class ScoringItem:
-    key: str
-    title: str
-    likelihood: int
-    impact: int
-    status: str
-    target_date: date | None = None
-    valid_until: date | None = None
-    basis_changed: bool = False
 
 
 @dataclass(frozen=True)

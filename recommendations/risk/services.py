@@ -3,7 +3,7 @@ make trends, and a practice's tuning of the model. The model itself is in ``risk
 reads behind the breakdown and "How the score works" pages are in ``risk/selectors.py``."""
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -88,6 +88,12 @@ def _store_batch(scores: list[_Scored], *, today: date, config: ScoringConfig, f
     fresh = _scores_of(moved_clients, today=today, config=config, full=full) if moved else []
     rescored = {scored.client.pk: scored for scored in fresh}
     stored = [rescored.get(scored.client.pk, scored) for scored in scores if scored.client.pk in locked]
+    _write_scores(stored)
+    return stored
+
+
+def _write_scores(stored: list[_Scored]) -> None:
+    """Store each client's figures (the caller holds their row locks) and stamp scored_at."""
     changed, band_changes = [], []
     for client, figures in ((scored.client, scored.figures) for scored in stored):
         if any(getattr(client, name) != value for name, value in figures.items()):
@@ -100,8 +106,20 @@ def _store_batch(scores: list[_Scored], *, today: date, config: ScoringConfig, f
     # normal night, few); one plain UPDATE stamps scored_at on the whole batch.
     Client.objects.bulk_update(changed, STORED_FIELDS)
     webhook_events.bands_changed(band_changes)
-    Client.objects.filter(pk__in=locked).update(scored_at=timezone.now())
-    return stored
+    Client.objects.filter(pk__in=[scored.client.pk for scored in stored]).update(scored_at=timezone.now())
+
+
+def clients_rescore(*, clients: Iterable[Client]) -> None:
+    """Rescore several clients whose rows the caller has locked, in one read of their
+    recommendations and at most two writes (client_rescore does one client in one statement).
+    The given instances get their new figures."""
+    given = {client.pk: client for client in clients}
+    current = list(Client.objects.filter(pk__in=given).order_by("pk"))
+    stored = _scores_of(current, today=timezone.localdate(), config=scoring_config(), full=False)
+    _write_scores(stored)
+    for scored in stored:
+        for name, value in scored.figures.items():
+            setattr(given[scored.client.pk], name, value)
 
 
 def _rescore_batches(*, today: date, config: ScoringConfig, full: bool = False) -> Iterator[list[_Scored]]:

@@ -1,9 +1,11 @@
 """The risk model's vocabulary and its tunable numbers: recommendation statuses, risk levels,
-bands, coverage states, industries, kinds of regulated data, and ``ScoringConfig`` (the model
-itself, and what each number means, is in risk/scoring.py)."""
+bands, coverage states, industries, kinds of regulated data, ``ScoringItem`` (a recommendation as
+the model reads it) and ``ScoringConfig``. The model itself, and what each number means, is in
+risk/scoring.py."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 
 DRAFT = "draft"
@@ -65,6 +67,18 @@ INDUSTRIES = (
     "other",
 )
 REGULATED_DATA = ("health", "payment_card", "personal", "legal_privilege", "financial")
+
+
+@dataclass(frozen=True)
+class ScoringItem:
+    key: str
+    title: str
+    likelihood: int
+    impact: int
+    status: str
+    target_date: date | None = None
+    valid_until: date | None = None
+    basis_changed: bool = False
 
 
 def _default_industry_multipliers() -> Mapping[str, float]:

@@ -127,3 +127,24 @@ def test_the_sweep_never_mixes_up_which_request_each_refusal_went_out_in():
         step = ReackStep.objects.get(recommendation__client=client, step="reack_request")
         assert step.request_id == request.pk
         assert list(request.items.values_list("recommendation__client", flat=True)) == [client.pk]
+
+
+@pytest.mark.django_db
+def test_lapsing_more_refusals_costs_fewer_statements_each(vcio):
+    def statements_to_lapse(count: int) -> int:
+        with transaction.atomic():
+            clients_with_refusals(count, due_in=-30)
+            # One vCIO, so one escalation email whatever the count: what is counted is the lapse.
+            Client.objects.update(vcio=vcio)
+            with CaptureQueriesContext(connection) as queries:
+                report = reack.reack_sweep(today=timezone.localdate())
+            assert report.counts() == {"lapsed": count, "escalated": count} and report.errors == []
+            transaction.set_rollback(True)
+        return len(queries)
+
+    two, twelve = statements_to_lapse(2), statements_to_lapse(12)
+
+    # Each further lapsed refusal costs its own UPDATE and nothing else: its client is rescored
+    # with the others of its batch, in one read and one write.
+    assert twelve - two <= 10
+    assert twelve / 12 < two / 2
