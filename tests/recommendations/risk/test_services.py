@@ -12,6 +12,7 @@ from django.utils import timezone
 from clients.forms import MULTIPLIER_KEYS
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from recommendations.models import Recommendation
+from recommendations.risk import services as risk_services
 from recommendations.risk.scoring import DEFAULT_CONFIG, INDUSTRIES, score_client
 from recommendations.risk.selectors import trend_chart
 from recommendations.risk.services import clients_rescore_all, practice_scoring_update, snapshots_take
@@ -179,6 +180,19 @@ def test_the_rescore_clients_command_fixes_stale_scores_and_reports_count_and_ti
     assert cached(stale) == (50, "high", Decimal("0.0"))
     assert_cache_is_fresh(stale)
     assert "Rescored 1 clients in" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_rescore_clients_command_reports_progress_after_each_batch(monkeypatch):
+    monkeypatch.setattr(risk_services, "BATCH_SIZE", 2)
+    ClientFactory.create_batch(5)
+    out = StringIO()
+
+    call_command("rescore_clients", stdout=out)
+
+    progress = [line.split(" clients")[0].strip() for line in out.getvalue().splitlines() if "rescored (" in line]
+    assert progress == ["2 of 5", "4 of 5", "5 of 5"]
+    assert "Rescored 5 clients in" in out.getvalue()
 
 
 @pytest.mark.django_db
