@@ -60,11 +60,16 @@ TARGETS: dict[str, Target] = {
     "pdf_floor": Target("One-page minimal reportlab PDF (floor)", "ms"),
     "waiver_floor_ratio": Target("Waiver render / floor", "×"),
     "decide_and_sign": Target("Decide-and-sign POST, sequential", "per s", 30, higher_is_better=True),
+    # Four processes signing for different clients (POSTGRESQL_ONLY).
+    "decide_and_sign_concurrent": Target("Decide-and-sign POSTs, 4 concurrent signers", "per s"),
+    "decide_and_sign_scaling": Target("4 concurrent signers / sequential", "×", 1.5, higher_is_better=True),
     "csv_export": Target("CSV export, whole portfolio", "s", 2),
     "api_clients": Target("API client list, {large} clients (50 a page)", "ms", 60, same_queries_as="api_clients_200"),
     "api_clients_200": Target("API client list, 200 a page", "ms"),
 }
 ORDER = list(TARGETS)
+# Measured on PostgreSQL only: SQLite runs one write transaction at a time.
+POSTGRESQL_ONLY = frozenset({"decide_and_sign_concurrent", "decide_and_sign_scaling"})
 # Where a target differs with the size of the large dataset (issue 26's table for 10,000 clients).
 SIZE_LIMITS: dict[int, dict[str, float]] = {10000: {"dashboard": 80, "reack_sweep": 10}}
 

@@ -1,18 +1,23 @@
 """Decide-and-sign POSTs, each a real, committed signing (run on a throw-away copy)."""
 
+import multiprocessing
 import statistics
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, connections
 from django.test import Client as TestClient
 from django.urls import reverse
 
 from recommendations.bench.benchmark import Figure, missing
-from recommendations.bench.portfolio import Settings
+from recommendations.bench.portfolio import Settings, ratio
 from recommendations.bench.timing import QueryCounter
 
 # --- signing ------------------------------------------------------------------------------------
+
+
+CONCURRENT_SIGNERS = 4
 
 
 @dataclass
@@ -23,7 +28,7 @@ class _Signer:
     name: str
 
 
-def _prepare_signings(count: int) -> list[_Signer]:
+def _prepare_signings(count: int, *, first_address: int = 0) -> list[_Signer]:
     """Requests sent, opened, code emailed and confirmed through the signer's own pages: each
     ready for its decide-and-sign POST. Up to three presented recommendations per request, one
     request per client before any client gets a second."""
@@ -56,7 +61,7 @@ def _prepare_signings(count: int) -> list[_Signer]:
         key=lambda group: group[:2],
     )
     signers = []
-    for number, (_, client_id, items) in enumerate(groups[:count]):
+    for number, (_, client_id, items) in enumerate(groups[:count], start=first_address):
         client = items[0].client
         request = decision_request_send(
             actor=client.vcio, client=client, signatory=signatories[client_id], recommendations=items
@@ -146,4 +151,57 @@ def measure_signing(settings: Settings) -> dict[str, Figure]:
         queries=queries,
         note=f"median of {len(durations)} POSTs: {median * 1000:.1f} ms",
     )
+    if connection.vendor == "postgresql":
+        # SQLite runs one write transaction at a time: concurrent signers only queue there.
+        try:
+            figures["decide_and_sign_concurrent"] = _measure_concurrent(settings, first_address=len(signers))
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            figures["decide_and_sign_concurrent"] = missing("per s", f"{type(error).__name__}: {error}")
+        ratio(figures, "decide_and_sign_scaling", "decide_and_sign_concurrent", "decide_and_sign")
     return figures
+
+
+def _sign_share(share: list[_Signer], signature: str, start: Any, outcomes: Any) -> None:
+    """One signer process: wait for the others, then POST each of its signings."""
+    try:
+        start.wait(timeout=120)
+        for signer in share:
+            _expect(
+                signer.browser.post(reverse("sign:decide", args=[signer.token]), _decision_form(signer, signature)), 302
+            )
+        outcomes.put("")
+    except Exception as error:  # noqa: BLE001 - handed to the parent, which reports it
+        outcomes.put(f"{type(error).__name__}: {error}")
+    finally:
+        connections.close_all()
+
+
+def _measure_concurrent(settings: Settings, *, first_address: int) -> Figure:
+    """CONCURRENT_SIGNERS processes (as gunicorn workers would be), each signing for clients of
+    its own: the signings per second of all of them together, from a common start to the last."""
+    per_signer = max(settings.signings // CONCURRENT_SIGNERS, 2)
+    signers = _prepare_signings(per_signer * CONCURRENT_SIGNERS, first_address=first_address)
+    signature = signature_data_url()
+    # Forked children must open connections of their own, never share the parent's.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    start, outcomes = context.Barrier(CONCURRENT_SIGNERS + 1), context.Queue()
+    processes = [
+        context.Process(target=_sign_share, args=(signers[index::CONCURRENT_SIGNERS], signature, start, outcomes))
+        for index in range(CONCURRENT_SIGNERS)
+    ]
+    for process in processes:
+        process.start()
+    start.wait(timeout=120)
+    began = time.perf_counter()
+    errors = [outcome for outcome in (outcomes.get(timeout=600) for _ in processes) if outcome]
+    elapsed = time.perf_counter() - began
+    for process in processes:
+        process.join(timeout=60)
+    if errors:
+        raise RuntimeError(errors[0])
+    return Figure(
+        value=len(signers) / elapsed,
+        unit="per s",
+        note=f"{len(signers)} POSTs by {CONCURRENT_SIGNERS} processes in {elapsed:.2f} s",
+    )
