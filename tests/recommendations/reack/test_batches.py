@@ -148,3 +148,27 @@ def test_lapsing_more_refusals_costs_fewer_statements_each(vcio):
     # with the others of its batch, in one read and one write.
     assert twelve - two <= 10
     assert twelve / 12 < two / 2
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_claiming_refusals_looks_them_up_by_primary_key_not_through_every_refusal():
+    clients_with_refusals(3, due_in=-30)
+
+    with CaptureQueriesContext(connection) as captured:
+        reack.reack_sweep(today=timezone.localdate())
+    claims = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "recommendations_reackstep"')
+    ]
+    lock_read = 'SELECT "recommendations_recommendation"."id" AS "pk", "recommendations_recommendation"."valid_until"'
+    locks = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(lock_read)]
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in [claims[0], locks[0]]:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plans.append(" ".join(row[-1] for row in cursor.fetchall()))
+
+    # The status index holds every refusal of the practice: reading it per batch cost 0.6 s a
+    # statement at 10,000 clients.
+    for plan in plans:
+        assert "PRIMARY KEY" in plan and "rec_status_valid_client_idx" not in plan, plan
