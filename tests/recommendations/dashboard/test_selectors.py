@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
 from clients.services import relationship_decision_record
+from recommendations.dashboard import drilldowns
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.selectors import PortfolioFilters, relationship_overview
 from recommendations.models import DecisionRequest, RequestItem
@@ -345,7 +346,7 @@ def test_the_portfolio_table_sorts(portfolio, manager, sort, expected):
 def test_lapsed_refusals_name_the_signatory_of_the_latest_completed_request(portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=ALL)
 
-    rows = {rec.title: rec for rec in dashboard.lapsed_refusals(clients=clients)}
+    rows = {rec.title: rec for rec in drilldowns.lapsed_refusals(clients=clients)}
 
     assert set(rows) == {"MFA", "Backups", "Delta lapsed"}
     assert rows["MFA"].signer == "Dana Signer"
@@ -356,7 +357,7 @@ def test_lapsed_refusals_name_the_signatory_of_the_latest_completed_request(port
 def test_refusals_due_lists_the_window_soonest_first(portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=ALL)
 
-    titles = [rec.title for rec in dashboard.refusals_due(clients=clients, days=60)]
+    titles = [rec.title for rec in drilldowns.refusals_due(clients=clients, days=60)]
 
     assert titles == ["Due in grace", "Due 10", "Due 45"]
 
@@ -367,10 +368,10 @@ def test_the_drill_down_lists_agree_with_the_headline(portfolio, manager):
     rule = dashboard.ReviewRule(score=50)
     headline = dashboard.headline_figures(clients=clients, threshold=rule)
 
-    assert dashboard.unsigned_requests(clients=clients).count() == headline.unsigned
-    assert dashboard.clients_needing_review(clients=clients, threshold=rule).count() == headline.review_needed
-    assert dashboard.clients_review_overdue(clients=clients, threshold=rule).count() == headline.review_overdue
-    software = dashboard.software_without_consent(clients=clients)
+    assert drilldowns.unsigned_requests(clients=clients).count() == headline.unsigned
+    assert drilldowns.clients_needing_review(clients=clients, threshold=rule).count() == headline.review_needed
+    assert drilldowns.clients_review_overdue(clients=clients, threshold=rule).count() == headline.review_overdue
+    software = drilldowns.software_without_consent(clients=clients)
     assert [(s.client.name, s.name) for s in software] == [("Alpha Dental", "EDR agent"), ("Alpha Dental", "RMM agent")]
     assert len({s.client_id for s in software}) == headline.without_consent
 
