@@ -44,10 +44,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 
-# Builds the 2,000-client dataset once (cached under .bench/), measures, writes .bench/results.json.
-# CHECK=1 fails when a target is missed; DATABASE_URL=postgres://... measures on PostgreSQL.
+# Builds the SIZE-client dataset (2,000 by default; SIZE=10000 for the large one) once, cached under
+# .bench/, measures, writes .bench/results.json. CHECK=1 fails when a target is missed;
+# DATABASE_URL=postgres://... measures on PostgreSQL.
+SIZE ?= 2000
 bench: install
-	$(PY) manage.py bench $(if $(filter-out 0,$(CHECK)),--check)
+	$(PY) manage.py bench --clients $(SIZE) $(if $(filter-out 0,$(CHECK)),--check)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache

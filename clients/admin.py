@@ -27,7 +27,20 @@ class ClientAdmin(admin.ModelAdmin):
     list_filter = ("status", "industry", "risk_band", "service_tier")
     list_select_related = ("vcio",)
     search_fields = ("name",)
-    readonly_fields = ("public_id", "risk_score", "risk_band", "liability_coverage", "scored_at")
+    # The rescore writes these (recommendations/risk/stored.py); an edit here would be overwritten.
+    readonly_fields = (
+        "public_id",
+        "risk_score",
+        "risk_band",
+        "liability_coverage",
+        "scored_at",
+        "is_assessed",
+        "open_refusals",
+        "lapsed_refusals",
+        "unsigned_items",
+        "next_refusal_due",
+        "first_lapsed_valid_until",
+    )
     inlines = [ContactInline]
 
 

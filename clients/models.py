@@ -112,6 +112,14 @@ class Client(models.Model):
     # Open exposure x multiplier without a current signature (recommendations/risk/scoring.py, section 6).
     uncovered_exposure = models.DecimalField(max_digits=9, decimal_places=1, default=0)
     scored_at = models.DateTimeField(null=True, blank=True)
+    # Read from the client's recommendations by the same rescore, so the dashboard sums and sorts
+    # these instead of reading every client's recommendations (recommendations/risk/stored.py).
+    is_assessed = models.BooleanField(default=False)
+    open_refusals = models.PositiveIntegerField(default=0)
+    lapsed_refusals = models.PositiveIntegerField(default=0)
+    unsigned_items = models.PositiveIntegerField("Presented or deferred, unsigned", default=0)
+    next_refusal_due = models.DateField(null=True, blank=True)
+    first_lapsed_valid_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +155,8 @@ class Client(models.Model):
             models.Index(fields=["-uncovered_exposure", "-risk_score", "name"], name="client_uncovered_idx"),
             # briefings due in the next 30 days (dashboard, re-acknowledgment page, daily reminders)
             models.Index(fields=["briefing_due_on"], name="client_briefing_due_idx"),
+            # dashboard sorted by the soonest refusal due
+            models.Index(fields=["next_refusal_due", "-risk_score", "name"], name="client_next_due_idx"),
         ]
 
     def __str__(self) -> str:

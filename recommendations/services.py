@@ -19,7 +19,9 @@ from recommendations.models import (
     Recommendation,
     TransitionError,
 )
-from recommendations.risk.scoring import score_client, sensitivity_multiplier, stored_uncovered
+from recommendations.risk.scoring import score_client, sensitivity_multiplier
+from recommendations.risk.services import clients_rescore
+from recommendations.risk.stored import stored_figures
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.audit.events import EventType
@@ -30,27 +32,17 @@ Status = Recommendation.Status
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:
     """Recompute and cache one client's score; called inside every service that changes an input."""
-    result = score_client(
-        selectors.scoring_items_for_client(client),
-        selectors.sensitivity_of(client),
-        timezone.localdate(),
-        selectors.scoring_config(),
-    )
-    figures = {
-        "risk_score": result.score,
-        "risk_band": result.band,
-        "liability_coverage": round(result.coverage, 1),
-        "uncovered_exposure": stored_uncovered(result),
-        "scored_at": timezone.now(),
-    }
+    items = selectors.scoring_items_for_client(client)
+    result = score_client(items, selectors.sensitivity_of(client), timezone.localdate(), selectors.scoring_config())
+    figures = stored_figures(items, result) | {"scored_at": timezone.now()}
     # Usually the band holds and this one statement is all; when it moved, the old band is read
     # for the client.rescored webhook (the cached instance may predate the caller's lock).
     same_band = Client.objects.filter(pk=client.pk, risk_band=result.band).update(**figures)
     previous = None if same_band else Client.objects.filter(pk=client.pk).values_list("risk_band", flat=True).first()
     if not same_band:
         Client.objects.filter(pk=client.pk).update(**figures)
-    client.risk_score, client.risk_band, client.liability_coverage = result.score, result.band, result.coverage
-    client.uncovered_exposure = figures["uncovered_exposure"]
+    for name, value in figures.items():
+        setattr(client, name, value)
     if previous is not None and previous != result.band:
         webhook_events.bands_changed([(client, previous)])
     return client
@@ -361,8 +353,7 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
         ]
     )
     webhook_events.refusals("refusal.lapsed", refusals)
-    for client in {item.client_id: item.client for item in refusals}.values():
-        client_rescore(client=client)
+    clients_rescore(clients=[item.client for item in refusals])
 
 
 def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signed_on: date) -> date:

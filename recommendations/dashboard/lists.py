@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.services import may_see_client_value
+from recommendations.dashboard import drilldowns
 from recommendations.dashboard import selectors as dashboard
 from recommendations.models import RISK_LEVEL_LABELS
 from recommendations.relationship import selectors as relationship_selectors
@@ -154,7 +155,7 @@ KINDS: dict[str, Kind] = {
             *REFUSAL_COLUMNS,
             Column("Days overdue", None, days_since=lambda r: r.valid_until, numeric=True),
         ],
-        rows=lambda clients, **_: dashboard.lapsed_refusals(clients=clients),
+        rows=lambda clients, **_: drilldowns.lapsed_refusals(clients=clients),
     ),
     "due": Kind(
         title="Refusals due within {days} days",
@@ -165,7 +166,7 @@ KINDS: dict[str, Kind] = {
             *REFUSAL_COLUMNS,
             Column("Days left", None, days_until=lambda r: r.valid_until, numeric=True),
         ],
-        rows=lambda clients, days, **_: dashboard.refusals_due(clients=clients, days=days),
+        rows=lambda clients, days, **_: drilldowns.refusals_due(clients=clients, days=days),
     ),
     "unsigned": Kind(
         title=f"Requests unsigned for more than {dashboard.UNSIGNED_AFTER_DAYS} days",
@@ -180,7 +181,7 @@ KINDS: dict[str, Kind] = {
             Column("Days waiting", None, days_since=lambda d: timezone.localdate(d.sent_at), numeric=True),
             Column("Items", lambda d: d.item_count, numeric=True),
         ],
-        rows=lambda clients, **_: dashboard.unsigned_requests(clients=clients),
+        rows=lambda clients, **_: drilldowns.unsigned_requests(clients=clients),
     ),
     "review": Kind(
         title="Clients needing a relationship review",
@@ -196,7 +197,7 @@ KINDS: dict[str, Kind] = {
             Column("Last decision", _decision_text),
             _record_decision_column(),
         ],
-        rows=lambda clients, threshold, **_: dashboard.clients_needing_review(clients=clients, threshold=threshold),
+        rows=lambda clients, threshold, **_: drilldowns.clients_needing_review(clients=clients, threshold=threshold),
     ),
     "overdue-reviews": Kind(
         title="Overdue relationship reviews",
@@ -209,7 +210,7 @@ KINDS: dict[str, Kind] = {
             Column("Days overdue", None, days_since=lambda c: c.decision_next_review, numeric=True),
             _record_decision_column(),
         ],
-        rows=lambda clients, threshold, **_: dashboard.clients_review_overdue(clients=clients, threshold=threshold),
+        rows=lambda clients, threshold, **_: drilldowns.clients_review_overdue(clients=clients, threshold=threshold),
     ),
     "no-consent": Kind(
         title="Software installed without consent",
@@ -222,7 +223,7 @@ KINDS: dict[str, Kind] = {
             Column("Publisher", lambda s: s.publisher),
             Column("Consent", lambda s: s.get_consent_status_display()),
         ],
-        rows=lambda clients, **_: dashboard.software_without_consent(clients=clients),
+        rows=lambda clients, **_: drilldowns.software_without_consent(clients=clients),
     ),
     "conditions": Kind(
         title="Relationship conditions",

@@ -1,9 +1,11 @@
 """Reads for the manager dashboard: headline figures, the ranked portfolio, trends and the
 drill-down lists behind each figure.
 
-Every function here issues a fixed number of queries whatever the size of the portfolio:
-per-client figures are correlated subqueries on indexed columns, never Python loops over
-rows. The portfolio is the clients a user may see (a vCIO: their own), minus former clients,
+Every function here issues a fixed number of queries whatever the size of the portfolio, and
+the portfolio figures read only the client rows: the counts and dates taken from each client's
+recommendations are stored on the client by the rescore (recommendations/risk/stored.py), and the
+review, consent and condition flags are semi-joins on the few rows that raise them. The
+portfolio is the clients a user may see (a vCIO: their own), minus former clients,
 narrowed by the dashboard's filters; every figure and list is computed over that same set,
 so a figure and the list behind it always agree.
 """
@@ -17,11 +19,10 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
+    DateField,
     F,
     FloatField,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -34,9 +35,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
-from clients.selectors import assessed, clients_visible_to
+from clients.selectors import clients_visible_to
 from clients.selectors import software_without_consent as unconsented_software
-from recommendations.models import DecisionRequest, Recommendation, RelationshipCondition, RequestItem
+from recommendations.models import DecisionRequest, Recommendation, RelationshipCondition
 from recommendations.risk.review import PRIORITY_ORDER, ReviewRule
 
 UNSIGNED_AFTER_DAYS = 7
@@ -51,7 +52,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "uncovered": ("-uncovered_exposure", "-risk_score", "name", "pk"),
     "coverage": ("liability_coverage", "-risk_score", "name", "pk"),
     "name": ("name", "pk"),
-    "next_due": (F("next_due").asc(nulls_last=True), "-risk_score", "name", "pk"),
+    "next_due": (F("next_refusal_due").asc(nulls_last=True), "-risk_score", "name", "pk"),
 }
 SORT_LABELS = {
     "score": "Highest score",
@@ -146,11 +147,12 @@ def _review_conditions(*, today: datetime.date, threshold: ReviewRule) -> tuple[
     Overdue: a decision set a review date that has passed and
     no decision set one for today or later.
     """
-    decisions = RelationshipDecision.objects.filter(client=OuterRef("pk"))
-    future_review = Exists(decisions.filter(next_review_on__gt=today))
-    review_scheduled = Exists(decisions.filter(next_review_on__gte=today))
-    review_missed = Exists(decisions.filter(next_review_on__lt=today))
-    return Q(~future_review) & threshold.condition(), Q(review_missed, ~review_scheduled)
+    # Uncorrelated: each set of clients is read once from the decisions that have such a date.
+    decisions = RelationshipDecision.objects.order_by()
+    future_review = Q(pk__in=decisions.filter(next_review_on__gt=today).values("client"))
+    review_scheduled = Q(pk__in=decisions.filter(next_review_on__gte=today).values("client"))
+    review_missed = Q(pk__in=decisions.filter(next_review_on__lt=today).values("client"))
+    return ~future_review & threshold.condition(), review_missed & ~review_scheduled
 
 
 def _review_flags(*, today: datetime.date, threshold: ReviewRule) -> dict[str, Case]:
@@ -177,17 +179,16 @@ def review_state(
     return needed, overdue
 
 
-def _without_consent() -> Exists:
-    return Exists(software_without_consent_all().filter(client=OuterRef("pk")))
+def _without_consent() -> Q:
+    return Q(pk__in=software_without_consent_all().order_by().values("client"))
 
 
-def _overdue_conditions() -> Exists:
-    # Served by relcondition_status_due_idx's leading status column and the client foreign key.
-    return Exists(
-        RelationshipCondition.objects.filter(
-            client=OuterRef("pk"), status=RelationshipCondition.Status.OPEN, overdue_since__isnull=False
-        )
+def _overdue_conditions() -> Q:
+    # Served by relcondition_status_due_idx's leading status column.
+    overdue = RelationshipCondition.objects.filter(
+        status=RelationshipCondition.Status.OPEN, overdue_since__isnull=False
     )
+    return Q(pk__in=overdue.order_by().values("client"))
 
 
 def software_without_consent_all() -> QuerySet[Software]:
@@ -201,7 +202,8 @@ def unsigned_cutoff() -> datetime.datetime:
 
 
 def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Headline:
-    """Three queries: one over clients, one over their refusals, one over their open requests.
+    """Three queries: one over the client rows, one over their refusals due within the widest
+    window, one over their open requests.
 
     Portfolio coverage is the mean of the clients' liability coverage *weighted by risk score*:
     a client with no open exposure (score 0) has nothing to cover, and a gap at a critical
@@ -215,7 +217,7 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
     needed, overdue = _review_conditions(today=today, threshold=threshold)
     # A client with nothing presented yet has no band and no coverage: it would read as a
     # perfectly covered client, so the coverage averages leave it out.
-    scored = Q(assessed())
+    scored = Q(is_assessed=True)
     totals = clients.aggregate(
         clients=Count("pk"),
         assessed=Count("pk", filter=scored),
@@ -226,26 +228,21 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
         weight=Sum("risk_score", filter=scored),
         coverage_sum=Sum(Cast("liability_coverage", FloatField()), filter=scored),
         uncovered_total=Sum("uncovered_exposure"),
+        lapsed=Sum("lapsed_refusals"),
         review_needed=Count("pk", filter=needed),
         review_overdue=Count("pk", filter=overdue),
-        without_consent=Count("pk", filter=Q(_without_consent())),
-        conditions_overdue=Count("pk", filter=Q(_overdue_conditions())),
+        without_consent=Count("pk", filter=_without_consent()),
+        conditions_overdue=Count("pk", filter=_overdue_conditions()),
     )
     # Served from the (status, valid_until, client) index alone, never the table: it counts the
-    # indexed client column, not the id (PostgreSQL would fetch every row for the id), and skips
-    # refusals past the widest window.
+    # indexed client column, not the id (PostgreSQL would fetch every row for the id), and reads
+    # only the refusals inside the widest window.
     horizon = today + datetime.timedelta(days=max(DUE_WINDOWS))
     refusals = Recommendation.objects.filter(
-        Q(status=Recommendation.Status.LAPSED) | Q(valid_until__lte=horizon),
-        client__in=clients.values("pk"),
-        status__in=[Recommendation.Status.REFUSED, Recommendation.Status.LAPSED],
+        client__in=clients.values("pk"), status=Recommendation.Status.REFUSED, valid_until__lte=horizon
     ).aggregate(
-        lapsed=Count("client", filter=Q(status=Recommendation.Status.LAPSED)),
         **{
-            f"due_{days}": Count(
-                "client",
-                filter=Q(status=Recommendation.Status.REFUSED, valid_until__lte=today + datetime.timedelta(days=days)),
-            )
+            f"due_{days}": Count("client", filter=Q(valid_until__lte=today + datetime.timedelta(days=days)))
             for days in DUE_WINDOWS
         },
     )
@@ -262,7 +259,7 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
         coverage_weighted=weighted,
         coverage_mean=mean,
         uncovered_total=totals["uncovered_total"] or Decimal(0),
-        lapsed=refusals["lapsed"],
+        lapsed=totals["lapsed"] or 0,
         unsigned=unsigned,
         due={days: refusals[f"due_{days}"] for days in DUE_WINDOWS},
         without_consent=totals["without_consent"],
@@ -281,28 +278,15 @@ def portfolio_table(*, clients: QuerySet[Client], threshold: ReviewRule, sort: s
     signature has run out (expired or lapsed): the day the oldest undocumented refusal lost cover.
     """
     today = timezone.localdate()
-    recommendations = Recommendation.objects.filter(client=OuterRef("pk"))
-    refused = recommendations.filter(status=Recommendation.Status.REFUSED)
-    undocumented = recommendations.filter(
-        status__in=[Recommendation.Status.REFUSED, Recommendation.Status.LAPSED], valid_until__lt=today
-    )
     latest_decision = RelationshipDecision.objects.filter(client=OuterRef("pk")).order_by("-decided_on", "-created_at")
-    table = (
+    return (
         clients.select_related("vcio")
         .annotate(
-            assessed=assessed(),
-            open_refusals=_count_of(refused),
-            lapsed=_count_of(recommendations.filter(status=Recommendation.Status.LAPSED)),
-            unsigned_items=_count_of(
-                recommendations.filter(status__in=[Recommendation.Status.PRESENTED, Recommendation.Status.DEFERRED])
-            ),
-            undocumented_since=Subquery(
-                undocumented.order_by().values("client").annotate(first=Min("valid_until")).values("first")[:1]
-            ),
+            assessed=F("is_assessed"),
+            lapsed=F("lapsed_refusals"),
+            next_due=F("next_refusal_due"),
+            undocumented_since=_undocumented_since(today),
             unsigned=_count_of(unsigned_requests_all().filter(client=OuterRef("pk"))),
-            next_due=Subquery(
-                refused.order_by().values("client").annotate(first=Min("valid_until")).values("first")[:1]
-            ),
             decision_outcome=Subquery(latest_decision.values("outcome")[:1]),
             decision_on=Subquery(latest_decision.values("decided_on")[:1]),
             decision_next_review=Subquery(latest_decision.values("next_review_on")[:1]),
@@ -310,7 +294,22 @@ def portfolio_table(*, clients: QuerySet[Client], threshold: ReviewRule, sort: s
         )
         .order_by(*SORTS.get(sort, SORTS["score"]))
     )
-    return table
+
+
+def _undocumented_since(today: datetime.date) -> Case:
+    """The earlier of the stored first lapsed valid-until and next refusal due, each only once
+    past: the earliest valid-until before today among the refused and lapsed items."""
+    lapsed_past = Q(first_lapsed_valid_until__lt=today)
+    refusal_past = Q(next_refusal_due__lt=today)
+    return Case(
+        When(
+            lapsed_past & (~refusal_past | Q(next_refusal_due__gte=F("first_lapsed_valid_until"))),
+            then=F("first_lapsed_valid_until"),
+        ),
+        When(refusal_past, then=F("next_refusal_due")),
+        default=None,
+        output_field=DateField(),
+    )
 
 
 def outcome_label(outcome: str | None) -> str:
@@ -339,101 +338,11 @@ def trend_of(points: list[tuple[datetime.date, int]], *, start: datetime.date) -
     return Trend(points=coordinates, first=points[0][1], last=points[-1][1], days=(points[-1][0] - points[0][0]).days)
 
 
-# Drill-downs: each returns a queryset whose rows carry everything its page and CSV show.
-
-
-def _latest_signer() -> Subquery:
-    """Name of the signatory of the latest completed request that contained the recommendation."""
-    # completed_at rather than status: with status=completed SQLite drives the lookup from the
-    # requests' status index and scans every completed request for each row.
-    items = RequestItem.objects.filter(recommendation=OuterRef("pk"), request__completed_at__isnull=False).order_by(
-        "-request__completed_at"
-    )
-    return Subquery(items.values("request__signatory__name")[:1])
-
-
-# What the refusal lists and their CSVs show: leaving out the long client-facing texts keeps a
-# 15,000-row export from loading megabytes it never writes.
-REFUSAL_LIST_FIELDS = (
-    "public_id",
-    "title",
-    "likelihood",
-    "impact",
-    "status",
-    "valid_until",
-    "client__public_id",
-    "client__name",
-)
-
-
-def lapsed_refusals(*, clients: QuerySet[Client]) -> QuerySet[Recommendation]:
-    return (
-        Recommendation.objects.filter(client__in=clients.values("pk"), status=Recommendation.Status.LAPSED)
-        .select_related("client")
-        .only(*REFUSAL_LIST_FIELDS)
-        .annotate(signer=_latest_signer())
-        .order_by("valid_until", "client__name", "title", "pk")
-    )
-
-
-def refusals_due(*, clients: QuerySet[Client], days: int) -> QuerySet[Recommendation]:
-    """Refusals whose valid-until falls within `days` — including those already past it but
-    still inside the grace period before they lapse, which are the most urgent."""
-    horizon = timezone.localdate() + datetime.timedelta(days=days)
-    return (
-        Recommendation.objects.filter(
-            client__in=clients.values("pk"), status=Recommendation.Status.REFUSED, valid_until__lte=horizon
-        )
-        .select_related("client")
-        .only(*REFUSAL_LIST_FIELDS)
-        .annotate(signer=_latest_signer())
-        .order_by("valid_until", "client__name", "title", "pk")
-    )
-
-
 def unsigned_requests_all(*, clients: QuerySet[Client] | None = None) -> QuerySet[DecisionRequest]:
     requests = DecisionRequest.objects.filter(status__in=DecisionRequest.OPEN_STATUSES, sent_at__lt=unsigned_cutoff())
     if clients is not None:
         requests = requests.filter(client__in=clients.values("pk"))
     return requests
-
-
-def unsigned_requests(*, clients: QuerySet[Client]) -> QuerySet[DecisionRequest]:
-    return (
-        unsigned_requests_all(clients=clients)
-        .select_related("client", "signatory")
-        .annotate(item_count=_count_items())
-        .order_by("sent_at", "pk")
-    )
-
-
-def _count_items() -> Coalesce:
-    counted = (
-        RequestItem.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
-    ).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def clients_needing_review(*, clients: QuerySet[Client], threshold: ReviewRule) -> QuerySet[Client]:
-    """The review queue, in priority order (PRIORITY_ORDER)."""
-    return portfolio_table(clients=clients, threshold=threshold, sort="priority").filter(review_needed=True)
-
-
-def clients_review_overdue(*, clients: QuerySet[Client], threshold: ReviewRule) -> QuerySet[Client]:
-    return (
-        portfolio_table(clients=clients, threshold=threshold)
-        .filter(review_overdue=True)
-        .order_by("decision_next_review", "-risk_score", "name", "pk")
-    )
-
-
-def software_without_consent(*, clients: QuerySet[Client]) -> QuerySet[Software]:
-    return (
-        software_without_consent_all()
-        .filter(client__in=clients.values("pk"))
-        .select_related("client")
-        .order_by("client__name", "name", "pk")
-    )
 
 
 @dataclass(frozen=True)

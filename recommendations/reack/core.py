@@ -153,13 +153,16 @@ def _claim_items(items: list[Recommendation], *, step: str, status: str = REFUSE
     step_table = ops.quote_name(ReackStep._meta.db_table)
     item_table = ops.quote_name(Recommendation._meta.db_table)
     selected = " OR ".join(["(id = %s AND valid_until = %s)"] * len(items))
+    # Without it SQLite reads the status index from the first refusal on (150,000 of them at
+    # 10,000 clients, 0.6 s a statement) instead of looking the pairs up by primary key.
+    by_key = " NOT INDEXED" if connection.vendor == "sqlite" else ""
     params: list[Any] = [step, ops.adapt_datetimefield_value(timezone.now()), status]
     for item in items:
         params += [item.pk, ops.adapt_datefield_value(item.valid_until)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {step_table} (recommendation_id, request_id, cycle, step, done_at) "
-            f"SELECT id, NULL, valid_until, %s, %s FROM {item_table} WHERE status = %s AND ({selected}) "
+            f"SELECT id, NULL, valid_until, %s, %s FROM {item_table}{by_key} WHERE status = %s AND ({selected}) "
             "ON CONFLICT DO NOTHING RETURNING recommendation_id",
             params,
         )
@@ -247,12 +250,16 @@ def _still_current(items: list[Recommendation]) -> list[Recommendation]:
     clients' rows are locked first, as every write about a client does (lock_client)."""
     lock_clients(item.client_id for item in items)
     cycles = {item.pk: item.valid_until for item in items}
-    current = dict(
-        Recommendation.objects.select_for_update()
-        .filter(pk__in=cycles, status=REFUSED)
+    # The status is checked here, not in the WHERE clause: with it there, SQLite read the status
+    # index (every refusal) rather than the primary key.
+    current = {
+        pk: valid_until
+        for pk, valid_until, status in Recommendation.objects.select_for_update()
+        .filter(pk__in=cycles)
         .order_by("pk")
-        .values_list("pk", "valid_until")
-    )
+        .values_list("pk", "valid_until", "status")
+        if status == REFUSED
+    }
     return [item for item in items if current.get(item.pk) == cycles[item.pk]]
 
 

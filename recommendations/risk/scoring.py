@@ -66,146 +66,120 @@ refusal lapsing never raises coverage.
 """
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from types import MappingProxyType
 
-DRAFT = "draft"
-PRESENTED = "presented"
-ACCEPTED = "accepted"
-IMPLEMENTED = "implemented"
-REFUSED = "refused"
-DEFERRED = "deferred"
-WITHDRAWN = "withdrawn"
-LAPSED = "lapsed"
-STATUSES = frozenset({DRAFT, PRESENTED, ACCEPTED, IMPLEMENTED, REFUSED, DEFERRED, WITHDRAWN, LAPSED})
-NO_EXPOSURE_STATUSES = frozenset({DRAFT, IMPLEMENTED, WITHDRAWN})
-
-LEVEL_VERY_LOW = "very_low"
-LEVEL_LOW = "low"
-LEVEL_MODERATE = "moderate"
-LEVEL_HIGH = "high"
-LEVEL_CRITICAL = "critical"
-LEVELS = (LEVEL_VERY_LOW, LEVEL_LOW, LEVEL_MODERATE, LEVEL_HIGH, LEVEL_CRITICAL)
-
-BAND_LOW = "low"
-BAND_MODERATE = "moderate"
-BAND_HIGH = "high"
-BAND_CRITICAL = "critical"
-BANDS = (BAND_LOW, BAND_MODERATE, BAND_HIGH, BAND_CRITICAL)
-
-COVERED_REFUSAL = "covered_refusal"
-COVERED_ACCEPTANCE = "covered_acceptance"
-UNCOVERED_UNSIGNED = "uncovered_unsigned"
-UNCOVERED_LAPSED = "uncovered_lapsed"
-UNCOVERED_EXPIRED_REFUSAL = "uncovered_expired_refusal"
-UNCOVERED_OVERDUE_ACCEPTANCE = "uncovered_overdue_acceptance"
-UNCOVERED_DEFERRED = "uncovered_deferred"
-UNCOVERED_BASIS_CHANGED = "uncovered_basis_changed"
-NO_EXPOSURE = "no_exposure"
-COVERAGE_STATES = (
-    COVERED_REFUSAL,
-    COVERED_ACCEPTANCE,
-    UNCOVERED_UNSIGNED,
-    UNCOVERED_LAPSED,
-    UNCOVERED_EXPIRED_REFUSAL,
-    UNCOVERED_OVERDUE_ACCEPTANCE,
-    UNCOVERED_DEFERRED,
-    UNCOVERED_BASIS_CHANGED,
-    NO_EXPOSURE,
+from recommendations.risk.reasons import reason_for
+from recommendations.risk.states import (
+    ACCEPTED,
+    DEFAULT_CONFIG,
+    ScoringConfig,
+    ScoringItem,
 )
-
-INDUSTRIES = (
-    "healthcare",
-    "finance",
-    "legal",
-    "government",
-    "education",
-    "manufacturing",
-    "retail",
-    "professional_services",
-    "nonprofit",
-    "technology",
-    "other",
+from recommendations.risk.states import (
+    BAND_CRITICAL as BAND_CRITICAL,
 )
-REGULATED_DATA = ("health", "payment_card", "personal", "legal_privilege", "financial")
-
-
-@dataclass(frozen=True)
-class ScoringItem:
-    key: str
-    title: str
-    likelihood: int
-    impact: int
-    status: str
-    target_date: date | None = None
-    valid_until: date | None = None
-    basis_changed: bool = False
+from recommendations.risk.states import (
+    BAND_HIGH as BAND_HIGH,
+)
+from recommendations.risk.states import (
+    BAND_LOW as BAND_LOW,
+)
+from recommendations.risk.states import (
+    BAND_MODERATE as BAND_MODERATE,
+)
+from recommendations.risk.states import (
+    BANDS as BANDS,
+)
+from recommendations.risk.states import (
+    COVERAGE_STATES as COVERAGE_STATES,
+)
+from recommendations.risk.states import (
+    COVERED_ACCEPTANCE as COVERED_ACCEPTANCE,
+)
+from recommendations.risk.states import (
+    COVERED_REFUSAL as COVERED_REFUSAL,
+)
+from recommendations.risk.states import (
+    DEFERRED as DEFERRED,
+)
+from recommendations.risk.states import (
+    DRAFT as DRAFT,
+)
+from recommendations.risk.states import (
+    IMPLEMENTED as IMPLEMENTED,
+)
+from recommendations.risk.states import (
+    INDUSTRIES as INDUSTRIES,
+)
+from recommendations.risk.states import (
+    LAPSED as LAPSED,
+)
+from recommendations.risk.states import (
+    LEVEL_CRITICAL as LEVEL_CRITICAL,
+)
+from recommendations.risk.states import (
+    LEVEL_HIGH as LEVEL_HIGH,
+)
+from recommendations.risk.states import (
+    LEVEL_LOW as LEVEL_LOW,
+)
+from recommendations.risk.states import (
+    LEVEL_MODERATE as LEVEL_MODERATE,
+)
+from recommendations.risk.states import (
+    LEVEL_VERY_LOW as LEVEL_VERY_LOW,
+)
+from recommendations.risk.states import (
+    LEVELS as LEVELS,
+)
+from recommendations.risk.states import (
+    NO_EXPOSURE as NO_EXPOSURE,
+)
+from recommendations.risk.states import (
+    NO_EXPOSURE_STATUSES as NO_EXPOSURE_STATUSES,
+)
+from recommendations.risk.states import (
+    PRESENTED as PRESENTED,
+)
+from recommendations.risk.states import (
+    REFUSED as REFUSED,
+)
+from recommendations.risk.states import (
+    REGULATED_DATA as REGULATED_DATA,
+)
+from recommendations.risk.states import (
+    STATUSES as STATUSES,
+)
+from recommendations.risk.states import (
+    UNCOVERED_BASIS_CHANGED as UNCOVERED_BASIS_CHANGED,
+)
+from recommendations.risk.states import (
+    UNCOVERED_DEFERRED as UNCOVERED_DEFERRED,
+)
+from recommendations.risk.states import (
+    UNCOVERED_EXPIRED_REFUSAL as UNCOVERED_EXPIRED_REFUSAL,
+)
+from recommendations.risk.states import (
+    UNCOVERED_LAPSED as UNCOVERED_LAPSED,
+)
+from recommendations.risk.states import (
+    UNCOVERED_OVERDUE_ACCEPTANCE as UNCOVERED_OVERDUE_ACCEPTANCE,
+)
+from recommendations.risk.states import (
+    UNCOVERED_UNSIGNED as UNCOVERED_UNSIGNED,
+)
+from recommendations.risk.states import (
+    WITHDRAWN as WITHDRAWN,
+)
 
 
 @dataclass(frozen=True)
 class Sensitivity:
     industry: str
     regulated_data: frozenset[str] = frozenset()
-
-
-def _default_industry_multipliers() -> Mapping[str, float]:
-    multipliers = dict.fromkeys(INDUSTRIES, 1.0)
-    multipliers.update(healthcare=1.5, finance=1.5, legal=1.5, government=1.3)
-    return MappingProxyType(multipliers)
-
-
-def _default_data_multipliers() -> Mapping[str, float]:
-    return MappingProxyType(
-        {
-            "health": 1.5,
-            "legal_privilege": 1.5,
-            "financial": 1.3,
-            "payment_card": 1.3,
-            "personal": 1.1,
-        }
-    )
-
-
-@dataclass(frozen=True)
-class ScoringConfig:
-    """Every constant of the risk model; see the module docstring for what each means.
-
-    ``industry_multipliers`` must list every industry a client can have and
-    ``data_multipliers`` every kind of regulated data: an unknown one is an error, not
-    a silent 1.0, so a new choice on the model cannot quietly score as harmless.
-    ``saturation`` is the exposure (after the multiplier) at which the score reaches
-    about 63; ``band_limits`` are the lowest scores of moderate, high and critical.
-    """
-
-    industry_multipliers: Mapping[str, float] = field(default_factory=_default_industry_multipliers)
-    data_multipliers: Mapping[str, float] = field(default_factory=_default_data_multipliers)
-    saturation: float = 75.0
-    critical_floor: int = 50
-    band_limits: tuple[int, int, int] = (25, 50, 75)
-    accepted_on_schedule_factor: float = 0.5
-
-    def __post_init__(self) -> None:
-        if self.saturation <= 0:
-            raise ValueError("saturation must be positive")
-        low, high, critical = self.band_limits
-        if not 0 < low < high < critical <= 100:
-            raise ValueError("band_limits must rise strictly within 1..100")
-        # Above 1, accepting would score worse than refusing and the
-        # "refusing never lowers the score" guarantee would break.
-        if not 0 <= self.accepted_on_schedule_factor <= 1:
-            raise ValueError("accepted_on_schedule_factor must be within 0..1")
-        multipliers = [
-            *self.industry_multipliers.values(),
-            *self.data_multipliers.values(),
-        ]
-        if any(value <= 0 for value in multipliers):
-            raise ValueError("multipliers must be positive")
-
-
-DEFAULT_CONFIG = ScoringConfig()
 
 
 @dataclass(frozen=True)
@@ -250,7 +224,7 @@ def weighted_exposure(contributions: Iterable[ItemContribution], multiplier: flo
     return math.fsum(c.exposure for c in contributions) * multiplier
 
 
-def stored_uncovered(result: ClientScore) -> Decimal:
+def stored_uncovered(result: "ClientScore | ScoreFigures") -> Decimal:
     """The uncovered exposure as the client row caches it (one decimal)."""
     return Decimal(str(round(result.weighted_uncovered_exposure, 1)))
 
@@ -283,10 +257,7 @@ def _accepted_on_schedule(item: ScoringItem, today: date) -> bool:
 
 def _refusal_current(item: ScoringItem, today: date) -> bool:
     return (
-        item.status == REFUSED
-        and item.valid_until is not None
-        and item.valid_until >= today
-        and not item.basis_changed
+        item.status == REFUSED and item.valid_until is not None and item.valid_until >= today and not item.basis_changed
     )
 
 
@@ -331,12 +302,6 @@ def band_for(score: int, config: ScoringConfig = DEFAULT_CONFIG) -> str:
     return BAND_CRITICAL
 
 
-def _weight(factor: float) -> str:
-    if factor == 1:
-        return "counts in full (factor 1)"
-    return f"counts at {factor:g} times its inherent risk"
-
-
 def _coverage_state(item: ScoringItem, today: date, factor: float) -> str:
     if factor == 0:
         return NO_EXPOSURE
@@ -355,51 +320,6 @@ def _coverage_state(item: ScoringItem, today: date, factor: float) -> str:
     }[item.status]
 
 
-_NO_EXPOSURE_REASONS = {
-    IMPLEMENTED: "Implemented, so it adds no exposure.",
-    WITHDRAWN: "Withdrawn: no longer recommended, so it adds no exposure.",
-    DRAFT: "Still a draft, not yet raised with the client, so it adds no exposure.",
-}
-
-
-def _reason(item: ScoringItem, state: str, factor: float) -> str:
-    weight = _weight(factor)
-    if state == NO_EXPOSURE:
-        return _NO_EXPOSURE_REASONS.get(item.status, "Adds no exposure.")
-    if state == COVERED_REFUSAL:
-        return (
-            f"Refused with a signed refusal valid until {item.valid_until:%Y-%m-%d}: "
-            f"{weight} and is covered by that signature."
-        )
-    if state == COVERED_ACCEPTANCE:
-        schedule = (
-            "with no target date set" if item.target_date is None else f"on schedule for {item.target_date:%Y-%m-%d}"
-        )
-        return f"Accepted {schedule}: {weight} until it is implemented and is covered by the client's acceptance."
-    if state == UNCOVERED_OVERDUE_ACCEPTANCE:
-        return (
-            f"Accepted but past its target date of {item.target_date:%Y-%m-%d}: "
-            f"{weight} and the acceptance no longer covers it."
-        )
-    if state == UNCOVERED_EXPIRED_REFUSAL:
-        if item.valid_until is None:
-            return f"Refused without a recorded valid-until date: {weight} and is uncovered."
-        return (
-            f"Refused, but the signed refusal expired on {item.valid_until:%Y-%m-%d} "
-            f"and has not been re-acknowledged: {weight} and is uncovered."
-        )
-    if state == UNCOVERED_BASIS_CHANGED:
-        return (
-            "Refused, but what the refusal was signed against changed after signing (basis changed): "
-            f"{weight} and is uncovered until the client re-acknowledges it."
-        )
-    if state == UNCOVERED_LAPSED:
-        return f"Refusal lapsed because its re-acknowledgment is overdue: {weight} and is uncovered."
-    if state == UNCOVERED_DEFERRED:
-        return f"Deferred without a signed decision: {weight} and is uncovered."
-    return f"Presented but not yet signed by the client: {weight} and is uncovered."
-
-
 def _contribution(item: ScoringItem, today: date, config: ScoringConfig) -> ItemContribution:
     factor = status_factor(item, today, config)
     inherent = item.likelihood * item.impact
@@ -413,7 +333,7 @@ def _contribution(item: ScoringItem, today: date, config: ScoringConfig) -> Item
         # A zero-exposure item adds nothing to either side of the coverage ratio.
         covered=factor > 0 and is_covered(item, today),
         coverage_state=state,
-        reason=_reason(item, state, factor),
+        reason=reason_for(item, state, factor),
         share=0.0,
     )
 
@@ -423,6 +343,17 @@ def _with_share(contribution: ItemContribution, total_exposure: float) -> ItemCo
         return contribution
     share = round(contribution.exposure / total_exposure * 100, 1)
     return replace(contribution, share=share)
+
+
+def _score_and_coverage(
+    *, total_exposure: float, covered_exposure: float, critical_open: bool, multiplier: float, config: ScoringConfig
+) -> tuple[int, float]:
+    raw = 100 * (1 - math.exp(-(total_exposure * multiplier) / config.saturation))
+    score = min(100, max(0, round(raw)))
+    if critical_open:
+        score = max(score, config.critical_floor)
+    coverage = 100.0 if total_exposure == 0 else round(covered_exposure / total_exposure * 100, 1)
+    return score, coverage
 
 
 def score_client(
@@ -436,11 +367,13 @@ def score_client(
     total_exposure = math.fsum(c.exposure for c in contributions)
     covered_exposure = math.fsum(c.exposure for c in contributions if c.covered)
     multiplier = sensitivity_multiplier(sensitivity, config)
-    raw = 100 * (1 - math.exp(-(total_exposure * multiplier) / config.saturation))
-    score = min(100, max(0, round(raw)))
-    if any(c.level == LEVEL_CRITICAL and c.factor >= 1 for c in contributions):
-        score = max(score, config.critical_floor)
-    coverage = 100.0 if total_exposure == 0 else round(covered_exposure / total_exposure * 100, 1)
+    score, coverage = _score_and_coverage(
+        total_exposure=total_exposure,
+        covered_exposure=covered_exposure,
+        critical_open=any(c.level == LEVEL_CRITICAL and c.factor >= 1 for c in contributions),
+        multiplier=multiplier,
+        config=config,
+    )
     ordered = sorted(contributions, key=lambda c: (-c.exposure, c.item.title, c.item.key))
     return ClientScore(
         score=score,
@@ -451,3 +384,41 @@ def score_client(
         covered_exposure=covered_exposure,
         contributions=tuple(_with_share(c, total_exposure) for c in ordered),
     )
+
+
+@dataclass(frozen=True)
+class ScoreFigures:
+    """A client's figures without the item-by-item breakdown: what a portfolio rescore stores."""
+
+    score: int
+    band: str
+    coverage: float
+    weighted_uncovered_exposure: float
+
+
+def score_figures(
+    items: Iterable[ScoringItem],
+    sensitivity: Sensitivity,
+    today: date,
+    config: ScoringConfig = DEFAULT_CONFIG,
+) -> ScoreFigures:
+    """``score_client``'s figures, by the same rules, without the breakdown's reasons, shares and
+    order: rescoring the whole portfolio spent most of its time writing sentences nobody read."""
+    exposures, covered, uncovered = [], [], []
+    critical_open = False
+    for item in items:
+        factor = status_factor(item, today, config)
+        exposure = item.likelihood * item.impact * factor
+        critical_open = critical_open or (risk_level(item.likelihood, item.impact) == LEVEL_CRITICAL and factor >= 1)
+        exposures.append(exposure)
+        # A zero-exposure item adds nothing to either side of the coverage ratio.
+        (covered if factor > 0 and is_covered(item, today) else uncovered).append(exposure)
+    multiplier = sensitivity_multiplier(sensitivity, config)
+    score, coverage = _score_and_coverage(
+        total_exposure=math.fsum(exposures),
+        covered_exposure=math.fsum(covered),
+        critical_open=critical_open,
+        multiplier=multiplier,
+        config=config,
+    )
+    return ScoreFigures(score, band_for(score, config), coverage, math.fsum(uncovered) * multiplier)

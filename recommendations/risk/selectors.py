@@ -10,7 +10,6 @@ from clients.models import Client, PracticeProfile, RiskSnapshot
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
 from recommendations.risk.review import ReviewRule
 from recommendations.risk.scoring import (
-    BANDS,
     COVERED_ACCEPTANCE,
     COVERED_REFUSAL,
     LEVEL_CRITICAL,
@@ -28,6 +27,7 @@ from recommendations.risk.scoring import (
     Sensitivity,
     score_client,
 )
+from recommendations.risk.states import BANDS
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 
 TREND_DAYS = 365

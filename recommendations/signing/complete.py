@@ -250,10 +250,12 @@ def decision_request_complete(
             },
         }
     )
-    audit_append_many(audit_events)
     webhook_events.request_signed(request, decisions, items)
     # Once, after every item has moved.
     client_rescore(client=request.client)
+    # Last: the chain head's row lock serialises every write of the practice, so it is held only
+    # for the events and the commit, not for the rescore and the webhooks (issue 26).
+    audit_append_many(audit_events)
     # After commit, so the task reads the signed rows; a publish lost to a broker outage is picked
     # up by the render-missing-documents sweep. The signer's and the vCIO's emails go out with the
     # sealed document (waivers._record_and_send), not from here.

@@ -17,6 +17,7 @@ from recommendations.services import recommendation_transition
 from riskreg.audit.chain import audit_append, verify_chain
 from riskreg.audit.models import AuditEvent
 from tests.factories import ClientFactory, RecommendationFactory
+from tests.figures import store_recommendation_figures
 from tests.recommendations.signing.test_signing import signer_evidence, verify_code
 from tests.signing_helpers import send_request
 
@@ -31,6 +32,7 @@ def test_the_due_counts_include_the_last_day_of_each_window_and_nothing_beyond_i
     for valid_until in (days(-20), days(0), days(30), days(90), days(91), days(400)):
         RecommendationFactory(client=client, status="refused", valid_until=valid_until)
     RecommendationFactory(client=client, status="lapsed", valid_until=days(-700))
+    store_recommendation_figures(client)
 
     headline = dashboard.headline_figures(clients=Client.objects.all(), threshold=dashboard.ReviewRule(score=50))
 

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
 from clients.services import relationship_decision_record
+from recommendations.dashboard import drilldowns
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.selectors import PortfolioFilters, relationship_overview
 from recommendations.models import DecisionRequest, RequestItem
 from riskreg.audit.models import AuditEvent
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, RecommendationFactory
+from tests.figures import store_recommendation_figures
 
 ALL = PortfolioFilters()
 
@@ -138,6 +140,7 @@ def build_portfolio(*, vcio, other_vcio, manager) -> SimpleNamespace:
     RecommendationFactory(client=echo, title="Echo lapsed", status="lapsed", valid_until=days(-60))
     make_request(echo, ContactFactory(client=echo), status="sent", sent_days_ago=20)
     make_software(echo)
+    store_recommendation_figures(alpha, bravo, charlie, delta, echo, foxtrot)
     return SimpleNamespace(
         alpha=alpha,
         bravo=bravo,
@@ -185,6 +188,7 @@ def test_portfolio_coverage_is_the_score_weighted_mean_of_client_coverage(portfo
 def test_portfolio_coverage_is_full_when_no_client_carries_any_risk(manager):
     client = ClientFactory(risk_score=0, liability_coverage=100)
     RecommendationFactory(client=client, status="implemented")
+    store_recommendation_figures(client)
 
     assert headline_for(manager).coverage_weighted == 100.0
 
@@ -331,6 +335,7 @@ def test_the_portfolio_table_shows_the_latest_relationship_decision(portfolio, m
 )
 def test_the_portfolio_table_sorts(portfolio, manager, sort, expected):
     RecommendationFactory(client=portfolio.foxtrot, status="refused", valid_until=days(5))
+    store_recommendation_figures(portfolio.foxtrot)
 
     names = [client.name for client in table_for(manager, sort=sort)]
 
@@ -341,7 +346,7 @@ def test_the_portfolio_table_sorts(portfolio, manager, sort, expected):
 def test_lapsed_refusals_name_the_signatory_of_the_latest_completed_request(portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=ALL)
 
-    rows = {rec.title: rec for rec in dashboard.lapsed_refusals(clients=clients)}
+    rows = {rec.title: rec for rec in drilldowns.lapsed_refusals(clients=clients)}
 
     assert set(rows) == {"MFA", "Backups", "Delta lapsed"}
     assert rows["MFA"].signer == "Dana Signer"
@@ -352,7 +357,7 @@ def test_lapsed_refusals_name_the_signatory_of_the_latest_completed_request(port
 def test_refusals_due_lists_the_window_soonest_first(portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=ALL)
 
-    titles = [rec.title for rec in dashboard.refusals_due(clients=clients, days=60)]
+    titles = [rec.title for rec in drilldowns.refusals_due(clients=clients, days=60)]
 
     assert titles == ["Due in grace", "Due 10", "Due 45"]
 
@@ -363,10 +368,10 @@ def test_the_drill_down_lists_agree_with_the_headline(portfolio, manager):
     rule = dashboard.ReviewRule(score=50)
     headline = dashboard.headline_figures(clients=clients, threshold=rule)
 
-    assert dashboard.unsigned_requests(clients=clients).count() == headline.unsigned
-    assert dashboard.clients_needing_review(clients=clients, threshold=rule).count() == headline.review_needed
-    assert dashboard.clients_review_overdue(clients=clients, threshold=rule).count() == headline.review_overdue
-    software = dashboard.software_without_consent(clients=clients)
+    assert drilldowns.unsigned_requests(clients=clients).count() == headline.unsigned
+    assert drilldowns.clients_needing_review(clients=clients, threshold=rule).count() == headline.review_needed
+    assert drilldowns.clients_review_overdue(clients=clients, threshold=rule).count() == headline.review_overdue
+    software = drilldowns.software_without_consent(clients=clients)
     assert [(s.client.name, s.name) for s in software] == [("Alpha Dental", "EDR agent"), ("Alpha Dental", "RMM agent")]
     assert len({s.client_id for s in software}) == headline.without_consent
 

@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 
 from clients.models import PracticeProfile
 from recommendations import services
+from recommendations.dashboard import drilldowns
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.selectors import PortfolioFilters
 from recommendations.risk.review import ReviewRule
-from recommendations.risk.scoring import INDUSTRIES, REGULATED_DATA, STATUSES, ScoringItem, Sensitivity, score_client
+from recommendations.risk.scoring import INDUSTRIES, STATUSES, ScoringItem, Sensitivity, score_client
 from recommendations.risk.services import clients_rescore_all
+from recommendations.risk.states import REGULATED_DATA
 from tests.factories import ClientFactory, RecommendationFactory
 
 TODAY = datetime.date(2026, 6, 1)
@@ -140,7 +142,7 @@ def test_the_portfolio_table_carries_the_liability_columns(liability_portfolio, 
 def test_the_review_queue_ranks_uncovered_exposure_before_score_and_value(liability_portfolio, manager):
     clients = dashboard.portfolio_clients(user=manager, filters=PortfolioFilters())
 
-    queue = dashboard.clients_needing_review(clients=clients, threshold=ReviewRule(score=1))
+    queue = drilldowns.clients_needing_review(clients=clients, threshold=ReviewRule(score=1))
 
     # By score alone Harbour (four signed critical refusals) would come first.
     assert [c.name for c in queue] == ["Lakeshore Dental", "Quiet Florist", "Harbour Logistics"]
@@ -152,7 +154,7 @@ def test_the_review_queue_breaks_ties_by_monthly_recurring_revenue(vcio, manager
         ClientFactory(name=name, vcio=vcio, monthly_recurring_revenue_cents=cents, risk_score=60)
     clients = dashboard.portfolio_clients(user=manager, filters=PortfolioFilters())
 
-    queue = dashboard.clients_needing_review(clients=clients, threshold=ReviewRule(score=50))
+    queue = drilldowns.clients_needing_review(clients=clients, threshold=ReviewRule(score=50))
 
     assert [c.name for c in queue] == ["Large", "Small", "Unknown"]
 
@@ -174,7 +176,7 @@ def test_the_review_rule_uses_the_score_the_uncovered_exposure_or_both(liability
     rule = dashboard.review_threshold()
     clients = dashboard.portfolio_clients(user=manager, filters=PortfolioFilters())
 
-    assert {c.name for c in dashboard.clients_needing_review(clients=clients, threshold=rule)} == needing
+    assert {c.name for c in drilldowns.clients_needing_review(clients=clients, threshold=rule)} == needing
     assert dashboard.headline_figures(clients=clients, threshold=rule).review_needed == len(needing)
     # The client page applies the same rule to one client.
     for client in liability_portfolio:

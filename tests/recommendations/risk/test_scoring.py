@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from recommendations.risk.scoring import (
     DEFAULT_CONFIG,
     INDUSTRIES,
-    REGULATED_DATA,
     STATUSES,
     ClientScore,
     ScoringConfig,
@@ -18,9 +17,12 @@ from recommendations.risk.scoring import (
     is_covered,
     risk_level,
     score_client,
+    score_figures,
     sensitivity_multiplier,
     status_factor,
+    stored_uncovered,
 )
+from recommendations.risk.states import REGULATED_DATA
 
 TODAY = date(2025, 6, 15)
 NEXT_YEAR = TODAY + timedelta(days=365)
@@ -465,3 +467,15 @@ def test_risk_level_rejects_ratings_off_the_grid(likelihood: int, impact: int) -
 def test_a_config_that_would_break_the_guarantees_is_rejected(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ScoringConfig(**changes)  # type: ignore[arg-type]
+
+
+@given(_portfolios, _sensitivities)
+def test_the_portfolio_fast_path_gives_exactly_the_figures_of_the_breakdown(
+    items: list[ScoringItem], sensitivity: Sensitivity
+) -> None:
+    full = score_client(items, sensitivity, TODAY)
+    figures = score_figures(items, sensitivity, TODAY)
+
+    assert (figures.score, figures.band, figures.coverage) == (full.score, full.band, full.coverage)
+    assert figures.weighted_uncovered_exposure == full.weighted_uncovered_exposure
+    assert stored_uncovered(figures) == stored_uncovered(full)

@@ -12,9 +12,11 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.practice_forms import MULTIPLIER_KEYS
 from recommendations.models import TRANSITIONS, Recommendation
-from recommendations.risk.scoring import DEFAULT_CONFIG, INDUSTRIES, REGULATED_DATA, score_client
+from recommendations.risk import services as risk_services
+from recommendations.risk.scoring import DEFAULT_CONFIG, INDUSTRIES, score_client
 from recommendations.risk.selectors import trend_chart
 from recommendations.risk.services import clients_rescore_all, practice_scoring_update, snapshots_take
+from recommendations.risk.states import REGULATED_DATA
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from recommendations.services import (
     client_profile_update,
@@ -156,7 +158,9 @@ def test_rescore_clients_runs_the_same_number_of_queries_however_many_recommenda
     many = rescore_and_count()
 
     assert Recommendation.objects.count() == 3 * 31
-    assert many == few <= 8
+    # One batch: read the clients and their recommendations, then lock, write and stamp them in a
+    # transaction of its own (savepoint pair here), and the practice's scoring settings once.
+    assert many == few <= 9
     for client in clients:
         assert cached(client)[0] > 0
         assert_cache_is_fresh(client)
@@ -175,6 +179,19 @@ def test_the_rescore_clients_command_fixes_stale_scores_and_reports_count_and_ti
     assert cached(stale) == (50, "high", Decimal("0.0"))
     assert_cache_is_fresh(stale)
     assert "Rescored 1 clients in" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_rescore_clients_command_reports_progress_after_each_batch(monkeypatch):
+    monkeypatch.setattr(risk_services, "BATCH_SIZE", 2)
+    ClientFactory.create_batch(5)
+    out = StringIO()
+
+    call_command("rescore_clients", stdout=out)
+
+    progress = [line.split(" clients")[0].strip() for line in out.getvalue().splitlines() if "rescored (" in line]
+    assert progress == ["2 of 5", "4 of 5", "5 of 5"]
+    assert "Rescored 5 clients in" in out.getvalue()
 
 
 @pytest.mark.django_db
