@@ -16,8 +16,8 @@ from recommendations.documents.pdf.layout import (
     Cell,
     _make_styles,
     _Para,
-    _QrCode,
 )
+from recommendations.documents.pdf.pictures import QrCode
 from recommendations.documents.pdf.text import _text
 
 
@@ -34,7 +34,7 @@ def verification_panel(rows: Sequence[tuple[str, Cell]], *, verification_url: st
         styles.small,
     )
     return Table(
-        [[info, _QrCode(verification_url, QR_SIZE)], [verify, ""]],
+        [[info, QrCode(verification_url, QR_SIZE)], [verify, ""]],
         colWidths=[inner_width, QR_SIZE + 16],
         style=TableStyle(
             [

@@ -22,16 +22,11 @@ from recommendations.documents.pdf.layout import (
     ACCENT,
     FRAME_WIDTH,
     INK,
-    LOGO_BOX_MM,
-    SIGNATURE_BOX_MM,
     Cell,
     _cell,
     _FixedPara,
-    _flatten_logo,
-    _flatten_png,
     _lines,
     _Para,
-    _Picture,
     _Plain,
     _Run,
     _section,
@@ -40,6 +35,7 @@ from recommendations.documents.pdf.layout import (
     _value_style,
 )
 from recommendations.documents.pdf.panel import verification_panel
+from recommendations.documents.pdf.pictures import LOGO_BOX_MM, SIGNATURE_BOX_MM, Picture, flatten_logo, flatten_png
 from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
 from recommendations.documents.pdf.wording import _Wording
 
@@ -66,7 +62,7 @@ def _letterhead(practice: PracticeLetterhead, styles: _Styles) -> list[Flowable]
     ]
     logo: Flowable | str = ""
     if practice.logo_png:
-        logo = _Picture(_flatten_logo(practice.logo_png), box_mm=LOGO_BOX_MM)
+        logo = Picture(flatten_logo(practice.logo_png), box_mm=LOGO_BOX_MM)
     table = Table(
         [[logo, details]],
         colWidths=[60 * mm, FRAME_WIDTH - 60 * mm],
@@ -224,10 +220,10 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
         )
     else:
         code = "No one-time code was verified"
-    drawn = _flatten_png(signature.signature_png, trim=True, box_mm=SIGNATURE_BOX_MM)
+    drawn = flatten_png(signature.signature_png, trim=True, box_mm=SIGNATURE_BOX_MM)
     image_box = Table(
         [
-            [_Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
+            [Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
             [_cell(_Plain(signature.typed_name), 58 * mm, styles)],
             [_FixedPara("Signature", styles.small)],
         ],
