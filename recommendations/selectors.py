@@ -28,7 +28,8 @@ from recommendations.models import (
     WaiverDocument,
     step_label,
 )
-from recommendations.risk.scoring import DEFAULT_CONFIG, ScoringConfig, ScoringItem, Sensitivity
+from recommendations.risk.scoring import Sensitivity
+from recommendations.risk.states import DEFAULT_CONFIG, ScoringConfig, ScoringItem
 from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 

@@ -28,6 +28,7 @@ from riskreg.audit.events import EventType
 
 Status = Recommendation.Status
 
+
 # No savepoint: a failed rescore fails the caller's change, which must not keep a stale score.
 @transaction.atomic(savepoint=False)
 def client_rescore(*, client: Client) -> Client:

@@ -49,8 +49,9 @@ from recommendations.demo.bulk_data import (
 from recommendations.demo.bulk_history import AuditHistory
 from recommendations.demo.bulk_plan import ClientPlan, PlannedRequest, Planner
 from recommendations.models import Control, Decision, DecisionRequest, Recommendation, RequestItem, Signature
-from recommendations.risk.scoring import ScoringConfig, ScoringItem, band_for, score_client
+from recommendations.risk.scoring import band_for, score_client
 from recommendations.risk.services import clients_rescore_all
+from recommendations.risk.states import ScoringConfig, ScoringItem
 from recommendations.selectors import scoring_config, sensitivity_of
 from recommendations.signing import (
     CONSENT_TEXT,

@@ -24,7 +24,8 @@ from recommendations.documents.pdf.offboarding import (
 )
 from recommendations.documents.selectors import letterhead, verification_url
 from recommendations.models import RISK_LEVEL_LABELS, SEAL_LEVEL_TEXT, Decision, OffboardingLetter, Recommendation
-from recommendations.risk.scoring import ScoringItem, is_covered
+from recommendations.risk.scoring import is_covered
+from recommendations.risk.states import ScoringItem
 from recommendations.signing.snapshot import canonical_json, practice_identity, snapshot_sha256
 
 LETTER_FORMAT = "riskreg-offboarding-letter/1"

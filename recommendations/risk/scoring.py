@@ -74,105 +74,33 @@ from decimal import Decimal
 from recommendations.risk.reasons import reason_for
 from recommendations.risk.states import (
     ACCEPTED,
+    BAND_CRITICAL,
+    BAND_HIGH,
+    BAND_LOW,
+    BAND_MODERATE,
+    COVERED_ACCEPTANCE,
+    COVERED_REFUSAL,
     DEFAULT_CONFIG,
+    DEFERRED,
+    LAPSED,
+    LEVEL_CRITICAL,
+    LEVEL_HIGH,
+    LEVEL_LOW,
+    LEVEL_MODERATE,
+    LEVEL_VERY_LOW,
+    NO_EXPOSURE,
+    NO_EXPOSURE_STATUSES,
+    PRESENTED,
+    REFUSED,
+    STATUSES,
+    UNCOVERED_BASIS_CHANGED,
+    UNCOVERED_DEFERRED,
+    UNCOVERED_EXPIRED_REFUSAL,
+    UNCOVERED_LAPSED,
+    UNCOVERED_OVERDUE_ACCEPTANCE,
+    UNCOVERED_UNSIGNED,
     ScoringConfig,
     ScoringItem,
-)
-from recommendations.risk.states import (
-    BAND_CRITICAL as BAND_CRITICAL,
-)
-from recommendations.risk.states import (
-    BAND_HIGH as BAND_HIGH,
-)
-from recommendations.risk.states import (
-    BAND_LOW as BAND_LOW,
-)
-from recommendations.risk.states import (
-    BAND_MODERATE as BAND_MODERATE,
-)
-from recommendations.risk.states import (
-    BANDS as BANDS,
-)
-from recommendations.risk.states import (
-    COVERAGE_STATES as COVERAGE_STATES,
-)
-from recommendations.risk.states import (
-    COVERED_ACCEPTANCE as COVERED_ACCEPTANCE,
-)
-from recommendations.risk.states import (
-    COVERED_REFUSAL as COVERED_REFUSAL,
-)
-from recommendations.risk.states import (
-    DEFERRED as DEFERRED,
-)
-from recommendations.risk.states import (
-    DRAFT as DRAFT,
-)
-from recommendations.risk.states import (
-    IMPLEMENTED as IMPLEMENTED,
-)
-from recommendations.risk.states import (
-    INDUSTRIES as INDUSTRIES,
-)
-from recommendations.risk.states import (
-    LAPSED as LAPSED,
-)
-from recommendations.risk.states import (
-    LEVEL_CRITICAL as LEVEL_CRITICAL,
-)
-from recommendations.risk.states import (
-    LEVEL_HIGH as LEVEL_HIGH,
-)
-from recommendations.risk.states import (
-    LEVEL_LOW as LEVEL_LOW,
-)
-from recommendations.risk.states import (
-    LEVEL_MODERATE as LEVEL_MODERATE,
-)
-from recommendations.risk.states import (
-    LEVEL_VERY_LOW as LEVEL_VERY_LOW,
-)
-from recommendations.risk.states import (
-    LEVELS as LEVELS,
-)
-from recommendations.risk.states import (
-    NO_EXPOSURE as NO_EXPOSURE,
-)
-from recommendations.risk.states import (
-    NO_EXPOSURE_STATUSES as NO_EXPOSURE_STATUSES,
-)
-from recommendations.risk.states import (
-    PRESENTED as PRESENTED,
-)
-from recommendations.risk.states import (
-    REFUSED as REFUSED,
-)
-from recommendations.risk.states import (
-    REGULATED_DATA as REGULATED_DATA,
-)
-from recommendations.risk.states import (
-    STATUSES as STATUSES,
-)
-from recommendations.risk.states import (
-    UNCOVERED_BASIS_CHANGED as UNCOVERED_BASIS_CHANGED,
-)
-from recommendations.risk.states import (
-    UNCOVERED_DEFERRED as UNCOVERED_DEFERRED,
-)
-from recommendations.risk.states import (
-    UNCOVERED_EXPIRED_REFUSAL as UNCOVERED_EXPIRED_REFUSAL,
-)
-from recommendations.risk.states import (
-    UNCOVERED_LAPSED as UNCOVERED_LAPSED,
-)
-from recommendations.risk.states import (
-    UNCOVERED_OVERDUE_ACCEPTANCE as UNCOVERED_OVERDUE_ACCEPTANCE,
-)
-from recommendations.risk.states import (
-    UNCOVERED_UNSIGNED as UNCOVERED_UNSIGNED,
-)
-from recommendations.risk.states import (
-    WITHDRAWN as WITHDRAWN,
 )
 
 

@@ -15,15 +15,8 @@ from clients.models import Client, RiskSnapshot
 from clients.services import practice_profile_update
 from recommendations import webhook_events
 from recommendations.models import Recommendation
-from recommendations.risk.scoring import (
-    NO_EXPOSURE,
-    ClientScore,
-    ScoreFigures,
-    ScoringConfig,
-    ScoringItem,
-    score_client,
-    score_figures,
-)
+from recommendations.risk.scoring import ClientScore, ScoreFigures, score_client, score_figures
+from recommendations.risk.states import NO_EXPOSURE, ScoringConfig, ScoringItem
 from recommendations.risk.stored import STORED_FIELDS, stored_figures
 from recommendations.selectors import scoring_config, sensitivity_of
 from riskreg.accounts.models import User

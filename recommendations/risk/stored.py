@@ -13,16 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from clients.selectors import UNASSESSED_STATUSES
-from recommendations.risk.scoring import (
-    DEFERRED,
-    LAPSED,
-    PRESENTED,
-    REFUSED,
-    ClientScore,
-    ScoreFigures,
-    ScoringItem,
-    stored_uncovered,
-)
+from recommendations.risk.scoring import ClientScore, ScoreFigures, stored_uncovered
+from recommendations.risk.states import DEFERRED, LAPSED, PRESENTED, REFUSED, ScoringItem
 
 SCORE_FIELDS = ("risk_score", "risk_band", "liability_coverage", "uncovered_exposure")
 COUNT_FIELDS = (

@@ -16,7 +16,7 @@ from clients.selectors import client_for_user
 from clients.views import apply_service_errors
 from recommendations.risk import selectors as risk_selectors
 from recommendations.risk import services as risk
-from recommendations.risk.scoring import DEFAULT_CONFIG
+from recommendations.risk.states import DEFAULT_CONFIG
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
 

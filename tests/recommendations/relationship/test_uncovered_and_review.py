@@ -19,9 +19,9 @@ from recommendations.dashboard import drilldowns
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.selectors import PortfolioFilters
 from recommendations.risk.review import ReviewRule
-from recommendations.risk.scoring import INDUSTRIES, STATUSES, ScoringItem, Sensitivity, score_client
+from recommendations.risk.scoring import Sensitivity, score_client
 from recommendations.risk.services import clients_rescore_all
-from recommendations.risk.states import REGULATED_DATA
+from recommendations.risk.states import INDUSTRIES, REGULATED_DATA, STATUSES, ScoringItem
 from tests.factories import ClientFactory, RecommendationFactory
 
 TODAY = datetime.date(2026, 6, 1)

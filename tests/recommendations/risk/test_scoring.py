@@ -6,12 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recommendations.risk.scoring import (
-    DEFAULT_CONFIG,
-    INDUSTRIES,
-    STATUSES,
     ClientScore,
-    ScoringConfig,
-    ScoringItem,
     Sensitivity,
     band_for,
     is_covered,
@@ -22,7 +17,7 @@ from recommendations.risk.scoring import (
     status_factor,
     stored_uncovered,
 )
-from recommendations.risk.states import REGULATED_DATA
+from recommendations.risk.states import DEFAULT_CONFIG, INDUSTRIES, REGULATED_DATA, STATUSES, ScoringConfig, ScoringItem
 
 TODAY = date(2025, 6, 15)
 NEXT_YEAR = TODAY + timedelta(days=365)

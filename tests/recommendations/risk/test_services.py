@@ -13,10 +13,10 @@ from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.practice_forms import MULTIPLIER_KEYS
 from recommendations.models import TRANSITIONS, Recommendation
 from recommendations.risk import services as risk_services
-from recommendations.risk.scoring import DEFAULT_CONFIG, INDUSTRIES, score_client
-from recommendations.risk.selectors import trend_chart
+from recommendations.risk.scoring import score_client
 from recommendations.risk.services import clients_rescore_all, practice_scoring_update, snapshots_take
-from recommendations.risk.states import REGULATED_DATA
+from recommendations.risk.states import DEFAULT_CONFIG, INDUSTRIES, REGULATED_DATA
+from recommendations.risk.trend import trend_chart
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from recommendations.services import (
     client_profile_update,
