@@ -1,5 +1,6 @@
 """A walk through every main staff page as each role, and every signer step on a phone: axe-core
-finds no serious or critical violation, and nothing scrolls sideways at 390 px."""
+finds no serious or critical violation, nothing scrolls sideways at 390 px, and no page shows a raw
+identifier."""
 
 import re
 
@@ -28,6 +29,19 @@ def _log_in(page, username: str) -> None:
 def sideways_overflow(page) -> int:
     """How many pixels the page is wider than the viewport (0: no horizontal scroll)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+# What a person should never have to read: a database UUID, or an internal actor key such as the
+# chain's "signer:cbd1..." (pages name people and documents instead).
+RAW_IDENTIFIER = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?:signer|user|contact|client|system):[0-9a-f]{4,}",
+    re.IGNORECASE,
+)
+
+
+def raw_identifiers(page) -> list[str]:
+    """Raw identifiers in the page's visible text."""
+    return RAW_IDENTIFIER.findall(page.evaluate("document.body.innerText"))
 
 
 def _portfolio() -> dict:
@@ -84,6 +98,7 @@ def test_every_staff_page_passes_axe_and_fits_a_phone(page, screenshot, username
             problems += [f"{path} at {width}: {violation}" for violation in axe_violations(page)]
             if width == "phone" and sideways_overflow(page) > 0:
                 problems.append(f"{path} scrolls sideways by {sideways_overflow(page)} px at 390 px")
+            problems += [f"{path} shows the raw identifier {raw}" for raw in raw_identifiers(page)]
     assert problems == [], "\n".join(problems)
     assert page.console_errors == []
 
@@ -103,6 +118,7 @@ def test_every_signer_step_passes_axe_on_a_phone(browser, live_server, screensho
         problems.extend(f"{step}: {violation}" for violation in axe_violations(signer))
         if sideways_overflow(signer) > 0:
             problems.append(f"{step} scrolls sideways")
+        problems.extend(f"{step} shows the raw identifier {raw}" for raw in raw_identifiers(signer))
 
     signer.goto(link_from_mail(request).replace("http://localhost:8000", live_server.url))
     check("start")
