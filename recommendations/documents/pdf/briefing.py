@@ -15,25 +15,25 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from recommendations.documents.pdf.data import PracticeLetterhead
-from recommendations.documents.pdf.grid import _list_table, _rows_table
+from recommendations.documents.pdf.grid import list_table, rows_table
 from recommendations.documents.pdf.layout import (
-    _BOLD,
-    _REGULAR,
-    _RISK_COLOURS,
     ACCENT,
+    BOLD,
     FRAME_WIDTH,
+    REGULAR,
+    RISK_COLOURS,
     RULE,
-    _make_styles,
-    _Para,
-    _Plain,
-    _register_fonts,
-    _Run,
-    _section,
-    _Styled,
+    Para,
+    Plain,
+    Run,
+    Styled,
+    make_styles,
+    register_fonts,
+    section_heading,
 )
 from recommendations.documents.pdf.render import build_pdf
-from recommendations.documents.pdf.sections import _letterhead
-from recommendations.documents.pdf.text import _fmt_date, _text
+from recommendations.documents.pdf.sections import letterhead
+from recommendations.documents.pdf.text import fmt_date, markup_text
 
 
 @dataclass(frozen=True)
@@ -96,29 +96,29 @@ class BriefingData:
 
 
 def _period(data: BriefingData) -> str:
-    return f"{_fmt_date(data.period_start)} to {_fmt_date(data.period_end)}"
+    return f"{fmt_date(data.period_start)} to {fmt_date(data.period_end)}"
 
 
 def _cover(data: BriefingData, styles) -> list[Flowable]:
     story: list[Flowable] = [
-        *_letterhead(data.practice, styles),
+        *letterhead(data.practice, styles),
         Spacer(1, 40 * mm),
-        _Para("Risk briefing", styles.title),
-        _Para(f"<b>{_text(data.client_name)}</b>", styles.section),
+        Para("Risk briefing", styles.title),
+        Para(f"<b>{markup_text(data.client_name)}</b>", styles.section),
         Spacer(1, 6),
-        _rows_table(
+        rows_table(
             [
-                ("Period", _Plain(_period(data))),
-                ("Prepared by", _Plain(f"{data.prepared_by}, {data.practice.legal_name}")),
-                ("Issued", _Plain(_fmt_date(data.issued_on))),
-                ("Document ID", _Styled((_Run(data.document_id, _BOLD),))),
+                ("Period", Plain(_period(data))),
+                ("Prepared by", Plain(f"{data.prepared_by}, {data.practice.legal_name}")),
+                ("Issued", Plain(fmt_date(data.issued_on))),
+                ("Document ID", Styled((Run(data.document_id, BOLD),))),
             ],
             styles,
         ),
     ]
     if data.note.strip():
-        story += [Spacer(1, 10 * mm), *_section("A note from your vCIO", styles)]
-        story += [_Para(_text(paragraph), styles.body) for paragraph in data.note.split("\n") if paragraph.strip()]
+        story += [Spacer(1, 10 * mm), *section_heading("A note from your vCIO", styles)]
+        story += [Para(markup_text(paragraph), styles.body) for paragraph in data.note.split("\n") if paragraph.strip()]
     return [*story, PageBreak()]
 
 
@@ -163,18 +163,18 @@ def _summary(data: BriefingData, styles) -> list[Flowable]:
     rows = [
         (
             "Risk score",
-            _Plain(f"{data.score} ({data.band_label}) — {_change(data.score, data.score_before, ' points')}"),
+            Plain(f"{data.score} ({data.band_label}) — {_change(data.score, data.score_before, ' points')}"),
         ),
         (
             "Coverage",
-            _Plain(f"{data.coverage} % — {_change(float(data.coverage), coverage_before, ' points')}"),
+            Plain(f"{data.coverage} % — {_change(float(data.coverage), coverage_before, ' points')}"),
         ),
     ]
     return [
-        *_section("Executive summary", styles),
-        _Para(" ".join(_text(sentence) for sentence in sentences), styles.body),
+        *section_heading("Executive summary", styles),
+        Para(" ".join(markup_text(sentence) for sentence in sentences), styles.body),
         Spacer(1, 6),
-        _rows_table(rows, styles),
+        rows_table(rows, styles),
     ]
 
 
@@ -196,19 +196,19 @@ def trend_chart(trend: tuple[tuple[date, int], ...], *, width: float = FRAME_WID
     plot.lines[0].strokeColor = ACCENT
     plot.lines[0].strokeWidth = 1.6
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, 100, 25
-    plot.yValueAxis.labels.fontName = _REGULAR
+    plot.yValueAxis.labels.fontName = REGULAR
     plot.yValueAxis.labels.fontSize = 7
     span = max(points[-1][0], 1)
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, span
     plot.xValueAxis.valueSteps = [0, span / 2, span]
-    plot.xValueAxis.labelTextFormat = lambda offset: _fmt_date(date.fromordinal(first.toordinal() + int(offset)))
-    plot.xValueAxis.labels.fontName = _REGULAR
+    plot.xValueAxis.labelTextFormat = lambda offset: fmt_date(date.fromordinal(first.toordinal() + int(offset)))
+    plot.xValueAxis.labels.fontName = REGULAR
     plot.xValueAxis.labels.fontSize = 7
     plot.xValueAxis.labels.boxAnchor = "n"
     drawing.add(Rect(plot.x, plot.y, plot.width, plot.height, fillColor=None, strokeColor=RULE, strokeWidth=0.5))
     for value, band in BAND_LINES:
         y = plot.y + plot.height * value / 100
-        colour = _RISK_COLOURS[band]
+        colour = RISK_COLOURS[band]
         drawing.add(
             Line(plot.x, y, plot.x + plot.width, y, strokeColor=colour, strokeWidth=0.4, strokeDashArray=[2, 2])
         )
@@ -217,7 +217,7 @@ def trend_chart(trend: tuple[tuple[date, int], ...], *, width: float = FRAME_WID
                 plot.x + plot.width - 2,
                 y + 2,
                 band.capitalize(),
-                fontName=_REGULAR,
+                fontName=REGULAR,
                 fontSize=6,
                 fillColor=colour,
                 textAnchor="end",
@@ -228,44 +228,47 @@ def trend_chart(trend: tuple[tuple[date, int], ...], *, width: float = FRAME_WID
 
 
 def _trend(data: BriefingData, styles) -> list[Flowable]:
-    story = _section("Your risk score over twelve months", styles)
+    story = section_heading("Your risk score over twelve months", styles)
     if len(data.trend) < 2:
-        return [*story, _Para("The score has not been recorded long enough to show a trend yet.", styles.body)]
-    return [*story, trend_chart(data.trend), _Para("0 is no open risk; 100 is the most serious.", styles.small)]
+        return [*story, Para("The score has not been recorded long enough to show a trend yet.", styles.body)]
+    return [*story, trend_chart(data.trend), Para("0 is no open risk; 100 is the most serious.", styles.small)]
 
 
 def _top_risks(data: BriefingData, styles) -> list[Flowable]:
-    story = _section("Your most serious open risks", styles)
+    story = section_heading("Your most serious open risks", styles)
     if not data.top_risks:
-        return [*story, _Para("No open risks: every recommendation is in place or withdrawn.", styles.body)]
+        return [*story, Para("No open risks: every recommendation is in place or withdrawn.", styles.body)]
     for number, risk in enumerate(data.top_risks, start=1):
-        colour = _RISK_COLOURS.get(risk.level_label.lower())
-        heading = f"{number}. {_text(risk.title)} — <font color='{colour.hexval() if colour else '#000000'}'>"
+        colour = RISK_COLOURS.get(risk.level_label.lower())
+        heading = f"{number}. {markup_text(risk.title)} — <font color='{colour.hexval() if colour else '#000000'}'>"
         story.append(
-            _Para(f"{heading}{_text(risk.level_label)}</font> ({_text(risk.status_label.lower())})", styles.item)
+            Para(
+                f"{heading}{markup_text(risk.level_label)}</font> ({markup_text(risk.status_label.lower())})",
+                styles.item,
+            )
         )
-        story.append(_Para(f"What can happen: {_text(risk.consequences)}", styles.body))
+        story.append(Para(f"What can happen: {markup_text(risk.consequences)}", styles.body))
     return story
 
 
 def _decisions(data: BriefingData, styles) -> list[Flowable]:
-    story = _section("Decisions signed this period", styles)
+    story = section_heading("Decisions signed this period", styles)
     if not data.decisions:
-        return [*story, _Para("No decisions were signed this period.", styles.body)]
-    rows = [(_fmt_date(d.decided_on), d.title, d.outcome_label, d.signer) for d in data.decisions]
+        return [*story, Para("No decisions were signed this period.", styles.body)]
+    rows = [(fmt_date(d.decided_on), d.title, d.outcome_label, d.signer) for d in data.decisions]
     return [
         *story,
-        _list_table(("Date", "Recommendation", "Decision", "Signed by"), rows, _widths(0.17, 0.43, 0.15, 0.25), styles),
+        list_table(("Date", "Recommendation", "Decision", "Signed by"), rows, _widths(0.17, 0.43, 0.15, 0.25), styles),
     ]
 
 
 def _refusals(data: BriefingData, styles) -> list[Flowable]:
-    story = _section("Accepted risks coming up for review", styles)
+    story = section_heading("Accepted risks coming up for review", styles)
     if not data.refusals_due:
-        return [*story, _Para("None in the next 90 days.", styles.body)]
-    rows = [(due.title, due.level_label, _fmt_date(due.valid_until)) for due in data.refusals_due]
+        return [*story, Para("None in the next 90 days.", styles.body)]
+    rows = [(due.title, due.level_label, fmt_date(due.valid_until)) for due in data.refusals_due]
     story.append(
-        _Para(
+        Para(
             "You chose to carry these risks and signed for it. Each acceptance is reviewed by the date shown: "
             "we will ask you to accept the recommendation or sign for the risk again.",
             styles.body,
@@ -274,12 +277,12 @@ def _refusals(data: BriefingData, styles) -> list[Flowable]:
     return [
         *story,
         Spacer(1, 4),
-        _list_table(("Recommendation", "Risk level", "Review by"), rows, _widths(0.6, 0.18, 0.22), styles),
+        list_table(("Recommendation", "Risk level", "Review by"), rows, _widths(0.6, 0.18, 0.22), styles),
     ]
 
 
 def _roadmap(data: BriefingData, styles) -> list[Flowable]:
-    story = _section("Roadmap for the next four quarters", styles)
+    story = section_heading("Roadmap for the next four quarters", styles)
     rows = [
         (
             f"{q.label}\n{q.months}",
@@ -291,22 +294,23 @@ def _roadmap(data: BriefingData, styles) -> list[Flowable]:
         for q in data.roadmap
     ]
     story.append(
-        _list_table(
+        list_table(
             ("Quarter", "Planned work", "One-time", "Monthly", "First year"),
             rows,
             _widths(0.23, 0.38, 0.13, 0.12, 0.14),
             styles,
         )
     )
-    return [*story, _Para("First year: the one-time cost plus twelve months of the recurring cost.", styles.small)]
+    return [*story, Para("First year: the one-time cost plus twelve months of the recurring cost.", styles.small)]
 
 
 def _next(data: BriefingData, styles) -> list[Flowable]:
-    story = _section("What we ask you to decide next", styles)
+    story = section_heading("What we ask you to decide next", styles)
     if not data.decide_next:
-        return [*story, _Para("Nothing is waiting for your decision.", styles.body)]
+        return [*story, Para("Nothing is waiting for your decision.", styles.body)]
     return story + [
-        _Para(_text(text), styles.numbered, bulletText=f"{number}.") for number, text in enumerate(data.decide_next, 1)
+        Para(markup_text(text), styles.numbered, bulletText=f"{number}.")
+        for number, text in enumerate(data.decide_next, 1)
     ]
 
 
@@ -316,8 +320,8 @@ def _widths(*shares: float) -> tuple[float, ...]:
 
 def render_briefing(data: BriefingData) -> bytes:
     """Render a risk briefing as PDF bytes. Deterministic: the same data gives the same bytes."""
-    _register_fonts()
-    styles = _make_styles()
+    register_fonts()
+    styles = make_styles()
     story = [
         *_cover(data, styles),
         *_summary(data, styles),

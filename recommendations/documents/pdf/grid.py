@@ -18,11 +18,10 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
 from recommendations.documents.pdf.layout import (
-    _BOLD,
-    _REGULAR,
     ACCENT,
     BODY_LEADING,
     BODY_SIZE,
+    BOLD,
     FRAME_WIDTH,
     INK,
     LABEL_LEADING,
@@ -31,12 +30,13 @@ from recommendations.documents.pdf.layout import (
     MUTED,
     NOTICE,
     NOTICE_EDGE,
+    REGULAR,
     RULE,
     Cell,
-    _cell,
-    _label,
-    _Plain,
-    _Styles,
+    Plain,
+    Styles,
+    label_text,
+    table_cell,
 )
 
 # A cell is plain text already broken into lines ("\n"), or a flowable such as a Paragraph.
@@ -54,8 +54,8 @@ class TextStyle:
     colour: Color
 
 
-LABEL_TEXT = TextStyle(_BOLD, LABEL_SIZE, LABEL_LEADING, MUTED)
-VALUE_TEXT = TextStyle(_REGULAR, BODY_SIZE, BODY_LEADING, INK)
+LABEL_TEXT = TextStyle(BOLD, LABEL_SIZE, LABEL_LEADING, MUTED)
+VALUE_TEXT = TextStyle(REGULAR, BODY_SIZE, BODY_LEADING, INK)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class _Row:
+class Row:
     cells: tuple[GridCell, ...]
     header: bool = False
     # A highlighted row marks its last cell: a tinted background with a bar on its left.
@@ -88,7 +88,7 @@ class Grid(Flowable):
 
     def __init__(
         self,
-        rows: Sequence[_Row],
+        rows: Sequence[Row],
         columns: Sequence[Column],
         *,
         padding: float,
@@ -106,24 +106,24 @@ class Grid(Flowable):
         self._heights = [self._row_height(row) for row in self._rows]
         self.height = sum(self._heights)
 
-    def _is_highlighted(self, row: _Row, index: int) -> bool:
+    def _is_highlighted(self, row: Row, index: int) -> bool:
         return row.highlighted and index == len(self._columns) - 1
 
-    def _inner_width(self, row: _Row, index: int) -> float:
+    def _inner_width(self, row: Row, index: int) -> float:
         column = self._columns[index]
         inset = _HIGHLIGHT_INSET if self._is_highlighted(row, index) else 0
         return column.width - inset - column.right_padding
 
-    def _text_style(self, row: _Row, index: int) -> TextStyle:
+    def _text_style(self, row: Row, index: int) -> TextStyle:
         return LABEL_TEXT if row.header else self._columns[index].text
 
-    def _cell_height(self, row: _Row, index: int) -> float:
+    def _cell_height(self, row: Row, index: int) -> float:
         cell = row.cells[index]
         if isinstance(cell, str):
             return self._text_style(row, index).leading * (cell.count("\n") + 1)
         return cell.wrap(self._inner_width(row, index), _UNBOUNDED)[1]
 
-    def _row_height(self, row: _Row) -> float:
+    def _row_height(self, row: Row) -> float:
         return max(self._cell_height(row, index) for index in range(len(row.cells))) + 2 * self._padding
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -153,7 +153,7 @@ class Grid(Flowable):
             Grid([*header, *rest], self._columns, ruled_to_end=self._ruled_to_end, **options),
         ]
 
-    def _split_row(self, row: _Row, room: float) -> tuple[_Row, _Row] | None:
+    def _split_row(self, row: Row, room: float) -> tuple[Row, Row] | None:
         """The row cut so its first half fits in `room`, or None.
 
         Only a flowable taller than the room is cut (a long clause or reason); a row whose
@@ -271,9 +271,9 @@ class _TextRun:
 # --- the two kinds of table ------------------------------------------------------------------
 
 
-def _rows_table(
+def rows_table(
     rows: Sequence[tuple[str, Cell]],
-    styles: _Styles,
+    styles: Styles,
     *,
     width: float = FRAME_WIDTH,
     label_width: float = LABEL_WIDTH,
@@ -286,25 +286,28 @@ def _rows_table(
         Column(width - label_width, VALUE_TEXT, right_padding=4),
     ]
     grid_rows = [
-        _Row((_label(label, label_width - 8), _cell(value, value_width, styles)), highlighted=number in highlight)
+        Row(
+            (label_text(label, label_width - 8), table_cell(value, value_width, styles)),
+            highlighted=number in highlight,
+        )
         for number, (label, value) in enumerate(rows)
     ]
     return Grid(grid_rows, columns, padding=4, split_in_row=True)
 
 
-def _list_table(
+def list_table(
     headings: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths: Sequence[float],
-    styles: _Styles,
+    styles: Styles,
     *,
     padding: float = 4,
 ) -> Grid:
     """A list with a header row that repeats on each page; cells are plain user text."""
     columns = [Column(width, VALUE_TEXT, right_padding=6) for width in widths]
-    header = _Row(tuple(headings), header=True)
+    header = Row(tuple(headings), header=True)
     body = [
-        _Row(tuple(_cell(_Plain(text), width - 6, styles) for text, width in zip(row, widths, strict=True)))
+        Row(tuple(table_cell(Plain(text), width - 6, styles) for text, width in zip(row, widths, strict=True)))
         for row in rows
     ]
     return Grid([header, *body], columns, padding=padding)

@@ -23,16 +23,16 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 from reportlab.platypus.paragraph import ParaLines, cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
-from recommendations.documents.pdf.text import _CONTROL_CHARS, _plain, _text
+from recommendations.documents.pdf.text import CONTROL_CHARS, markup_text, plain_text
 
-_FONT_DIR = Path(__file__).resolve().parents[3] / "riskreg" / "fonts"
-_REGULAR = "RiskRegSans"
-_BOLD = "RiskRegSans-Bold"
+FONT_DIR = Path(__file__).resolve().parents[3] / "riskreg" / "fonts"
+REGULAR = "RiskRegSans"
+BOLD = "RiskRegSans-Bold"
 _fonts_lock = threading.Lock()
 _fonts_ready = False
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     # Parsing the TrueType files costs more than rendering a whole document: do it once.
     global _fonts_ready
     if _fonts_ready:
@@ -43,11 +43,11 @@ def _register_fonts() -> None:
         # Binary streams are fine in a PDF; ASCII85 only inflates them and, in pure
         # Python, costs a fifth of the render time.
         rl_config.useA85 = 0
-        pdfmetrics.registerFont(TTFont(_REGULAR, str(_FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(_BOLD, str(_FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
         # No italic faces are shipped; <i> falls back to upright rather than to a
         # Latin-1-only standard font that would drop names like "Żółć".
-        pdfmetrics.registerFontFamily(_REGULAR, normal=_REGULAR, bold=_BOLD, italic=_REGULAR, boldItalic=_BOLD)
+        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
         _fonts_ready = True
 
 
@@ -59,7 +59,7 @@ PANEL = colors.HexColor("#f3f5f8")
 NOTICE = colors.HexColor("#fff7e0")
 NOTICE_EDGE = colors.HexColor("#e0b54a")
 
-_RISK_COLOURS = {
+RISK_COLOURS = {
     "critical": colors.HexColor("#8b1a1a"),
     "high": colors.HexColor("#b8431b"),
     "moderate": colors.HexColor("#8a6100"),
@@ -79,7 +79,7 @@ QR_SIZE = 27 * mm
 
 
 @dataclass(frozen=True)
-class _Styles:
+class Styles:
     body: ParagraphStyle
     small: ParagraphStyle
     title: ParagraphStyle
@@ -92,22 +92,22 @@ class _Styles:
 
 # One set of styles for every render: `_plain_frag` and `_wording_lines` key on these objects.
 @lru_cache(maxsize=1)
-def _make_styles() -> _Styles:
+def make_styles() -> Styles:
     body = ParagraphStyle(
         "body",
-        fontName=_REGULAR,
+        fontName=REGULAR,
         fontSize=BODY_SIZE,
         leading=BODY_LEADING,
         textColor=INK,
         alignment=TA_LEFT,
     )
-    return _Styles(
+    return Styles(
         body=body,
         small=ParagraphStyle("small", parent=body, fontSize=7.5, leading=10, textColor=MUTED),
         title=ParagraphStyle(
             "title",
             parent=body,
-            fontName=_BOLD,
+            fontName=BOLD,
             fontSize=15.5,
             leading=19,
             textColor=ACCENT,
@@ -117,25 +117,25 @@ def _make_styles() -> _Styles:
         section=ParagraphStyle(
             "section",
             parent=body,
-            fontName=_BOLD,
+            fontName=BOLD,
             fontSize=11,
             leading=14,
             textColor=ACCENT,
             spaceBefore=14,
             spaceAfter=6,
         ),
-        item=ParagraphStyle("item", parent=body, fontName=_BOLD, fontSize=9.8, leading=13, spaceBefore=8, spaceAfter=4),
+        item=ParagraphStyle("item", parent=body, fontName=BOLD, fontSize=9.8, leading=13, spaceBefore=8, spaceAfter=4),
         numbered=ParagraphStyle(
             "numbered",
             parent=body,
             leftIndent=16,
             bulletIndent=0,
-            bulletFontName=_REGULAR,
+            bulletFontName=REGULAR,
             bulletFontSize=9,
             spaceAfter=4,
         ),
         practice_name=ParagraphStyle(
-            "practice_name", parent=body, fontName=_BOLD, fontSize=12, leading=15, textColor=ACCENT, alignment=TA_RIGHT
+            "practice_name", parent=body, fontName=BOLD, fontSize=12, leading=15, textColor=ACCENT, alignment=TA_RIGHT
         ),
         practice_contact=ParagraphStyle(
             "practice_contact", parent=body, fontSize=8, leading=10.6, textColor=MUTED, alignment=TA_RIGHT
@@ -152,7 +152,7 @@ def _plain_frag(style: ParagraphStyle) -> ParaFrag:
     return ParaParser().parse("x", style)[1][0]
 
 
-class _Para(Paragraph):
+class Para(Paragraph):
     """Paragraph that skips markup parsing for plain text and reuses its line breaks.
 
     Most paragraphs (user text, the fixed wording) hold no markup, and the parser costs a
@@ -179,7 +179,7 @@ class _Para(Paragraph):
         return size
 
 
-class _FixedPara(_Para):
+class FixedPara(Para):
     """A paragraph of the documents' own wording (a title, a heading, a clause naming no party).
 
     Its text is the same in every document, so its lines are broken once per process; the
@@ -197,13 +197,13 @@ class _FixedPara(_Para):
 @lru_cache(maxsize=256)
 def _wording_lines(text: str, style: ParagraphStyle, bullet: str | None, widths: tuple[float, ...]) -> ParaLines:
     # Shared between documents and threads: reportlab only reads a paragraph's broken lines.
-    return Paragraph.breakLines(_Para(text, style, bullet), list(widths))
+    return Paragraph.breakLines(Para(text, style, bullet), list(widths))
 
 
 class _Lines(Flowable):
     """Paragraphs one under another, each a line of text that had hard line breaks."""
 
-    def __init__(self, paragraphs: list[_Para]) -> None:
+    def __init__(self, paragraphs: list[Para]) -> None:
         super().__init__()
         self._paragraphs = paragraphs
 
@@ -219,7 +219,7 @@ class _Lines(Flowable):
             paragraph.drawOn(self.canv, 0, top)
 
 
-def _lines(text: str, style: ParagraphStyle) -> Flowable:
+def text_lines(text: str, style: ParagraphStyle) -> Flowable:
     """Text with hard line breaks (an address), laid out as its `<br/>` paragraph would be.
 
     A paragraph per line gives the same lines without the markup parser and reportlab's
@@ -227,57 +227,57 @@ def _lines(text: str, style: ParagraphStyle) -> Flowable:
     render. A blank line would vanish as an empty paragraph, so such text keeps the `<br/>`
     paragraph. The lines do not split across pages.
     """
-    lines = _plain(text).split("\n")
+    lines = plain_text(text).split("\n")
     if len(lines) == 1 or not all(line.strip() for line in lines):
-        return _Para(_text(text), style)
-    return _Lines([_Para(_text(line), style) for line in lines])
+        return Para(markup_text(text), style)
+    return _Lines([Para(markup_text(line), style) for line in lines])
 
 
 # --- flowables ------------------------------------------------------------------------------
 
 # Room a heading needs below it for a first row of content; less, and it starts a new page.
-_MIN_BLOCK = 32 * mm
+MIN_BLOCK = 32 * mm
 
 
-def _section(title: str, styles: _Styles) -> list[Flowable]:
-    return [CondPageBreak(_MIN_BLOCK), _FixedPara(title, styles.section)]
+def section_heading(title: str, styles: Styles) -> list[Flowable]:
+    return [CondPageBreak(MIN_BLOCK), FixedPara(title, styles.section)]
 
 
 @lru_cache(maxsize=512)
-def _label(text: str, width: float) -> str:
+def label_text(text: str, width: float) -> str:
     """A label as a plain, pre-broken table string: far cheaper than a Paragraph."""
-    return "\n".join(simpleSplit(_CONTROL_CHARS.sub("", text), _BOLD, LABEL_SIZE, width))
+    return "\n".join(simpleSplit(CONTROL_CHARS.sub("", text), BOLD, LABEL_SIZE, width))
 
 
-def _value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
-    return [("FONT", start, end, _REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
+def value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
+    return [("FONT", start, end, REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
 
 
 @dataclass(frozen=True)
-class _Plain:
+class Plain:
     """User text for a table cell (not markup)."""
 
     text: str
 
 
 @dataclass(frozen=True)
-class _Run:
+class Run:
     """Part of a styled value: plain text (not markup) in one font and colour."""
 
     text: str
-    font: str = _REGULAR
+    font: str = REGULAR
     colour: Color = INK
 
 
 @dataclass(frozen=True)
-class _Styled:
+class Styled:
     """A value in more than one font or colour, such as a risk level in its colour and its score."""
 
-    runs: tuple[_Run, ...]
+    runs: tuple[Run, ...]
 
     def markup(self) -> str:
         return "".join(
-            f'<font name="{run.font}" color="{run.colour.hexval()}">{_text(run.text)}</font>' for run in self.runs
+            f'<font name="{run.font}" color="{run.colour.hexval()}">{markup_text(run.text)}</font>' for run in self.runs
         )
 
 
@@ -288,7 +288,7 @@ class _StyledLine(Flowable):
     style; the two risk levels of a waiver cost 3% of its render that way.
     """
 
-    def __init__(self, runs: tuple[_Run, ...]) -> None:
+    def __init__(self, runs: tuple[Run, ...]) -> None:
         super().__init__()
         self._runs = runs
         self.height = BODY_LEADING
@@ -306,14 +306,14 @@ class _StyledLine(Flowable):
         self.canv.drawText(text)
 
 
-Cell = _Plain | _Styled | str | Flowable  # str = Paragraph markup
+Cell = Plain | Styled | str | Flowable  # str = Paragraph markup
 
 
 def _one_line(text: str) -> str:
-    return _CONTROL_CHARS.sub("", text.replace("\t", " "))
+    return CONTROL_CHARS.sub("", text.replace("\t", " "))
 
 
-def _fits(runs: tuple[_Run, ...], width: float) -> bool:
+def _fits(runs: tuple[Run, ...], width: float) -> bool:
     """Whether the runs print on one line of `width` in the body size."""
     # Printable ASCII glyphs are at least a quarter em wide, so longer text is sent to a
     # Paragraph (always correct, only slower) without measuring it character by character.
@@ -323,22 +323,22 @@ def _fits(runs: tuple[_Run, ...], width: float) -> bool:
     return sum(pdfmetrics.stringWidth(run.text, run.font, BODY_SIZE) for run in runs) <= width
 
 
-def _cell(value: Cell, width: float, styles: _Styles) -> Flowable | str:
+def table_cell(value: Cell, width: float, styles: Styles) -> Flowable | str:
     """A table cell: plain or styled text that fits on one line skips the Paragraph.
 
     Most values (names, dates, addresses, hashes) are one line, and a plain cell skips
     markup parsing and line breaking, a large share of the render time.
     """
-    if isinstance(value, _Plain):
+    if isinstance(value, Plain):
         text = _one_line(value.text)
-        if _fits((_Run(text),), width):
+        if _fits((Run(text),), width):
             return text
-        return _Para(_text(text), styles.body)
-    if isinstance(value, _Styled):
+        return Para(markup_text(text), styles.body)
+    if isinstance(value, Styled):
         runs = tuple(replace(run, text=_one_line(run.text)) for run in value.runs)
         if _fits(runs, width):
             return _StyledLine(runs)
-        return _Para(value.markup(), styles.body)
+        return Para(value.markup(), styles.body)
     if isinstance(value, str):
-        return _Para(value, styles.body)
+        return Para(value, styles.body)
     return value

@@ -16,27 +16,27 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from recommendations.documents.pdf.data import DocumentKind, PracticeLetterhead
-from recommendations.documents.pdf.grid import _rows_table
+from recommendations.documents.pdf.grid import rows_table
 from recommendations.documents.pdf.layout import (
-    _BOLD,
-    _MIN_BLOCK,
+    BOLD,
+    MIN_BLOCK,
     Cell,
-    _FixedPara,
-    _lines,
-    _make_styles,
-    _Para,
-    _Plain,
-    _register_fonts,
-    _Run,
-    _section,
-    _Styled,
-    _Styles,
+    FixedPara,
+    Para,
+    Plain,
+    Run,
+    Styled,
+    Styles,
+    make_styles,
+    register_fonts,
+    section_heading,
+    text_lines,
 )
 from recommendations.documents.pdf.panel import verification_panel
 from recommendations.documents.pdf.render import build_pdf
-from recommendations.documents.pdf.sections import _letterhead, risk_rating
-from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _text
-from recommendations.documents.pdf.wording import _WORDING
+from recommendations.documents.pdf.sections import letterhead, risk_rating
+from recommendations.documents.pdf.text import fmt_date, fmt_utc, markup_text
+from recommendations.documents.pdf.wording import WORDING
 
 # The name under which the letter carries the frozen snapshot it was rendered from.
 LETTER_SNAPSHOT_NAME = "offboarding-letter.json"
@@ -110,56 +110,56 @@ def _days(count: int) -> str:
 @lru_cache(maxsize=1)
 def _date_style() -> ParagraphStyle:
     # One object for every render: the paragraph cache keys on styles.
-    return ParagraphStyle("letter_date", parent=_make_styles().body, alignment=TA_RIGHT)
+    return ParagraphStyle("letter_date", parent=make_styles().body, alignment=TA_RIGHT)
 
 
-def _addressee(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+def _addressee(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
     dated = _date_style()
     address = "\n".join(part for part in (data.addressee_name, data.addressee_title, data.client_name) if part)
-    return [Spacer(1, 8), _Para(_text(_fmt_date(data.letter_date)), dated), _lines(address, styles.body)]
+    return [Spacer(1, 8), Para(markup_text(fmt_date(data.letter_date)), dated), text_lines(address, styles.body)]
 
 
 def _panel(data: OffboardingLetterData) -> Flowable:
     rows: list[tuple[str, Cell]] = [
-        ("Document ID", _Styled((_Run(data.document_id, _BOLD),))),
-        ("Client", _Plain(data.client_name)),
-        ("Date of this letter", _Plain(_fmt_date(data.letter_date))),
-        ("Service ends on", _Styled((_Run(_fmt_date(data.effective_on), _BOLD),))),
-        ("Notice period", _Plain(_days(data.notice_days))),
+        ("Document ID", Styled((Run(data.document_id, BOLD),))),
+        ("Client", Plain(data.client_name)),
+        ("Date of this letter", Plain(fmt_date(data.letter_date))),
+        ("Service ends on", Styled((Run(fmt_date(data.effective_on), BOLD),))),
+        ("Notice period", Plain(_days(data.notice_days))),
     ]
     return verification_panel(rows, verification_url=data.verification_url, practice_name=data.practice.legal_name)
 
 
-def _notice(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
-    wording = _WORDING[DocumentKind.OFFBOARDING]
-    practice, client = _text(data.practice.legal_name), _text(data.client_name)
+def _notice(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
+    wording = WORDING[DocumentKind.OFFBOARDING]
+    practice, client = markup_text(data.practice.legal_name), markup_text(data.client_name)
     decided = (
-        f"On {_fmt_date(data.decided_on)} the Practice decided to offboard the Client. Its services to the "
-        f"Client end on <b>{_fmt_date(data.effective_on)}</b>, {_days(data.notice_days)} after the date of "
+        f"On {fmt_date(data.decided_on)} the Practice decided to offboard the Client. Its services to the "
+        f"Client end on <b>{fmt_date(data.effective_on)}</b>, {_days(data.notice_days)} after the date of "
         "this letter."
     )
     story: list[Flowable] = [
         Spacer(1, 8),
-        _Para(f"Dear {_text(data.addressee_name)},", styles.body),
+        Para(f"Dear {markup_text(data.addressee_name)},", styles.body),
         Spacer(1, 6),
-        _Para(wording.intro.format(practice=practice, client=client), styles.body),
+        Para(wording.intro.format(practice=practice, client=client), styles.body),
         Spacer(1, 4),
-        _Para(decided, styles.body),
+        Para(decided, styles.body),
         Spacer(1, 6),
     ]
     story += [
-        _FixedPara(clause, styles.numbered, bulletText=f"{number}.")
+        FixedPara(clause, styles.numbered, bulletText=f"{number}.")
         for number, clause in enumerate(wording.acknowledgment, start=1)
     ]
     return story
 
 
 def _coverage_text(refusal: OpenRefusal) -> str:
-    until = _fmt_date(refusal.valid_until) if refusal.valid_until else ""
+    until = fmt_date(refusal.valid_until) if refusal.valid_until else ""
     if refusal.coverage == COVERED:
         return f"The Client’s signed refusal is valid until {until}."
     if refusal.coverage == BASIS_CHANGED:
-        changed = _fmt_date(refusal.basis_changed_on) if refusal.basis_changed_on else "after signing"
+        changed = fmt_date(refusal.basis_changed_on) if refusal.basis_changed_on else "after signing"
         why = f" ({refusal.basis_changed_reason})" if refusal.basis_changed_reason else ""
         return (
             f"Not covered: what the refusal was signed against changed on {changed}{why}, and it was not signed again."
@@ -170,84 +170,84 @@ def _coverage_text(refusal: OpenRefusal) -> str:
 
 
 def _quoted(reason: str) -> str:
-    return f"“{_text(reason.strip())}”"
+    return f"“{markup_text(reason.strip())}”"
 
 
-def _refusal_block(number: int, refusal: OpenRefusal, styles: _Styles) -> list[Flowable]:
-    wording = _WORDING[DocumentKind.OFFBOARDING]
+def _refusal_block(number: int, refusal: OpenRefusal, styles: Styles) -> list[Flowable]:
+    wording = WORDING[DocumentKind.OFFBOARDING]
     name = f"{refusal.code} — {refusal.title}" if refusal.code else refusal.title
     refused = "No signed refusal on record"
     if refusal.refused_on is not None:
-        refused = _fmt_date(refusal.refused_on)
+        refused = fmt_date(refusal.refused_on)
         if refusal.signed_by:
             refused += f", signed by {refusal.signed_by}"
     rows: list[tuple[str, Cell]] = [
         ("Risk rating", risk_rating(refusal.risk_level_label, refusal.inherent_score)),
-        ("Refused on", _Plain(refused)),
-        ("Covered by a current signed waiver", _Styled((_Run("Yes" if refusal.covered else "No", _BOLD),))),
-        ("Waiver", _Plain(_coverage_text(refusal))),
+        ("Refused on", Plain(refused)),
+        ("Covered by a current signed waiver", Styled((Run("Yes" if refusal.covered else "No", BOLD),))),
+        ("Waiver", Plain(_coverage_text(refusal))),
         (
             wording.reason_label,
-            _quoted(refusal.stated_reason) if refusal.stated_reason.strip() else _Plain("None stated"),
+            _quoted(refusal.stated_reason) if refusal.stated_reason.strip() else Plain("None stated"),
         ),
     ]
     return [
-        CondPageBreak(_MIN_BLOCK),
-        _Para(f"{number}.  {_text(name)}", styles.item),
-        _rows_table(rows, styles, highlight=[len(rows) - 1]),
+        CondPageBreak(MIN_BLOCK),
+        Para(f"{number}.  {markup_text(name)}", styles.item),
+        rows_table(rows, styles, highlight=[len(rows) - 1]),
     ]
 
 
-def _refusals(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
-    story = _section(_WORDING[DocumentKind.OFFBOARDING].items_heading, styles)
+def _refusals(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
+    story = section_heading(WORDING[DocumentKind.OFFBOARDING].items_heading, styles)
     if not data.refusals:
-        return [*story, _FixedPara("No refusal is open on the date of this letter.", styles.body)]
+        return [*story, FixedPara("No refusal is open on the date of this letter.", styles.body)]
     for number, refusal in enumerate(data.refusals, start=1):
         story += _refusal_block(number, refusal, styles)
     return story
 
 
-def _closing(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+def _closing(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
     # The sign-off stays on one page: a name cut from its "Yours sincerely" reads as unsigned.
     block = [
-        _FixedPara("Yours sincerely,", styles.body),
+        FixedPara("Yours sincerely,", styles.body),
         Spacer(1, 10),
-        _Para(f"<b>{_text(data.issued_by)}</b>", styles.body),
-        _Para(_text(f"for {data.practice.legal_name}"), styles.body),
+        Para(f"<b>{markup_text(data.issued_by)}</b>", styles.body),
+        Para(markup_text(f"for {data.practice.legal_name}"), styles.body),
     ]
     return [Spacer(1, 14), KeepTogether(block)]
 
 
-def _about(data: OffboardingLetterData, styles: _Styles) -> list[Flowable]:
+def _about(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
     rows: list[tuple[str, Cell]] = [
-        ("Issued", _Plain(f"{_fmt_utc(data.issued_at)}, by {data.issued_by}")),
-        (f"What the letter says: SHA-256 of {LETTER_SNAPSHOT_NAME}", _Plain(data.content_hash)),
+        ("Issued", Plain(f"{fmt_utc(data.issued_at)}, by {data.issued_by}")),
+        (f"What the letter says: SHA-256 of {LETTER_SNAPSHOT_NAME}", Plain(data.content_hash)),
     ]
     if data.seal_statement:
-        rows.append(("Electronic seal", _Plain(data.seal_statement)))
+        rows.append(("Electronic seal", Plain(data.seal_statement)))
     intro = (
         "Everything this letter states was frozen when it was issued and is attached to this PDF as the file "
         f"{LETTER_SNAPSHOT_NAME}; its SHA-256 is printed below. The Client’s stated reasons are quoted from the "
         "refusals the Client signed."
     )
     return [
-        *_section("About this letter", styles),
-        _FixedPara(intro, styles.small),
+        *section_heading("About this letter", styles),
+        FixedPara(intro, styles.small),
         Spacer(1, 4),
-        _rows_table(rows, styles),
+        rows_table(rows, styles),
     ]
 
 
 def render_offboarding_letter(data: OffboardingLetterData) -> bytes:
     """Render the letter as PDF bytes. Deterministic: the same data gives the same bytes."""
     _check(data)
-    _register_fonts()
-    styles = _make_styles()
-    title = _WORDING[DocumentKind.OFFBOARDING].title
+    register_fonts()
+    styles = make_styles()
+    title = WORDING[DocumentKind.OFFBOARDING].title
     story: list[Flowable] = [
-        *_letterhead(data.practice, styles),
+        *letterhead(data.practice, styles),
         *_addressee(data, styles),
-        _FixedPara(title, styles.title),
+        FixedPara(title, styles.title),
         _panel(data),
         *_notice(data, styles),
         *_refusals(data, styles),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Table, TableStyle
 
-from recommendations.documents.pdf.grid import _rows_table
+from recommendations.documents.pdf.grid import rows_table
 from recommendations.documents.pdf.layout import (
     ACCENT,
     FRAME_WIDTH,
@@ -14,22 +14,22 @@ from recommendations.documents.pdf.layout import (
     QR_SIZE,
     RULE,
     Cell,
-    _make_styles,
-    _Para,
+    Para,
+    make_styles,
 )
 from recommendations.documents.pdf.pictures import QrCode
-from recommendations.documents.pdf.text import _text
+from recommendations.documents.pdf.text import markup_text
 
 
 def verification_panel(rows: Sequence[tuple[str, Cell]], *, verification_url: str, practice_name: str) -> Table:
     """The document's key facts beside a QR code of its verification page, and how to verify it."""
-    styles = _make_styles()
+    styles = make_styles()
     inner_width = FRAME_WIDTH - QR_SIZE - 16
-    info = _rows_table(rows, styles, width=inner_width - 12)
-    verify = _Para(
+    info = rows_table(rows, styles, width=inner_width - 12)
+    verify = Para(
         f"<b>Verify this document:</b> scan the code or visit "
-        f"<font color='{ACCENT.hexval()}'>{_text(verification_url)}</font> and upload "
-        f"this PDF file to confirm it was issued by {_text(practice_name)} and "
+        f"<font color='{ACCENT.hexval()}'>{markup_text(verification_url)}</font> and upload "
+        f"this PDF file to confirm it was issued by {markup_text(practice_name)} and "
         f"has not been altered.",
         styles.small,
     )

@@ -14,31 +14,31 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
 from recommendations.documents.pdf.data import DocumentData
 from recommendations.documents.pdf.layout import (
-    _REGULAR,
     FRAME_WIDTH,
     MARGIN_X,
     MUTED,
     PAGE_WIDTH,
+    REGULAR,
     RULE,
-    _FixedPara,
-    _make_styles,
-    _Para,
-    _register_fonts,
-    _section,
-    _Styles,
+    FixedPara,
+    Para,
+    Styles,
+    make_styles,
+    register_fonts,
+    section_heading,
 )
 from recommendations.documents.pdf.sections import (
-    _agreement_section,
-    _also_recorded_section,
-    _evidence_appendix,
-    _item_block,
-    _letterhead,
-    _signature_block,
-    _summary_box,
-    _validity_section,
+    agreement_section,
+    also_recorded_section,
+    evidence_appendix,
+    item_block,
+    letterhead,
+    signature_block,
+    summary_box,
+    validity_section,
 )
-from recommendations.documents.pdf.text import _CONTROL_CHARS, _text
-from recommendations.documents.pdf.wording import _WORDING, _Wording
+from recommendations.documents.pdf.text import CONTROL_CHARS, markup_text
+from recommendations.documents.pdf.wording import WORDING, Wording
 
 # --- page furniture -------------------------------------------------------------------------
 
@@ -48,8 +48,8 @@ class _NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, practice_name: str, document_id: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._practice_name = _CONTROL_CHARS.sub("", practice_name)
-        self._document_id = _CONTROL_CHARS.sub("", document_id)
+        self._practice_name = CONTROL_CHARS.sub("", practice_name)
+        self._document_id = CONTROL_CHARS.sub("", document_id)
         self._saved_pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
@@ -68,16 +68,16 @@ class _NumberedCanvas(Canvas):
         y = 12 * mm
         size = 7.5
         right = f"Document {self._document_id} · page {number} of {total}"
-        room = FRAME_WIDTH - pdfmetrics.stringWidth(right, _REGULAR, size) - 8 * mm
+        room = FRAME_WIDTH - pdfmetrics.stringWidth(right, REGULAR, size) - 8 * mm
         left = self._practice_name
-        while left and pdfmetrics.stringWidth(left, _REGULAR, size) > room:
+        while left and pdfmetrics.stringWidth(left, REGULAR, size) > room:
             left = left[:-2].rstrip() + "…" if len(left) > 2 else ""
         self.saveState()
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(MARGIN_X, y + 9, PAGE_WIDTH - MARGIN_X, y + 9)
         self.setFillColor(MUTED)
-        self.setFont(_REGULAR, size)
+        self.setFont(REGULAR, size)
         self.drawString(MARGIN_X, y, left)
         self.drawRightString(PAGE_WIDTH - MARGIN_X, y, right)
         self.restoreState()
@@ -86,14 +86,14 @@ class _NumberedCanvas(Canvas):
 # --- entry point ----------------------------------------------------------------------------
 
 
-def _clause(number: int, text: str, *, practice: str, client: str, styles: _Styles) -> _Para:
+def _clause(number: int, text: str, *, practice: str, client: str, styles: Styles) -> Para:
     filled = text.format(practice=practice, client=client)
-    paragraph = _FixedPara if filled == text else _Para
+    paragraph = FixedPara if filled == text else Para
     return paragraph(filled, styles.numbered, bulletText=f"{number}.")
 
 
-def _check(data: DocumentData) -> _Wording:
-    wording = _WORDING.get(data.kind)
+def _check(data: DocumentData) -> Wording:
+    wording = WORDING.get(data.kind)
     if wording is None:
         raise ValueError(f"unknown document kind {data.kind!r}")
     if not any(item.outcome in wording.outcomes for item in data.items):
@@ -120,34 +120,34 @@ def render_document(data: DocumentData) -> bytes:
     which lets a re-run of the pipeline reproduce a document exactly.
     """
     wording = _check(data)
-    _register_fonts()
-    styles = _make_styles()
-    practice = _text(data.practice.legal_name)
-    client = _text(data.client_name)
+    register_fonts()
+    styles = make_styles()
+    practice = markup_text(data.practice.legal_name)
+    client = markup_text(data.client_name)
 
     story: list[Flowable] = [
-        *_letterhead(data.practice, styles),
-        _FixedPara(wording.title, styles.title),
-        _summary_box(data, styles),
+        *letterhead(data.practice, styles),
+        FixedPara(wording.title, styles.title),
+        summary_box(data, styles),
         Spacer(1, 10),
-        _Para(wording.intro.format(practice=practice, client=client), styles.body),
-        *_section(wording.items_heading, styles),
+        Para(wording.intro.format(practice=practice, client=client), styles.body),
+        *section_heading(wording.items_heading, styles),
     ]
     main = [item for item in data.items if item.outcome in wording.outcomes]
     for number, item in enumerate(main, start=1):
-        story += _item_block(number, item, wording, styles)
-    story += _also_recorded_section([item for item in data.items if item.outcome not in wording.outcomes], styles)
-    story += _section("Acknowledgment", styles)
-    story.append(_Para(f"By signing this document, {client} acknowledges that:", styles.body))
+        story += item_block(number, item, wording, styles)
+    story += also_recorded_section([item for item in data.items if item.outcome not in wording.outcomes], styles)
+    story += section_heading("Acknowledgment", styles)
+    story.append(Para(f"By signing this document, {client} acknowledges that:", styles.body))
     story.append(Spacer(1, 4))
     story += [
         _clause(number, text, practice=practice, client=client, styles=styles)
         for number, text in enumerate(wording.acknowledgment, start=1)
     ]
-    story += _agreement_section(data.agreement, styles)
-    story += _validity_section(data, styles)
-    story += _signature_block(data.signature, styles)
-    story += _evidence_appendix(data, styles)
+    story += agreement_section(data.agreement, styles)
+    story += validity_section(data, styles)
+    story += signature_block(data.signature, styles)
+    story += evidence_appendix(data, styles)
 
     return build_pdf(
         story,

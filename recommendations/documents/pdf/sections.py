@@ -14,51 +14,51 @@ from recommendations.documents.pdf.data import (
     PracticeLetterhead,
     SignatureEvidence,
 )
-from recommendations.documents.pdf.grid import _list_table, _rows_table
+from recommendations.documents.pdf.grid import list_table, rows_table
 from recommendations.documents.pdf.layout import (
-    _BOLD,
-    _MIN_BLOCK,
-    _RISK_COLOURS,
     ACCENT,
+    BOLD,
     FRAME_WIDTH,
     INK,
+    MIN_BLOCK,
+    RISK_COLOURS,
     Cell,
-    _cell,
-    _FixedPara,
-    _lines,
-    _Para,
-    _Plain,
-    _Run,
-    _section,
-    _Styled,
-    _Styles,
-    _value_style,
+    FixedPara,
+    Para,
+    Plain,
+    Run,
+    Styled,
+    Styles,
+    section_heading,
+    table_cell,
+    text_lines,
+    value_style,
 )
 from recommendations.documents.pdf.panel import verification_panel
 from recommendations.documents.pdf.pictures import LOGO_BOX_MM, SIGNATURE_BOX_MM, Picture, flatten_logo, flatten_png
-from recommendations.documents.pdf.text import _fmt_date, _fmt_utc, _signed_at_text, _signer_local, _text
-from recommendations.documents.pdf.wording import _Wording
+from recommendations.documents.pdf.text import fmt_date, fmt_utc, markup_text, signed_at_text, signer_local
+from recommendations.documents.pdf.wording import Wording
 
 
-def _risk_value(item: DocumentItem) -> _Styled:
+def _risk_value(item: DocumentItem) -> Styled:
     return risk_rating(item.risk_level_label, item.inherent_score)
 
 
-def risk_rating(label: str, inherent_score: int | None) -> _Styled:
+def risk_rating(label: str, inherent_score: int | None) -> Styled:
     """A risk level in its colour, with the inherent score it comes from."""
-    colour = _RISK_COLOURS.get(label.strip().lower().replace("_", " "))
-    runs = [_Run(label) if colour is None else _Run(label, _BOLD, colour)]
+    colour = RISK_COLOURS.get(label.strip().lower().replace("_", " "))
+    runs = [Run(label) if colour is None else Run(label, BOLD, colour)]
     if inherent_score is not None:
-        runs.append(_Run(f" — inherent risk score {inherent_score} of 25 (likelihood × impact)"))
-    return _Styled(tuple(runs))
+        runs.append(Run(f" — inherent risk score {inherent_score} of 25 (likelihood × impact)"))
+    return Styled(tuple(runs))
 
 
-def _letterhead(practice: PracticeLetterhead, styles: _Styles) -> list[Flowable]:
-    contacts = " · ".join(_text(part) for part in (practice.email, practice.phone, practice.website) if part)
+def letterhead(practice: PracticeLetterhead, styles: Styles) -> list[Flowable]:
+    contacts = " · ".join(markup_text(part) for part in (practice.email, practice.phone, practice.website) if part)
     details = [
-        _Para(_text(practice.legal_name), styles.practice_name),
-        _lines(practice.mailing_address, styles.practice_contact),
-        _Para(contacts, styles.practice_contact),
+        Para(markup_text(practice.legal_name), styles.practice_name),
+        text_lines(practice.mailing_address, styles.practice_contact),
+        Para(contacts, styles.practice_contact),
     ]
     logo: Flowable | str = ""
     if practice.logo_png:
@@ -77,17 +77,17 @@ def _letterhead(practice: PracticeLetterhead, styles: _Styles) -> list[Flowable]
     return [table, Spacer(1, 4), HRFlowable(width="100%", thickness=1.2, color=ACCENT)]
 
 
-def _summary_box(data: DocumentData, styles: _Styles) -> Table:
+def summary_box(data: DocumentData, styles: Styles) -> Table:
     signer = data.signature
     signatory = ", ".join(part for part in (signer.typed_name, signer.title) if part)
     rows: list[tuple[str, Cell]] = [
-        ("Document ID", _Styled((_Run(data.document_id, _BOLD),))),
-        ("Client", _Plain(data.client_name)),
-        ("Signatory", _Plain(signatory)),
-        ("Date signed", _Plain(_fmt_date(_signer_local(signer).date()))),
+        ("Document ID", Styled((Run(data.document_id, BOLD),))),
+        ("Client", Plain(data.client_name)),
+        ("Signatory", Plain(signatory)),
+        ("Date signed", Plain(fmt_date(signer_local(signer).date()))),
     ]
     if data.agreement is not None:
-        rows.append(("Service agreement", _Plain(_agreement_reference(data.agreement))))
+        rows.append(("Service agreement", Plain(_agreement_reference(data.agreement))))
     return verification_panel(rows, verification_url=data.verification_url, practice_name=data.practice.legal_name)
 
 
@@ -95,42 +95,42 @@ def _item_name(item: DocumentItem) -> str:
     return f"{item.code} — {item.title}" if item.code else item.title
 
 
-def _item_block(number: int, item: DocumentItem, wording: _Wording, styles: _Styles) -> list[Flowable]:
-    heading = f"{number}.  {_text(_item_name(item))}"
+def item_block(number: int, item: DocumentItem, wording: Wording, styles: Styles) -> list[Flowable]:
+    heading = f"{number}.  {markup_text(_item_name(item))}"
     rows: list[tuple[str, Cell]] = [
-        ("Decision", _Styled((_Run(wording.outcomes[item.outcome], _BOLD),))),
+        ("Decision", Styled((Run(wording.outcomes[item.outcome], BOLD),))),
     ]
     if item.advisor:
-        rows.append(("Recommended by", _Plain(item.advisor)))
+        rows.append(("Recommended by", Plain(item.advisor)))
     if item.first_presented_on is not None:
-        rows.append(("First presented to the Client", _Plain(_fmt_date(item.first_presented_on))))
+        rows.append(("First presented to the Client", Plain(fmt_date(item.first_presented_on))))
     optional = (
         (wording.description_label, item.description),
         (wording.why_label, item.why_it_matters),
         ("Why for the Client", item.rationale),
     )
-    rows += [(label, _Plain(value)) for label, value in optional if value]
+    rows += [(label, Plain(value)) for label, value in optional if value]
     if item.risk_level_label:
         rows.append(("Risk level", _risk_value(item)))
     if item.consequences:
-        rows.append((wording.consequences_label, _Plain(item.consequences)))
+        rows.append((wording.consequences_label, Plain(item.consequences)))
     if item.estimated_cost:
-        rows.append(("Estimated cost", _Plain(item.estimated_cost)))
+        rows.append(("Estimated cost", Plain(item.estimated_cost)))
     highlight: list[int] = []
     if item.reason:
         highlight.append(len(rows))
-        rows.append((wording.reason_label, f"“{_text(item.reason)}”"))
+        rows.append((wording.reason_label, f"“{markup_text(item.reason)}”"))
     return [
-        CondPageBreak(_MIN_BLOCK),
-        _Para(heading, styles.item),
-        _rows_table(rows, styles, highlight=highlight),
+        CondPageBreak(MIN_BLOCK),
+        Para(heading, styles.item),
+        rows_table(rows, styles, highlight=highlight),
     ]
 
 
 _ALSO_RECORDED_LABELS = {"accepted": "Accepted"}
 
 
-def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[Flowable]:
+def also_recorded_section(items: list[DocumentItem], styles: Styles) -> list[Flowable]:
     """Items decided otherwise in the same signed request: listed, not waived."""
     if not items:
         return []
@@ -142,7 +142,7 @@ def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[F
         )
         for item in items
     ]
-    table = _list_table(
+    table = list_table(
         ("Recommendation", "Risk level", "Decision"), rows, (FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm), styles
     )
     note = (
@@ -154,8 +154,8 @@ def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[F
     return [
         KeepTogether(
             [
-                *_section("Recommendations accepted in the same decision", styles),
-                _FixedPara(note, styles.body),
+                *section_heading("Recommendations accepted in the same decision", styles),
+                FixedPara(note, styles.body),
                 Spacer(1, 5),
                 table,
             ]
@@ -163,19 +163,19 @@ def _also_recorded_section(items: list[DocumentItem], styles: _Styles) -> list[F
     ]
 
 
-def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
+def validity_section(data: DocumentData, styles: Styles) -> list[Flowable]:
     dated = [item for item in data.items if item.valid_until or item.cadence_days]
     if not dated:
         return []
     rows = [
         (
             _item_name(item),
-            _fmt_date(item.valid_until) if item.valid_until else "—",
+            fmt_date(item.valid_until) if item.valid_until else "—",
             f"every {item.cadence_days} days" if item.cadence_days else "—",
         )
         for item in dated
     ]
-    table = _list_table(
+    table = list_table(
         ("Control", "Valid until", "Re-acknowledgment"), rows, (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm), styles
     )
     explanation = (
@@ -184,8 +184,8 @@ def _validity_section(data: DocumentData, styles: _Styles) -> list[Flowable]:
         "re-acknowledged lapses, and the recommendation is treated as open again."
     )
     return [
-        *_section("Validity and re-acknowledgment", styles),
-        _FixedPara(explanation, styles.body),
+        *section_heading("Validity and re-acknowledgment", styles),
+        FixedPara(explanation, styles.body),
         Spacer(1, 5),
         table,
     ]
@@ -195,28 +195,28 @@ def _agreement_reference(agreement: AgreementTerms) -> str:
     return agreement.reference if agreement.version is None else f"{agreement.reference}, version {agreement.version}"
 
 
-def _agreement_section(agreement: AgreementTerms | None, styles: _Styles) -> list[Flowable]:
-    heading = _section("Service agreement", styles)
+def agreement_section(agreement: AgreementTerms | None, styles: Styles) -> list[Flowable]:
+    heading = section_heading("Service agreement", styles)
     if agreement is None:
         note = "No written service agreement was on record for the Client when this document was signed."
-        return [*heading, _FixedPara(note, styles.body)]
-    rows: list[tuple[str, Cell]] = [("Reference", _Plain(_agreement_reference(agreement)))]
+        return [*heading, FixedPara(note, styles.body)]
+    rows: list[tuple[str, Cell]] = [("Reference", Plain(_agreement_reference(agreement)))]
     if agreement.effective_date is not None:
-        rows.append(("Effective date", _Plain(_fmt_date(agreement.effective_date))))
+        rows.append(("Effective date", Plain(fmt_date(agreement.effective_date))))
     fields = (
         ("Scope of services", agreement.scope),
         ("Client responsibilities", agreement.responsibilities),
         ("Exclusions", agreement.exclusions),
     )
-    rows += [(label, _Plain(value)) for label, value in fields if value]
-    return [*heading, _rows_table(rows, styles)]
+    rows += [(label, Plain(value)) for label, value in fields if value]
+    return [*heading, rows_table(rows, styles)]
 
 
-def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flowable]:
+def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowable]:
     if signature.code_verified_at is not None:
         code = (
-            f"One-time code sent to {_text(signature.email)} and entered correctly on "
-            f"{_fmt_utc(signature.code_verified_at)}"
+            f"One-time code sent to {markup_text(signature.email)} and entered correctly on "
+            f"{fmt_utc(signature.code_verified_at)}"
         )
     else:
         code = "No one-time code was verified"
@@ -224,14 +224,14 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
     image_box = Table(
         [
             [Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
-            [_cell(_Plain(signature.typed_name), 58 * mm, styles)],
-            [_FixedPara("Signature", styles.small)],
+            [table_cell(Plain(signature.typed_name), 58 * mm, styles)],
+            [FixedPara("Signature", styles.small)],
         ],
         colWidths=[60 * mm],
         rowHeights=[27 * mm, None, None],
         style=TableStyle(
             [
-                *_value_style((0, 1), (0, 1)),
+                *value_style((0, 1), (0, 1)),
                 ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -242,16 +242,16 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
     )
     details_width = FRAME_WIDTH - 66 * mm
     rows: list[tuple[str, Cell]] = [
-        ("Signed by", _Styled((_Run(signature.typed_name, _BOLD),))),
-        ("Title", _Plain(signature.title)),
-        ("Email", _Plain(signature.email)),
-        ("Signed on", _lines(_signed_at_text(signature), styles.body)),
-        ("IP address", _Plain(signature.ip_address)),
+        ("Signed by", Styled((Run(signature.typed_name, BOLD),))),
+        ("Title", Plain(signature.title)),
+        ("Email", Plain(signature.email)),
+        ("Signed on", text_lines(signed_at_text(signature), styles.body)),
+        ("IP address", Plain(signature.ip_address)),
         ("Identity check", code),
     ]
     if signature.method:
-        rows.insert(4, ("Signed with", _Plain(signature.method)))
-    details = _rows_table(rows, styles, width=details_width, label_width=28 * mm)
+        rows.insert(4, ("Signed with", Plain(signature.method)))
+    details = rows_table(rows, styles, width=details_width, label_width=28 * mm)
     block = Table(
         [[image_box, details]],
         colWidths=[66 * mm, details_width],
@@ -266,7 +266,7 @@ def _signature_block(signature: SignatureEvidence, styles: _Styles) -> list[Flow
     )
     return [
         CondPageBreak(60 * mm),
-        *_section("Signature", styles),
+        *section_heading("Signature", styles),
         KeepTogether([block]),
     ]
 
@@ -280,44 +280,46 @@ def _contact_text(contact: PracticeContact) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _evidence_rows(data: DocumentData, styles: _Styles) -> list[tuple[str, Cell]]:
+def _evidence_rows(data: DocumentData, styles: Styles) -> list[tuple[str, Cell]]:
     signature = data.signature
     rows: list[tuple[str, Cell]] = []
     if data.request_id:
-        rows.append(("Signing request", _Plain(data.request_id)))
+        rows.append(("Signing request", Plain(data.request_id)))
     if data.sender is not None:
-        sent = f"{data.sender.name}, {_fmt_utc(data.sender.sent_at)}"
-        rows.append(("Sent by", _Plain(f"{sent}, from {data.sender.ip}" if data.sender.ip else sent)))
+        sent = f"{data.sender.name}, {fmt_utc(data.sender.sent_at)}"
+        rows.append(("Sent by", Plain(f"{sent}, from {data.sender.ip}" if data.sender.ip else sent)))
     if data.code_sent_to:
         delivered = f"Emailed to {data.code_sent_to}"
         if data.code_message_id:
             delivered += f" in the message with Message-ID {data.code_message_id}"
         if signature.code_verified_at is not None:
-            delivered += f"; entered correctly on {_fmt_utc(signature.code_verified_at)}"
-        rows.append(("One-time code", _Plain(delivered)))
+            delivered += f"; entered correctly on {fmt_utc(signature.code_verified_at)}"
+        rows.append(("One-time code", Plain(delivered)))
     rows += [
-        ("Consent to electronic records given", _Plain(_fmt_utc(signature.signed_at))),
-        (f"Consent to electronic records (version {data.consent_version})", _Plain(data.consent_text)),
+        ("Consent to electronic records given", Plain(fmt_utc(signature.signed_at))),
+        (f"Consent to electronic records (version {data.consent_version})", Plain(data.consent_text)),
     ]
     if data.disclosure_contact is not None:
-        rows.append(("Contact details of the provider", _lines(_contact_text(data.disclosure_contact), styles.body)))
+        rows.append(
+            ("Contact details of the provider", text_lines(_contact_text(data.disclosure_contact), styles.body))
+        )
     rows += [
         (
             f"Statement of intent (version {data.intent_version})" if data.intent_version else "Statement of intent",
-            _Plain(data.intent_text),
+            Plain(data.intent_text),
         ),
-        ("Signer’s IP address", _Plain(signature.ip_address)),
-        ("Signer’s browser (user agent)", _Plain(signature.user_agent)),
-        ("Signer’s time zone", _Plain(signature.signer_timezone)),
+        ("Signer’s IP address", Plain(signature.ip_address)),
+        ("Signer’s browser (user agent)", Plain(signature.user_agent)),
+        ("Signer’s time zone", Plain(signature.signer_timezone)),
     ]
     if data.snapshot_json is not None:
-        rows.append((f"What was shown: SHA-256 of {SNAPSHOT_NAME}", _Plain(data.content_hash)))
+        rows.append((f"What was shown: SHA-256 of {SNAPSHOT_NAME}", Plain(data.content_hash)))
     else:
-        rows.append(("Content hash (SHA-256)", _Plain(data.content_hash)))
+        rows.append(("Content hash (SHA-256)", Plain(data.content_hash)))
     if data.signature_sha256:
-        rows.append(("Drawn signature (SHA-256)", _Plain(data.signature_sha256)))
+        rows.append(("Drawn signature (SHA-256)", Plain(data.signature_sha256)))
     if data.seal_statement:
-        rows.append(("Electronic seal", _Plain(data.seal_statement)))
+        rows.append(("Electronic seal", Plain(data.seal_statement)))
     return rows
 
 
@@ -330,18 +332,18 @@ def _sessions(data: DocumentData) -> dict[str, str]:
     return letters
 
 
-def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
+def evidence_appendix(data: DocumentData, styles: Styles) -> list[Flowable]:
     sessions = _sessions(data)
     browsers: dict[str, int] = {}
     for entry in data.timeline:
         if entry.user_agent:
             browsers.setdefault(entry.user_agent, len(browsers) + 1)
-    timeline = _list_table(
+    timeline = list_table(
         ("Event", "Date and time (UTC)", "IP address", "Browser, session"),
         [
             (
                 entry.label,
-                _fmt_utc(entry.at),
+                fmt_utc(entry.at),
                 entry.ip or "—",
                 ", ".join(
                     part
@@ -359,8 +361,8 @@ def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
         styles,
         padding=3,
     )
-    seen = [(f"Browser {number}", _Plain(agent)) for agent, number in browsers.items()]
-    seen += [(f"Session {letter}: SHA-256 of its key", _Plain(digest)) for digest, letter in sessions.items()]
+    seen = [(f"Browser {number}", Plain(agent)) for agent, number in browsers.items()]
+    seen += [(f"Session {letter}: SHA-256 of its key", Plain(digest)) for digest, letter in sessions.items()]
     intro = (
         "The Practice recorded the following evidence when the Client signed this document "
         "electronically. The signing link and the one-time code were personal to the signatory and "
@@ -374,12 +376,12 @@ def _evidence_appendix(data: DocumentData, styles: _Styles) -> list[Flowable]:
         )
     story: list[Flowable] = [
         CondPageBreak(70 * mm),
-        *_section("Appendix — evidence of electronic signature", styles),
-        _FixedPara(intro, styles.body),
+        *section_heading("Appendix — evidence of electronic signature", styles),
+        FixedPara(intro, styles.body),
         Spacer(1, 6),
         timeline,
     ]
     if seen:
-        story += [Spacer(1, 6), _rows_table(seen, styles)]
-    story += [Spacer(1, 8), _rows_table(_evidence_rows(data, styles), styles)]
+        story += [Spacer(1, 6), rows_table(seen, styles)]
+    story += [Spacer(1, 8), rows_table(_evidence_rows(data, styles), styles)]
     return story

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from recommendations.documents.pdf.data import SignatureEvidence
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MONTHS = (
     "January",
     "February",
@@ -26,23 +26,23 @@ _MONTHS = (
 )
 
 
-def _plain(value: object) -> str:
+def plain_text(value: object) -> str:
     """User text without control characters, every line break a newline."""
-    return _CONTROL_CHARS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _text(value: object) -> str:
+def markup_text(value: object) -> str:
     """User text as Paragraph markup: escaped so `<b>` or `&` print literally."""
-    return escape(_plain(value)).replace("\n", "<br/>")
+    return escape(plain_text(value)).replace("\n", "<br/>")
 
 
-def _fmt_date(value: date) -> str:
+def fmt_date(value: date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def _fmt_utc(value: datetime) -> str:
+def fmt_utc(value: datetime) -> str:
     utc = value.astimezone(UTC)
-    return f"{_fmt_date(utc)}, {utc:%H:%M:%S} UTC"
+    return f"{fmt_date(utc)}, {utc:%H:%M:%S} UTC"
 
 
 def _signer_zone(signature: SignatureEvidence) -> ZoneInfo | None:
@@ -52,19 +52,19 @@ def _signer_zone(signature: SignatureEvidence) -> ZoneInfo | None:
         return None
 
 
-def _signer_local(signature: SignatureEvidence) -> datetime:
+def signer_local(signature: SignatureEvidence) -> datetime:
     return signature.signed_at.astimezone(_signer_zone(signature) or UTC)
 
 
-def _signed_at_text(signature: SignatureEvidence) -> str:
+def signed_at_text(signature: SignatureEvidence) -> str:
     """The signing time on two lines: in the signer's zone, then in UTC."""
-    utc = _fmt_utc(signature.signed_at)
-    zone_name = _plain(signature.signer_timezone)
+    utc = fmt_utc(signature.signed_at)
+    zone_name = plain_text(signature.signer_timezone)
     if _signer_zone(signature) is None:
         if zone_name in {"", "not reported"}:
             return f"{utc}\n(the signer’s browser reported no valid time zone)"
         # Records made before time zones were checked: print the browser's word as recorded.
         return f"{utc}\n(signer’s reported time zone: “{zone_name}”)"
-    local = _signer_local(signature)
+    local = signer_local(signature)
     offset = local.strftime("%z")
-    return f"{_fmt_date(local)}, {local:%H:%M:%S} {local.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone_name})\n= {utc}"
+    return f"{fmt_date(local)}, {local:%H:%M:%S} {local.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone_name})\n= {utc}"

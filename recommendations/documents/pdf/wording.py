@@ -8,7 +8,7 @@ from recommendations.documents.pdf.data import DocumentKind
 
 
 @dataclass(frozen=True)
-class _Wording:
+class Wording:
     """What changes between the kinds; `{practice}` and `{client}` are filled in. For a letter
     (which nobody signs), `acknowledgment` holds the numbered terms of the notice."""
 
@@ -32,8 +32,8 @@ _AUTHORITY = (
     "behalf of {client}, and that {client} receives a copy of this document."
 )
 
-_WORDING: dict[str, _Wording] = {
-    DocumentKind.WAIVER: _Wording(
+WORDING: dict[str, Wording] = {
+    DocumentKind.WAIVER: Wording(
         title="Risk acceptance and waiver of recommended security controls",
         items_heading="Recommended controls declined by the client",
         outcomes={"refused": "Declined"},
@@ -81,7 +81,7 @@ _WORDING: dict[str, _Wording] = {
         validity_required=True,
         also_recorded=("accepted",),
     ),
-    DocumentKind.CONFIRMATION: _Wording(
+    DocumentKind.CONFIRMATION: Wording(
         title="Confirmation of accepted security recommendations",
         items_heading="Recommendations accepted by the client",
         outcomes={"accepted": "Accepted"},
@@ -111,7 +111,7 @@ _WORDING: dict[str, _Wording] = {
         ),
         validity_required=False,
     ),
-    DocumentKind.CONSENT: _Wording(
+    DocumentKind.CONSENT: Wording(
         title="Record of consent to install computer programs",
         items_heading="Computer programs",
         outcomes={"given": "Consent given", "refused": "Consent refused"},
@@ -145,7 +145,7 @@ _WORDING: dict[str, _Wording] = {
         ),
         validity_required=False,
     ),
-    DocumentKind.OFFBOARDING: _Wording(
+    DocumentKind.OFFBOARDING: Wording(
         title="Notice of end of service",
         items_heading="Recommendations the Client has declined",
         outcomes={"refused": "Declined"},

@@ -1,7 +1,7 @@
 """Document kinds are the model's choices, and the renderer words every one of them."""
 
 from recommendations.documents.pdf import DocumentKind
-from recommendations.documents.pdf.wording import _WORDING
+from recommendations.documents.pdf.wording import WORDING
 from recommendations.models import WaiverDocument
 
 
@@ -10,4 +10,4 @@ def test_the_renderers_kinds_are_the_models_choices():
 
 
 def test_every_kind_of_document_has_its_wording():
-    assert set(_WORDING) == set(WaiverDocument.Kind.values)
+    assert set(WORDING) == set(WaiverDocument.Kind.values)

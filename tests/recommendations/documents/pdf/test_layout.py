@@ -6,28 +6,28 @@ import pytest
 from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.platypus import Paragraph
 
-from recommendations.documents.pdf.grid import LABEL_TEXT, VALUE_TEXT, Column, Grid, _Row
+from recommendations.documents.pdf.grid import LABEL_TEXT, VALUE_TEXT, Column, Grid, Row
 from recommendations.documents.pdf.layout import (
-    _BOLD,
-    _FONT_DIR,
-    _RISK_COLOURS,
-    _cell,
-    _FixedPara,
-    _lines,
-    _make_styles,
-    _Para,
-    _register_fonts,
-    _Run,
-    _Styled,
+    BOLD,
+    FONT_DIR,
+    RISK_COLOURS,
+    FixedPara,
+    Para,
+    Run,
+    Styled,
+    make_styles,
+    register_fonts,
+    table_cell,
+    text_lines,
 )
-from recommendations.documents.pdf.text import _text
+from recommendations.documents.pdf.text import markup_text
 
 LONG_CLAUSE = "The Practice is not responsible for systems not listed in Schedule A. " * 12
 
 
 @pytest.fixture(autouse=True)
 def fonts() -> None:
-    _register_fonts()
+    register_fonts()
 
 
 @pytest.mark.parametrize(
@@ -41,9 +41,9 @@ def fonts() -> None:
     ],
 )
 def test_plain_text_gets_the_fragments_the_markup_parser_would_make(text: str) -> None:
-    style = _make_styles().body
+    style = make_styles().body
 
-    fast, parsed = _Para(text, style), Paragraph(text, style)
+    fast, parsed = Para(text, style), Paragraph(text, style)
 
     assert [vars(frag) for frag in fast.frags] == [vars(frag) for frag in parsed.frags]
     assert fast.wrap(200, 1000) == parsed.wrap(200, 1000)
@@ -51,27 +51,27 @@ def test_plain_text_gets_the_fragments_the_markup_parser_would_make(text: str) -
 
 
 def test_markup_is_still_parsed() -> None:
-    paragraph = _Para("<b>Declined</b> &amp; signed", _make_styles().body)
+    paragraph = Para("<b>Declined</b> &amp; signed", make_styles().body)
 
-    assert [(frag.text, frag.fontName) for frag in paragraph.frags][:1] == [("Declined", _BOLD)]
+    assert [(frag.text, frag.fontName) for frag in paragraph.frags][:1] == [("Declined", BOLD)]
     assert "".join(frag.text for frag in paragraph.frags) == "Declined & signed"
 
 
 @pytest.mark.parametrize("style_name", ["body", "small"])
 def test_fixed_wording_breaks_into_the_lines_of_a_fresh_paragraph_at_every_width(style_name: str) -> None:
     """Its lines are kept between documents: a width or style must not get another's lines."""
-    style = getattr(_make_styles(), style_name)
+    style = getattr(make_styles(), style_name)
 
     for width in (480, 200, 320, 480):
-        fixed, fresh = _FixedPara(LONG_CLAUSE, style), Paragraph(LONG_CLAUSE, style)
+        fixed, fresh = FixedPara(LONG_CLAUSE, style), Paragraph(LONG_CLAUSE, style)
 
         assert fixed.wrap(width, 1000) == fresh.wrap(width, 1000)
         assert fixed.blPara.lines == fresh.blPara.lines
 
 
 def test_a_fixed_paragraph_split_over_two_pages_keeps_every_word() -> None:
-    style = _make_styles().body
-    paragraph = _FixedPara(LONG_CLAUSE, style)
+    style = make_styles().body
+    paragraph = FixedPara(LONG_CLAUSE, style)
     paragraph.wrap(200, 1000)
 
     first, rest = paragraph.split(200, 3 * style.leading)
@@ -82,39 +82,39 @@ def test_a_fixed_paragraph_split_over_two_pages_keeps_every_word() -> None:
 
 
 def test_text_with_line_breaks_takes_the_lines_of_its_br_paragraph() -> None:
-    style = _make_styles().practice_contact
+    style = make_styles().practice_contact
     text = "120 King Street West, Suite 1400, with a long first line\nToronto, ON M5H 1J9"
 
-    lines, paragraph = _lines(text, style), Paragraph(_text(text), style)
+    lines, paragraph = text_lines(text, style), Paragraph(markup_text(text), style)
 
     assert lines.wrap(150, 1000) == paragraph.wrap(150, 1000)
     assert lines.height == 3 * style.leading
 
 
 def test_a_blank_line_in_text_with_line_breaks_keeps_its_height() -> None:
-    style = _make_styles().practice_contact
+    style = make_styles().practice_contact
 
-    assert _lines("1 Main Street\n\nSuite 4", style).wrap(150, 1000)[1] == 3 * style.leading
+    assert text_lines("1 Main Street\n\nSuite 4", style).wrap(150, 1000)[1] == 3 * style.leading
 
 
-def _risk(label: str = "Critical") -> _Styled:
-    return _Styled((_Run(label, _BOLD, _RISK_COLOURS["critical"]), _Run(" — inherent risk score 20 of 25")))
+def _risk(label: str = "Critical") -> Styled:
+    return Styled((Run(label, BOLD, RISK_COLOURS["critical"]), Run(" — inherent risk score 20 of 25")))
 
 
 def test_a_styled_value_that_fits_takes_one_line_of_the_body() -> None:
-    styles = _make_styles()
+    styles = make_styles()
 
-    assert _cell(_risk(), 300, styles).wrap(300, 1000) == (300, styles.body.leading)
+    assert table_cell(_risk(), 300, styles).wrap(300, 1000) == (300, styles.body.leading)
 
 
 def test_a_styled_value_too_long_for_one_line_wraps_in_its_own_fonts_and_colours() -> None:
-    styles = _make_styles()
+    styles = make_styles()
 
-    cell = _cell(_risk("Critical & <b>urgent</b>"), 100, styles)
+    cell = table_cell(_risk("Critical & <b>urgent</b>"), 100, styles)
 
     runs = groupby(cell.frags, key=lambda frag: (frag.fontName, frag.textColor))
     assert [("".join(frag.text for frag in frags), *style) for style, frags in runs] == [
-        ("Critical & <b>urgent</b>", _BOLD, _RISK_COLOURS["critical"]),
+        ("Critical & <b>urgent</b>", BOLD, RISK_COLOURS["critical"]),
         (" — inherent risk score 20 of 25", styles.body.fontName, styles.body.textColor),
     ]
     assert cell.wrap(100, 1000)[1] > styles.body.leading
@@ -124,7 +124,7 @@ def _columns() -> list[Column]:
     return [Column(100, LABEL_TEXT, right_padding=8), Column(300, VALUE_TEXT, right_padding=4)]
 
 
-def _row_text(row: _Row) -> list[str]:
+def _row_text(row: Row) -> list[str]:
     """Each cell's words as laid out (a split paragraph keeps only its broken lines)."""
     texts = []
     for cell in row.cells:
@@ -136,8 +136,8 @@ def _row_text(row: _Row) -> list[str]:
 
 
 def _list(count: int) -> Grid:
-    header = _Row(("Event", "When"), header=True)
-    body = [_Row((f"Event {number}", "today")) for number in range(count)]
+    header = Row(("Event", "When"), header=True)
+    body = [Row((f"Event {number}", "today")) for number in range(count)]
     return Grid([header, *body], _columns(), padding=4)
 
 
@@ -159,9 +159,9 @@ def test_a_list_with_no_room_for_one_row_does_not_split() -> None:
 
 
 def test_a_long_value_runs_on_inside_its_row() -> None:
-    style = _make_styles().body
+    style = make_styles().body
     grid = Grid(
-        [_Row(("Scope", "Managed endpoints.")), _Row(("Exclusions", _Para(LONG_CLAUSE, style)))],
+        [Row(("Scope", "Managed endpoints.")), Row(("Exclusions", Para(LONG_CLAUSE, style)))],
         _columns(),
         padding=4,
         split_in_row=True,
@@ -180,7 +180,7 @@ def test_a_long_value_runs_on_inside_its_row() -> None:
 def test_a_row_that_only_needs_more_room_moves_whole_to_the_next_page() -> None:
     label = "Client’s stated\nreason for\ndeclining"
     grid = Grid(
-        [_Row(("Scope", "Managed endpoints.")), _Row((label, "Budget.")), _Row(("Cost", "None"))],
+        [Row(("Scope", "Managed endpoints.")), Row((label, "Budget.")), Row(("Cost", "None"))],
         _columns(),
         padding=4,
         split_in_row=True,
@@ -196,7 +196,7 @@ def test_a_row_that_only_needs_more_room_moves_whole_to_the_next_page() -> None:
 @pytest.mark.parametrize("name", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"])
 def test_the_bundled_fonts_carry_no_hinting(name: str) -> None:
     """Hinting only helps low-resolution screens; it doubled the embedded font and its compression."""
-    tables = TTFontFile(str(_FONT_DIR / name)).table
+    tables = TTFontFile(str(FONT_DIR / name)).table
 
     assert {"fpgm", "prep", "cvt "}.isdisjoint(tables)
     assert {"glyf", "cmap", "hmtx"} <= set(tables)
