@@ -7,7 +7,16 @@ from django.db.models import Case, Value, When
 
 from clients.models import Client, PracticeProfile
 from recommendations.models import DecisionRequest, ReackStep, Recommendation
-from recommendations.reack.core import REFUSED, SYSTEM, Step, _claim_and_run, _done_in_cycle, _Group, _groups, _Sweep
+from recommendations.reack.core import (
+    REFUSED,
+    SYSTEM,
+    Group,
+    Step,
+    Sweep,
+    claim_and_run,
+    done_in_cycle,
+    signatory_groups,
+)
 from recommendations.selectors import in_open_request, may_sign, refusing_signatory
 from recommendations.signing import Send, decision_requests_send
 
@@ -21,13 +30,13 @@ def basis_reack_message(recommendations: list[Recommendation]) -> str:
     )
 
 
-def _send_basis_reack_requests(sweep: _Sweep) -> None:
+def send_basis_reack_requests(sweep: Sweep) -> None:
     if PracticeProfile.load().basis_change_reack != PracticeProfile.BasisChangeReack.SEND:
         return
     items = list(
         Recommendation.objects.filter(status=REFUSED, basis_changed_on__isnull=False)
         .exclude(client__status=Client.Status.FORMER)
-        .exclude(_done_in_cycle(Step.BASIS_REACK))
+        .exclude(done_in_cycle(Step.BASIS_REACK))
         .exclude(in_open_request())
         .select_related("client", "client__vcio")
         .annotate(signatory_pk=refusing_signatory())
@@ -35,11 +44,11 @@ def _send_basis_reack_requests(sweep: _Sweep) -> None:
     )
     # A refusal whose signatory can no longer sign stays offered on the client page, where the
     # vCIO chooses another signatory; the regular ladder reports it when it falls due.
-    signable = [group for group in _groups(items) if may_sign(group.signatory)]
-    _claim_and_run(sweep, signable, step=Step.BASIS_REACK, lock=True, work=lambda won: _requests(sweep, won))
+    signable = [group for group in signatory_groups(items) if may_sign(group.signatory)]
+    claim_and_run(sweep, signable, step=Step.BASIS_REACK, lock=True, work=lambda won: _requests(sweep, won))
 
 
-def _requests(sweep: _Sweep, groups: list[_Group]) -> None:
+def _requests(sweep: Sweep, groups: list[Group]) -> None:
     sent = decision_requests_send(
         actor=None,
         actor_label=SYSTEM,

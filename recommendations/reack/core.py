@@ -22,7 +22,6 @@ from recommendations.models import DecisionRequest, ReackStep, Recommendation, s
 from recommendations.selectors import may_sign, refusing_signatory, signatories_for
 from riskreg.accounts.models import User
 from riskreg.db import insert_unless_taken
-from riskreg.links import absolute_reverse
 
 # One logger for the whole sweep, whichever of its modules writes the record.
 logger = logging.getLogger("recommendations.reack")
@@ -102,7 +101,7 @@ class SweepReport:
 
 
 @dataclass
-class _Sweep:
+class Sweep:
     today: datetime.date
     now: datetime.datetime
     # Requests expire against this instant: never later than the real now, so a sweep run
@@ -126,11 +125,11 @@ class _Sweep:
 # --- Shared pieces ------------------------------------------------------------------------------
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _claim(
+def claim_step(
     *,
     step: str,
     cycle: datetime.date,
@@ -142,7 +141,7 @@ def _claim(
     return claim if insert_unless_taken(claim) else None
 
 
-def _claim_items(items: list[Recommendation], *, step: str, status: str = REFUSED) -> list[Recommendation]:
+def claim_items(items: list[Recommendation], *, step: str, status: str = REFUSED) -> list[Recommendation]:
     """Claim `step` for each item still in the state it was selected in (same status, same
     valid-until: not re-signed since), with one statement; returns the items this transaction
     won, in order. INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same
@@ -170,12 +169,12 @@ def _claim_items(items: list[Recommendation], *, step: str, status: str = REFUSE
     return [item for item in items if item.pk in won]
 
 
-def _done_in_cycle(step: str) -> Exists:
+def done_in_cycle(step: str) -> Exists:
     # Served by the unique index reackstep_once_per_item_cycle_step.
     return Exists(ReackStep.objects.filter(recommendation=OuterRef("pk"), cycle=OuterRef("valid_until"), step=step))
 
 
-def _refusals(*, valid_from: datetime.date, valid_to: datetime.date) -> QuerySet[Recommendation]:
+def refusals_between(*, valid_from: datetime.date, valid_to: datetime.date) -> QuerySet[Recommendation]:
     """Refusals whose valid-until lies in [valid_from, valid_to], of clients still served."""
     return (
         Recommendation.objects.filter(status=REFUSED, valid_until__gte=valid_from, valid_until__lte=valid_to)
@@ -187,24 +186,24 @@ def _refusals(*, valid_from: datetime.date, valid_to: datetime.date) -> QuerySet
 
 
 @dataclass
-class _Group:
+class Group:
     client: Client
     signatory: Contact | None
     items: list[Recommendation]
 
 
-def _groups(items: list[Recommendation]) -> list[_Group]:
+def signatory_groups(items: list[Recommendation]) -> list[Group]:
     """Bundle items per client and signatory (see selectors.signatories_for)."""
     signatories = signatories_for(items)
-    groups: dict[tuple[int, int | None], _Group] = {}
+    groups: dict[tuple[int, int | None], Group] = {}
     for item in items:
         contact = signatories[item.pk]
         key = (item.client_id, contact.pk if contact else None)
-        groups.setdefault(key, _Group(client=item.client, signatory=contact, items=[])).items.append(item)
+        groups.setdefault(key, Group(client=item.client, signatory=contact, items=[])).items.append(item)
     return list(groups.values())
 
 
-def _by_client(items: Iterable[Recommendation]) -> list[list[Recommendation]]:
+def items_by_client(items: Iterable[Recommendation]) -> list[list[Recommendation]]:
     """The items of each client, in the order the clients first appear."""
     groups: dict[int, list[Recommendation]] = {}
     for item in items:
@@ -212,38 +211,38 @@ def _by_client(items: Iterable[Recommendation]) -> list[list[Recommendation]]:
     return list(groups.values())
 
 
-def _split_by_signatory(groups: list[_Group]) -> tuple[list[_Group], list[_Group]]:
+def split_by_signatory(groups: list[Group]) -> tuple[list[Group], list[Group]]:
     """The groups whose signatory may still sign, and those whose signatory cannot any more."""
     return [g for g in groups if may_sign(g.signatory)], [g for g in groups if not may_sign(g.signatory)]
 
 
-def _claim_groups(groups: list[_Group], *, step: str, lock: bool) -> list[_Group]:
-    """Claim `step` for the items of every group at once (see _claim_items); returns each group
+def _claim_groups(groups: list[Group], *, step: str, lock: bool) -> list[Group]:
+    """Claim `step` for the items of every group at once (see claim_items); returns each group
     with the items this transaction won, leaving out groups that won none. `lock` first locks
-    the items (see _still_current)."""
+    the items (see still_current)."""
     items = [item for group in groups for item in group.items]
-    won = {item.pk for item in _claim_items(_still_current(items) if lock else items, step=step)}
+    won = {item.pk for item in claim_items(still_current(items) if lock else items, step=step)}
     claimed = [
-        _Group(client=group.client, signatory=group.signatory, items=[item for item in group.items if item.pk in won])
+        Group(client=group.client, signatory=group.signatory, items=[item for item in group.items if item.pk in won])
         for group in groups
     ]
     return [group for group in claimed if group.items]
 
 
-def _claim_and_run(
-    sweep: _Sweep, groups: list[_Group], *, step: str, work: Callable[[list[_Group]], None], lock: bool = False
+def claim_and_run(
+    sweep: Sweep, groups: list[Group], *, step: str, work: Callable[[list[Group]], None], lock: bool = False
 ) -> None:
-    """Per batch of groups, in one transaction (see _run_batched): claim `step` for their items,
+    """Per batch of groups, in one transaction (see run_batched): claim `step` for their items,
     then do `work` for the groups that won some."""
 
-    def claim_and_work(batch: list[_Group]) -> None:
+    def claim_and_work(batch: list[Group]) -> None:
         if claimed := _claim_groups(batch, step=step, lock=lock):
             work(claimed)
 
-    _run_batched(sweep, groups, claim_and_work, lambda group: f"{step_label(step).lower()} for {group.client.name}")
+    run_batched(sweep, groups, claim_and_work, lambda group: f"{step_label(step).lower()} for {group.client.name}")
 
 
-def _still_current(items: list[Recommendation]) -> list[Recommendation]:
+def still_current(items: list[Recommendation]) -> list[Recommendation]:
     """Lock the items and keep those still as selected, before a step that changes them (a
     lapse) or sends them for signature: a signer re-signing one at that moment then waits for
     this transaction instead of having their fresh refusal lapsed or re-requested. Their
@@ -263,7 +262,7 @@ def _still_current(items: list[Recommendation]) -> list[Recommendation]:
     return [item for item in items if current.get(item.pk) == cycles[item.pk]]
 
 
-def _run(sweep: _Sweep, what: str, work: Callable[[], None]) -> None:
+def run_unit(sweep: Sweep, what: str, work: Callable[[], None]) -> None:
     """One unit of work in its own transaction; a failure is reported and the sweep goes on."""
     try:
         with transaction.atomic():
@@ -273,7 +272,7 @@ def _run(sweep: _Sweep, what: str, work: Callable[[], None]) -> None:
         sweep.report.errors.append(f"{what}: {type(error).__name__}: {error}")
 
 
-def _run_batched(sweep: _Sweep, units: list[T], work: Callable[[list[T]], None], what: Callable[[T], str]) -> None:
+def run_batched(sweep: Sweep, units: list[T], work: Callable[[list[T]], None], what: Callable[[T], str]) -> None:
     """Do `work` for up to BATCH_SIZE units per transaction: a statement for a whole batch costs
     about what one for a single unit does, and the sweep is mostly statements. When a batch
     fails, its units run again one per transaction, so a bad one is reported alone and the
@@ -288,14 +287,10 @@ def _run_batched(sweep: _Sweep, units: list[T], work: Callable[[list[T]], None],
             logger.warning("Re-acknowledgment sweep: a batch from %s failed; running it one by one", what(batch[0]))
             del sweep.report.done[reported:]
             for unit in batch:
-                _run(sweep, what(unit), lambda u=unit: work([u]))
+                run_unit(sweep, what(unit), lambda u=unit: work([u]))
 
 
-def _url(name: str, *args: Any) -> str:
-    return absolute_reverse(name, *args)
-
-
-def _day(value: datetime.date) -> str:
+def long_date(value: datetime.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
@@ -304,11 +299,11 @@ def notice_items(items: Iterable[Recommendation]) -> list[dict[str, Any]]:
     return [{"title": item.title, "level_label": item.level_label, "valid_until": item.valid_until} for item in items]
 
 
-def _request_label(request: DecisionRequest) -> str:
-    return f"{request.get_purpose_display()} request sent {_day(timezone.localdate(request.sent_at))}"
+def request_label(request: DecisionRequest) -> str:
+    return f"{request.get_purpose_display()} request sent {long_date(timezone.localdate(request.sent_at))}"
 
 
-def _staff_to(client: Client, sweep: _Sweep) -> list[str]:
+def staff_to(client: Client, sweep: Sweep) -> list[str]:
     """The client's vCIO; the managers when the client has no vCIO with an email."""
     vcio = client.vcio
     if vcio and vcio.is_active and vcio.email:

@@ -7,39 +7,39 @@ import datetime
 
 from recommendations.models import Recommendation
 from recommendations.reack.core import (
+    Group,
     Step,
-    _claim_and_run,
-    _day,
-    _done_in_cycle,
-    _Group,
-    _groups,
-    _refusals,
-    _split_by_signatory,
-    _staff_to,
-    _Sweep,
-    _url,
+    Sweep,
+    claim_and_run,
+    done_in_cycle,
     heads_up_step,
+    long_date,
     notice_items,
+    refusals_between,
+    signatory_groups,
+    split_by_signatory,
+    staff_to,
 )
 from recommendations.selectors import in_open_request
+from riskreg.links import absolute_reverse
 from riskreg.mail.services import email_enqueue
 
 # Heads-ups: each refusal gets the nearest rung at or above its days left, so a missed day (the
 # sweep did not run) sends the nearest rung rather than a stale "30 days" notice, and never two.
 
 
-def _send_heads_ups(sweep: _Sweep) -> None:
+def send_heads_ups(sweep: Sweep) -> None:
     rungs = sweep.ladder.heads_up
     if not rungs:
         return
     items = (
-        _refusals(
+        refusals_between(
             valid_from=sweep.today + datetime.timedelta(days=1),
             valid_to=sweep.today + datetime.timedelta(days=rungs[-1]),
         )
-        .exclude(_done_in_cycle(Step.REACK_REQUEST))
+        .exclude(done_in_cycle(Step.REACK_REQUEST))
         .exclude(in_open_request())
-        .annotate(**{f"done_{rung}": _done_in_cycle(heads_up_step(rung)) for rung in rungs})
+        .annotate(**{f"done_{rung}": done_in_cycle(heads_up_step(rung)) for rung in rungs})
     )
     due: dict[int, list[Recommendation]] = {}
     for item in items:
@@ -48,17 +48,17 @@ def _send_heads_ups(sweep: _Sweep) -> None:
             due.setdefault(rung, []).append(item)
     for rung, rung_items in sorted(due.items()):
         step = heads_up_step(rung)
-        signable, gone = _split_by_signatory(_groups(rung_items))
-        _claim_and_run(sweep, signable, step=step, work=lambda claimed, s=step: _heads_ups(sweep, claimed, s))
-        _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _signatories_gone(sweep, claimed))
+        signable, gone = split_by_signatory(signatory_groups(rung_items))
+        claim_and_run(sweep, signable, step=step, work=lambda claimed, s=step: _heads_ups(sweep, claimed, s))
+        claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: signatories_gone(sweep, claimed))
 
 
-def _heads_ups(sweep: _Sweep, groups: list[_Group], step: str) -> None:
+def _heads_ups(sweep: Sweep, groups: list[Group], step: str) -> None:
     for group in groups:
         _heads_up(sweep, group, step)
 
 
-def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
+def _heads_up(sweep: Sweep, group: Group, step: str) -> None:
     client, signatory, claimed = group.client, group.signatory, group.items
     first_due = min(item.valid_until for item in claimed)
     days_left = (first_due - sweep.today).days
@@ -66,7 +66,7 @@ def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
         idempotency_key=f"reack:{step}:{claimed[0].public_id}:{claimed[0].valid_until}",
         kind="reack_heads_up",
         to=[signatory.email],
-        subject=f"{client.name}: declined security recommendations to review again by {_day(first_due)}",
+        subject=f"{client.name}: declined security recommendations to review again by {long_date(first_due)}",
         template="notices/reack_heads_up",
         context={
             "signatory_name": signatory.name,
@@ -79,14 +79,14 @@ def _heads_up(sweep: _Sweep, group: _Group, step: str) -> None:
     sweep.report.record(step, client, (item.title for item in claimed))
 
 
-def _signatories_gone(sweep: _Sweep, groups: list[_Group]) -> None:
+def signatories_gone(sweep: Sweep, groups: list[Group]) -> None:
     for group in groups:
         _signatory_gone(sweep, group)
 
 
-def _signatory_gone(sweep: _Sweep, group: _Group) -> None:
+def _signatory_gone(sweep: Sweep, group: Group) -> None:
     client, contact, claimed = group.client, group.signatory, group.items
-    to = _staff_to(client, sweep)
+    to = staff_to(client, sweep)
     if not to:
         raise ValueError(f"{client.name} has no vCIO or manager with an email to ask for another signatory")
     email_enqueue(
@@ -100,7 +100,7 @@ def _signatory_gone(sweep: _Sweep, group: _Group) -> None:
             "signatory_name": contact.name if contact and contact.erased_at is None else "",
             "items": notice_items(claimed),
             "grace_days": sweep.ladder.grace_days,
-            "link_url": _url("register:reack_send", client.public_id),
+            "link_url": absolute_reverse("register:reack_send", client.public_id),
         },
         scope=client.scope,
     )

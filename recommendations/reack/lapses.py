@@ -13,18 +13,18 @@ from recommendations.reack.core import (
     REFUSED,
     SYSTEM,
     Step,
-    _by_client,
-    _claim_items,
-    _done_in_cycle,
-    _run,
-    _run_batched,
-    _staff_to,
-    _still_current,
-    _Sweep,
-    _url,
+    Sweep,
+    claim_items,
+    done_in_cycle,
+    items_by_client,
     notice_items,
+    run_batched,
+    run_unit,
+    staff_to,
+    still_current,
 )
 from recommendations.services import refusals_lapse
+from riskreg.links import absolute_reverse
 from riskreg.mail.services import email_enqueue
 
 # Lapses: valid-until + grace has passed with no new answer. Each refusal lapses through its
@@ -34,7 +34,7 @@ from riskreg.mail.services import email_enqueue
 # retried by the next run without lapsing anything twice.
 
 
-def _lapse_overdue(sweep: _Sweep) -> None:
+def lapse_overdue(sweep: Sweep) -> None:
     overdue = (
         Recommendation.objects.filter(
             status=REFUSED, valid_until__lt=sweep.today - datetime.timedelta(days=sweep.ladder.grace_days)
@@ -43,31 +43,31 @@ def _lapse_overdue(sweep: _Sweep) -> None:
         .select_related("client")
         .order_by("client_id", "pk")
     )
-    _run_batched(
+    run_batched(
         sweep,
-        _by_client(overdue),
+        items_by_client(overdue),
         lambda batch: _lapse(sweep, [item for items in batch for item in items]),
         lambda items: f"lapsing refusals of {items[0].client.name}",
     )
 
 
-def _lapse(sweep: _Sweep, items: list[Recommendation]) -> None:
-    lapsed = _claim_items(_still_current(items), step=Step.LAPSED)
+def _lapse(sweep: Sweep, items: list[Recommendation]) -> None:
+    lapsed = claim_items(still_current(items), step=Step.LAPSED)
     if not lapsed:
         return
     refusals_lapse(actor_label=SYSTEM, refusals=lapsed, payload={"grace_days": sweep.ladder.grace_days})
-    for client_items in _by_client(lapsed):
+    for client_items in items_by_client(lapsed):
         sweep.report.record(Step.LAPSED, client_items[0].client, (item.title for item in client_items))
 
 
-def _escalate_lapses(sweep: _Sweep) -> None:
+def escalate_lapses(sweep: Sweep) -> None:
     lapsed_by_sweep = Exists(
         ReackStep.objects.filter(recommendation=OuterRef("pk"), cycle=OuterRef("valid_until"), step=Step.LAPSED)
     )
     unescalated = (
         Recommendation.objects.filter(status=Recommendation.Status.LAPSED)
         .filter(lapsed_by_sweep)
-        .exclude(_done_in_cycle(Step.ESCALATED))
+        .exclude(done_in_cycle(Step.ESCALATED))
         .select_related("client", "client__vcio")
         .order_by("client__vcio_id", "client__name", "pk")
     )
@@ -75,15 +75,15 @@ def _escalate_lapses(sweep: _Sweep) -> None:
     for item in unescalated:
         by_vcio.setdefault(item.client.vcio_id, []).append(item)
     for items in by_vcio.values():
-        _run(sweep, "escalating lapsed refusals", lambda i=items: _escalate(sweep, i))
+        run_unit(sweep, "escalating lapsed refusals", lambda i=items: _escalate(sweep, i))
 
 
-def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
-    escalated = _claim_items(items, step=Step.ESCALATED, status=Recommendation.Status.LAPSED)
+def _escalate(sweep: Sweep, items: list[Recommendation]) -> None:
+    escalated = claim_items(items, step=Step.ESCALATED, status=Recommendation.Status.LAPSED)
     if not escalated:
         return
-    by_client = _by_client(escalated)
-    to = sorted({*_staff_to(escalated[0].client, sweep), *sweep.manager_emails()})
+    by_client = items_by_client(escalated)
+    to = sorted({*staff_to(escalated[0].client, sweep), *sweep.manager_emails()})
     if not to:
         raise ValueError("no vCIO or manager has an email to tell about lapsed refusals")
     clients = [items[0].client for items in by_client]
@@ -102,11 +102,11 @@ def _escalate(sweep: _Sweep, items: list[Recommendation]) -> None:
                     "liability_coverage": client_items[0].client.liability_coverage,
                     "risk_score": client_items[0].client.risk_score,
                     "items": notice_items(client_items),
-                    "url": _url("register:client_detail", client_items[0].client.public_id),
+                    "url": absolute_reverse("register:client_detail", client_items[0].client.public_id),
                 }
                 for client_items in by_client
             ],
-            "link_url": _url("register:reack") + "?tab=lapsed",
+            "link_url": absolute_reverse("register:reack") + "?tab=lapsed",
         },
         scope=clients[0].scope if len(clients) == 1 else "",
     )

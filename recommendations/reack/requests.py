@@ -16,55 +16,57 @@ from recommendations.models import DecisionRequest, ReackStep, Recommendation
 from recommendations.reack.core import (
     OPEN,
     SYSTEM,
+    Group,
     Step,
-    _claim,
-    _claim_and_run,
-    _day,
-    _done_in_cycle,
-    _Group,
-    _groups,
-    _refusals,
-    _request_label,
-    _run,
-    _split_by_signatory,
-    _staff_to,
-    _start_of,
-    _Sweep,
-    _url,
+    Sweep,
+    claim_and_run,
+    claim_step,
+    done_in_cycle,
+    long_date,
+    refusals_between,
     reminder_step,
+    request_label,
+    run_unit,
+    signatory_groups,
+    split_by_signatory,
+    staff_to,
+    start_of,
 )
-from recommendations.reack.heads_ups import _signatories_gone
+from recommendations.reack.heads_ups import signatories_gone
 from recommendations.selectors import in_open_request
 from recommendations.signing import Send, decision_request_send, decision_requests_send
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
 from riskreg.audit.events import EventType
 from riskreg.evidence import StepOrigin
+from riskreg.links import absolute_reverse
 from riskreg.mail.services import email_enqueue
 
 # Re-acknowledgment requests: on valid-until, and on any later day of the grace period that the
 # sweep did not run, one request per client and signatory bundling every refusal due.
 
 
-def _send_reack_requests(sweep: _Sweep) -> None:
+def send_reack_requests(sweep: Sweep) -> None:
     items = list(
-        _refusals(valid_from=sweep.today - datetime.timedelta(days=sweep.ladder.grace_days), valid_to=sweep.today)
-        .exclude(_done_in_cycle(Step.REACK_REQUEST))
+        refusals_between(
+            valid_from=sweep.today - datetime.timedelta(days=sweep.ladder.grace_days), valid_to=sweep.today
+        )
+        .exclude(done_in_cycle(Step.REACK_REQUEST))
         .exclude(in_open_request())
     )
-    signable, gone = _split_by_signatory(_groups(items))
-    _claim_and_run(
+    signable, gone = split_by_signatory(signatory_groups(items))
+    claim_and_run(
         sweep, signable, step=Step.REACK_REQUEST, lock=True, work=lambda claimed: _reack_requests(sweep, claimed)
     )
-    _claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _due_and_gone(sweep, claimed))
+    claim_and_run(sweep, gone, step=Step.SIGNATORY_GONE, work=lambda claimed: _due_and_gone(sweep, claimed))
 
 
-def _due_and_gone(sweep: _Sweep, groups: list[_Group]) -> None:
+def _due_and_gone(sweep: Sweep, groups: list[Group]) -> None:
     webhook_events.refusals("refusal.due", (item for group in groups for item in group.items))
-    _signatories_gone(sweep, groups)
+    signatories_gone(sweep, groups)
 
 
-def _reack_requests(sweep: _Sweep, groups: list[_Group]) -> None:
+def _reack_requests(sweep: Sweep, groups: list[Group]) -> None:
     # Claimed in this transaction once per refusal and cycle, so the event goes out once too.
     webhook_events.refusals("refusal.due", (item for group in groups for item in group.items))
     sent = decision_requests_send(
@@ -87,8 +89,8 @@ def reack_message(recommendations: list[Recommendation]) -> str:
     ends = min(item.valid_until for item in recommendations if item.valid_until)
     return (
         f"Your signed refusal of {'these recommendations' if len(recommendations) > 1 else 'this recommendation'} "
-        f"was valid until {_day(ends)}. Please review {'them' if len(recommendations) > 1 else 'it'} again: accept, "
-        "or refuse again to renew your acknowledgment of the risk."
+        f"was valid until {long_date(ends)}. Please review {'them' if len(recommendations) > 1 else 'it'} again: "
+        "accept, or refuse again to renew your acknowledgment of the risk."
     )
 
 
@@ -116,7 +118,7 @@ def reack_request_send(
     for recommendation in recommendations:
         if recommendation.valid_until:
             # A step already recorded (an earlier request expired or was revoked) stays as it was.
-            _claim(
+            claim_step(
                 step=Step.REACK_REQUEST,
                 cycle=recommendation.valid_until,
                 recommendation=recommendation,
@@ -129,7 +131,7 @@ def reack_request_send(
 # the sweep did not run is not sent late once the next rung is due.
 
 
-def _send_reminders(sweep: _Sweep) -> None:
+def send_reminders(sweep: Sweep) -> None:
     rungs = sweep.ladder.reminders
     if not rungs:
         return
@@ -143,7 +145,7 @@ def _send_reminders(sweep: _Sweep) -> None:
         DecisionRequest.objects.filter(
             status__in=OPEN,
             expires_at__gt=sweep.as_of,
-            sent_at__lt=_start_of(sweep.today - datetime.timedelta(days=rungs[0] - 1)),
+            sent_at__lt=start_of(sweep.today - datetime.timedelta(days=rungs[0] - 1)),
             signatory__is_active=True,
             signatory__erased_at__isnull=True,
         )
@@ -156,12 +158,12 @@ def _send_reminders(sweep: _Sweep) -> None:
         rung = max(rung for rung in rungs if rung <= (sweep.today - timezone.localdate(request.sent_at)).days)
         if not getattr(request, f"done_{rung}"):
             step = reminder_step(rung)
-            _run(sweep, f"{step} for {request.client.name}", lambda r=request, s=step: _reminder(sweep, r, s))
+            run_unit(sweep, f"{step} for {request.client.name}", lambda r=request, s=step: _reminder(sweep, r, s))
 
 
-def _reminder(sweep: _Sweep, request: DecisionRequest, step: str) -> None:
+def _reminder(sweep: Sweep, request: DecisionRequest, step: str) -> None:
     lock_client(request.client_id)
-    if not _claim(step=step, cycle=timezone.localdate(request.sent_at), request=request):
+    if not claim_step(step=step, cycle=timezone.localdate(request.sent_at), request=request):
         return
     client, signatory = request.client, request.signatory
     vcio = client.vcio
@@ -181,25 +183,25 @@ def _reminder(sweep: _Sweep, request: DecisionRequest, step: str) -> None:
         },
         scope=client.scope,
     )
-    sweep.report.record(step, client, [_request_label(request)])
+    sweep.report.record(step, client, [request_label(request)])
 
 
 # Expiry: an open request past its expiry is closed, so it stops counting as "awaiting answer".
 
 
-def _expire_requests(sweep: _Sweep) -> None:
+def expire_requests(sweep: Sweep) -> None:
     requests = (
         DecisionRequest.objects.filter(status__in=OPEN, expires_at__lte=sweep.as_of)
         .select_related("client", "client__vcio", "signatory")
         .order_by("pk")
     )
     for request in requests:
-        _run(sweep, f"expiring a request of {request.client.name}", lambda r=request: _expire(sweep, r))
+        run_unit(sweep, f"expiring a request of {request.client.name}", lambda r=request: _expire(sweep, r))
 
 
-def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
+def _expire(sweep: Sweep, request: DecisionRequest) -> None:
     lock_client(request.client_id)
-    if not _claim(step=Step.REQUEST_EXPIRED, cycle=timezone.localdate(request.sent_at), request=request):
+    if not claim_step(step=Step.REQUEST_EXPIRED, cycle=timezone.localdate(request.sent_at), request=request):
         return
     closed = DecisionRequest.objects.filter(pk=request.pk, status__in=OPEN, expires_at__lte=sweep.as_of).update(
         status=DecisionRequest.Status.EXPIRED, closed_at=sweep.now, close_reason="the link expired unanswered"
@@ -219,7 +221,7 @@ def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
         summary=f"{request.get_purpose_display()} request expired unanswered",
         payload={"expires_at": request.expires_at.isoformat(), "purpose": request.purpose},
     )
-    to = _staff_to(client, sweep)
+    to = staff_to(client, sweep)
     if to:
         email_enqueue(
             idempotency_key=f"reack:{Step.REQUEST_EXPIRED}:{request.public_id}",
@@ -231,8 +233,8 @@ def _expire(sweep: _Sweep, request: DecisionRequest) -> None:
                 "purpose_label": request.get_purpose_display(),
                 "signatory_name": request.signatory.name,
                 "sent_on": timezone.localdate(request.sent_at),
-                "link_url": _url("signing:request_detail", request.public_id),
+                "link_url": absolute_reverse("signing:request_detail", request.public_id),
             },
             scope=client.scope,
         )
-    sweep.report.record(Step.REQUEST_EXPIRED, client, [_request_label(request)])
+    sweep.report.record(Step.REQUEST_EXPIRED, client, [request_label(request)])

@@ -13,7 +13,7 @@ from django.utils import timezone
 from clients.models import Client, PracticeProfile
 from recommendations import reack, signing
 from recommendations.models import DecisionRequest, ReackStep, Recommendation, WaiverDocument
-from recommendations.reack.core import _claim_items
+from recommendations.reack.core import claim_items
 from recommendations.signing.signature_image import decode_signature
 from recommendations.tasks import run_reack_sweep
 from riskreg.audit.chain import audit_append, verify_chain
@@ -255,7 +255,7 @@ def test_a_step_is_not_claimed_for_a_refusal_re_signed_since_it_was_selected(cli
     Recommendation.objects.filter(pk=selected.pk).update(valid_until=selected.valid_until + 90 * DAY)
 
     with transaction.atomic():
-        won = _claim_items([selected], step="heads_up_1")
+        won = claim_items([selected], step="heads_up_1")
 
     assert won == []
     assert not ReackStep.objects.exists()
