@@ -2,7 +2,6 @@
 clients never deadlock, lose nothing, and leave one intact audit chain (PostgreSQL only: SQLite
 serialises every write transaction anyway)."""
 
-import base64
 import random
 import threading
 from collections import Counter
@@ -21,22 +20,12 @@ from recommendations.services import recommendation_create, recommendation_trans
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
-from tests.signing_helpers import latest_code, signature_data_url
+from tests.recommendations.signing.test_signing import signer_evidence
+from tests.signing_helpers import latest_code
 
 THREADS = 6
 ROUNDS = 18  # each round is five writes or more: 6 x 18 x 5 = 540 writes at the least
 TEXTS = {"description": "Turn it on.", "why_it_matters": "It stops attacks.", "consequences": "Account takeover."}
-
-
-def _evidence(*, typed_name: str) -> signing.SignerEvidence:
-    return signing.SignerEvidence(
-        typed_name=typed_name,
-        typed_title="Director",
-        signature_png=base64.b64decode(signature_data_url().split(",", 1)[1]),
-        ip_address="203.0.113.9",
-        user_agent="Concurrency test",
-        signer_timezone="UTC",
-    )
 
 
 class Writer:
@@ -131,7 +120,7 @@ class Writer:
         [item] = request.items.all()
         choice = signing.ItemChoice(item_id=item.pk, outcome="refuse", reason="Budget")
         signing.decision_request_complete(
-            request=request, choices=[choice], evidence=_evidence(typed_name=signatory.name)
+            request=request, choices=[choice], evidence=signer_evidence(typed_name=signatory.name)
         )
         self.signed.append(request.pk)
         self.written["signing"] += 7

@@ -8,7 +8,7 @@ from recommendations.models import DecisionRequest
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
 from tests.e2e.conftest import axe_violations
-from tests.e2e.test_signing_flow import PHONE, _draw_signature
+from tests.e2e.test_signing_flow import PHONE, draw_signature
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
 from tests.recommendations.signing.test_consent import casl_practice
 from tests.signing_helpers import WITHDRAWAL_LINK, delivered, latest_code, link_from_mail
@@ -84,7 +84,7 @@ def test_a_signer_consents_to_an_rmm_agent_and_later_withdraws(page, browser, li
     signer.get_by_label("I confirm the statement above.").check()
     signer.get_by_label("Your full name").fill("Hélène Côté")
     signer.locator("#signature-pad").scroll_into_view_if_needed()
-    _draw_signature(signer)
+    draw_signature(signer)
     screenshot(signer, "signer-give-consent")
     assert axe_violations(signer) == []
     signer.get_by_role("button", name="Sign and submit").click()

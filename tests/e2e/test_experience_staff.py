@@ -6,18 +6,19 @@ from playwright.sync_api import expect
 
 from clients.models import Software
 from tests.e2e.conftest import axe_violations
-from tests.e2e.test_walk import WIDTHS, _log_in, _portfolio, sideways_overflow
+from tests.e2e.test_security import log_in
+from tests.e2e.test_walk import WIDTHS, sideways_overflow, walk_portfolio
 from tests.factories import RecommendationFactory
 from tests.signing_helpers import send_request
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_send_form_lists_items_already_in_an_open_request(page, screenshot):
-    data = _portfolio()
+    data = walk_portfolio()
     clinic = data["clinic"]
     send_request(clinic, data["vera"], titles=("Offsite backups",))
     RecommendationFactory(client=clinic, status="presented", title="Patch the VPN appliance")
-    _log_in(page, "vera")
+    log_in(page, "vera")
     for width, size in WIDTHS:
         page.set_viewport_size(size)
         page.goto(f"/clients/{clinic.public_id}/requests/new/")
@@ -32,7 +33,7 @@ def test_the_send_form_lists_items_already_in_an_open_request(page, screenshot):
 
 @pytest.mark.django_db(transaction=True)
 def test_marking_a_refused_program_installed_asks_first(page, screenshot):
-    data = _portfolio()
+    data = walk_portfolio()
     clinic = data["clinic"]
     software = Software.objects.create(
         client=clinic,
@@ -41,7 +42,7 @@ def test_marking_a_refused_program_installed_asks_first(page, screenshot):
         function_and_purpose="EDR",
         consent_status="refused",
     )
-    _log_in(page, "vera")
+    log_in(page, "vera")
     for width, size in WIDTHS:
         page.set_viewport_size(size)
         page.goto(f"/clients/{clinic.public_id}/?section=software")

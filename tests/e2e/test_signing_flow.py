@@ -28,7 +28,7 @@ def _present(client, code: str) -> Recommendation:
     )
 
 
-def _draw_signature(page) -> None:
+def draw_signature(page) -> None:
     box = page.locator("#signature-pad").bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
     page.mouse.down()
@@ -90,7 +90,7 @@ def test_a_signer_accepts_backups_and_refuses_mfa(page, browser, live_server, sc
     expect(signer.get_by_label("Your full name")).to_have_value("Hélène Côté")
     _decide(signer, mfa.title, backups.title)
     signer.get_by_label("Your full name").fill("Dana Whitfield")
-    _draw_signature(signer)
+    draw_signature(signer)
     signer.get_by_role("button", name="Sign and submit").click()
     refusal = signer.get_by_text("does not match the person this request is addressed to, Hélène Côté")
     expect(refusal).to_be_visible()
@@ -102,7 +102,7 @@ def test_a_signer_accepts_backups_and_refuses_mfa(page, browser, live_server, sc
 
     signer.get_by_label("Your full name").fill("helene  cote")
     _decide(signer, mfa.title, backups.title)
-    _draw_signature(signer)
+    draw_signature(signer)
     screenshot(signer, "signer-decide-and-sign")
     signer.get_by_role("button", name="Sign and submit").click()
     expect(signer.get_by_role("heading", name="Thank you — your decision is recorded")).to_be_visible()

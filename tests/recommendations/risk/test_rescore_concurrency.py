@@ -17,8 +17,8 @@ from recommendations.risk.scoring import score_client
 from recommendations.risk.stored import STORED_FIELDS, stored_figures
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 from riskreg.accounts.models import User
-from tests.clients.test_locking import _evidence
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory, UserFactory
+from tests.recommendations.signing.test_signing import signer_evidence
 from tests.signing_helpers import latest_code
 
 CLIENTS = 60
@@ -44,7 +44,7 @@ def sign(request) -> float:
     signing.decision_request_complete(
         request=request,
         choices=[signing.ItemChoice(item_id=item.pk, outcome="refuse", reason="Budget")],
-        evidence=_evidence(typed_name=request.signatory.name),
+        evidence=signer_evidence(typed_name=request.signatory.name),
     )
     return time.monotonic() - started
 

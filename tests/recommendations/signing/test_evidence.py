@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.models import AuditEvent
-from tests.recommendations.signing.test_views_signer import _sign_data
+from tests.recommendations.signing.test_views_signer import sign_data
 from tests.signing_helpers import document_create, latest_code, send_request
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) RiskRegTest"
@@ -24,7 +24,7 @@ def walk_signer_steps(client, request, token, **headers) -> None:
     wrong = "000000" if code != "000000" else "111111"
     client.post(reverse("sign:verify", args=[token]), {"code": wrong}, **headers)
     client.post(reverse("sign:verify", args=[token]), {"code": code}, **headers)
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request), **headers)
+    client.post(reverse("sign:decide", args=[token]), sign_data(request), **headers)
     document_create(request)
     client.get(reverse("sign:document", args=[request.public_id]), **headers)
 

@@ -14,7 +14,7 @@ from riskreg.accounts.models import User
 from tests.recommendations.documents.test_waiver_content import as_format_1
 from tests.recommendations.signing.test_consent import casl_practice
 from tests.recommendations.signing.test_snapshots import PRESENTED_ON, presented
-from tests.recommendations.signing.test_views_signer import _sign_data
+from tests.recommendations.signing.test_views_signer import sign_data
 from tests.signing_helpers import latest_code, token_from_mail
 
 
@@ -87,7 +87,7 @@ def test_a_request_sent_before_these_facts_still_shows_and_signs(client, sent):
     as_format_1(request)
 
     page = verified_decide_page(client, request, token)
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request))
 
     assert "Recommended by" not in page and 'id="provider-contact"' not in page
     assert "Estimated cost To be quoted" in visible_text(page)
@@ -98,9 +98,9 @@ def test_a_request_sent_before_these_facts_still_shows_and_signs(client, sent):
 def test_a_practice_name_ending_in_a_full_stop_gets_no_second_one(client, sent):
     request, token = sent
     PracticeProfile.objects.update(legal_name="Your MSP Ltd.", email="")
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))  # not verified yet: refused
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))  # not verified yet: refused
     verified_decide_page(client, request, token)
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))
 
     done = visible_text(client.get(reverse("sign:done", args=[request.public_id])).content.decode())
     lookup = visible_text(

@@ -19,7 +19,7 @@ from recommendations.signing.snapshot import SNAPSHOT_FORMAT, canonical_json
 from riskreg.accounts.models import User
 from tests.factories import ControlFactory, RecommendationFactory
 from tests.recommendations.signing.test_consent import PRACTICE, casl_practice, make_program, send_consent
-from tests.recommendations.signing.test_views_signer import _sign_data
+from tests.recommendations.signing.test_views_signer import sign_data
 from tests.signing_helpers import latest_code, send_request, token_from_mail
 
 
@@ -179,7 +179,7 @@ def test_the_signer_pages_query_counts_are_pinned_and_do_not_grow_with_items(cli
     code_page = _queries(client, "get", reverse("sign:verify", args=[token]))
     client.post(reverse("sign:verify", args=[token]), {"code": latest_code(request)})
     decide_page = _queries(client, "get", reverse("sign:decide", args=[token]))
-    data = _sign_data(request)
+    data = sign_data(request)
     decide_post = _queries(client, "post", reverse("sign:decide", args=[token]), data)
 
     # The first view starts a session for the evidence (four statements to create, three to send it back)

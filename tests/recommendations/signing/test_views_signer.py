@@ -38,7 +38,7 @@ def verified(client, sent):
     return request, token, recommendations
 
 
-def _sign_data(request: DecisionRequest, **overrides) -> dict:
+def sign_data(request: DecisionRequest, **overrides) -> dict:
     data = {
         "consent": "on",
         "intent": "on",
@@ -137,7 +137,7 @@ def test_the_sign_page_needs_a_verified_code(client, sent):
 def test_a_full_signing_records_the_decisions_and_shows_the_done_page(client, verified):
     request, token, (mfa, backups) = verified
 
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request), follow=True)
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request), follow=True)
 
     mfa.refresh_from_db()
     backups.refresh_from_db()
@@ -175,7 +175,7 @@ BAD_INPUTS = {
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client, verified, case):
     request, token, _ = verified
     change, message = BAD_INPUTS[case]
-    data = _sign_data(request)
+    data = sign_data(request)
     first, second = request.items.order_by("position")
     if "reason" in change:
         data[f"reason_{first.pk}"] = change.pop("reason")
@@ -196,7 +196,7 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, verified, ca
 @pytest.mark.django_db
 def test_a_tampered_form_naming_another_recommendation_is_refused(client, verified, client_record):
     request, token, _ = verified
-    data = _sign_data(request)
+    data = sign_data(request)
     data["outcome_999999"] = "accept"
 
     response = client.post(reverse("sign:decide", args=[token]), data)
@@ -220,7 +220,7 @@ def test_signing_leaves_the_session_as_the_code_step_wrote_it(client, verified):
     session_key = client.session.session_key
     written = Session.objects.get(session_key=session_key).session_data
 
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request))
 
     assert response.status_code == 302
     assert Session.objects.get(session_key=session_key).session_data == written
@@ -230,7 +230,7 @@ def test_signing_leaves_the_session_as_the_code_step_wrote_it(client, verified):
 @pytest.mark.django_db
 def test_the_done_page_needs_the_signing_session(client, verified):
     request, token, _ = verified
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))
     client.cookies.clear()
 
     response = client.get(reverse("sign:done", args=[request.public_id]))
@@ -249,7 +249,7 @@ def test_with_the_broker_down_the_signature_is_recorded_and_the_signed_copy_goes
     celery_eager.conf.task_always_eager = False
     sent_before = len(mail.outbox)
 
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request))
 
     assert response.status_code == 302
     mfa.refresh_from_db()
@@ -272,7 +272,7 @@ def test_the_staff_timeline_tells_the_whole_story_and_the_chain_holds(client, se
     client.get(reverse("sign:start", args=[token]))
     client.post(reverse("sign:send_code", args=[token]))
     client.post(reverse("sign:verify", args=[token]), {"code": latest_code(request)})
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))
     client.force_login(vcio)
 
     page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
@@ -338,7 +338,7 @@ def test_the_sign_page_fills_in_the_signatorys_name_and_title(client, verified):
 def test_a_typed_name_that_is_not_the_signatorys_is_refused_and_changes_nothing(client, verified):
     request, token, _ = verified
 
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request, typed_name="Dana Whitfield"))
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request, typed_name="Dana Whitfield"))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -361,7 +361,7 @@ def test_a_typed_name_that_is_not_the_signatorys_is_refused_and_changes_nothing(
 def test_names_and_titles_with_hidden_or_damaged_characters_are_refused(client, verified, field, value):
     request, token, _ = verified
 
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request, **{field: value}))
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request, **{field: value}))
 
     assert "contains a control or direction-changing character" in response.content.decode()
     _assert_nothing_signed(request)
@@ -372,7 +372,7 @@ def test_names_and_titles_with_hidden_or_damaged_characters_are_refused(client, 
 def test_a_time_zone_that_is_not_an_iana_zone_is_stored_as_not_reported(client, verified, reported):
     request, token, _ = verified
 
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signer_timezone=reported))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request, signer_timezone=reported))
 
     request.refresh_from_db()
     assert request.signature.signer_timezone == "not reported"
@@ -382,7 +382,7 @@ def test_a_time_zone_that_is_not_an_iana_zone_is_stored_as_not_reported(client, 
 def test_a_real_time_zone_is_stored_as_reported(client, verified):
     request, token, _ = verified
 
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signer_timezone="Asia/Kolkata"))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request, signer_timezone="Asia/Kolkata"))
 
     request.refresh_from_db()
     assert request.signature.signer_timezone == "Asia/Kolkata"
@@ -395,7 +395,7 @@ def test_a_signature_png_with_trailing_bytes_is_stored_re_encoded(client, verifi
     smuggled = drawn + b"<html><script>alert(1)</script>" + b"A" * 100_000
     data_url = "data:image/png;base64," + base64.b64encode(smuggled).decode()
 
-    response = client.post(reverse("sign:decide", args=[token]), _sign_data(request, signature=data_url))
+    response = client.post(reverse("sign:decide", args=[token]), sign_data(request, signature=data_url))
 
     assert response.status_code == 302
     request.refresh_from_db()
@@ -410,7 +410,7 @@ def test_a_signature_png_with_trailing_bytes_is_stored_re_encoded(client, verifi
 @pytest.mark.django_db
 def test_the_request_page_and_the_client_timeline_show_who_signed_as_typed(client, verified, vcio):
     request, token, _ = verified
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request, typed_name="  helene   cote "))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request, typed_name="  helene   cote "))
     client.force_login(vcio)
 
     request_page = client.get(reverse("signing:request_detail", args=[request.public_id])).content.decode()
@@ -424,7 +424,7 @@ def test_the_request_page_and_the_client_timeline_show_who_signed_as_typed(clien
 @pytest.mark.django_db
 def test_reopening_the_link_in_the_browser_that_signed_offers_the_signed_copy(client, verified):
     request, token, _ = verified
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))
 
     response = client.get(reverse("sign:start", args=[token]), follow=True)
 
@@ -437,7 +437,7 @@ def test_reopening_the_link_in_the_browser_that_signed_offers_the_signed_copy(cl
 @pytest.mark.django_db
 def test_reopening_a_signed_link_in_another_browser_gets_the_neutral_page(client, verified):
     request, token, _ = verified
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))
     client.cookies.clear()
 
     response = client.get(reverse("sign:start", args=[token]))
@@ -484,7 +484,7 @@ def test_a_locked_link_opened_in_another_browser_gets_the_neutral_page(client, s
 @pytest.mark.django_db
 def test_the_done_page_never_refreshes_itself_while_the_copy_is_prepared(client, verified):
     request, token, _ = verified
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request))
     WaiverDocument.objects.filter(request=request).delete()
 
     page = client.get(reverse("sign:done", args=[request.public_id])).content.decode()
@@ -499,7 +499,7 @@ def test_a_signer_can_sign_with_their_typed_name_instead_of_drawing(client, veri
     request, token, (mfa, _) = verified
 
     response = client.post(
-        reverse("sign:decide", args=[token]), _sign_data(request, signature=None, signature_method="typed")
+        reverse("sign:decide", args=[token]), sign_data(request, signature=None, signature_method="typed")
     )
 
     assert response.status_code == 302
@@ -518,7 +518,7 @@ def test_a_signer_can_sign_with_their_typed_name_instead_of_drawing(client, veri
 def test_a_drawn_signature_is_recorded_as_drawn(client, verified):
     request, token, _ = verified
 
-    client.post(reverse("sign:decide", args=[token]), _sign_data(request, signature_method="drawn"))
+    client.post(reverse("sign:decide", args=[token]), sign_data(request, signature_method="drawn"))
 
     assert DecisionRequest.objects.get(pk=request.pk).signature.method == "drawn"
 
@@ -531,7 +531,7 @@ def test_the_typed_signature_is_drawn_from_the_name_the_signer_typed(client, ver
 
     client.post(
         reverse("sign:decide", args=[token]),
-        _sign_data(request, signature=None, signature_method="typed", typed_name="helene  cote"),
+        sign_data(request, signature=None, signature_method="typed", typed_name="helene  cote"),
     )
 
     stored = bytes(DecisionRequest.objects.get(pk=request.pk).signature.signature_png)
