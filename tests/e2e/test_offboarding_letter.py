@@ -12,17 +12,11 @@ from recommendations.models import OffboardingLetterSending, WaiverDocument
 from riskreg.accounts.models import User
 from riskreg.mail.models import OutboundEmail
 from tests.e2e.test_dashboard import assert_accessible
+from tests.e2e.test_security import log_in
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
 from tests.recommendations.documents.test_pipeline import sign_request
 
 SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
 
 
 def look_at_every_size(page, screenshot, step: str) -> None:

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from riskreg.accounts.models import User
 from tests.e2e.test_dashboard import assert_accessible
+from tests.e2e.test_security import log_in
 from tests.factories import UserFactory
 from tests.recommendations.relationship.test_uncovered_and_review import build_liability_portfolio
 
@@ -17,13 +18,6 @@ SIZES = {
     "tablet": {"width": 800, "height": 1000},
     "phone": {"width": 390, "height": 844},
 }
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.mark.django_db(transaction=True)

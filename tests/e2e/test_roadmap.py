@@ -9,6 +9,7 @@ from recommendations.roadmap.quarters import next_quarter, quarter_of
 from riskreg.accounts.models import User
 from riskreg.audit.models import AuditEvent
 from tests.e2e.conftest import axe_violations
+from tests.e2e.test_security import log_in
 from tests.factories import ClientFactory, RecommendationFactory, UserFactory
 
 DESKTOP = {"width": 1366, "height": 900}
@@ -18,13 +19,6 @@ PHONE = {"width": 390, "height": 844}
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
 
 
 def plan(vcio):
