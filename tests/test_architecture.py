@@ -1,6 +1,8 @@
 """The architecture holds: the import-linter contracts in pyproject.toml pass (and would fail on a
-forbidden import), and no product module is part of an import cycle."""
+forbidden import), no product module is part of an import cycle, and no module imports a name
+another module keeps private."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -119,3 +121,38 @@ def test_the_cycle_check_finds_a_cycle():
     # riskreg.mail.tasks imports the selectors; the other way round would close a cycle.
     graph.add_import(importer="riskreg.mail.selectors", imported="riskreg.mail.tasks")
     assert ["riskreg.mail.selectors", "riskreg.mail.tasks"] in _cycles(graph)
+
+
+def _private_imports(source: str) -> list[str]:
+    """The names imported from the project's own modules that their module keeps private (a leading
+    underscore; dunders aside): what another module needs belongs to its owner's public face."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        module = "." * node.level + (node.module or "")
+        if node.level or module.split(".")[0] in (*PACKAGES, "tests"):
+            found += [f"from {module} import {alias.name}" for alias in node.names if _is_private(alias.name)]
+    return found
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def test_no_module_imports_a_name_another_module_keeps_private():
+    found = [
+        f"{path.relative_to(ROOT)}: {line}"
+        for package in (*PACKAGES, "tests")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in _private_imports(path.read_text())
+    ]
+    assert found == []
+
+
+def test_the_private_import_check_finds_one():
+    source = "from recommendations.reack.core import SYSTEM, _hidden\nfrom .text import _plain\nfrom os import _exit\n"
+    assert _private_imports(source) == [
+        "from recommendations.reack.core import _hidden",
+        "from .text import _plain",
+    ]
