@@ -299,10 +299,6 @@ def notice_items(items: Iterable[Recommendation]) -> list[dict[str, Any]]:
     return [{"title": item.title, "level_label": item.level_label, "valid_until": item.valid_until} for item in items]
 
 
-def request_label(request: DecisionRequest) -> str:
-    return f"{request.get_purpose_display()} request sent {long_date(timezone.localdate(request.sent_at))}"
-
-
 def staff_to(client: Client, sweep: Sweep) -> list[str]:
     """The client's vCIO; the managers when the client has no vCIO with an email."""
     vcio = client.vcio

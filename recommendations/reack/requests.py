@@ -25,7 +25,6 @@ from recommendations.reack.core import (
     long_date,
     refusals_between,
     reminder_step,
-    request_label,
     run_unit,
     signatory_groups,
     split_by_signatory,
@@ -183,10 +182,14 @@ def _reminder(sweep: Sweep, request: DecisionRequest, step: str) -> None:
         },
         scope=client.scope,
     )
-    sweep.report.record(step, client, [request_label(request)])
+    sweep.report.record(step, client, [_request_label(request)])
 
 
 # Expiry: an open request past its expiry is closed, so it stops counting as "awaiting answer".
+
+
+def _request_label(request: DecisionRequest) -> str:
+    return f"{request.get_purpose_display()} request sent {long_date(timezone.localdate(request.sent_at))}"
 
 
 def expire_requests(sweep: Sweep) -> None:
@@ -237,4 +240,4 @@ def _expire(sweep: Sweep, request: DecisionRequest) -> None:
             },
             scope=client.scope,
         )
-    sweep.report.record(Step.REQUEST_EXPIRED, client, [request_label(request)])
+    sweep.report.record(Step.REQUEST_EXPIRED, client, [_request_label(request)])

@@ -7,7 +7,6 @@ import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -16,7 +15,6 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
@@ -241,16 +239,6 @@ MIN_BLOCK = 32 * mm
 
 def section_heading(title: str, styles: Styles) -> list[Flowable]:
     return [CondPageBreak(MIN_BLOCK), FixedPara(title, styles.section)]
-
-
-@lru_cache(maxsize=512)
-def label_text(text: str, width: float) -> str:
-    """A label as a plain, pre-broken table string: far cheaper than a Paragraph."""
-    return "\n".join(simpleSplit(CONTROL_CHARS.sub("", text), BOLD, LABEL_SIZE, width))
-
-
-def value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
-    return [("FONT", start, end, REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
 
@@ -17,10 +19,13 @@ from recommendations.documents.pdf.data import (
 from recommendations.documents.pdf.grid import list_table, rows_table
 from recommendations.documents.pdf.layout import (
     ACCENT,
+    BODY_LEADING,
+    BODY_SIZE,
     BOLD,
     FRAME_WIDTH,
     INK,
     MIN_BLOCK,
+    REGULAR,
     RISK_COLOURS,
     Cell,
     FixedPara,
@@ -32,7 +37,6 @@ from recommendations.documents.pdf.layout import (
     section_heading,
     table_cell,
     text_lines,
-    value_style,
 )
 from recommendations.documents.pdf.panel import verification_panel
 from recommendations.documents.pdf.pictures import LOGO_BOX_MM, SIGNATURE_BOX_MM, Picture, flatten_logo, flatten_png
@@ -212,6 +216,10 @@ def agreement_section(agreement: AgreementTerms | None, styles: Styles) -> list[
     return [*heading, rows_table(rows, styles)]
 
 
+def _value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
+    return [("FONT", start, end, REGULAR, BODY_SIZE, BODY_LEADING), ("TEXTCOLOR", start, end, INK)]
+
+
 def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowable]:
     if signature.code_verified_at is not None:
         code = (
@@ -231,7 +239,7 @@ def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowab
         rowHeights=[27 * mm, None, None],
         style=TableStyle(
             [
-                *value_style((0, 1), (0, 1)),
+                *_value_style((0, 1), (0, 1)),
                 ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
