@@ -9,10 +9,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 RISKREG_ENV=production RISKREG_VAR_DIR=/data
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir -r requirements.txt
 COPY . .
 COPY --from=assets /build/static/vendor static/vendor
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input \
+    && SECRET_KEY=build-only python manage.py compilemessages \
     && useradd --system --home /app riskreg && mkdir -p /data && chown riskreg /data
 USER riskreg
 EXPOSE 8000

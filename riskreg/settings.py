@@ -211,7 +211,9 @@ AXES_LOCKOUT_CALLABLE = "riskreg.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "riskreg.client_ip.client_ip"
 
 # --- I18N, static, media ----------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
+LOCALE_PATHS = [BASE_DIR / "riskreg" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

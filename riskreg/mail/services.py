@@ -5,6 +5,7 @@ UPDATE before sending, so a redelivered task or an overlapping sweep never sends
 import hashlib
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template import Context
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from riskreg.audit.chain import audit_append
@@ -54,6 +55,7 @@ def email_enqueue(
     attachments: list[dict[str, str]] | None = None,
     minters: list[dict[str, Any]] | None = None,
     urgent: bool = False,
+    language: str | None = None,
 ) -> OutboundEmail:
     """Write the outbox row for one email and queue its sending for when the caller commits.
 
@@ -67,10 +69,14 @@ def email_enqueue(
 
     An email that carries a link or a code gets it from `minters` (riskreg.mail.secrets.minter)
     at send time; `context` then holds the placeholders (secrets.withheld), never the secret.
+
+    `language` (a code from settings.LANGUAGES) is the one the recipient reads: the subject (which
+    may be a lazy translation) and both bodies are rendered in it; None keeps the active language.
     """
-    subject = " ".join(subject.split())[:300]
-    _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])
-    body_text, body_html = _render(template=template, subject=subject, context=context)
+    with translation.override(language) if language else nullcontext():
+        subject = " ".join(str(subject).split())[:300]
+        _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])
+        body_text, body_html = _render(template=template, subject=subject, context=context)
     email = OutboundEmail(
         idempotency_key=idempotency_key,
         kind=kind,
