@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceAgreement(models.Model):
@@ -13,15 +14,15 @@ class ServiceAgreement(models.Model):
     reference = models.CharField(max_length=80)
     effective_date = models.DateField()
     renewal_date = models.DateField(null=True, blank=True)
-    scope = models.TextField("Scope of services")
+    scope = models.TextField(_("Scope of services"))
     responsibilities = models.TextField()
-    exclusions = models.TextField(help_text="Quoted in every waiver the client signs.")
-    has_software_consent_clause = models.BooleanField("Carries a software-install consent clause", default=False)
-    signed_file = models.FileField("Signed agreement (PDF)", upload_to="agreements/", blank=True)
+    exclusions = models.TextField(help_text=_("Quoted in every waiver the client signs."))
+    has_software_consent_clause = models.BooleanField(_("Carries a software-install consent clause"), default=False)
+    signed_file = models.FileField(_("Signed agreement (PDF)"), upload_to="agreements/", blank=True)
     refusal_cadence_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Overrides the practice's re-acknowledgment cadence for every refusal of this client.",
+        help_text=_("Overrides the practice's re-acknowledgment cadence for every refusal of this client."),
     )
     # The number of the current AgreementVersion: the terms above are that version's.
     version = models.PositiveIntegerField(default=1)
@@ -70,7 +71,7 @@ class AgreementVersion(models.Model):
     reference = models.CharField(max_length=80)
     effective_date = models.DateField()
     renewal_date = models.DateField(null=True, blank=True)
-    scope = models.TextField("Scope of services")
+    scope = models.TextField(_("Scope of services"))
     responsibilities = models.TextField()
     exclusions = models.TextField()
     has_software_consent_clause = models.BooleanField(default=False)

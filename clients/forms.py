@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.form_widgets import StoredCopyInput
 from clients.models import (
@@ -28,18 +29,29 @@ from riskreg.uploads import checked_pdf
 # Keys a practice may override in PracticeProfile.multiplier_overrides: every industry and every
 # kind of regulated data a client can hold (Client.regulated_data).
 
+
+# How the withdrawal reached the practice, as the form offers it (the audit trail keeps the English).
+WITHDRAWAL_CHANNEL_LABELS = {
+    "email": _("Email"),
+    "phone": _("Telephone"),
+    "letter": _("Letter"),
+    "in_person": _("In person"),
+    "other": _("Other"),
+}
+
+
 class ClientFilterForm(forms.Form):
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Client or contact name"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Client or contact name")}),
     )
-    status = forms.ChoiceField(choices=[("", "Any status"), *Client.Status.choices], required=False)
-    industry = forms.ChoiceField(choices=[("", "Any industry"), *Client.Industry.choices], required=False)
+    status = forms.ChoiceField(choices=[("", _("Any status")), *Client.Status.choices], required=False)
+    industry = forms.ChoiceField(choices=[("", _("Any industry")), *Client.Industry.choices], required=False)
     band = forms.ChoiceField(
-        label="Risk band",
-        choices=[("", "Any band"), *Client.Band.choices, (NOT_ASSESSED, "Not assessed")],
+        label=_("Risk band"),
+        choices=[("", _("Any band")), *Client.Band.choices, (NOT_ASSESSED, _("Not assessed"))],
         required=False,
     )
 
@@ -114,8 +126,9 @@ class AgreementForm(forms.ModelForm):
             "signed_file": StoredCopyInput(attrs={"accept": "application/pdf,.pdf"}),
         }
         help_texts = {
-            "signed_file": "PDF, at most 10 MB. With a consent clause, it stands as install consent for the "
-            "software it names.",
+            "signed_file": _(
+                "PDF, at most 10 MB. With a consent clause, it stands as install consent for the software it names."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -152,23 +165,25 @@ class SoftwareForm(forms.ModelForm):
         ]
         widgets = {"function_and_purpose": forms.Textarea(attrs={"rows": 4})}
         labels = {
-            "function_and_purpose": "Function and purpose",
-            "collects_personal_information": "Collects personal information",
-            "changes_settings_or_data": "Changes settings or data",
-            "communicates_with_other_systems": "Communicates with other systems",
-            "allows_remote_access": "Allows remote access",
-            "consent_by_agreement": "Consent given by agreement",
+            "function_and_purpose": _("Function and purpose"),
+            "collects_personal_information": _("Collects personal information"),
+            "changes_settings_or_data": _("Changes settings or data"),
+            "communicates_with_other_systems": _("Communicates with other systems"),
+            "allows_remote_access": _("Allows remote access"),
+            "consent_by_agreement": _("Consent given by agreement"),
         }
         help_texts = {
-            "function_and_purpose": "In plain words for the client: what it does and why the MSP needs it.",
-            "consent_by_agreement": "Only agreements that carry a software-install consent clause and have their "
-            "signed copy uploaded are listed.",
+            "function_and_purpose": _("In plain words for the client: what it does and why the MSP needs it."),
+            "consent_by_agreement": _(
+                "Only agreements that carry a software-install consent clause and have their "
+                "signed copy uploaded are listed."
+            ),
         }
 
     def __init__(self, *args, agreements, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent_by_agreement"].queryset = agreements
-        self.fields["consent_by_agreement"].empty_label = "None: ask for consent by signature"
+        self.fields["consent_by_agreement"].empty_label = _("None: ask for consent by signature")
         if self.instance.pk:
             del self.fields["install_status"]
         else:
@@ -179,33 +194,35 @@ class SoftwareForm(forms.ModelForm):
 
 class ConsentWithdrawalForm(forms.Form):
     received_by = forms.ChoiceField(
-        label="How the client told you", choices=list(WITHDRAWAL_CHANNELS.items()), widget=forms.RadioSelect
+        label=_("How the client told you"),
+        choices=[(key, WITHDRAWAL_CHANNEL_LABELS[key]) for key in WITHDRAWAL_CHANNELS],
+        widget=forms.RadioSelect,
     )
 
 
 class RelationshipDecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Decision", choices=RelationshipDecision.Outcome.choices, widget=forms.RadioSelect
+        label=_("Decision"), choices=RelationshipDecision.Outcome.choices, widget=forms.RadioSelect
     )
     conditions = forms.CharField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when continuing with conditions: what the client must do, and by when.",
+        help_text=_("Required when continuing with conditions: what the client must do, and by when."),
     )
     next_review_on = forms.DateField(
-        label="Next review", widget=forms.DateInput(attrs={"type": "date"}), help_text="A date after today."
+        label=_("Next review"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("A date after today.")
     )
 
     def clean_next_review_on(self) -> datetime.date:
         next_review_on = self.cleaned_data["next_review_on"]
         if next_review_on <= timezone.localdate():
-            raise forms.ValidationError("Set the next review to a date after today.")
+            raise forms.ValidationError(_("Set the next review to a date after today."))
         return next_review_on
 
     def clean(self) -> dict:
         cleaned = super().clean()
         stated = cleaned.get("conditions", "").strip()
         if cleaned.get("outcome") == RelationshipDecision.Outcome.CONDITIONS and not stated:
-            self.add_error("conditions", "State the conditions the client must meet.")
+            self.add_error("conditions", _("State the conditions the client must meet."))
         return cleaned

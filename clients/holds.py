@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import Client, LitigationHold
@@ -33,9 +34,9 @@ def _checked(*, actor: User | None, client: Client, reason: str) -> tuple[Client
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why: the reason is kept in the audit trail."})
+        raise ValidationError({"reason": _("Say why: the reason is kept in the audit trail.")})
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+        raise ValidationError({"reason": _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX}})
     lock_client(client.pk)
     return Client.objects.get(pk=client.pk), reason
 
@@ -44,7 +45,7 @@ def _checked(*, actor: User | None, client: Client, reason: str) -> tuple[Client
 def litigation_hold_place(*, actor: User | None, client: Client, reason: str) -> LitigationHold:
     client, reason = _checked(actor=actor, client=client, reason=reason)
     if active_litigation_hold(client) is not None:
-        raise ValidationError(f"{client.name} is already under a litigation hold.")
+        raise ValidationError(_("%(name)s is already under a litigation hold.") % {"name": client.name})
     hold = LitigationHold(client=client, reason=reason, placed_by=actor, placed_at=timezone.now())
     hold.full_clean(validate_constraints=False)
     hold.save()
@@ -65,7 +66,7 @@ def litigation_hold_release(*, actor: User | None, client: Client, reason: str) 
     client, reason = _checked(actor=actor, client=client, reason=reason)
     hold = active_litigation_hold(client)
     if hold is None:
-        raise ValidationError(f"{client.name} is not under a litigation hold.")
+        raise ValidationError(_("%(name)s is not under a litigation hold.") % {"name": client.name})
     hold.released_by, hold.released_at, hold.release_reason = actor, timezone.now(), reason
     hold.save(update_fields=["released_by", "released_at", "release_reason"])
     audit_append(

@@ -4,6 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clients.agreement_models import AGREEMENT_TERMS, AgreementVersion, ServiceAgreement
 from clients.hold_models import LitigationHold
@@ -16,11 +17,11 @@ class ExternalSource(models.TextChoices):
     """Where a client or contact was imported from; with its id there it makes the record's
     external key, so importing the same export again updates instead of duplicating."""
 
-    CONNECTWISE = "connectwise", "ConnectWise PSA"
-    AUTOTASK = "autotask", "Datto Autotask"
-    HALOPSA = "halopsa", "HaloPSA"
-    RISKREG = "riskreg", "RiskReg CSV"
-    API = "api", "Another system, through the API"
+    CONNECTWISE = "connectwise", _("ConnectWise PSA")
+    AUTOTASK = "autotask", _("Datto Autotask")
+    HALOPSA = "halopsa", _("HaloPSA")
+    RISKREG = "riskreg", _("RiskReg CSV")
+    API = "api", _("Another system, through the API")
 
 
 def external_key_constraints(prefix: str) -> list[models.BaseConstraint]:
@@ -34,49 +35,49 @@ def external_key_constraints(prefix: str) -> list[models.BaseConstraint]:
         models.CheckConstraint(
             condition=Q(external_id="") | ~Q(source=""),
             name=f"{prefix}_external_id_has_source",
-            violation_error_message="An id in another system needs that system (source) too.",
+            violation_error_message=_("An id in another system needs that system (source) too."),
         ),
     ]
 
 
 class Client(models.Model):
     class Industry(models.TextChoices):
-        HEALTHCARE = "healthcare", "Healthcare"
-        FINANCE = "finance", "Finance and insurance"
-        LEGAL = "legal", "Legal"
-        GOVERNMENT = "government", "Government and public sector"
-        EDUCATION = "education", "Education"
-        MANUFACTURING = "manufacturing", "Manufacturing"
-        RETAIL = "retail", "Retail and hospitality"
-        PROFESSIONAL_SERVICES = "professional_services", "Professional services"
-        NONPROFIT = "nonprofit", "Non-profit"
-        TECHNOLOGY = "technology", "Technology"
-        OTHER = "other", "Other"
+        HEALTHCARE = "healthcare", _("Healthcare")
+        FINANCE = "finance", _("Finance and insurance")
+        LEGAL = "legal", _("Legal")
+        GOVERNMENT = "government", _("Government and public sector")
+        EDUCATION = "education", _("Education")
+        MANUFACTURING = "manufacturing", _("Manufacturing")
+        RETAIL = "retail", _("Retail and hospitality")
+        PROFESSIONAL_SERVICES = "professional_services", _("Professional services")
+        NONPROFIT = "nonprofit", _("Non-profit")
+        TECHNOLOGY = "technology", _("Technology")
+        OTHER = "other", _("Other")
 
     class ServiceTier(models.TextChoices):
-        FULLY_MANAGED = "fully_managed", "Fully managed"
-        CO_MANAGED = "co_managed", "Co-managed"
-        PROJECT_ONLY = "project_only", "Project only"
+        FULLY_MANAGED = "fully_managed", _("Fully managed")
+        CO_MANAGED = "co_managed", _("Co-managed")
+        PROJECT_ONLY = "project_only", _("Project only")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        OFFBOARDING = "offboarding", "Offboarding"
-        FORMER = "former", "Former"
+        ACTIVE = "active", _("Active")
+        OFFBOARDING = "offboarding", _("Offboarding")
+        FORMER = "former", _("Former")
 
     class Band(models.TextChoices):
-        LOW = "low", "Low"
-        MODERATE = "moderate", "Moderate"
-        HIGH = "high", "High"
-        CRITICAL = "critical", "Critical"
+        LOW = "low", _("Low")
+        MODERATE = "moderate", _("Moderate")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     industry = models.CharField(max_length=32, choices=Industry.choices, default=Industry.OTHER)
-    holds_health_data = models.BooleanField("Health information", default=False)
-    holds_payment_card_data = models.BooleanField("Payment card data", default=False)
-    holds_personal_data = models.BooleanField("Personal information", default=False)
-    holds_legal_privilege = models.BooleanField("Legally privileged material", default=False)
-    holds_financial_data = models.BooleanField("Financial records", default=False)
+    holds_health_data = models.BooleanField(_("Health information"), default=False)
+    holds_payment_card_data = models.BooleanField(_("Payment card data"), default=False)
+    holds_personal_data = models.BooleanField(_("Personal information"), default=False)
+    holds_legal_privilege = models.BooleanField(_("Legally privileged material"), default=False)
+    holds_financial_data = models.BooleanField(_("Financial records"), default=False)
     service_tier = models.CharField(max_length=16, choices=ServiceTier.choices, default=ServiceTier.FULLY_MANAGED)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     vcio = models.ForeignKey(
@@ -85,26 +86,30 @@ class Client(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="clients",
-        verbose_name="vCIO",
+        verbose_name=_("vCIO"),
     )
     notes = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
-    external_id = models.CharField("ID in the source system", max_length=100, blank=True)
+    external_id = models.CharField(_("ID in the source system"), max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
     # What the client is worth to the practice, for managers weighing a relationship; integer
     # cents so sums and comparisons are exact.
-    monthly_recurring_revenue_cents = models.PositiveBigIntegerField("Monthly recurring revenue", null=True, blank=True)
-    contract_ends_on = models.DateField("Contract end date", null=True, blank=True)
+    monthly_recurring_revenue_cents = models.PositiveBigIntegerField(
+        _("Monthly recurring revenue"), null=True, blank=True
+    )
+    contract_ends_on = models.DateField(_("Contract end date"), null=True, blank=True)
     # Roadmap quarters follow the client's fiscal year (recommendations/roadmap/quarters.py).
     fiscal_year_start_month = models.PositiveSmallIntegerField(
-        "Fiscal year starts in", choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
+        _("Fiscal year starts in"), choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
     )
     # The risk-briefing meeting: how often, and when the next one is due (set by issuing a briefing
     # or by the vCIO); None until a schedule starts. The daily sweep reminds the vCIO before it.
     briefing_cadence_months = models.PositiveSmallIntegerField(
-        "Briefing cadence", choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Twice a year"), (12, "Yearly")], default=3
+        _("Briefing cadence"),
+        choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Twice a year"), (12, "Yearly")],
+        default=3,
     )
-    briefing_due_on = models.DateField("Next briefing due", null=True, blank=True)
+    briefing_due_on = models.DateField(_("Next briefing due"), null=True, blank=True)
     # Cached by the scoring service in the same transaction as every change to its inputs.
     risk_score = models.PositiveSmallIntegerField(default=0)
     risk_band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
@@ -117,7 +122,7 @@ class Client(models.Model):
     is_assessed = models.BooleanField(default=False)
     open_refusals = models.PositiveIntegerField(default=0)
     lapsed_refusals = models.PositiveIntegerField(default=0)
-    unsigned_items = models.PositiveIntegerField("Presented or deferred, unsigned", default=0)
+    unsigned_items = models.PositiveIntegerField(_("Presented or deferred, unsigned"), default=0)
     next_refusal_due = models.DateField(null=True, blank=True)
     first_lapsed_valid_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -188,14 +193,14 @@ class Contact(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
-    title = models.CharField("Job title", max_length=200, blank=True)
+    title = models.CharField(_("Job title"), max_length=200, blank=True)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
-    can_sign = models.BooleanField("Authorised signatory", default=False)
+    can_sign = models.BooleanField(_("Authorised signatory"), default=False)
     is_active = models.BooleanField(default=True)
     erased_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
-    external_id = models.CharField("ID in the source system", max_length=100, blank=True)
+    external_id = models.CharField(_("ID in the source system"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -206,7 +211,7 @@ class Contact(models.Model):
                 fields=["client", "email"],
                 condition=Q(erased_at__isnull=True),
                 name="contact_email_unique_per_client",
-                violation_error_message="This client already has a contact with this email address.",
+                violation_error_message=_("This client already has a contact with this email address."),
             ),
             *external_key_constraints("contact"),
         ]
@@ -243,16 +248,16 @@ class ImportBatch(models.Model):
     would do, with every error), then applied in one transaction, or not at all."""
 
     class Kind(models.TextChoices):
-        CLIENTS = "clients", "Clients (companies)"
-        CONTACTS = "contacts", "Contacts"
+        CLIENTS = "clients", _("Clients (companies)")
+        CONTACTS = "contacts", _("Contacts")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be checked"
-        CHECKING = "checking", "Checking"
-        CHECKED = "checked", "Checked: ready to apply"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked: ready to apply")
+        APPLYING = "applying", _("Applying")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(max_length=16, choices=ExternalSource.choices)
@@ -267,8 +272,8 @@ class ImportBatch(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True, help_text="Rows per action: create, update, ...")
-    rows = models.JSONField(default=list, blank=True, help_text="The preview: what each row does, and why not.")
+    counts = models.JSONField(default=dict, blank=True, help_text=_("Rows per action: create, update, ..."))
+    rows = models.JSONField(default=list, blank=True, help_text=_("The preview: what each row does, and why not."))
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from clients.form_widgets import StoredCopyInput
 from clients.models import (
@@ -21,11 +22,11 @@ CADENCE_LEVELS = ("critical", "high", "moderate", "low", "very_low")
 BAND_FIELDS = ("band_moderate_from", "band_high_from", "band_critical_from")
 
 REGULATED_DATA_LABELS = {
-    "health": "Health information",
-    "payment_card": "Payment card data",
-    "personal": "Personal information",
-    "legal_privilege": "Legally privileged material",
-    "financial": "Financial records",
+    "health": _("Health information"),
+    "payment_card": _("Payment card data"),
+    "personal": _("Personal information"),
+    "legal_privilege": _("Legally privileged material"),
+    "financial": _("Financial records"),
 }
 MAX_LADDER_DAYS = 365
 
@@ -38,10 +39,10 @@ def parse_day_list(text: str) -> list[int]:
     """ "30, 7, 1" -> [1, 7, 30]; ValidationError for anything but whole days from 1 to 365."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts or not all(part.isdigit() for part in parts):
-        raise forms.ValidationError("Enter whole numbers of days separated by commas, such as 30, 7, 1.")
+        raise forms.ValidationError(_("Enter whole numbers of days separated by commas, such as 30, 7, 1."))
     days = sorted({int(part) for part in parts})
     if days[0] < 1 or days[-1] > MAX_LADDER_DAYS:
-        raise forms.ValidationError(f"Each number of days must be from 1 to {MAX_LADDER_DAYS}.")
+        raise forms.ValidationError(_("Each number of days must be from 1 to %(max)s.") % {"max": MAX_LADDER_DAYS})
     return days
 
 
@@ -51,12 +52,12 @@ class PracticeProfileForm(forms.ModelForm):
 
     website = forms.URLField(required=False, assume_scheme="https")
     heads_up_days = _days_field(
-        "Heads-up before a refusal expires (days)",
-        "Days before a signed refusal's valid-until to warn the signatory, separated by commas: 30, 7, 1.",
+        _("Heads-up before a refusal expires (days)"),
+        _("Days before a signed refusal's valid-until to warn the signatory, separated by commas: 30, 7, 1."),
     )
     request_reminder_days = _days_field(
-        "Reminders while a request is unanswered (days)",
-        "Days after a request was sent to remind the signatory, separated by commas: 3, 7.",
+        _("Reminders while a request is unanswered (days)"),
+        _("Days after a request was sent to remind the signatory, separated by commas: 3, 7."),
     )
 
     class Meta:
@@ -87,29 +88,29 @@ class PracticeProfileForm(forms.ModelForm):
             "band_critical_from",
         ]
         labels = {
-            "legal_name": "Legal name",
-            "mailing_address": "Mailing address",
-            "email": "Contact email",
-            "phone": "Contact phone",
-            "logo": "Logo (PNG or JPEG)",
-            "request_valid_days": "Signing links stay valid for (days)",
-            "cadence_critical_days": "Critical risk (days)",
-            "cadence_high_days": "High risk (days)",
-            "cadence_moderate_days": "Moderate risk (days)",
-            "cadence_low_days": "Low risk (days)",
-            "cadence_very_low_days": "Very low risk (days)",
-            "lapse_grace_days": "Grace before an unrenewed refusal lapses (days)",
-            "retention_years": "Keep signed records for (years)",
-            "review_threshold_score": "Review a client's relationship from score",
-            "band_moderate_from": "Moderate from score",
-            "band_high_from": "High from score",
-            "band_critical_from": "Critical from score",
+            "legal_name": _("Legal name"),
+            "mailing_address": _("Mailing address"),
+            "email": _("Contact email"),
+            "phone": _("Contact phone"),
+            "logo": _("Logo (PNG or JPEG)"),
+            "request_valid_days": _("Signing links stay valid for (days)"),
+            "cadence_critical_days": _("Critical risk (days)"),
+            "cadence_high_days": _("High risk (days)"),
+            "cadence_moderate_days": _("Moderate risk (days)"),
+            "cadence_low_days": _("Low risk (days)"),
+            "cadence_very_low_days": _("Very low risk (days)"),
+            "lapse_grace_days": _("Grace before an unrenewed refusal lapses (days)"),
+            "retention_years": _("Keep signed records for (years)"),
+            "review_threshold_score": _("Review a client's relationship from score"),
+            "band_moderate_from": _("Moderate from score"),
+            "band_high_from": _("High from score"),
+            "band_critical_from": _("Critical from score"),
         }
         help_texts = {
-            "legal_name": "Printed on every email and signed record.",
-            "mailing_address": "CASL requires it in every consent request and email.",
-            "request_valid_days": "How long a signatory's personal link works after it is sent.",
-            "retention_years": "Signed records and their evidence are kept at least this long.",
+            "legal_name": _("Printed on every email and signed record."),
+            "mailing_address": _("CASL requires it in every consent request and email."),
+            "request_valid_days": _("How long a signatory's personal link works after it is sent."),
+            "retention_years": _("Signed records and their evidence are kept at least this long."),
         }
         widgets = {
             "mailing_address": forms.Textarea(attrs={"rows": 3}),
@@ -130,7 +131,7 @@ class PracticeProfileForm(forms.ModelForm):
                 max_value=Decimal("10"),
                 decimal_places=2,
                 initial=overrides.get(key),
-                help_text=f"Default {default:g}" if default is not None else "",
+                help_text=_("Default %(value)s") % {"value": f"{default:g}"} if default is not None else "",
                 widget=forms.NumberInput(
                     attrs={"step": "0.05", "placeholder": f"{default:g}" if default is not None else ""}
                 ),
@@ -139,24 +140,30 @@ class PracticeProfileForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                "Letterhead and contact details", "legal_name", "mailing_address", "email", "phone", "website", "logo"
+                _("Letterhead and contact details"),
+                "legal_name",
+                "mailing_address",
+                "email",
+                "phone",
+                "website",
+                "logo",
             ),
             Fieldset(
-                "How long a signed refusal stays valid",
+                _("How long a signed refusal stays valid"),
                 Row(*(Column(f"cadence_{level}_days", css_class="col-6 col-md") for level in CADENCE_LEVELS)),
                 Row(
                     Column("request_valid_days", css_class="col-md-6"), Column("lapse_grace_days", css_class="col-md-6")
                 ),
             ),
             Fieldset(
-                "Re-acknowledgment reminders",
+                _("Re-acknowledgment reminders"),
                 Row(
                     Column("heads_up_days", css_class="col-md-6"), Column("request_reminder_days", css_class="col-md-6")
                 ),
             ),
-            Fieldset("Risk bands", Row(*(Column(name, css_class="col-6 col-md-4") for name in BAND_FIELDS))),
+            Fieldset(_("Risk bands"), Row(*(Column(name, css_class="col-6 col-md-4") for name in BAND_FIELDS))),
             Fieldset(
-                "Relationship review",
+                _("Relationship review"),
                 Row(
                     Column("review_basis", css_class="col-md-6"),
                     Column("review_threshold_score", css_class="col-6 col-md-3"),
@@ -165,14 +172,14 @@ class PracticeProfileForm(forms.ModelForm):
                 Row(Column("basis_change_reack", css_class="col-md-6")),
             ),
             Fieldset(
-                "Sensitivity multipliers by industry",
+                _("Sensitivity multipliers by industry"),
                 Row(*(Column(f"multiplier_{key}", css_class="col-6 col-md-3") for key in Client.Industry.values)),
             ),
             Fieldset(
-                "Sensitivity multipliers by regulated data",
+                _("Sensitivity multipliers by regulated data"),
                 Row(*(Column(f"multiplier_{key}", css_class="col-6 col-md-3") for key in REGULATED_DATA_KINDS)),
             ),
-            Fieldset("Retention", Row(Column("retention_years", css_class="col-md-6"))),
+            Fieldset(_("Retention"), Row(Column("retention_years", css_class="col-md-6"))),
         )
 
     def clean_logo(self):
@@ -194,8 +201,10 @@ class PracticeProfileForm(forms.ModelForm):
         if None not in limits and not 0 < limits[0] < limits[1] < limits[2] <= 100:
             self.add_error(
                 "band_critical_from",
-                "Band limits must rise: moderate from above 0, high above moderate, critical above high and "
-                "at most 100.",
+                _(
+                    "Band limits must rise: moderate from above 0, high above moderate, critical above high and "
+                    "at most 100."
+                ),
             )
         # One number per key, stored as the profile's overrides: a blank keeps the default.
         overrides = {}

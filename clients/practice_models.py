@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 _pinned_profile: ContextVar["PracticeProfile | None"] = ContextVar("pinned_practice_profile", default=None)
 
@@ -15,14 +16,14 @@ class PracticeProfile(models.Model):
     """The MSP itself: one row. CASL needs a mailing address plus one other contact."""
 
     class ReviewBasis(models.TextChoices):
-        SCORE = "score", "Risk score only"
-        UNCOVERED = "uncovered", "Uncovered exposure only"
-        EITHER = "either", "Either: score or uncovered exposure at or above its threshold"
-        BOTH = "both", "Both: score and uncovered exposure at or above their thresholds"
+        SCORE = "score", _("Risk score only")
+        UNCOVERED = "uncovered", _("Uncovered exposure only")
+        EITHER = "either", _("Either: score or uncovered exposure at or above its threshold")
+        BOTH = "both", _("Both: score and uncovered exposure at or above their thresholds")
 
     class BasisChangeReack(models.TextChoices):
-        OFFER = "offer", "Offer it on the client page; staff send it"
-        SEND = "send", "Send it with the next daily sweep"
+        OFFER = "offer", _("Offer it on the client page; staff send it")
+        SEND = "send", _("Send it with the next daily sweep")
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     legal_name = models.CharField(max_length=200, default="Your MSP Ltd.")
@@ -41,22 +42,24 @@ class PracticeProfile(models.Model):
     retention_years = models.PositiveSmallIntegerField(default=7)
     review_threshold_score = models.PositiveSmallIntegerField(default=50)
     review_basis = models.CharField(
-        "Review needed when", max_length=16, choices=ReviewBasis.choices, default=ReviewBasis.SCORE
+        _("Review needed when"), max_length=16, choices=ReviewBasis.choices, default=ReviewBasis.SCORE
     )
     review_threshold_uncovered = models.DecimalField(
-        "Uncovered exposure threshold",
+        _("Uncovered exposure threshold"),
         max_digits=7,
         decimal_places=1,
         default=20,
         validators=[MinValueValidator(0)],
-        help_text="Uncovered exposure (open risk without a current signature, times the client's multiplier) "
-        "at which a client needs a relationship review.",
+        help_text=_(
+            "Uncovered exposure (open risk without a current signature, times the client's multiplier) "
+            "at which a client needs a relationship review."
+        ),
     )
     heads_up_days = models.CharField(
-        max_length=40, default="30,7,1", help_text="Days before a refusal's valid-until to warn the signatory."
+        max_length=40, default="30,7,1", help_text=_("Days before a refusal's valid-until to warn the signatory.")
     )
     request_reminder_days = models.CharField(
-        max_length=40, default="3,7", help_text="Days after sending to remind about an unanswered request."
+        max_length=40, default="3,7", help_text=_("Days after sending to remind about an unanswered request.")
     )
     band_moderate_from = models.PositiveSmallIntegerField(default=25)
     band_high_from = models.PositiveSmallIntegerField(default=50)
@@ -67,11 +70,11 @@ class PracticeProfile(models.Model):
         help_text='Sensitivity multipliers by industry or regulated data, e.g. {"healthcare": 1.6, "personal": 1.2}.',
     )
     basis_change_reack = models.CharField(
-        "Re-acknowledgment when a refusal's basis changes",
+        _("Re-acknowledgment when a refusal's basis changes"),
         max_length=8,
         choices=BasisChangeReack.choices,
         default=BasisChangeReack.OFFER,
-        help_text="A signed refusal whose risk was raised after signing no longer covers it until re-signed.",
+        help_text=_("A signed refusal whose risk was raised after signing no longer covers it until re-signed."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,7 +111,7 @@ class PracticeProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(retention_years__gte=1),
                 name="practiceprofile_retention_at_least_1",
-                violation_error_message="Signed records are kept at least 1 year after a relationship ends.",
+                violation_error_message=_("Signed records are kept at least 1 year after a relationship ends."),
             ),
         ]
 

@@ -5,15 +5,16 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class RelationshipDecision(models.Model):
     """A manager's call on whether to keep a client (SPEC section 1)."""
 
     class Outcome(models.TextChoices):
-        CONTINUE = "continue", "Continue"
-        CONDITIONS = "conditions", "Continue with conditions"
-        OFFBOARD = "offboard", "Offboard"
+        CONTINUE = "continue", _("Continue")
+        CONDITIONS = "conditions", _("Continue with conditions")
+        OFFBOARD = "offboard", _("Offboard")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="relationship_decisions")

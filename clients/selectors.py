@@ -48,9 +48,7 @@ def assessed() -> Exists:
     """True for a client with at least one open or decided recommendation (an annotation; the
     recommendation model is reached through the relation, clients never import recommendations)."""
     recommendation = Client._meta.get_field("recommendations").related_model
-    return Exists(
-        recommendation.objects.filter(client=OuterRef("pk")).exclude(status__in=UNASSESSED_STATUSES)
-    )
+    return Exists(recommendation.objects.filter(client=OuterRef("pk")).exclude(status__in=UNASSESSED_STATUSES))
 
 
 def clients_visible_to(user: Any) -> QuerySet[Client]:

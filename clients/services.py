@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import (
@@ -110,7 +111,7 @@ def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any]
     lock_client(contact.client_id)
     contact = locked_copy(contact)
     if contact.erased_at is not None:
-        raise ValidationError("This contact's personal data was erased; add a new contact instead.")
+        raise ValidationError(_("This contact's personal data was erased; add a new contact instead."))
     changed = apply_changes(contact, data)
     if not changed:
         return []
@@ -267,9 +268,9 @@ def relationship_decision_record(
     conditions = conditions.strip()
     errors = {}
     if next_review_on is None or next_review_on <= today:
-        errors["next_review_on"] = "Set the next review to a date after today."
+        errors["next_review_on"] = _("Set the next review to a date after today.")
     if outcome == RelationshipDecision.Outcome.CONDITIONS and not conditions:
-        errors["conditions"] = "State the conditions the client must meet."
+        errors["conditions"] = _("State the conditions the client must meet.")
     if errors:
         raise ValidationError(errors)
     decision = RelationshipDecision(

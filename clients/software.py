@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import (
@@ -46,8 +47,10 @@ def _check_consent_agreement(client: Client, agreement: ServiceAgreement | None)
     if agreement.client_id != client.pk or not agreement.has_software_consent_clause or not agreement.signed_file:
         raise ValidationError(
             {
-                "consent_by_agreement": "Only an agreement of this client that carries a software-install consent "
-                "clause and has its signed copy uploaded can stand as consent."
+                "consent_by_agreement": _(
+                    "Only an agreement of this client that carries a software-install consent "
+                    "clause and has its signed copy uploaded can stand as consent."
+                )
             }
         )
 
@@ -115,7 +118,10 @@ def _set_install_status(*, actor: User | None, software: Software, status: str, 
     lock_client(software.client_id)
     changed = Software.objects.filter(pk=software.pk, install_status__in=allowed_from).update(install_status=status)
     if not changed:
-        raise ValidationError(f"{software.name} is already {software.get_install_status_display().lower()}.")
+        raise ValidationError(
+            _("%(name)s is already %(status)s.")
+            % {"name": software.name, "status": software.get_install_status_display().lower()}
+        )
     software.refresh_from_db()
     audit_append(
         actor=actor,
@@ -196,9 +202,9 @@ def software_consent_withdraw(
     lock_client(software.client_id)
     software = Software.objects.select_for_update(of=("self",)).select_related("client__vcio").get(pk=software.pk)
     if not may_withdraw(software):
-        raise ValidationError(f"There is no current consent to {software.name} to withdraw.")
+        raise ValidationError(_("There is no current consent to %(name)s to withdraw.") % {"name": software.name})
     if received_by != "link" and received_by not in WITHDRAWAL_CHANNELS:
-        raise ValidationError({"received_by": "Choose how the withdrawal was received."})
+        raise ValidationError({"received_by": _("Choose how the withdrawal was received.")})
     agreement = software.consent_by_agreement
     now = timezone.now()
     software.consent_status = Software.ConsentStatus.WITHDRAWN

@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # CASL section 10(5)-(6): a program that does any of these must have each such function described
 # clearly and prominently, apart from any licence: its nature, purpose and foreseeable impact.
@@ -58,16 +59,16 @@ class Software(models.Model):
     """An agent or tool the MSP installs, or wants to install, on the client's computers (CASL)."""
 
     class InstallStatus(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        INSTALLED = "installed", "Installed"
-        REMOVED = "removed", "Removed"
+        PLANNED = "planned", _("Planned")
+        INSTALLED = "installed", _("Installed")
+        REMOVED = "removed", _("Removed")
 
     class ConsentStatus(models.TextChoices):
-        NONE = "none", "Not requested"
-        REQUESTED = "requested", "Requested"
-        GIVEN = "given", "Given"
-        REFUSED = "refused", "Refused"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        NONE = "none", _("Not requested")
+        REQUESTED = "requested", _("Requested")
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="software")
@@ -86,7 +87,7 @@ class Software(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="consented_software",
-        help_text="An agreement whose consent clause names this software counts as consent.",
+        help_text=_("An agreement whose consent clause names this software counts as consent."),
     )
     consent_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,8 +116,8 @@ class ConsentWithdrawalToken(models.Model):
     """
 
     software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="withdrawal_tokens")
-    issued_for = models.UUIDField(help_text="The signing request the link was issued with.")
-    slot = models.CharField(max_length=20, default="request", help_text="Which email of the request carries it.")
+    issued_for = models.UUIDField(help_text=_("The signing request the link was issued with."))
+    slot = models.CharField(max_length=20, default="request", help_text=_("Which email of the request carries it."))
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,8 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -80,9 +82,11 @@ def client_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Client “{client.name}” created. Add a signatory and an agreement next.")
+            messages.success(
+                request, _("Client “%(name)s” created. Add a signatory and an agreement next.") % {"name": client.name}
+            )
             return redirect("register:client_detail", public_id=client.public_id)
-    return render(request, "clients/form.html", {"form": form, "title": "New client"})
+    return render(request, "clients/form.html", {"form": form, "title": _("New client")})
 
 
 @login_required
@@ -95,9 +99,9 @@ def contact_create(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Contact {form.cleaned_data['name']} added.")
+            messages.success(request, _("Contact %(name)s added.") % {"name": form.cleaned_data["name"]})
             return redirect("register:client_detail", public_id=client.public_id)
-    return render(request, "clients/form.html", {"form": form, "client": client, "title": "Add contact"})
+    return render(request, "clients/form.html", {"form": form, "client": client, "title": _("Add contact")})
 
 
 @login_required
@@ -110,9 +114,9 @@ def contact_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Contact saved.")
+            messages.success(request, _("Contact saved."))
             return redirect("register:client_detail", public_id=contact.client.public_id)
-    return render(request, "clients/form.html", {"form": form, "client": contact.client, "title": "Edit contact"})
+    return render(request, "clients/form.html", {"form": form, "client": contact.client, "title": _("Edit contact")})
 
 
 @login_required
@@ -125,9 +129,11 @@ def agreement_create(request: AuthenticatedRequest, public_id: UUID) -> HttpResp
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Service agreement recorded.")
+            messages.success(request, _("Service agreement recorded."))
             return redirect("register:client_detail", public_id=client.public_id)
-    return render(request, "clients/form.html", {"form": form, "client": client, "title": "Record service agreement"})
+    return render(
+        request, "clients/form.html", {"form": form, "client": client, "title": _("Record service agreement")}
+    )
 
 
 @login_required
@@ -140,12 +146,16 @@ def agreement_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Service agreement saved.")
+            messages.success(request, _("Service agreement saved."))
             return redirect("register:client_detail", public_id=agreement.client.public_id)
     return render(
         request,
         "clients/form.html",
-        {"form": form, "client": agreement.client, "title": f"Edit agreement {agreement.reference}"},
+        {
+            "form": form,
+            "client": agreement.client,
+            "title": _("Edit agreement %(reference)s") % {"reference": agreement.reference},
+        },
     )
 
 
@@ -211,9 +221,9 @@ def software_create(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{software.name} added to the software register.")
+            messages.success(request, _("%(name)s added to the software register.") % {"name": software.name})
             return redirect(_software_anchor(client.public_id))
-    return render(request, "clients/software_form.html", {"form": form, "client": client, "title": "Add software"})
+    return render(request, "clients/software_form.html", {"form": form, "client": client, "title": _("Add software")})
 
 
 @login_required
@@ -227,12 +237,12 @@ def software_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Software saved.")
+            messages.success(request, _("Software saved."))
             return redirect(_software_anchor(client.public_id))
     return render(
         request,
         "clients/software_form.html",
-        {"form": form, "client": client, "software": software, "title": f"Edit {software.name}"},
+        {"form": form, "client": client, "software": software, "title": _("Edit %(name)s") % {"name": software.name}},
     )
 
 
@@ -241,8 +251,8 @@ def _software_anchor(client_public_id: UUID) -> str:
 
 
 SOFTWARE_INSTALL_ACTIONS = {
-    "installed": (software_services.software_mark_installed, "marked installed"),
-    "removed": (software_services.software_mark_removed, "marked removed"),
+    "installed": (software_services.software_mark_installed, gettext_lazy("%(name)s marked installed.")),
+    "removed": (software_services.software_mark_removed, gettext_lazy("%(name)s marked removed.")),
 }
 
 
@@ -265,7 +275,7 @@ def software_install_status(request: AuthenticatedRequest, public_id: UUID, stat
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{software.name} {label}.")
+        messages.success(request, label % {"name": software.name})
     return redirect(_software_anchor(software.client.public_id))
 
 
@@ -283,7 +293,10 @@ def software_withdraw(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Consent to {software.name} recorded as withdrawn; the vCIO has been alerted.")
+            messages.success(
+                request,
+                _("Consent to %(name)s recorded as withdrawn; the vCIO has been alerted.") % {"name": software.name},
+            )
             return redirect(_software_anchor(software.client.public_id))
     return render(
         request,

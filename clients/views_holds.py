@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clients.holds import (
@@ -46,8 +47,8 @@ def litigation_hold(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            done = "released" if hold else "placed"
-            messages.success(request, f"Litigation hold {done} on {client.name}.")
+            done = _("Litigation hold released on %(name)s.") if hold else _("Litigation hold placed on %(name)s.")
+            messages.success(request, done % {"name": client.name})
             return redirect("register:client_detail", public_id=client.public_id)
     history = client.litigation_holds.select_related("placed_by", "released_by")
     return render(

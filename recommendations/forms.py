@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Control, Recommendation
 from riskreg.accounts.models import User
@@ -26,8 +27,8 @@ class ControlPickForm(forms.Form):
         queryset=Control.objects.none(),
         to_field_name="code",
         required=False,
-        empty_label="Custom recommendation (not from the catalog)",
-        label="Start from catalog control",
+        empty_label=_("Custom recommendation (not from the catalog)"),
+        label=_("Start from catalog control"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -55,9 +56,11 @@ class RecommendationForm(forms.ModelForm):
         required=False,
         empty_value=Recommendation.Priority.MEDIUM,
     )
-    one_time_cost = money_field("One-time cost", "In the client's currency; shown to the signer. Empty: to be quoted.")
+    one_time_cost = money_field(
+        _("One-time cost"), _("In the client's currency; shown to the signer. Empty: to be quoted.")
+    )
     recurring_monthly_cost = money_field(
-        "Recurring monthly cost", "Per month, after it is in place; shown to the signer."
+        _("Recurring monthly cost"), _("Per month, after it is in place; shown to the signer.")
     )
 
     class Meta:
@@ -82,7 +85,7 @@ class RecommendationForm(forms.ModelForm):
             "target_date": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {
-            "rationale": "Why this matters for this client in particular.",
+            "rationale": _("Why this matters for this client in particular."),
         }
 
     def __init__(self, *args, **kwargs) -> None:

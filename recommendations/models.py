@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from recommendations.feature_models.briefing import Briefing
@@ -30,26 +31,26 @@ ONE_TO_FIVE = Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte
 
 class Control(models.Model):
     class Category(models.TextChoices):
-        IDENTITY = "identity", "Identity and access"
-        DATA_PROTECTION = "data_protection", "Data protection and backup"
-        ENDPOINT = "endpoint", "Endpoint security"
-        NETWORK = "network", "Network security"
-        EMAIL = "email", "Email security"
-        PEOPLE = "people", "People and awareness"
-        OPERATIONS = "operations", "Operations and monitoring"
-        GOVERNANCE = "governance", "Governance and resilience"
-        VENDOR = "vendor", "Vendors and third parties"
+        IDENTITY = "identity", _("Identity and access")
+        DATA_PROTECTION = "data_protection", _("Data protection and backup")
+        ENDPOINT = "endpoint", _("Endpoint security")
+        NETWORK = "network", _("Network security")
+        EMAIL = "email", _("Email security")
+        PEOPLE = "people", _("People and awareness")
+        OPERATIONS = "operations", _("Operations and monitoring")
+        GOVERNANCE = "governance", _("Governance and resilience")
+        VENDOR = "vendor", _("Vendors and third parties")
 
     code = models.CharField(max_length=32, unique=True)
     title = models.CharField(max_length=120)
     category = models.CharField(max_length=32, choices=Category.choices)
-    description = models.TextField("What it is")
+    description = models.TextField(_("What it is"))
     why_it_matters = models.TextField()
-    consequences = models.TextField("What can happen if it is refused")
+    consequences = models.TextField(_("What can happen if it is refused"))
     default_likelihood = models.PositiveSmallIntegerField()
     default_impact = models.PositiveSmallIntegerField()
-    nist_csf = models.CharField("NIST CSF 2.0", max_length=120, blank=True)
-    cis_controls = models.CharField("CIS Controls v8", max_length=120, blank=True)
+    nist_csf = models.CharField(_("NIST CSF 2.0"), max_length=120, blank=True)
+    cis_controls = models.CharField(_("CIS Controls v8"), max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -72,23 +73,23 @@ class Control(models.Model):
 
 
 class Priority(models.IntegerChoices):
-    HIGH = 1, "High"
-    MEDIUM = 2, "Medium"
-    LOW = 3, "Low"
+    HIGH = 1, _("High")
+    MEDIUM = 2, _("Medium")
+    LOW = 3, _("Low")
 
 
 class Recommendation(models.Model):
     Priority = Priority
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PRESENTED = "presented", "Presented"
-        ACCEPTED = "accepted", "Accepted"
-        IMPLEMENTED = "implemented", "Implemented"
-        REFUSED = "refused", "Refused"
-        DEFERRED = "deferred", "Deferred"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        LAPSED = "lapsed", "Lapsed"
+        DRAFT = "draft", _("Draft")
+        PRESENTED = "presented", _("Presented")
+        ACCEPTED = "accepted", _("Accepted")
+        IMPLEMENTED = "implemented", _("Implemented")
+        REFUSED = "refused", _("Refused")
+        DEFERRED = "deferred", _("Deferred")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LAPSED = "lapsed", _("Lapsed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="recommendations")
@@ -96,9 +97,9 @@ class Recommendation(models.Model):
         Control, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField("What it is")
+    description = models.TextField(_("What it is"))
     why_it_matters = models.TextField()
-    consequences = models.TextField("What can happen without it")
+    consequences = models.TextField(_("What can happen without it"))
     likelihood = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()
     inherent_risk = models.GeneratedField(
@@ -106,11 +107,11 @@ class Recommendation(models.Model):
         output_field=models.PositiveSmallIntegerField(),
         db_persist=True,
     )
-    rationale = models.TextField("Why for this client", blank=True)
+    rationale = models.TextField(_("Why for this client"), blank=True)
     # Money in integer cents, so a quarter's budget is an exact sum (issue 23); None = to be quoted.
-    one_time_cost_cents = models.PositiveBigIntegerField("One-time cost (cents)", null=True, blank=True)
+    one_time_cost_cents = models.PositiveBigIntegerField(_("One-time cost (cents)"), null=True, blank=True)
     recurring_monthly_cost_cents = models.PositiveBigIntegerField(
-        "Recurring monthly cost (cents)", null=True, blank=True
+        _("Recurring monthly cost (cents)"), null=True, blank=True
     )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
     # The first day of the fiscal quarter it is planned for (roadmap/quarters.py); None = not scheduled.
@@ -242,6 +243,16 @@ TRANSITION_LABELS = {
     "withdraw": "withdrawn",
     "lapse": "lapsed",
 }
+# The same, as a page shows it (TRANSITION_LABELS stays English: audit summaries quote it).
+TRANSITION_WORDS = {
+    "present": _("presented to the client"),
+    "defer": _("deferred"),
+    "accept": _("accepted"),
+    "refuse": _("refused"),
+    "implement": _("marked implemented"),
+    "withdraw": _("withdrawn"),
+    "lapse": _("lapsed"),
+}
 
 
 class TransitionError(ValidationError):
@@ -255,6 +266,7 @@ def allowed_actions(recommendation: Recommendation) -> list[str]:
 __all__ = [
     "TRANSITIONS",
     "TRANSITION_LABELS",
+    "TRANSITION_WORDS",
     "TransitionError",
     "allowed_actions",
     "EDITABLE_STATUSES",

@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import Client, Contact, PracticeProfile
 from clients.selectors import clients_visible_to
@@ -86,16 +87,16 @@ TIMELINE_PAGE_SIZE = 20
 
 def actor_name(label: str, signers: dict[str, str]) -> str:
     """An audit event's actor label in words: never a raw identifier on a page."""
-    kind, _, rest = label.partition(":")
+    kind, __, rest = label.partition(":")
     if kind == "signer":
-        return f"{signers.get(rest, 'The signatory')} (signatory)"
+        return _("%(name)s (signatory)") % {"name": signers.get(rest, _("The signatory"))}
     if kind == "user":
-        return rest.partition(":")[2] or "A staff member"
+        return rest.partition(":")[2] or _("A staff member")
     return {
-        "system": "RiskReg (automatic)" if not rest else "RiskReg (re-acknowledgment sweep)",
-        "seed": "Demo data",
-        "link": "The contact, with their withdrawal link",
-        "command": "An administrator (command line)",
+        "system": _("RiskReg (automatic)") if not rest else _("RiskReg (re-acknowledgment sweep)"),
+        "seed": _("Demo data"),
+        "link": _("The contact, with their withdrawal link"),
+        "command": _("An administrator (command line)"),
     }.get(kind, "RiskReg")
 
 

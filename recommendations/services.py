@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client, lock_clients
 from clients.models import Client, PracticeProfile
@@ -13,6 +14,7 @@ from clients.services import apply_changes, client_update, locked_copy
 from recommendations import selectors, webhook_events
 from recommendations.models import (
     TRANSITION_LABELS,
+    TRANSITION_WORDS,
     TRANSITIONS,
     Control,
     DecisionRequest,
@@ -152,8 +154,8 @@ def recommendation_update(*, actor: User | None, recommendation: Recommendation,
     recommendation = locked_copy(recommendation)
     if not recommendation.is_editable:
         raise TransitionError(
-            f"A {recommendation.get_status_display().lower()} recommendation cannot be edited: "
-            "its decision is on record."
+            _("A %(status)s recommendation cannot be edited: its decision is on record.")
+            % {"status": recommendation.get_status_display().lower()}
         )
     if CLIENT_FACING_FIELDS.intersection(
         name for name, value in data.items() if getattr(recommendation, name) != value
@@ -290,15 +292,19 @@ def recommendation_move(
     sources, target = TRANSITIONS[action]
     if recommendation.status not in sources:
         raise TransitionError(
-            f"“{recommendation.title}” is {recommendation.get_status_display().lower()} and cannot be "
-            f"{TRANSITION_LABELS[action]}."
+            _("“%(title)s” is %(status)s and cannot be %(action)s.")
+            % {
+                "title": recommendation.title,
+                "status": recommendation.get_status_display().lower(),
+                "action": TRANSITION_WORDS[action],
+            }
         )
     previous = recommendation.status
     recommendation.status = target
     recommendation.status_changed_at = now
     if action == "refuse":
         if valid_until is None:
-            raise TransitionError("A refusal needs a valid-until date.")
+            raise TransitionError(_("A refusal needs a valid-until date."))
         recommendation.valid_until = valid_until
     elif action in {"accept", "implement", "withdraw"}:
         recommendation.valid_until = None

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clients.forms import ClientForm
@@ -18,22 +20,37 @@ from recommendations import selectors, services
 from recommendations.briefing.selectors import briefings_for_client
 from recommendations.dashboard import selectors as dashboard_selectors
 from recommendations.forms import ControlForm, ControlPickForm, RecommendationForm, initial_from_control
-from recommendations.models import TRANSITION_LABELS, Control, allowed_actions
+from recommendations.models import Control, allowed_actions
 from recommendations.relationship.selectors import offboarding_overview
 from riskreg.accounts.permissions import admin_required
 from riskreg.accounts.requests import AuthenticatedRequest
 
 # The client page's sections, one shown at a time (?section=...), each tab with its count.
 CLIENT_SECTIONS = {
-    "recommendations": "Recommendations",
-    "reack": "Re-acknowledgment",
-    "requests": "Signing requests",
-    "briefings": "Risk briefings",
-    "software": "Software",
-    "timeline": "Timeline",
+    "recommendations": gettext_lazy("Recommendations"),
+    "reack": gettext_lazy("Re-acknowledgment"),
+    "requests": gettext_lazy("Signing requests"),
+    "briefings": gettext_lazy("Risk briefings"),
+    "software": gettext_lazy("Software"),
+    "timeline": gettext_lazy("Timeline"),
 }
 
 STAFF_ACTIONS = {"present", "defer", "implement", "withdraw"}
+
+# How the confirmation page names each staff action: what the recommendation will be, and its button.
+ACTION_WORDS = {
+    "present": (gettext_lazy("presented to the client"), gettext_lazy("Yes, present it")),
+    "defer": (gettext_lazy("deferred"), gettext_lazy("Yes, defer it")),
+    "implement": (gettext_lazy("marked implemented"), gettext_lazy("Yes, it is implemented")),
+    "withdraw": (gettext_lazy("withdrawn"), gettext_lazy("Yes, withdraw it")),
+}
+# The message once the action is done.
+ACTION_DONE = {
+    "present": gettext_lazy("“%(title)s” presented to the client."),
+    "defer": gettext_lazy("“%(title)s” deferred."),
+    "implement": gettext_lazy("“%(title)s” marked implemented."),
+    "withdraw": gettext_lazy("“%(title)s” withdrawn."),
+}
 
 
 @login_required
@@ -101,9 +118,13 @@ def client_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Client saved.")
+            messages.success(request, _("Client saved."))
             return redirect("register:client_detail", public_id=client.public_id)
-    return render(request, "clients/form.html", {"form": form, "client": client, "title": f"Edit {client.name}"})
+    return render(
+        request,
+        "clients/form.html",
+        {"form": form, "client": client, "title": _("Edit %(name)s") % {"name": client.name}},
+    )
 
 
 @login_required
@@ -120,12 +141,15 @@ def recommendation_create(request: AuthenticatedRequest, public_id: UUID) -> Htt
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"“{recommendation.title}” saved as a draft. Present it when it is ready.")
+            messages.success(
+                request,
+                _("“%(title)s” saved as a draft. Present it when it is ready.") % {"title": recommendation.title},
+            )
             return redirect("register:client_detail", public_id=client.public_id)
     return render(
         request,
         "recommendations/recommendation_form.html",
-        {"form": form, "picker": picker, "client": client, "control": control, "title": "New recommendation"},
+        {"form": form, "picker": picker, "client": client, "control": control, "title": _("New recommendation")},
     )
 
 
@@ -133,7 +157,11 @@ def recommendation_create(request: AuthenticatedRequest, public_id: UUID) -> Htt
 def recommendation_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     recommendation = selectors.recommendation_for_user(user=request.user, public_id=public_id)
     if not recommendation.is_editable:
-        messages.error(request, f"A {recommendation.get_status_display().lower()} recommendation cannot be edited.")
+        messages.error(
+            request,
+            _("A %(status)s recommendation cannot be edited.")
+            % {"status": recommendation.get_status_display().lower()},
+        )
         return redirect("register:client_detail", public_id=recommendation.client.public_id)
     form = RecommendationForm(request.POST or None, instance=recommendation)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +170,7 @@ def recommendation_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpR
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Recommendation saved.")
+            messages.success(request, _("Recommendation saved."))
             return redirect("register:client_detail", public_id=recommendation.client.public_id)
     return render(
         request,
@@ -151,7 +179,7 @@ def recommendation_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpR
             "form": form,
             "client": recommendation.client,
             "recommendation": recommendation,
-            "title": f"Edit “{recommendation.title}”",
+            "title": _("Edit “%(title)s”") % {"title": recommendation.title},
         },
     )
 
@@ -182,7 +210,12 @@ def recommendation_confirm(request: AuthenticatedRequest, public_id: UUID, actio
     return render(
         request,
         "recommendations/recommendation_confirm.html",
-        {"recommendation": recommendation, "action": action, "label": TRANSITION_LABELS[action]},
+        {
+            "recommendation": recommendation,
+            "action": action,
+            "label": ACTION_WORDS[action][0],
+            "button": ACTION_WORDS[action][1],
+        },
     )
 
 
@@ -197,7 +230,7 @@ def recommendation_action(request: AuthenticatedRequest, public_id: UUID, action
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{recommendation.title}” {TRANSITION_LABELS[action]}.")
+        messages.success(request, ACTION_DONE[action] % {"title": recommendation.title})
     return redirect("register:client_detail", public_id=recommendation.client.public_id)
 
 
@@ -220,10 +253,14 @@ def control_edit(request: AuthenticatedRequest, code: str | None = None) -> Http
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Control {control.code} saved.")
+            messages.success(request, _("Control %(code)s saved.") % {"code": control.code})
             return redirect("register:catalog")
     return render(
         request,
         "recommendations/control_form.html",
-        {"form": form, "control": control, "title": f"Edit {control.code}" if control else "New catalog control"},
+        {
+            "form": form,
+            "control": control,
+            "title": _("Edit %(name)s") % {"name": control.code} if control else _("New catalog control"),
+        },
     )

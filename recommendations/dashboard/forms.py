@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from recommendations.dashboard import selectors as dashboard
@@ -25,14 +26,18 @@ SORT_CAPTIONS = {
 
 class DashboardFilterForm(forms.Form):
     vcio = forms.ModelChoiceField(
-        label="vCIO", queryset=User.objects.none(), to_field_name="username", required=False, empty_label="Any vCIO"
+        label=_("vCIO"),
+        queryset=User.objects.none(),
+        to_field_name="username",
+        required=False,
+        empty_label=_("Any vCIO"),
     )
-    industry = forms.ChoiceField(choices=[("", "Any industry"), *Client.Industry.choices], required=False)
-    band = forms.ChoiceField(label="Risk band", choices=[("", "Any band"), *Client.Band.choices], required=False)
+    industry = forms.ChoiceField(choices=[("", _("Any industry")), *Client.Industry.choices], required=False)
+    band = forms.ChoiceField(label=_("Risk band"), choices=[("", _("Any band")), *Client.Band.choices], required=False)
     tier = forms.ChoiceField(
-        label="Service tier", choices=[("", "Any tier"), *Client.ServiceTier.choices], required=False
+        label=_("Service tier"), choices=[("", _("Any tier")), *Client.ServiceTier.choices], required=False
     )
-    sort = forms.ChoiceField(label="Sort by", choices=list(dashboard.SORT_LABELS.items()), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=list(dashboard.SORT_LABELS.items()), required=False)
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)

@@ -11,6 +11,9 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Client
 from clients.services import may_see_client_value
@@ -81,13 +84,13 @@ def _client_url(row: Any) -> str:
 
 
 def _client_column() -> Column:
-    return Column("Client", lambda row: (row if isinstance(row, Client) else row.client).name, link=_client_url)
+    return Column(_("Client"), lambda row: (row if isinstance(row, Client) else row.client).name, link=_client_url)
 
 
 def _record_decision_column() -> Column:
     return Column(
-        "Action",
-        lambda c: "Record decision",
+        _("Action"),
+        lambda c: _("Record decision"),
         link=lambda c: reverse("register:relationship_create", args=[c.public_id]),
         action=True,
     )
@@ -101,34 +104,34 @@ def _decision_text(client: Client) -> str:
 
 def _condition_status(condition: Any) -> str:
     if condition.status == "met":
-        return f"Met {condition.met_on.isoformat()}"
+        return _("Met %(date)s") % {"date": condition.met_on.isoformat()}
     if condition.overdue_since:
-        return f"Overdue since {condition.overdue_since.isoformat()}"
-    return "Open"
+        return _("Overdue since %(date)s") % {"date": condition.overdue_since.isoformat()}
+    return str(pgettext_lazy("condition", "Open"))
 
 
 CLIENT_SUMMARY = [
     _client_column(),
-    Column("Score", lambda c: c.risk_score, numeric=True),
-    Column("Band", lambda c: c.get_risk_band_display(), badge=lambda c: f"badge-band-{c.risk_band}"),
-    Column("Coverage %", lambda c: c.liability_coverage, numeric=True),
-    Column("Uncovered exposure", lambda c: c.uncovered_exposure, numeric=True),
+    Column(_("Score"), lambda c: c.risk_score, numeric=True),
+    Column(_("Band"), lambda c: c.get_risk_band_display(), badge=lambda c: f"badge-band-{c.risk_band}"),
+    Column(_("Coverage %"), lambda c: c.liability_coverage, numeric=True),
+    Column(_("Uncovered exposure"), lambda c: c.uncovered_exposure, numeric=True),
 ]
 VALUE_COLUMNS = [
-    Column("MRR", lambda c: c.monthly_recurring_revenue, numeric=True, managers_only=True),
-    Column("Contract ends", lambda c: c.contract_ends_on, managers_only=True),
+    Column(_("MRR"), lambda c: c.monthly_recurring_revenue, numeric=True, managers_only=True),
+    Column(_("Contract ends"), lambda c: c.contract_ends_on, managers_only=True),
 ]
 LIABILITY_COLUMNS = [
-    Column("Lapsed", lambda c: c.lapsed, numeric=True),
-    Column("Unsigned items", lambda c: c.unsigned_items, numeric=True),
-    Column("Days since oldest undocumented refusal", None, days_since=lambda c: c.undocumented_since, numeric=True),
+    Column(_("Lapsed"), lambda c: c.lapsed, numeric=True),
+    Column(_("Unsigned items"), lambda c: c.unsigned_items, numeric=True),
+    Column(_("Days since oldest undocumented refusal"), None, days_since=lambda c: c.undocumented_since, numeric=True),
 ]
 REFUSAL_COLUMNS = [
     _client_column(),
-    Column("Recommendation", lambda r: r.title),
-    Column("Risk level", lambda r: RISK_LEVEL_LABELS[r.level], badge=lambda r: f"badge-level-{r.level}"),
-    Column("Signer", lambda r: r.signer or ""),
-    Column("Valid until", lambda r: r.valid_until),
+    Column(_("Recommendation"), lambda r: r.title),
+    Column(_("Risk level"), lambda r: RISK_LEVEL_LABELS[r.level], badge=lambda r: f"badge-level-{r.level}"),
+    Column(_("Signer"), lambda r: r.signer or ""),
+    Column(_("Valid until"), lambda r: r.valid_until),
 ]
 
 
@@ -147,114 +150,129 @@ def local_today() -> datetime.date:
 
 KINDS: dict[str, Kind] = {
     "lapsed": Kind(
-        title="Lapsed refusals",
-        explanation="Refusals whose valid-until and grace period have passed without re-acknowledgment: "
-        "the MSP is no longer covered by a current signature.",
-        caption="Lapsed refusals, longest overdue first",
+        title=_("Lapsed refusals"),
+        explanation=_(
+            "Refusals whose valid-until and grace period have passed without re-acknowledgment: "
+            "the MSP is no longer covered by a current signature."
+        ),
+        caption=_("Lapsed refusals, longest overdue first"),
         columns=[
             *REFUSAL_COLUMNS,
-            Column("Days overdue", None, days_since=lambda r: r.valid_until, numeric=True),
+            Column(_("Days overdue"), None, days_since=lambda r: r.valid_until, numeric=True),
         ],
         rows=lambda clients, **_: drilldowns.lapsed_refusals(clients=clients),
     ),
     "due": Kind(
-        title="Refusals due within {days} days",
-        explanation="Signed refusals whose valid-until falls within the window. A negative number of days "
-        "means the refusal is past its valid-until and in the grace period before it lapses.",
-        caption="Refusals due within {days} days, soonest first",
+        title=_("Refusals due within {days} days"),
+        explanation=_(
+            "Signed refusals whose valid-until falls within the window. A negative number of days "
+            "means the refusal is past its valid-until and in the grace period before it lapses."
+        ),
+        caption=_("Refusals due within {days} days, soonest first"),
         columns=[
             *REFUSAL_COLUMNS,
-            Column("Days left", None, days_until=lambda r: r.valid_until, numeric=True),
+            Column(_("Days left"), None, days_until=lambda r: r.valid_until, numeric=True),
         ],
         rows=lambda clients, days, **_: drilldowns.refusals_due(clients=clients, days=days),
     ),
     "unsigned": Kind(
-        title=f"Requests unsigned for more than {dashboard.UNSIGNED_AFTER_DAYS} days",
-        explanation="Decision requests sent to a signatory that are still open (sent or viewed).",
-        caption="Open decision requests, oldest first",
+        title=format_lazy(
+            _("Requests unsigned for more than {unsigned_days} days"), unsigned_days=dashboard.UNSIGNED_AFTER_DAYS
+        ),
+        explanation=_("Decision requests sent to a signatory that are still open (sent or viewed)."),
+        caption=_("Open decision requests, oldest first"),
         columns=[
             _client_column(),
-            Column("Signatory", lambda d: d.signatory.name),
-            Column("Purpose", lambda d: d.get_purpose_display()),
-            Column("Status", lambda d: d.get_status_display()),
-            Column("Sent", lambda d: d.sent_at),
-            Column("Days waiting", None, days_since=lambda d: timezone.localdate(d.sent_at), numeric=True),
-            Column("Items", lambda d: d.item_count, numeric=True),
+            Column(_("Signatory"), lambda d: d.signatory.name),
+            Column(_("Purpose"), lambda d: d.get_purpose_display()),
+            Column(_("Status"), lambda d: d.get_status_display()),
+            Column(_("Sent"), lambda d: d.sent_at),
+            Column(_("Days waiting"), None, days_since=lambda d: timezone.localdate(d.sent_at), numeric=True),
+            Column(_("Items"), lambda d: d.item_count, numeric=True),
         ],
         rows=lambda clients, **_: drilldowns.unsigned_requests(clients=clients),
     ),
     "review": Kind(
-        title="Clients needing a relationship review",
-        explanation="Clients at the practice's review threshold ({threshold}) with no relationship review "
-        "scheduled after today, in priority order: the most uncovered exposure first (risk the MSP carries "
-        "without the client's signature), then the highest score, then the highest monthly recurring revenue.",
-        caption="Review queue, in priority order",
+        title=_("Clients needing a relationship review"),
+        explanation=_(
+            "Clients at the practice's review threshold ({threshold}) with no relationship review "
+            "scheduled after today, in priority order: the most uncovered exposure first (risk the MSP carries "
+            "without the client's signature), then the highest score, then the highest monthly recurring revenue."
+        ),
+        caption=_("Review queue, in priority order"),
         columns=[
             *CLIENT_SUMMARY,
             *LIABILITY_COLUMNS,
             *VALUE_COLUMNS,
-            Column("vCIO", lambda c: c.vcio or ""),
-            Column("Last decision", _decision_text),
+            Column(_("vCIO"), lambda c: c.vcio or ""),
+            Column(_("Last decision"), _decision_text),
             _record_decision_column(),
         ],
         rows=lambda clients, threshold, **_: drilldowns.clients_needing_review(clients=clients, threshold=threshold),
     ),
     "overdue-reviews": Kind(
-        title="Overdue relationship reviews",
-        explanation="Clients whose last relationship decision set a review date that has passed.",
-        caption="Overdue reviews, longest overdue first",
+        title=_("Overdue relationship reviews"),
+        explanation=_("Clients whose last relationship decision set a review date that has passed."),
+        caption=_("Overdue reviews, longest overdue first"),
         columns=[
             *CLIENT_SUMMARY,
-            Column("Last decision", _decision_text),
-            Column("Review was due", lambda c: c.decision_next_review),
-            Column("Days overdue", None, days_since=lambda c: c.decision_next_review, numeric=True),
+            Column(_("Last decision"), _decision_text),
+            Column(_("Review was due"), lambda c: c.decision_next_review),
+            Column(_("Days overdue"), None, days_since=lambda c: c.decision_next_review, numeric=True),
             _record_decision_column(),
         ],
         rows=lambda clients, threshold, **_: drilldowns.clients_review_overdue(clients=clients, threshold=threshold),
     ),
     "no-consent": Kind(
-        title="Software installed without consent",
-        explanation="Installed software with neither the client's express consent nor a consent clause in "
-        "the service agreement (CASL).",
-        caption="Software installed without consent, by client",
+        title=_("Software installed without consent"),
+        explanation=_(
+            "Installed software with neither the client's express consent nor a consent clause in "
+            "the service agreement (CASL)."
+        ),
+        caption=_("Software installed without consent, by client"),
         columns=[
             _client_column(),
-            Column("Software", lambda s: s.name),
-            Column("Publisher", lambda s: s.publisher),
-            Column("Consent", lambda s: s.get_consent_status_display()),
+            Column(_("Software"), lambda s: s.name),
+            Column(_("Publisher"), lambda s: s.publisher),
+            Column(_("Consent"), lambda s: s.get_consent_status_display()),
         ],
         rows=lambda clients, **_: drilldowns.software_without_consent(clients=clients),
     ),
     "conditions": Kind(
-        title="Relationship conditions",
-        explanation="Each condition of a “continue with conditions” decision, open ones first, overdue and "
-        "soonest due first. A condition closes itself when its linked recommendations are all implemented.",
-        caption="Relationship conditions, open first",
+        title=_("Relationship conditions"),
+        explanation=_(
+            "Each condition of a “continue with conditions” decision, open ones first, overdue and "
+            "soonest due first. A condition closes itself when its linked recommendations are all implemented."
+        ),
+        caption=_("Relationship conditions, open first"),
         columns=[
             _client_column(),
             Column(
-                "Condition",
+                _("Condition"),
                 lambda c: c.what,
                 link=lambda c: reverse("relationship:decision_conditions", args=[c.decision.public_id]),
             ),
-            Column("Owner", lambda c: c.owner),
-            Column("Due", lambda c: c.due_on),
-            Column("Status", _condition_status),
-            Column("Linked implemented", lambda c: f"{c.implemented} of {c.linked}" if c.linked else ""),
-            Column("Decided on", lambda c: c.decision.decided_on),
+            Column(_("Owner"), lambda c: c.owner),
+            Column(_("Due"), lambda c: c.due_on),
+            Column(_("Status"), _condition_status),
+            Column(
+                _("Linked implemented"),
+                lambda c: _("%(done)s of %(linked)s") % {"done": c.implemented, "linked": c.linked} if c.linked else "",
+            ),
+            Column(_("Decided on"), lambda c: c.decision.decided_on),
         ],
         rows=lambda clients, **_: relationship_selectors.conditions_for_clients(clients=clients),
     ),
     "clients": Kind(
-        title="Clients",
-        explanation="The portfolio as a list, with the dashboard's filters applied.",
-        caption="Clients",
+        title=_("Clients"),
+        explanation=_("The portfolio as a list, with the dashboard's filters applied."),
+        caption=_("Clients"),
         columns=[
             *CLIENT_SUMMARY,
-            Column("Industry", lambda c: c.get_industry_display()),
-            Column("Service tier", lambda c: c.get_service_tier_display()),
-            Column("vCIO", lambda c: c.vcio or ""),
-            Column("Open refusals", lambda c: c.open_refusals, numeric=True),
+            Column(_("Industry"), lambda c: c.get_industry_display()),
+            Column(_("Service tier"), lambda c: c.get_service_tier_display()),
+            Column(_("vCIO"), lambda c: c.vcio or ""),
+            Column(_("Open refusals"), lambda c: c.open_refusals, numeric=True),
             *LIABILITY_COLUMNS,
             *VALUE_COLUMNS,
         ],
@@ -265,24 +283,27 @@ KINDS: dict[str, Kind] = {
 }
 PORTFOLIO_COLUMNS = [
     _client_column(),
-    Column("Industry", lambda c: c.get_industry_display()),
-    Column("Service tier", lambda c: c.get_service_tier_display()),
-    Column("Status", lambda c: c.get_status_display()),
-    Column("vCIO", lambda c: c.vcio or ""),
-    Column("Score", lambda c: c.risk_score),
-    Column("Band", lambda c: c.get_risk_band_display()),
-    Column("Coverage %", lambda c: c.liability_coverage),
-    Column("Uncovered exposure", lambda c: c.uncovered_exposure),
-    Column("Open refusals", lambda c: c.open_refusals),
+    Column(_("Industry"), lambda c: c.get_industry_display()),
+    Column(_("Service tier"), lambda c: c.get_service_tier_display()),
+    Column(_("Status"), lambda c: c.get_status_display()),
+    Column(_("vCIO"), lambda c: c.vcio or ""),
+    Column(_("Score"), lambda c: c.risk_score),
+    Column(_("Band"), lambda c: c.get_risk_band_display()),
+    Column(_("Coverage %"), lambda c: c.liability_coverage),
+    Column(_("Uncovered exposure"), lambda c: c.uncovered_exposure),
+    Column(_("Open refusals"), lambda c: c.open_refusals),
     *LIABILITY_COLUMNS,
-    Column(f"Requests unsigned > {dashboard.UNSIGNED_AFTER_DAYS} days", lambda c: c.unsigned),
+    Column(
+        format_lazy(_("Requests unsigned > {unsigned_days} days"), unsigned_days=dashboard.UNSIGNED_AFTER_DAYS),
+        lambda c: c.unsigned,
+    ),
     *VALUE_COLUMNS,
-    Column("Next due", lambda c: c.next_due),
-    Column("Last decision", lambda c: dashboard.outcome_label(c.decision_outcome)),
-    Column("Decided on", lambda c: c.decision_on),
-    Column("Next review", lambda c: c.decision_next_review),
-    Column("Review needed", lambda c: "yes" if c.review_needed else "no"),
-    Column("Review overdue", lambda c: "yes" if c.review_overdue else "no"),
+    Column(_("Next due"), lambda c: c.next_due),
+    Column(_("Last decision"), lambda c: dashboard.outcome_label(c.decision_outcome)),
+    Column(_("Decided on"), lambda c: c.decision_on),
+    Column(_("Next review"), lambda c: c.decision_next_review),
+    Column(_("Review needed"), lambda c: _("yes") if c.review_needed else _("no")),
+    Column(_("Review overdue"), lambda c: _("yes") if c.review_overdue else _("no")),
 ]
 
 

@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, PracticeProfile, RelationshipDecision, RiskSnapshot, Software
 from clients.selectors import clients_visible_to
@@ -55,12 +56,12 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "next_due": (F("next_refusal_due").asc(nulls_last=True), "-risk_score", "name", "pk"),
 }
 SORT_LABELS = {
-    "score": "Highest score",
-    "priority": "Review priority",
-    "uncovered": "Most uncovered exposure",
-    "coverage": "Lowest coverage",
-    "name": "Name",
-    "next_due": "Soonest due",
+    "score": _("Highest score"),
+    "priority": _("Review priority"),
+    "uncovered": _("Most uncovered exposure"),
+    "coverage": _("Lowest coverage"),
+    "name": _("Name"),
+    "next_due": _("Soonest due"),
 }
 
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.forms import RelationshipDecisionForm
 from clients.models import Client
@@ -208,8 +209,12 @@ def relationship_create(request: AuthenticatedRequest, public_id: UUID) -> HttpR
         else:
             messages.success(
                 request,
-                f"Decision recorded for {client.name}: {decision.get_outcome_display().lower()}; "
-                f"next review {decision.next_review_on.isoformat()}.",
+                _("Decision recorded for %(name)s: %(outcome)s; next review %(date)s.")
+                % {
+                    "name": client.name,
+                    "outcome": decision.get_outcome_display().lower(),
+                    "date": decision.next_review_on.isoformat(),
+                },
             )
             if decision.outcome == decision.Outcome.CONDITIONS:
                 # Next: each condition as a tracked item, with an owner and a due date.

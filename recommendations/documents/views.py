@@ -1,6 +1,5 @@
 """Public verification of issued documents: no login, anyone holding a copy may check it."""
 
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat

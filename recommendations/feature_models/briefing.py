@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Briefing(models.Model):
@@ -16,7 +17,7 @@ class Briefing(models.Model):
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="briefings")
     period_start = models.DateField()
     period_end = models.DateField()
-    note = models.TextField("Personal note", blank=True)
+    note = models.TextField(_("Personal note"), blank=True)
     file = models.FileField(upload_to="briefings/%Y/%m/")
     sha256 = models.CharField(max_length=64, unique=True)
     issued_at = models.DateTimeField()

@@ -5,6 +5,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 
@@ -34,15 +35,15 @@ class WaiverDocument(models.Model):
     re-run never makes a second), or an offboarding notice letter (one per letter)."""
 
     class Kind(models.TextChoices):
-        WAIVER = "waiver", "Risk acceptance and waiver"
-        CONFIRMATION = "confirmation", "Confirmation of acceptance"
-        CONSENT = "consent", "Record of consent"
-        OFFBOARDING = "offboarding", "Offboarding notice"
+        WAIVER = "waiver", _("Risk acceptance and waiver")
+        CONFIRMATION = "confirmation", _("Confirmation of acceptance")
+        CONSENT = "consent", _("Record of consent")
+        OFFBOARDING = "offboarding", _("Offboarding notice")
 
     class EvidenceLevel(models.TextChoices):
-        B_B = "B-B", "PAdES B-B"
-        B_T = "B-T", "PAdES B-T"
-        B_LTA = "B-LTA", "PAdES B-LTA"
+        B_B = "B-B", _("PAdES B-B")
+        B_T = "B-T", _("PAdES B-T")
+        B_LTA = "B-LTA", _("PAdES B-LTA")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_id = models.CharField(max_length=40, unique=True)

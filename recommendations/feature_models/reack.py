@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ReackStep(models.Model):
@@ -14,17 +15,17 @@ class ReackStep(models.Model):
     """
 
     class Step(models.TextChoices):
-        HEADS_UP_30 = "heads_up_30", "Heads-up 30 days before"
-        HEADS_UP_7 = "heads_up_7", "Heads-up 7 days before"
-        HEADS_UP_1 = "heads_up_1", "Heads-up 1 day before"
-        REACK_REQUEST = "reack_request", "Re-acknowledgment request sent"
-        REQUEST_REMINDER_3 = "request_reminder_3", "Reminder after 3 days"
-        REQUEST_REMINDER_7 = "request_reminder_7", "Reminder after 7 days"
-        REQUEST_EXPIRED = "request_expired", "Request expired"
-        LAPSED = "lapsed", "Lapsed"
-        ESCALATED = "escalated", "Escalated to the vCIO and managers"
-        SIGNATORY_GONE = "signatory_gone", "vCIO asked to choose another signatory"
-        BASIS_REACK = "basis_reack", "Re-acknowledgment request sent: basis changed"
+        HEADS_UP_30 = "heads_up_30", _("Heads-up 30 days before")
+        HEADS_UP_7 = "heads_up_7", _("Heads-up 7 days before")
+        HEADS_UP_1 = "heads_up_1", _("Heads-up 1 day before")
+        REACK_REQUEST = "reack_request", _("Re-acknowledgment request sent")
+        REQUEST_REMINDER_3 = "request_reminder_3", _("Reminder after 3 days")
+        REQUEST_REMINDER_7 = "request_reminder_7", _("Reminder after 7 days")
+        REQUEST_EXPIRED = "request_expired", _("Request expired")
+        LAPSED = "lapsed", _("Lapsed")
+        ESCALATED = "escalated", _("Escalated to the vCIO and managers")
+        SIGNATORY_GONE = "signatory_gone", _("vCIO asked to choose another signatory")
+        BASIS_REACK = "basis_reack", _("Re-acknowledgment request sent: basis changed")
 
     # Steps for a refusal carry the recommendation; steps for a request only the request.
     # A reack_request step carries both: the refusal it is for and the request it produced.

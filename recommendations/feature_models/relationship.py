@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class RelationshipCondition(models.Model):
@@ -14,17 +15,17 @@ class RelationshipCondition(models.Model):
     recommendations are all implemented, and marks one past its due date overdue, once."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        MET = "met", "Met"
+        OPEN = "open", _("Open")
+        MET = "met", _("Met")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     decision = models.ForeignKey(
         "clients.RelationshipDecision", on_delete=models.CASCADE, related_name="tracked_conditions"
     )
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="relationship_conditions")
-    what = models.CharField("Condition", max_length=300)
+    what = models.CharField(_("Condition"), max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField("Due")
+    due_on = models.DateField(_("Due"))
     recommendations = models.ManyToManyField(
         "recommendations.Recommendation", blank=True, related_name="relationship_conditions"
     )
@@ -73,8 +74,8 @@ class OffboardingLetter(models.Model):
         "clients.Contact", null=True, on_delete=models.SET_NULL, related_name="offboarding_letters"
     )
     letter_date = models.DateField()
-    effective_on = models.DateField("Service ends on")
-    snapshot = models.TextField(help_text="Canonical JSON of everything the letter says.")
+    effective_on = models.DateField(_("Service ends on"))
+    snapshot = models.TextField(help_text=_("Canonical JSON of everything the letter says."))
     # SHA-256 of `snapshot`, printed in the letter and recorded in the audit chain.
     content_hash = models.CharField(max_length=64)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,24 +6,26 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DecisionRequest(models.Model):
     """A signing envelope: one signatory, one or more items, a personal link (SPEC section 3)."""
 
     class Purpose(models.TextChoices):
+        # Not marked for translation: the label is frozen into the signing snapshot (evidence).
         DECISION = "decision", "Decision"
         REACKNOWLEDGMENT = "reacknowledgment", "Re-acknowledgment"
         SOFTWARE_CONSENT = "software_consent", "Software-install consent"
 
     class Status(models.TextChoices):
-        SENT = "sent", "Sent"
-        VIEWED = "viewed", "Viewed"
-        COMPLETED = "completed", "Completed"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
-        VOIDED = "voided", "Voided (content changed)"
-        LOCKED = "locked", "Locked (too many code attempts)"
+        SENT = "sent", _("Sent")
+        VIEWED = "viewed", _("Viewed")
+        COMPLETED = "completed", _("Completed")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        VOIDED = "voided", _("Voided (content changed)")
+        LOCKED = "locked", _("Locked (too many code attempts)")
 
     OPEN_STATUSES = ("sent", "viewed")
 
@@ -38,14 +40,14 @@ class DecisionRequest(models.Model):
     # SHA-256 of `snapshot`: what the signer is shown, frozen at send (signing/snapshot.py).
     # Requests sent before snapshots hold a hash over their items' texts instead.
     content_hash = models.CharField(max_length=64)
-    snapshot = models.TextField(blank=True, help_text="Canonical JSON of everything the signer is shown.")
+    snapshot = models.TextField(blank=True, help_text=_("Canonical JSON of everything the signer is shown."))
     agreement_version = models.ForeignKey(
         "clients.AgreementVersion",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="decision_requests",
-        help_text="The version of the service agreement the request quoted.",
+        help_text=_("The version of the service agreement the request quoted."),
     )
     disclosure_version = models.CharField(max_length=20)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
@@ -67,7 +69,9 @@ class DecisionRequest(models.Model):
     code_sent_to = models.EmailField(blank=True)
     code_message_id = models.CharField(max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True, help_text="When it expired, was revoked, voided or locked.")
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When it expired, was revoked, voided or locked.")
+    )
     close_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -149,10 +153,10 @@ class Signature(models.Model):
     """The signing ceremony's evidence, one per completed request. Never updated."""
 
     class Method(models.TextChoices):
-        DRAWN = "drawn", "Drawn by hand"
+        DRAWN = "drawn", _("Drawn by hand")
         # The typed name, drawn by RiskReg in a handwriting font, adopted as the signature
         # (keyboard and screen-reader users cannot draw).
-        TYPED = "typed", "Typed name adopted as signature"
+        TYPED = "typed", _("Typed name adopted as signature")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.OneToOneField(DecisionRequest, on_delete=models.PROTECT, related_name="signature")
@@ -188,10 +192,10 @@ class Decision(models.Model):
     """The signatory's answer on one item. Immutable once made."""
 
     class Outcome(models.TextChoices):
-        ACCEPT = "accept", "Accepted"
-        REFUSE = "refuse", "Refused"
-        CONSENT_GIVEN = "consent_given", "Consent given"
-        CONSENT_REFUSED = "consent_refused", "Consent refused"
+        ACCEPT = "accept", _("Accepted")
+        REFUSE = "refuse", _("Refused")
+        CONSENT_GIVEN = "consent_given", _("Consent given")
+        CONSENT_REFUSED = "consent_refused", _("Consent refused")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(DecisionRequest, on_delete=models.PROTECT, related_name="decisions")

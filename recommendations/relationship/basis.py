@@ -9,6 +9,7 @@ again: any later decision on the item clears the mark (recommendation_move).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import ServiceAgreement
@@ -32,7 +33,7 @@ def refusal_reassess(*, actor: User | None, recommendation: Recommendation, like
     lock_client(recommendation.client_id)
     recommendation = locked_copy(recommendation)
     if recommendation.status not in REASSESSABLE:
-        raise ValidationError("Only a refused or lapsed recommendation is re-assessed here; edit the others.")
+        raise ValidationError(_("Only a refused or lapsed recommendation is re-assessed here; edit the others."))
     before = (recommendation.likelihood, recommendation.impact)
     changed = [
         name

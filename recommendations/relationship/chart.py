@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 WIDTH, HEIGHT = 720, 360
 LEFT, RIGHT_PAD, TOP, BOTTOM_PAD = 84, 16, 30, 44
 MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
@@ -37,8 +39,13 @@ class ChartPoint:
 
     @property
     def label(self) -> str:
-        value = "no value recorded" if self.client.mrr_cents is None else f"MRR {self.client.mrr_text}"
-        return f"{self.client.name}: score {self.client.score}, {value}, uncovered exposure {self.client.uncovered:g}"
+        words = {"name": self.client.name, "score": self.client.score, "uncovered": f"{self.client.uncovered:g}"}
+        if self.client.mrr_cents is None:
+            return _("%(name)s: score %(score)s, no value recorded, uncovered exposure %(uncovered)s") % words
+        return _("%(name)s: score %(score)s, MRR %(mrr)s, uncovered exposure %(uncovered)s") % {
+            **words,
+            "mrr": self.client.mrr_text,
+        }
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import RelationshipDecision
@@ -40,11 +41,11 @@ def relationship_condition_add(
     lock_client(decision.client_id)
     errors = {}
     if decision.outcome != RelationshipDecision.Outcome.CONDITIONS:
-        errors["what"] = "Only a “continue with conditions” decision has conditions."
+        errors["what"] = _("Only a “continue with conditions” decision has conditions.")
     if due_on <= today:
-        errors["due_on"] = "Set the due date after today."
+        errors["due_on"] = _("Set the due date after today.")
     if any(r.client_id != decision.client_id for r in recommendations):
-        errors["recommendations"] = "Link only this client's recommendations."
+        errors["recommendations"] = _("Link only this client's recommendations.")
     if errors:
         raise ValidationError(errors)
     condition = RelationshipCondition(

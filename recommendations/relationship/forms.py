@@ -1,21 +1,22 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 
 
 class ClientValueForm(forms.Form):
     monthly_recurring_revenue = forms.DecimalField(
-        label="Monthly recurring revenue",
+        label=_("Monthly recurring revenue"),
         required=False,
         min_value=Decimal(0),
         max_digits=14,
         decimal_places=2,
-        help_text="What the client pays each month, e.g. 1250.00. Leave empty if not known.",
+        help_text=_("What the client pays each month, e.g. 1250.00. Leave empty if not known."),
     )
     contract_ends_on = forms.DateField(
-        label="Contract end date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Contract end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     @classmethod
@@ -39,24 +40,24 @@ LEVELS = [(n, str(n)) for n in range(1, 6)]
 
 
 class RefusalReassessForm(forms.Form):
-    likelihood = forms.TypedChoiceField(label="Likelihood (1-5)", choices=LEVELS, coerce=int)
-    impact = forms.TypedChoiceField(label="Impact (1-5)", choices=LEVELS, coerce=int)
+    likelihood = forms.TypedChoiceField(label=_("Likelihood (1-5)"), choices=LEVELS, coerce=int)
+    impact = forms.TypedChoiceField(label=_("Impact (1-5)"), choices=LEVELS, coerce=int)
 
 
 class ConditionForm(forms.Form):
     what = forms.CharField(
-        label="Condition",
+        label=_("Condition"),
         max_length=300,
-        help_text="What the client must do, in a sentence the client would recognise.",
+        help_text=_("What the client must do, in a sentence the client would recognise."),
     )
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, help_text="Who follows it up.")
-    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, help_text=_("Who follows it up."))
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     recommendations = forms.ModelMultipleChoiceField(
-        label="Linked recommendations",
+        label=_("Linked recommendations"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="When all of them are implemented, the condition closes itself.",
+        help_text=_("When all of them are implemented, the condition closes itself."),
     )
 
     def __init__(self, *args: object, client: Client, **kwargs: object) -> None:
@@ -77,15 +78,15 @@ class ConditionForm(forms.Form):
 
 class OffboardingLetterForm(forms.Form):
     addressee = forms.ModelChoiceField(
-        label="Addressed to",
+        label=_("Addressed to"),
         queryset=None,
         empty_label=None,
-        help_text="The letter is dated today and emailed to this contact once you have reviewed it.",
+        help_text=_("The letter is dated today and emailed to this contact once you have reviewed it."),
     )
     effective_on = forms.DateField(
-        label="Service ends on",
+        label=_("Service ends on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The notice period is the time from today to this date.",
+        help_text=_("The notice period is the time from today to this date."),
     )
 
     def __init__(self, *args: object, client: Client, **kwargs: object) -> None:

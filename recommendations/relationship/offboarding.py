@@ -12,6 +12,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import Contact, RelationshipDecision
@@ -52,13 +53,13 @@ def is_current_contact(contact: Contact | None, *, client_id: int) -> bool:
 def notice_problem(decision: RelationshipDecision) -> str:
     """Why no notice letter can be issued for this decision ("" when one can)."""
     if decision.outcome != RelationshipDecision.Outcome.OFFBOARD:
-        return "Only an “offboard” decision is given notice by letter. Record an offboard decision first."
+        return _("Only an “offboard” decision is given notice by letter. Record an offboard decision first.")
     latest = latest_decision(decision.client)
     if latest is not None and latest.pk != decision.pk:
-        return (
-            f"A later decision replaced this one ({latest.get_outcome_display().lower()} on "
-            f"{latest.decided_on.isoformat()}): no notice is issued for it."
-        )
+        return _("A later decision replaced this one (%(outcome)s on %(date)s): no notice is issued for it.") % {
+            "outcome": latest.get_outcome_display().lower(),
+            "date": latest.decided_on.isoformat(),
+        }
     return ""
 
 
@@ -82,9 +83,9 @@ def offboarding_letter_issue(
     today = timezone.localdate()
     errors = {}
     if not is_current_contact(addressee, client_id=client.pk):
-        errors["addressee"] = "Address the letter to one of the client's current contacts with an email address."
+        errors["addressee"] = _("Address the letter to one of the client's current contacts with an email address.")
     if effective_on is None or effective_on <= today:
-        errors["effective_on"] = "Set the day service ends to a date after today."
+        errors["effective_on"] = _("Set the day service ends to a date after today.")
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -156,12 +157,14 @@ def offboarding_letter_send(*, actor: User | None, letter: OffboardingLetter) ->
     lock_client(letter.client_id)
     document = WaiverDocument.objects.filter(letter=letter).first()
     if document is None or not document.file:
-        raise ValidationError("The letter is still being sealed. Send it once its PDF is ready.")
+        raise ValidationError(_("The letter is still being sealed. Send it once its PDF is ready."))
     contact = Contact.objects.filter(pk=letter.addressee_id).first()
     if not is_current_contact(contact, client_id=letter.client_id):
         raise ValidationError(
-            "The letter's addressee is no longer a current contact with an email address. "
-            "Issue a new letter to another contact."
+            _(
+                "The letter's addressee is no longer a current contact with an email address. "
+                "Issue a new letter to another contact."
+            )
         )
     client = letter.client
     sending = OffboardingLetterSending(letter=letter, recipient=contact, sent_by=actor, sent_at=timezone.now())

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_for_user
@@ -50,7 +51,9 @@ def client_value_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Value of {client.name} saved." if changed else "Nothing changed.")
+            messages.success(
+                request, _("Value of %(name)s saved.") % {"name": client.name} if changed else _("Nothing changed.")
+            )
             return redirect("register:client_detail", public_id=client.public_id)
     return render(request, "relationship/value_form.html", {"client": client, "form": form})
 
@@ -72,11 +75,14 @@ def refusal_reassess_view(request: AuthenticatedRequest, public_id: UUID) -> Htt
             if recommendation.basis_changed_on:
                 messages.warning(
                     request,
-                    f"Risk of “{recommendation.title}” raised: the signed refusal no longer covers it. "
-                    "Send it for re-acknowledgment.",
+                    _(
+                        "Risk of “%(title)s” raised: the signed refusal no longer covers it. "
+                        "Send it for re-acknowledgment."
+                    )
+                    % {"title": recommendation.title},
                 )
             else:
-                messages.success(request, "Risk re-assessed." if changed else "Nothing changed.")
+                messages.success(request, _("Risk re-assessed.") if changed else _("Nothing changed."))
             return redirect(f"{client_detail_url(recommendation)}#rec-{recommendation.public_id}")
     return render(request, "relationship/reassess_form.html", {"recommendation": recommendation, "form": form})
 
@@ -107,7 +113,7 @@ def decision_conditions(request: AuthenticatedRequest, public_id: UUID) -> HttpR
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Condition added.")
+            messages.success(request, _("Condition added."))
             return redirect("relationship:decision_conditions", public_id=decision.public_id)
     return render(
         request,
@@ -130,9 +136,9 @@ def condition_meet(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     if not may_decide_relationship(request.user):
         raise PermissionDenied
     if relationship_condition_meet(actor=request.user, condition=condition, today=timezone.localdate()):
-        messages.success(request, f"Condition marked met: {condition.what}")
+        messages.success(request, _("Condition marked met: %(what)s") % {"what": condition.what})
     else:
-        messages.info(request, "That condition was already met.")
+        messages.info(request, _("That condition was already met."))
     return redirect("relationship:decision_conditions", public_id=condition.decision.public_id)
 
 
@@ -152,7 +158,9 @@ def offboarding_letter_issue_view(request: AuthenticatedRequest, public_id: UUID
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Letter {letter.document_id} issued. Review the sealed PDF, then send it.")
+            messages.success(
+                request, _("Letter %(id)s issued. Review the sealed PDF, then send it.") % {"id": letter.document_id}
+            )
             return redirect("relationship:offboarding_letter", public_id=letter.public_id)
     return render(
         request,
@@ -191,7 +199,10 @@ def offboarding_letter_send_view(request: AuthenticatedRequest, public_id: UUID)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Letter {letter.document_id} emailed to {sending.recipient.name}.")
+            messages.success(
+                request,
+                _("Letter %(id)s emailed to %(name)s.") % {"id": letter.document_id, "name": sending.recipient.name},
+            )
         return redirect("relationship:offboarding_letter", public_id=letter.public_id)
     return render(
         request,

@@ -1,5 +1,8 @@
 """The sentence the risk breakdown shows for each item: why it counts as it does (risk/scoring.py)."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from recommendations.risk.states import (
     COVERED_ACCEPTANCE,
     COVERED_REFUSAL,
@@ -18,50 +21,61 @@ from recommendations.risk.states import (
 
 def _weight(factor: float) -> str:
     if factor == 1:
-        return "counts in full (factor 1)"
-    return f"counts at {factor:g} times its inherent risk"
+        return _("counts in full (factor 1)")
+    return _("counts at %(factor)s times its inherent risk") % {"factor": f"{factor:g}"}
 
 
 _NO_EXPOSURE_REASONS = {
-    IMPLEMENTED: "Implemented, so it adds no exposure.",
-    WITHDRAWN: "Withdrawn: no longer recommended, so it adds no exposure.",
-    DRAFT: "Still a draft, not yet raised with the client, so it adds no exposure.",
+    IMPLEMENTED: gettext_lazy("Implemented, so it adds no exposure."),
+    WITHDRAWN: gettext_lazy("Withdrawn: no longer recommended, so it adds no exposure."),
+    DRAFT: gettext_lazy("Still a draft, not yet raised with the client, so it adds no exposure."),
 }
 
 
 def reason_for(item: ScoringItem, state: str, factor: float) -> str:
-    weight = _weight(factor)
+    # Translators: %(weight)s is "counts in full (factor 1)" or "counts at 0.5 times its inherent risk".
+    words = {"weight": _weight(factor)}
     if state == NO_EXPOSURE:
-        return _NO_EXPOSURE_REASONS.get(item.status, "Adds no exposure.")
+        return str(_NO_EXPOSURE_REASONS.get(item.status, _("Adds no exposure.")))
     if state == COVERED_REFUSAL:
-        return (
-            f"Refused with a signed refusal valid until {item.valid_until:%Y-%m-%d}: "
-            f"{weight} and is covered by that signature."
-        )
+        return _("Refused with a signed refusal valid until %(date)s: %(weight)s and is covered by that signature.") % {
+            **words,
+            "date": f"{item.valid_until:%Y-%m-%d}",
+        }
     if state == COVERED_ACCEPTANCE:
-        schedule = (
-            "with no target date set" if item.target_date is None else f"on schedule for {item.target_date:%Y-%m-%d}"
-        )
-        return f"Accepted {schedule}: {weight} until it is implemented and is covered by the client's acceptance."
+        if item.target_date is None:
+            return (
+                _(
+                    "Accepted with no target date set: %(weight)s until it is implemented and is covered by the "
+                    "client's acceptance."
+                )
+                % words
+            )
+        return _(
+            "Accepted on schedule for %(date)s: %(weight)s until it is implemented and is covered by the "
+            "client's acceptance."
+        ) % {**words, "date": f"{item.target_date:%Y-%m-%d}"}
     if state == UNCOVERED_OVERDUE_ACCEPTANCE:
-        return (
-            f"Accepted but past its target date of {item.target_date:%Y-%m-%d}: "
-            f"{weight} and the acceptance no longer covers it."
-        )
+        return _(
+            "Accepted but past its target date of %(date)s: %(weight)s and the acceptance no longer covers it."
+        ) % {**words, "date": f"{item.target_date:%Y-%m-%d}"}
     if state == UNCOVERED_EXPIRED_REFUSAL:
         if item.valid_until is None:
-            return f"Refused without a recorded valid-until date: {weight} and is uncovered."
-        return (
-            f"Refused, but the signed refusal expired on {item.valid_until:%Y-%m-%d} "
-            f"and has not been re-acknowledged: {weight} and is uncovered."
-        )
+            return _("Refused without a recorded valid-until date: %(weight)s and is uncovered.") % words
+        return _(
+            "Refused, but the signed refusal expired on %(date)s and has not been re-acknowledged: "
+            "%(weight)s and is uncovered."
+        ) % {**words, "date": f"{item.valid_until:%Y-%m-%d}"}
     if state == UNCOVERED_BASIS_CHANGED:
         return (
-            "Refused, but what the refusal was signed against changed after signing (basis changed): "
-            f"{weight} and is uncovered until the client re-acknowledges it."
+            _(
+                "Refused, but what the refusal was signed against changed after signing (basis changed): "
+                "%(weight)s and is uncovered until the client re-acknowledges it."
+            )
+            % words
         )
     if state == UNCOVERED_LAPSED:
-        return f"Refusal lapsed because its re-acknowledgment is overdue: {weight} and is uncovered."
+        return _("Refusal lapsed because its re-acknowledgment is overdue: %(weight)s and is uncovered.") % words
     if state == UNCOVERED_DEFERRED:
-        return f"Deferred without a signed decision: {weight} and is uncovered."
-    return f"Presented but not yet signed by the client: {weight} and is uncovered."
+        return _("Deferred without a signed decision: %(weight)s and is uncovered.") % words
+    return _("Presented but not yet signed by the client: %(weight)s and is uncovered.") % words

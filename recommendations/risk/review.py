@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 # The review queue's priority: uncovered exposure first (what the MSP carries unsigned), then
 # the score (the client's own risk), then monthly recurring revenue (what is at stake), highest first.
@@ -24,10 +25,10 @@ PRIORITY_ORDER: tuple[Any, ...] = (
 
 # How each basis of the review rule reads, and which thresholds it uses.
 REVIEW_BASIS_WORDS = {
-    "score": "score ≥ {score}",
-    "uncovered": "uncovered exposure ≥ {uncovered}",
-    "either": "score ≥ {score} or uncovered exposure ≥ {uncovered}",
-    "both": "score ≥ {score} and uncovered exposure ≥ {uncovered}",
+    "score": _("score ≥ {score}"),
+    "uncovered": _("uncovered exposure ≥ {uncovered}"),
+    "either": _("score ≥ {score} or uncovered exposure ≥ {uncovered}"),
+    "both": _("score ≥ {score} and uncovered exposure ≥ {uncovered}"),
 }
 
 
@@ -64,4 +65,4 @@ class ReviewRule:
         }[self.basis]
 
     def __str__(self) -> str:
-        return REVIEW_BASIS_WORDS[self.basis].format(score=self.score, uncovered=f"{self.uncovered:g}")
+        return str(REVIEW_BASIS_WORDS[self.basis]).format(score=self.score, uncovered=f"{self.uncovered:g}")

@@ -6,6 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from recommendations.models import RISK_LEVEL_LABELS, Recommendation
 from recommendations.risk.review import ReviewRule
@@ -28,15 +31,15 @@ from recommendations.risk.trend import BAND_LABELS, TREND_DAYS, TrendChart, tren
 from recommendations.selectors import scoring_config, scoring_items_for_client, sensitivity_of
 
 COVERAGE_WORDS = {
-    COVERED_REFUSAL: "Covered: signed refusal, still current",
-    COVERED_ACCEPTANCE: "Covered: accepted, on schedule",
-    UNCOVERED_UNSIGNED: "Uncovered: presented, not signed",
-    UNCOVERED_DEFERRED: "Uncovered: deferred, no signed decision",
-    UNCOVERED_BASIS_CHANGED: "Uncovered: basis changed since signing",
-    UNCOVERED_LAPSED: "Uncovered: refusal lapsed",
-    UNCOVERED_EXPIRED_REFUSAL: "Uncovered: signed refusal expired",
-    UNCOVERED_OVERDUE_ACCEPTANCE: "Uncovered: accepted, past its target date",
-    NO_EXPOSURE: "Not counted",
+    COVERED_REFUSAL: gettext_lazy("Covered: signed refusal, still current"),
+    COVERED_ACCEPTANCE: gettext_lazy("Covered: accepted, on schedule"),
+    UNCOVERED_UNSIGNED: gettext_lazy("Uncovered: presented, not signed"),
+    UNCOVERED_DEFERRED: gettext_lazy("Uncovered: deferred, no signed decision"),
+    UNCOVERED_BASIS_CHANGED: gettext_lazy("Uncovered: basis changed since signing"),
+    UNCOVERED_LAPSED: gettext_lazy("Uncovered: refusal lapsed"),
+    UNCOVERED_EXPIRED_REFUSAL: gettext_lazy("Uncovered: signed refusal expired"),
+    UNCOVERED_OVERDUE_ACCEPTANCE: gettext_lazy("Uncovered: accepted, past its target date"),
+    NO_EXPOSURE: gettext_lazy("Not counted"),
 }
 DATA_FLAG_FIELDS = {
     "health": "holds_health_data",
@@ -129,9 +132,14 @@ def _row(contribution: ItemContribution, status_labels: dict[str, str]) -> Contr
 
 def multiplier_sources(sensitivity: Sensitivity, config: ScoringConfig) -> tuple[MultiplierSource, ...]:
     """Each thing that sets the client's multiplier; the largest one applies."""
-    sources = [(f"Industry: {industry_label(sensitivity.industry)}", config.industry_multipliers[sensitivity.industry])]
+    sources = [
+        (
+            _("Industry: %(industry)s") % {"industry": industry_label(sensitivity.industry)},
+            config.industry_multipliers[sensitivity.industry],
+        )
+    ]
     sources += [
-        (f"Holds {data_label(kind).lower()}", config.data_multipliers[kind])
+        (_("Holds %(data)s") % {"data": data_label(kind).lower()}, config.data_multipliers[kind])
         for kind in sorted(sensitivity.regulated_data)
     ]
     largest = max(value for _, value in sources)
@@ -180,6 +188,7 @@ class WorkedExample:
     situation: str
     score: int
     band: str
+    band_label: str
     coverage: float
     arithmetic: str
     uncovered: float
@@ -196,10 +205,13 @@ def _worked_example(
         f"100 × (1 − e^(−{weighted:g} ÷ {config.saturation:g})) ≈ {curve}"
     )
     if result.score > curve:
-        arithmetic += f", raised to {config.critical_floor} because a critical item is fully open"
+        arithmetic += _(", raised to %(floor)s because a critical item is fully open") % {
+            "floor": config.critical_floor
+        }
     return WorkedExample(
         situation,
         result.score,
+        result.band,
         BAND_LABELS[result.band],
         result.coverage,
         arithmetic,
@@ -217,28 +229,28 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
     critical_refused = ScoringItem("a", "Multi-factor authentication", 5, 5, "refused", valid_until=later)
     examples = [
         _worked_example(
-            "A retailer refused one critical item (5 × 5) and signed the refusal.",
+            _("A retailer refused one critical item (5 × 5) and signed the refusal."),
             [critical_refused],
             plain,
             today,
             config,
         ),
         _worked_example(
-            "A clinic holding health information left the same item presented and unsigned.",
+            _("A clinic holding health information left the same item presented and unsigned."),
             [ScoringItem("a", "Multi-factor authentication", 5, 5, "presented")],
             clinic,
             today,
             config,
         ),
         _worked_example(
-            "A retailer has six low items (2 × 2) presented and unsigned.",
+            _("A retailer has six low items (2 × 2) presented and unsigned."),
             [ScoringItem(str(n), f"Low item {n}", 2, 2, "presented") for n in range(6)],
             plain,
             today,
             config,
         ),
         _worked_example(
-            "A retailer accepted a high item (4 × 4) and it is on schedule.",
+            _("A retailer accepted a high item (4 × 4) and it is on schedule."),
             [ScoringItem("a", "Endpoint detection", 4, 4, "accepted", target_date=later)],
             plain,
             today,
@@ -249,10 +261,10 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
     return {
         "config": config,
         "bands": [
-            ("Low", f"below {moderate}"),
-            ("Moderate", f"{moderate} to {high - 1}"),
-            ("High", f"{high} to {critical - 1}"),
-            ("Critical", f"{critical} and above"),
+            ("low", BAND_LABELS["low"], _("below %(limit)s") % {"limit": moderate}),
+            ("moderate", BAND_LABELS["moderate"], _("%(low)s to %(high)s") % {"low": moderate, "high": high - 1}),
+            ("high", BAND_LABELS["high"], _("%(low)s to %(high)s") % {"low": high, "high": critical - 1}),
+            ("critical", BAND_LABELS["critical"], _("%(limit)s and above") % {"limit": critical}),
         ],
         "industries": sorted(
             ((industry_label(key), value) for key, value in config.industry_multipliers.items()),

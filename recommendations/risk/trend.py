@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+
 from clients.models import Client
 from recommendations.risk.scoring import ScoringConfig
 from recommendations.risk.states import BANDS
@@ -69,10 +72,17 @@ class TrendChart:
 
     @property
     def summary(self) -> str:
-        return (
-            f"Risk score from {self.first_score} on {self.first_on:%Y-%m-%d} to {self.last_score} on "
-            f"{self.last_on:%Y-%m-%d}; lowest {self.lowest}, highest {self.highest}."
-        )
+        return _(
+            "Risk score from %(first)s on %(first_on)s to %(last)s on %(last_on)s; lowest %(lowest)s, "
+            "highest %(highest)s."
+        ) % {
+            "first": self.first_score,
+            "first_on": f"{self.first_on:%Y-%m-%d}",
+            "last": self.last_score,
+            "last_on": f"{self.last_on:%Y-%m-%d}",
+            "lowest": self.lowest,
+            "highest": self.highest,
+        }
 
 
 # --- Geometry ----------------------------------------------------------------
@@ -95,8 +105,8 @@ def _month_label(month: date, *, first: bool) -> str:
     # The year goes on each January, and on the first month unless a January follows closely
     # (two long labels side by side would overlap).
     if month.month == 1 or (first and month.month < 11):
-        return f"{month:%b %Y}"
-    return f"{month:%b}"
+        return format_date(month, "M Y")
+    return format_date(month, "M")
 
 
 def trend_chart(series: list[tuple[date, int, Decimal]], *, today: date, config: ScoringConfig) -> TrendChart | None:
@@ -123,7 +133,7 @@ def trend_chart(series: list[tuple[date, int, Decimal]], *, today: date, config:
     scores = [score for _, score, _ in series]
     monthly: dict[str, tuple[str, int, Decimal]] = {}
     for day, score, coverage in series:
-        monthly[f"{day:%Y-%m}"] = (f"{day:%b %Y}", score, coverage)
+        monthly[f"{day:%Y-%m}"] = (format_date(day, "M Y"), score, coverage)
     last_day, last_score, _ = series[-1]
     return TrendChart(
         width=CHART_WIDTH,

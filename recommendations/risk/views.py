@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.forms import PracticeProfileForm
 from clients.models import PracticeProfile
@@ -47,7 +48,9 @@ def practice_profile(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            rescored = " Every client was rescored." if risk.SCORING_FIELDS.intersection(changed) else ""
-            messages.success(request, f"Practice profile saved.{rescored}")
+            if risk.SCORING_FIELDS.intersection(changed):
+                messages.success(request, _("Practice profile saved. Every client was rescored."))
+            else:
+                messages.success(request, _("Practice profile saved."))
             return redirect("register:practice_profile")
     return render(request, "clients/practice_profile.html", {"form": form})
