@@ -47,8 +47,12 @@ class ClientFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Client or contact name")}),
     )
-    status = forms.ChoiceField(choices=[("", _("Any status")), *Client.Status.choices], required=False)
-    industry = forms.ChoiceField(choices=[("", _("Any industry")), *Client.Industry.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Client.Status.choices], required=False
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), choices=[("", _("Any industry")), *Client.Industry.choices], required=False
+    )
     band = forms.ChoiceField(
         label=_("Risk band"),
         choices=[("", _("Any band")), *Client.Band.choices, (NOT_ASSESSED, _("Not assessed"))],
@@ -89,6 +93,14 @@ class ClientForm(forms.ModelForm):
             "relationship_ended_on",
             "notes",
         ]
+        labels = {
+            "name": _("Name"),
+            "industry": _("Industry"),
+            "service_tier": _("Service tier"),
+            "status": _("Status"),
+            "relationship_ended_on": _("Relationship ended on"),
+            "notes": _("Notes"),
+        }
         widgets = {
             "relationship_ended_on": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -104,6 +116,7 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "email", "phone", "can_sign", "is_active"]
+        labels = {"name": _("Name"), "email": _("Email"), "phone": _("Phone"), "is_active": _("Active")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -117,6 +130,14 @@ class AgreementForm(forms.ModelForm):
         model = ServiceAgreement
         # Every term an agreement version records.
         fields = list(AGREEMENT_TERMS)
+        labels = {
+            "reference": _("Reference"),
+            "effective_date": _("Effective date"),
+            "renewal_date": _("Renewal date"),
+            "responsibilities": _("Client responsibilities"),
+            "exclusions": _("Exclusions"),
+            "refusal_cadence_days": _("Refusal cadence (days)"),
+        }
         widgets = {
             "effective_date": forms.DateInput(attrs={"type": "date"}),
             "renewal_date": forms.DateInput(attrs={"type": "date"}),
@@ -165,6 +186,9 @@ class SoftwareForm(forms.ModelForm):
         ]
         widgets = {"function_and_purpose": forms.Textarea(attrs={"rows": 4})}
         labels = {
+            "name": _("Name"),
+            "publisher": _("Publisher"),
+            "install_status": _("Install status"),
             "function_and_purpose": _("Function and purpose"),
             "collects_personal_information": _("Collects personal information"),
             "changes_settings_or_data": _("Changes settings or data"),
@@ -205,6 +229,7 @@ class RelationshipDecisionForm(forms.Form):
         label=_("Decision"), choices=RelationshipDecision.Outcome.choices, widget=forms.RadioSelect
     )
     conditions = forms.CharField(
+        label=_("Conditions"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -1,9 +1,9 @@
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from clients.agreement_models import AGREEMENT_TERMS, AgreementVersion, ServiceAgreement
@@ -100,13 +100,13 @@ class Client(models.Model):
     contract_ends_on = models.DateField(_("Contract end date"), null=True, blank=True)
     # Roadmap quarters follow the client's fiscal year (recommendations/roadmap/quarters.py).
     fiscal_year_start_month = models.PositiveSmallIntegerField(
-        _("Fiscal year starts in"), choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)], default=1
+        _("Fiscal year starts in"), choices=list(MONTHS.items()), default=1
     )
     # The risk-briefing meeting: how often, and when the next one is due (set by issuing a briefing
     # or by the vCIO); None until a schedule starts. The daily sweep reminds the vCIO before it.
     briefing_cadence_months = models.PositiveSmallIntegerField(
         _("Briefing cadence"),
-        choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Twice a year"), (12, "Yearly")],
+        choices=[(1, _("Monthly")), (3, _("Quarterly")), (6, _("Twice a year")), (12, _("Yearly"))],
         default=3,
     )
     briefing_due_on = models.DateField(_("Next briefing due"), null=True, blank=True)

@@ -50,7 +50,7 @@ class PracticeProfileForm(forms.ModelForm):
     """The practice's settings in fieldsets: letterhead, signing and cadences, the reminder ladder,
     risk bands, and one number per sensitivity multiplier (blank: the built-in default)."""
 
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     heads_up_days = _days_field(
         _("Heads-up before a refusal expires (days)"),
         _("Days before a signed refusal's valid-until to warn the signatory, separated by commas: 30, 7, 1."),

@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # CASL section 10(5)-(6): a program that does any of these must have each such function described
 # clearly and prominently, apart from any licence: its nature, purpose and foreseeable impact.
@@ -64,11 +65,11 @@ class Software(models.Model):
         REMOVED = "removed", _("Removed")
 
     class ConsentStatus(models.TextChoices):
-        NONE = "none", _("Not requested")
-        REQUESTED = "requested", _("Requested")
-        GIVEN = "given", _("Given")
-        REFUSED = "refused", _("Refused")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        NONE = "none", pgettext_lazy("consent status", "Not requested")
+        REQUESTED = "requested", pgettext_lazy("consent status", "Requested")
+        GIVEN = "given", pgettext_lazy("consent status", "Given")
+        REFUSED = "refused", pgettext_lazy("consent status", "Refused")
+        WITHDRAWN = "withdrawn", pgettext_lazy("consent status", "Withdrawn")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="software")

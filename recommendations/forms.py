@@ -2,23 +2,24 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from recommendations.models import Control, Recommendation
 from riskreg.accounts.models import User
 
 LIKELIHOOD_CHOICES = [
-    (1, "1 — Rare"),
-    (2, "2 — Unlikely"),
-    (3, "3 — Possible"),
-    (4, "4 — Likely"),
-    (5, "5 — Almost certain"),
+    (1, _("1 — Rare")),
+    (2, _("2 — Unlikely")),
+    (3, _("3 — Possible")),
+    (4, _("4 — Likely")),
+    (5, _("5 — Almost certain")),
 ]
 IMPACT_CHOICES = [
-    (1, "1 — Negligible"),
-    (2, "2 — Minor"),
-    (3, "3 — Moderate"),
-    (4, "4 — Major"),
-    (5, "5 — Severe"),
+    (1, _("1 — Negligible")),
+    (2, _("2 — Minor")),
+    (3, _("3 — Moderate")),
+    (4, _("4 — Major")),
+    (5, _("5 — Severe")),
 ]
 
 
@@ -47,9 +48,10 @@ def to_cents(amount: Decimal | None) -> int | None:
 
 
 class RecommendationForm(forms.ModelForm):
-    likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
-    impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+    likelihood = forms.TypedChoiceField(label=_("Likelihood (1-5)"), choices=LIKELIHOOD_CHOICES, coerce=int)
+    impact = forms.TypedChoiceField(label=_("Impact (1-5)"), choices=IMPACT_CHOICES, coerce=int)
     priority = forms.TypedChoiceField(
+        label=_("Priority"),
         choices=Recommendation.Priority.choices,
         coerce=int,
         initial=Recommendation.Priority.MEDIUM,
@@ -84,6 +86,7 @@ class RecommendationForm(forms.ModelForm):
             "rationale": forms.Textarea(attrs={"rows": 2}),
             "target_date": forms.DateInput(attrs={"type": "date"}),
         }
+        labels = {"title": _("Title"), "why_it_matters": _("Why it matters"), "target_date": _("Target date")}
         help_texts = {
             "rationale": _("Why this matters for this client in particular."),
         }
@@ -91,7 +94,7 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
-        self.fields["owner"].label = "Owner at the MSP"
+        self.fields["owner"].label = _("Owner at the MSP")
         if self.instance.pk:
             self.initial.setdefault("one_time_cost", self.instance.estimated_cost)
             self.initial.setdefault("recurring_monthly_cost", self.instance.recurring_monthly_cost)
@@ -119,8 +122,8 @@ def initial_from_control(control: Control | None) -> dict:
 
 
 class ControlForm(forms.ModelForm):
-    default_likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
-    default_impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
+    default_likelihood = forms.TypedChoiceField(label=_("Default likelihood"), choices=LIKELIHOOD_CHOICES, coerce=int)
+    default_impact = forms.TypedChoiceField(label=_("Default impact"), choices=IMPACT_CHOICES, coerce=int)
 
     class Meta:
         model = Control
@@ -137,6 +140,13 @@ class ControlForm(forms.ModelForm):
             "cis_controls",
             "is_active",
         ]
+        labels = {
+            "code": _("Code"),
+            "title": _("Title"),
+            "category": _("Category"),
+            "why_it_matters": _("Why it matters"),
+            "is_active": pgettext_lazy("control", "Active"),
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "why_it_matters": forms.Textarea(attrs={"rows": 3}),

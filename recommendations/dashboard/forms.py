@@ -32,7 +32,9 @@ class DashboardFilterForm(forms.Form):
         required=False,
         empty_label=_("Any vCIO"),
     )
-    industry = forms.ChoiceField(choices=[("", _("Any industry")), *Client.Industry.choices], required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"), choices=[("", _("Any industry")), *Client.Industry.choices], required=False
+    )
     band = forms.ChoiceField(label=_("Risk band"), choices=[("", _("Any band")), *Client.Band.choices], required=False)
     tier = forms.ChoiceField(
         label=_("Service tier"), choices=[("", _("Any tier")), *Client.ServiceTier.choices], required=False
