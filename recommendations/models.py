@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Client
 from recommendations.feature_models.briefing import Briefing
@@ -25,6 +26,14 @@ RISK_LEVEL_LABELS = {
     "moderate": "Moderate",
     "high": "High",
     "critical": "Critical",
+}
+# The same levels as pages show them; RISK_LEVEL_LABELS stays English (signing snapshots quote it).
+RISK_LEVEL_NAMES = {
+    "very_low": pgettext_lazy("risk level", "Very low"),
+    "low": pgettext_lazy("risk level", "Low"),
+    "moderate": pgettext_lazy("risk level", "Moderate"),
+    "high": pgettext_lazy("risk level", "High"),
+    "critical": pgettext_lazy("risk level", "Critical"),
 }
 ONE_TO_FIVE = Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5)
 
@@ -182,6 +191,11 @@ class Recommendation(models.Model):
         return RISK_LEVEL_LABELS[self.level]
 
     @property
+    def level_name(self) -> str:
+        """The level in the reader's language, for pages."""
+        return str(RISK_LEVEL_NAMES[self.level])
+
+    @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
@@ -272,6 +286,7 @@ __all__ = [
     "EDITABLE_STATUSES",
     "ONE_TO_FIVE",
     "RISK_LEVEL_LABELS",
+    "RISK_LEVEL_NAMES",
     "SEAL_LEVEL_TEXT",
     "Briefing",
     "Control",

@@ -15,12 +15,12 @@ from riskreg.accounts.models import User
 
 FILTER_FIELDS = ("vcio", "industry", "band", "tier")
 SORT_CAPTIONS = {
-    "score": "risk score, highest first",
-    "coverage": "liability coverage, lowest first",
-    "name": "name",
-    "next_due": "next refusal due date, soonest first",
-    "priority": "review priority: uncovered exposure, then score, then monthly recurring revenue",
-    "uncovered": "uncovered exposure, highest first",
+    "score": _("risk score, highest first"),
+    "coverage": _("liability coverage, lowest first"),
+    "name": _("name"),
+    "next_due": _("next refusal due date, soonest first"),
+    "priority": _("review priority: uncovered exposure, then score, then monthly recurring revenue"),
+    "uncovered": _("uncovered exposure, highest first"),
 }
 
 

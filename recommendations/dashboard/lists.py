@@ -5,12 +5,13 @@ import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,7 +20,7 @@ from clients.models import Client
 from clients.services import may_see_client_value
 from recommendations.dashboard import drilldowns
 from recommendations.dashboard import selectors as dashboard
-from recommendations.models import RISK_LEVEL_LABELS
+from recommendations.models import RISK_LEVEL_NAMES
 from recommendations.relationship import selectors as relationship_selectors
 
 
@@ -63,6 +64,8 @@ def _text(value: Any) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return formats.localize(value)
     return str(value)
 
 
@@ -122,14 +125,14 @@ VALUE_COLUMNS = [
     Column(_("Contract ends"), lambda c: c.contract_ends_on, managers_only=True),
 ]
 LIABILITY_COLUMNS = [
-    Column(_("Lapsed"), lambda c: c.lapsed, numeric=True),
+    Column(pgettext_lazy("refusals", "Lapsed"), lambda c: c.lapsed, numeric=True),
     Column(_("Unsigned items"), lambda c: c.unsigned_items, numeric=True),
     Column(_("Days since oldest undocumented refusal"), None, days_since=lambda c: c.undocumented_since, numeric=True),
 ]
 REFUSAL_COLUMNS = [
     _client_column(),
     Column(_("Recommendation"), lambda r: r.title),
-    Column(_("Risk level"), lambda r: RISK_LEVEL_LABELS[r.level], badge=lambda r: f"badge-level-{r.level}"),
+    Column(_("Risk level"), lambda r: RISK_LEVEL_NAMES[r.level], badge=lambda r: f"badge-level-{r.level}"),
     Column(_("Signer"), lambda r: r.signer or ""),
     Column(_("Valid until"), lambda r: r.valid_until),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
-from recommendations.models import RISK_LEVEL_LABELS, Recommendation
+from recommendations.models import RISK_LEVEL_NAMES, Recommendation
 from recommendations.risk.review import ReviewRule
 from recommendations.risk.scoring import ClientScore, ItemContribution, Sensitivity, score_client
 from recommendations.risk.states import (
@@ -117,7 +117,7 @@ def _row(contribution: ItemContribution, status_labels: dict[str, str]) -> Contr
         status=item.status,
         status_label=status_labels[item.status],
         level=contribution.level,
-        level_label=RISK_LEVEL_LABELS[contribution.level],
+        level_label=RISK_LEVEL_NAMES[contribution.level],
         likelihood=item.likelihood,
         impact=item.impact,
         inherent=contribution.inherent,
@@ -275,7 +275,7 @@ def scoring_help_facts(*, today: date) -> dict[str, Any]:
             key=lambda pair: (-pair[1], pair[0]),
         ),
         "cadences": [
-            (RISK_LEVEL_LABELS[level], profile.cadence_days(level))
+            (RISK_LEVEL_NAMES[level], profile.cadence_days(level))
             for level in ("critical", "high", "moderate", "low", "very_low")
         ],
         "grace_days": profile.lapse_grace_days,

@@ -53,7 +53,9 @@ def test_the_client_page_is_in_french(vcio_client, assessed_client, french_page)
     assert "Couverture de responsabilité" in page
     assert "Entente de services" in page
     assert "Présentée (1)" in page  # the status group heading, from the model's choices
-    assert_no_english(page, "New recommendation", "Risk score", "Liability coverage", "Service agreement", "Edit client")
+    assert_no_english(
+        page, "New recommendation", "Risk score", "Liability coverage", "Service agreement", "Edit client"
+    )
 
 
 @pytest.mark.django_db
@@ -68,9 +70,7 @@ def test_the_dashboard_is_in_french(manager_client, assessed_client, french_page
 
 
 @pytest.mark.django_db
-def test_the_relationship_review_queue_and_decision_form_are_in_french(
-    manager_client, assessed_client, french_page
-):
+def test_the_relationship_review_queue_and_decision_form_are_in_french(manager_client, assessed_client, french_page):
     queue = french_page(manager_client, reverse("register:dashboard_list", args=["review"]))
     form = french_page(manager_client, reverse("register:relationship_create", args=[assessed_client.public_id]))
 
