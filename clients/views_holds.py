@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clients.holds import (
@@ -25,9 +26,10 @@ from riskreg.accounts.requests import AuthenticatedRequest
 
 class HoldReasonForm(forms.Form):
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=REASON_MAX,
-        help_text="Kept in the audit trail, e.g. the dispute, the claim number or the counsel's request.",
+        help_text=gettext_lazy("Kept in the audit trail, e.g. the dispute, the claim number or the counsel's request."),
     )
 
 

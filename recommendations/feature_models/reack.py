@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,10 +72,10 @@ class ReackStep(models.Model):
 def step_label(step: str) -> str:
     """Human label of a ledger step, including ladder rungs a practice configured itself."""
     if step in ReackStep.Step.values:
-        return ReackStep.Step(step).label
-    kind, _, days = step.rpartition("_")
+        return str(ReackStep.Step(step).label)
+    kind, __, days = step.rpartition("_")
     if kind == "heads_up":
-        return f"Heads-up {days} days before"
+        return gettext("Heads-up %(days)s days before") % {"days": days}
     if kind == "request_reminder":
-        return f"Reminder after {days} days"
+        return gettext("Reminder after %(days)s days") % {"days": days}
     return step.replace("_", " ").capitalize()
