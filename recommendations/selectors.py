@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client, Contact, PracticeProfile
 from clients.selectors import clients_visible_to
@@ -172,7 +173,11 @@ def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
 
 # --- Re-acknowledgment --------------------------------------------------------------------------
 
-REACK_TABS = {"due": "Coming due", "awaiting": "Awaiting answer", "lapsed": "Lapsed"}
+REACK_TABS = {
+    "due": gettext_lazy("Coming due"),
+    "awaiting": gettext_lazy("Awaiting answer"),
+    "lapsed": gettext_lazy("Lapsed"),
+}
 REACK_WINDOWS = (30, 60, 90)
 
 

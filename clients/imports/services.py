@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from clients.imports.clients_plan import plan_clients
 from clients.imports.contacts_plan import plan_contacts
@@ -262,18 +263,20 @@ def _kept_rows(plan: Plan, kind: str) -> list[dict[str, Any]]:
 def import_batch_discard(*, batch: ImportBatch) -> None:
     """Throw an upload away unless it is being applied (then it is the apply's to finish)."""
     if not ImportBatch.objects.filter(pk=batch.pk).exclude(status=Status.APPLYING).delete()[0]:
-        raise ValidationError("This import is being applied; it cannot be discarded now.")
+        raise ValidationError(_("This import is being applied; it cannot be discarded now."))
 
 
 @transaction.atomic
 def import_batch_start_apply(*, actor: User | None, batch: ImportBatch) -> None:
     """Queue the apply of a checked batch without errors; it runs in the background."""
     if batch.counts.get("error"):
-        raise ValidationError("Fix the rows with errors and upload the file again: nothing is applied while any fails.")
+        raise ValidationError(
+            _("Fix the rows with errors and upload the file again: nothing is applied while any fails.")
+        )
     if not batch.counts.get("create") and not batch.counts.get("update"):
-        raise ValidationError("Nothing to apply: every row is unchanged or skipped.")
+        raise ValidationError(_("Nothing to apply: every row is unchanged or skipped."))
     if not ImportBatch.objects.filter(pk=batch.pk, status=Status.CHECKED).update(status=Status.APPLYING):
-        raise ValidationError("This import is not waiting to be applied.")
+        raise ValidationError(_("This import is not waiting to be applied."))
     transaction.on_commit(partial(_publish, "apply_import", batch.pk, actor.pk))
 
 
@@ -312,7 +315,9 @@ def import_batch_apply(*, batch_id: int, actor: User | None) -> ImportBatch | No
         logger.exception("Import %s failed while applying", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(
             status=Status.FAILED,
-            error=f"The apply failed ({type(error).__name__}); nothing was changed. Upload the file again.",
+            error=_("The apply failed ({error}); nothing was changed. Upload the file again.").format(
+                error=type(error).__name__
+            ),
         )
         raise
     return batch

@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ReackStep(models.Model):
@@ -14,17 +16,17 @@ class ReackStep(models.Model):
     """
 
     class Step(models.TextChoices):
-        HEADS_UP_30 = "heads_up_30", "Heads-up 30 days before"
-        HEADS_UP_7 = "heads_up_7", "Heads-up 7 days before"
-        HEADS_UP_1 = "heads_up_1", "Heads-up 1 day before"
-        REACK_REQUEST = "reack_request", "Re-acknowledgment request sent"
-        REQUEST_REMINDER_3 = "request_reminder_3", "Reminder after 3 days"
-        REQUEST_REMINDER_7 = "request_reminder_7", "Reminder after 7 days"
-        REQUEST_EXPIRED = "request_expired", "Request expired"
-        LAPSED = "lapsed", "Lapsed"
-        ESCALATED = "escalated", "Escalated to the vCIO and managers"
-        SIGNATORY_GONE = "signatory_gone", "vCIO asked to choose another signatory"
-        BASIS_REACK = "basis_reack", "Re-acknowledgment request sent: basis changed"
+        HEADS_UP_30 = "heads_up_30", _("Heads-up 30 days before")
+        HEADS_UP_7 = "heads_up_7", _("Heads-up 7 days before")
+        HEADS_UP_1 = "heads_up_1", _("Heads-up 1 day before")
+        REACK_REQUEST = "reack_request", _("Re-acknowledgment request sent")
+        REQUEST_REMINDER_3 = "request_reminder_3", _("Reminder after 3 days")
+        REQUEST_REMINDER_7 = "request_reminder_7", _("Reminder after 7 days")
+        REQUEST_EXPIRED = "request_expired", _("Request expired")
+        LAPSED = "lapsed", _("Lapsed")
+        ESCALATED = "escalated", _("Escalated to the vCIO and managers")
+        SIGNATORY_GONE = "signatory_gone", _("vCIO asked to choose another signatory")
+        BASIS_REACK = "basis_reack", _("Re-acknowledgment request sent: basis changed")
 
     # Steps for a refusal carry the recommendation; steps for a request only the request.
     # A reack_request step carries both: the refusal it is for and the request it produced.
@@ -71,9 +73,9 @@ def step_label(step: str) -> str:
     """Human label of a ledger step, including ladder rungs a practice configured itself."""
     if step in ReackStep.Step.values:
         return ReackStep.Step(step).label
-    kind, _, days = step.rpartition("_")
-    if kind == "heads_up":
-        return f"Heads-up {days} days before"
-    if kind == "request_reminder":
-        return f"Reminder after {days} days"
+    kind, _sep, days = step.rpartition("_")
+    if kind == "heads_up" and days.isdigit():
+        return ngettext("Heads-up {days} day before", "Heads-up {days} days before", int(days)).format(days=days)
+    if kind == "request_reminder" and days.isdigit():
+        return ngettext("Reminder after {days} day", "Reminder after {days} days", int(days)).format(days=days)
     return step.replace("_", " ").capitalize()
