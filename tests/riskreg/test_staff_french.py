@@ -146,3 +146,22 @@ def test_a_reackescalation_subject_follows_the_language(db):
     with translation.override("fr-ca"):
         assert str(subject) == "Échus\u00a0: 2 refus restés sans réponse chez Northwind"
     assert str(subject) == "Lapsed: 2 refusals went unanswered at Northwind"
+
+
+@pytest.mark.django_db
+def test_an_import_checked_for_a_french_uploader_words_its_rows_in_french(
+    manager_client, vcio, django_capture_on_commit_callbacks
+):
+    from clients.models import ImportBatch
+    from tests.clients.test_imports import upload
+
+    with translation.override("fr-ca"), django_capture_on_commit_callbacks(execute=True):
+        upload(manager_client, b"external_id,name,industry\nA-1,Broken,fishing\n", source="riskreg", vcio=vcio)
+    batch = ImportBatch.objects.get()
+    # Read later in English, the stored row message stays in the uploader's language.
+    page = manager_client.get(reverse("imports:detail", args=[batch.public_id])).content.decode()
+
+    assert "«\u00a0fishing\u00a0» n'est pas un secteur" in page.replace("&#x27;", "'")
+    with translation.override("fr-ca"):
+        page = manager_client.get(reverse("imports:detail", args=[batch.public_id])).content.decode()
+    assert "1 ligne ne peut pas être importée" in page
