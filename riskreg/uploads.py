@@ -10,6 +10,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_EXTENSIONS = {"PNG": "png", "JPEG": "jpg"}
@@ -20,7 +22,10 @@ PDF_MAX_BYTES = 10 * 1024 * 1024
 def _check_size(upload: UploadedFile, max_bytes: int) -> None:
     if upload.size > max_bytes:
         raise ValidationError(
-            f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(max_bytes)}.", code="too_large"
+            _("The file is {size}; the limit is {limit}.").format(
+                size=filesizeformat(upload.size), limit=filesizeformat(max_bytes)
+            ),
+            code="too_large",
         )
 
 
@@ -43,17 +48,24 @@ def checked_image(
     _check_size(upload, max_bytes)
     upload.seek(0)
     data = upload.read()
-    allowed = " or ".join(formats)
+    allowed = get_text_list(list(formats), _("or"))
     try:
         # Only the header is parsed here, so a decompression bomb is rejected by its declared size
         # before any pixel is decoded.
         with Image.open(io.BytesIO(data)) as image:
             image_format, (width, height) = image.format, image.size
             if image_format not in formats:
-                raise ValidationError(f"Upload a {allowed} image; this file is {image_format}.", code="format")
+                raise ValidationError(
+                    _("Upload a {allowed} image; this file is {image_format}.").format(
+                        allowed=allowed, image_format=image_format
+                    ),
+                    code="format",
+                )
             if not (min_side <= width <= max_side and min_side <= height <= max_side):
                 raise ValidationError(
-                    f"The image is {width}×{height} pixels; each side must be between {min_side} and {max_side}.",
+                    _(
+                        "The image is {width}×{height} pixels; each side must be between {min_side} and {max_side}."
+                    ).format(width=width, height=height, min_side=min_side, max_side=max_side),
                     code="dimensions",
                 )
             image.verify()
@@ -62,7 +74,9 @@ def checked_image(
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(f"This file is not a valid {allowed} image.", code="invalid") from None
+        raise ValidationError(
+            _("This file is not a valid {allowed} image.").format(allowed=allowed), code="invalid"
+        ) from None
     return _renamed(upload, stem, IMAGE_EXTENSIONS.get(image_format, image_format.lower()))
 
 
@@ -76,13 +90,13 @@ def checked_pdf(upload: UploadedFile, *, max_bytes: int = PDF_MAX_BYTES, stem: s
     data = upload.read()
     # The PDF specification lets the header start within the first 1024 bytes.
     if b"%PDF-" not in data[:1024]:
-        raise ValidationError("Upload a PDF document; this file is not a PDF.", code="format")
+        raise ValidationError(_("Upload a PDF document; this file is not a PDF."), code="format")
     try:
         pages = len(PdfReader(io.BytesIO(data)).pages)
     # PyPdfError includes the limits pypdf enforces (a page tree nested past 100 levels, a stream
     # inflating past 75 MB); RecursionError is what a deeper structure costs a parser without one.
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
-        raise ValidationError("This PDF is damaged and cannot be read.", code="invalid") from None
+        raise ValidationError(_("This PDF is damaged and cannot be read."), code="invalid") from None
     if pages == 0:
-        raise ValidationError("This PDF has no pages.", code="invalid")
+        raise ValidationError(_("This PDF has no pages."), code="invalid")
     return _renamed(upload, stem, "pdf")

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from clients.imports import values
 from clients.imports.layouts import Layout
@@ -38,7 +39,7 @@ def _client_values(row: RowPlan, cells: dict[str, str], layout: Layout, users: d
                 else values.industry(cells["industry"])
             )
         except ValueError as error:
-            row.fail(f"Industry: {error}.")
+            row.fail(_("Industry: {error}.").format(error=error))
         else:
             if chosen:
                 row.values["industry"] = chosen
@@ -47,13 +48,13 @@ def _client_values(row: RowPlan, cells: dict[str, str], layout: Layout, users: d
             if tier := values.strict_choice(cells["service_tier"], Client.ServiceTier.choices, "service tier"):
                 row.values["service_tier"] = tier
         except ValueError as error:
-            row.fail(f"Service tier: {error}.")
+            row.fail(_("Service tier: {error}.").format(error=error))
     if strict and "status" in cells:
         try:
             if status := values.strict_choice(cells["status"], Client.Status.choices, "status"):
                 row.values["status"] = status
         except ValueError as error:
-            row.fail(f"Status: {error}.")
+            row.fail(_("Status: {error}.").format(error=error))
     else:
         active = psa_active(cells)
         if active is not None:
@@ -63,7 +64,7 @@ def _client_values(row: RowPlan, cells: dict[str, str], layout: Layout, users: d
             try:
                 row.values[flag] = values.yes_no(cells[flag])
             except ValueError as error:
-                row.fail(f"{Client._meta.get_field(flag).verbose_name}: {error}.")
+                row.fail(_("{field}: {error}.").format(field=Client._meta.get_field(flag).verbose_name, error=error))
     if cells.get("notes"):
         row.values["notes"] = cells["notes"]
     # What the client is worth: an empty cell leaves the recorded value alone.
@@ -74,7 +75,7 @@ def _client_values(row: RowPlan, cells: dict[str, str], layout: Layout, users: d
         try:
             parsed = parse(cells.get(column, ""))
         except ValueError as error:
-            row.fail(f"{Client._meta.get_field(name).verbose_name}: {error}.")
+            row.fail(_("{field}: {error}.").format(field=Client._meta.get_field(name).verbose_name, error=error))
         else:
             if parsed is not None:
                 row.values[name] = parsed
@@ -83,22 +84,24 @@ def _client_values(row: RowPlan, cells: dict[str, str], layout: Layout, users: d
         if user is not None:
             row.values["vcio"] = user
         elif strict:
-            row.fail(f"vCIO: no active staff user with the username or email “{cells['vcio']}”.")
+            row.fail(_("vCIO: no active staff user with the username or email “{vcio}”.").format(vcio=cells["vcio"]))
         else:
-            row.notes.append(f"“{cells['vcio']}” is not a RiskReg user; the default vCIO applies to new clients.")
+            row.notes.append(
+                _("“{vcio}” is not a RiskReg user; the default vCIO applies to new clients.").format(vcio=cells["vcio"])
+            )
 
 
 def _client_row(line: int, cells: dict[str, str], layout: Layout, users: dict[str, Any]) -> RowPlan:
     row = RowPlan(line=line, external_id=cells.get("external_id", ""), label=cells.get("name", ""))
     if not row.external_id:
-        row.fail("No id: every row needs the company's id in the source system.")
+        row.fail(_("No id: every row needs the company's id in the source system."))
     if not row.label:
-        row.fail("No company name.")
+        row.fail(_("No company name."))
     check_length(row, row.external_id, 100, "id")
     check_length(row, row.label, 200, "name")
     kind = cells.get("type", "").strip().lower()
     if layout.client_types is not None and kind and kind not in layout.client_types:
-        row.skip(f"Type “{cells['type']}” is not a client.")
+        row.skip(_("Type “{type}” is not a client.").format(type=cells["type"]))
         return row
     _client_values(row, cells, layout, users)
     return row
@@ -114,8 +117,8 @@ def plan_clients(
         if progress and number % 500 == 0:
             progress(number)
     active = [row for row in rows if row.action != SKIP]
-    mark_duplicates(active, lambda row: row.external_id, "The same id as line {line}.")
-    mark_duplicates(active, lambda row: row.label.lower(), "The same company name as line {line}.")
+    mark_duplicates(active, lambda row: row.external_id, _("The same id as line {line}."))
+    mark_duplicates(active, lambda row: row.label.lower(), _("The same company name as line {line}."))
     by_key, by_name = _existing_clients(layout.source, active, lock=lock)
     for row in active:
         if row.action == ERROR:
@@ -147,15 +150,16 @@ def _match_client(
     if existing is None and same_name is not None:
         if same_name.external_id:
             row.fail(
-                f"A client named “{row.label}” already exists with another id "
-                f"({same_name.get_source_display()} {same_name.external_id})."
+                _("A client named “{name}” already exists with another id ({source} {id}).").format(
+                    name=row.label, source=same_name.get_source_display(), id=same_name.external_id
+                )
             )
             return
         existing = same_name
         row.values |= {"source": layout.source, "external_id": row.external_id}
-        row.notes.append("Links the existing client of the same name to this id.")
+        row.notes.append(_("Links the existing client of the same name to this id."))
     if existing is not None and same_name is not None and same_name.pk != existing.pk:
-        row.fail(f"Renaming to “{row.label}” would clash with another client of that name.")
+        row.fail(_("Renaming to “{name}” would clash with another client of that name.").format(name=row.label))
         return
     if existing is None:
         row.values |= {"source": layout.source, "external_id": row.external_id}

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from clients.imports import values
 from clients.imports.layouts import Layout
@@ -34,18 +35,18 @@ def _contact_row(line: int, cells: dict[str, str], layout: Layout) -> RowPlan:
     external_id = cells.get("external_id") or (f"{company_id}:{email}" if company_id and email else "")
     row = RowPlan(line=line, external_id=external_id, label=name or email)
     if not email:
-        row.skip("No email address: a RiskReg contact needs one.")
+        row.skip(gettext("No email address: a RiskReg contact needs one."))
         return row
     try:
         validate_email(email)
     except ValidationError:
-        row.fail(f"“{cells['email']}” is not an email address.")
+        row.fail(gettext("“{email}” is not an email address.").format(email=cells["email"]))
     if not name:
-        row.fail("No name.")
+        row.fail(gettext("No name."))
     if not company_id and not cells.get("company_name"):
-        row.fail("No company: the row names no company id or company name.")
+        row.fail(gettext("No company: the row names no company id or company name."))
     if not external_id:
-        row.fail("No id: the row has no contact id, and without a company id none can be made.")
+        row.fail(gettext("No id: the row has no contact id, and without a company id none can be made."))
     check_length(row, external_id, 100, "id")
     check_length(row, name, 200, "name")
     check_length(row, cells.get("title", ""), 200, "title")
@@ -58,7 +59,7 @@ def _contact_row(line: int, cells: dict[str, str], layout: Layout) -> RowPlan:
         try:
             row.values["can_sign"] = values.yes_no(cells["can_sign"])
         except ValueError as error:
-            row.fail(f"Can sign: {error}.")
+            row.fail(gettext("Can sign: {error}.").format(error=error))
     active = psa_active(cells)
     if active is not None:
         row.values["is_active"] = active
@@ -73,7 +74,9 @@ def plan_contacts(
     if progress:
         progress(len(rows) // 2)
     active = [(row, cells) for row, cells in parsed if row.action != SKIP]
-    mark_duplicates([row for row, _ in active], lambda row: row.external_id, "The same contact id as line {line}.")
+    mark_duplicates(
+        [row for row, _ in active], lambda row: row.external_id, gettext("The same contact id as line {line}.")
+    )
     clients_by_id, clients_by_name = _clients_of_contacts(layout.source, active, lock=lock)
     for row, cells in active:
         row.client = clients_by_id.get(cells.get("company_id", "")) or clients_by_name.get(
@@ -82,9 +85,15 @@ def plan_contacts(
         company = cells.get("company_id") or cells.get("company_name")
         if row.client is None and company:
             source = ExternalSource(layout.source).label
-            row.fail(f"No client for company “{company}” from {source}: import the companies first.")
+            row.fail(
+                gettext("No client for company “{company}” from {source}: import the companies first.").format(
+                    company=company, source=source
+                )
+            )
     live = [row for row, _ in active if row.client is not None]
-    mark_duplicates(live, lambda row: f"{row.client.pk}:{row.values.get('email')}", "The same email as line {line}.")
+    mark_duplicates(
+        live, lambda row: f"{row.client.pk}:{row.values.get('email')}", gettext("The same email as line {line}.")
+    )
     by_key, by_email = _existing_contacts(layout.source, live, lock=lock)
     for row in live:
         if row.action != ERROR:
@@ -130,20 +139,26 @@ def _match_contact(
     existing = by_key.get(row.external_id)
     same_email = by_email.get((row.client.pk, row.values["email"]))
     if existing is not None and existing.erased_at is not None:
-        row.skip("This contact's personal data was erased in RiskReg; it is not imported again.")
+        row.skip(gettext("This contact's personal data was erased in RiskReg; it is not imported again."))
         return
     if existing is not None and existing.client_id != row.client.pk:
-        row.fail("In RiskReg this contact belongs to another client; contacts do not move between clients.")
+        row.fail(gettext("In RiskReg this contact belongs to another client; contacts do not move between clients."))
         return
     if existing is None and same_email is not None:
         if same_email.external_id:
-            row.fail(f"{row.values['email']} is already a contact of this client with another id.")
+            row.fail(
+                gettext("{email} is already a contact of this client with another id.").format(
+                    email=row.values["email"]
+                )
+            )
             return
         existing = same_email
         row.values |= {"source": layout.source, "external_id": row.external_id}
-        row.notes.append("Links the existing contact with this email address to this id.")
+        row.notes.append(gettext("Links the existing contact with this email address to this id."))
     if existing is not None and same_email is not None and same_email.pk != existing.pk:
-        row.fail(f"{row.values['email']} is already the email of another contact of this client.")
+        row.fail(
+            gettext("{email} is already the email of another contact of this client.").format(email=row.values["email"])
+        )
         return
     if existing is None:
         row.values |= {"source": layout.source, "external_id": row.external_id}

@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clients.imports.layouts import LAYOUTS
 from clients.imports.reading import MAX_BYTES
@@ -9,14 +12,16 @@ SOURCES = [(source, label) for source, label in ExternalSource.choices if any(ke
 
 
 class ImportUploadForm(forms.Form):
-    source = forms.ChoiceField(label="Exported from", choices=SOURCES)
-    kind = forms.ChoiceField(label="The file holds", choices=ImportBatch.Kind.choices, widget=forms.RadioSelect)
-    file = forms.FileField(label="CSV file", help_text=f"At most {MAX_BYTES // (1024 * 1024)} MB.")
+    source = forms.ChoiceField(label=_("Exported from"), choices=SOURCES)
+    kind = forms.ChoiceField(label=_("The file holds"), choices=ImportBatch.Kind.choices, widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("CSV file"), help_text=format_lazy(_("At most {megabytes} MB."), megabytes=MAX_BYTES // (1024 * 1024))
+    )
     default_vcio = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label="vCIO for new clients",
-        help_text="New clients whose row names no RiskReg user get this vCIO.",
+        label=_("vCIO for new clients"),
+        help_text=_("New clients whose row names no RiskReg user get this vCIO."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -29,7 +34,12 @@ class ImportUploadForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload is not None and upload.size > MAX_BYTES:
-            self.add_error("file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into parts.")
+            self.add_error(
+                "file",
+                gettext("The file is larger than {megabytes} MB; split it into parts.").format(
+                    megabytes=MAX_BYTES // (1024 * 1024)
+                ),
+            )
         if cleaned.get("kind") == ImportBatch.Kind.CLIENTS and not cleaned.get("default_vcio"):
-            self.add_error("default_vcio", "Choose the vCIO new clients get.")
+            self.add_error("default_vcio", gettext("Choose the vCIO new clients get."))
         return cleaned

@@ -10,6 +10,8 @@ it is. Where a layout rests on an assumption rather than on the vendor's documen
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from clients.models import ExternalSource, ImportBatch
 
 Kind = ImportBatch.Kind
@@ -79,9 +81,11 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 _c("industry", "Market", "Industry", "Vertical"),
                 _c("vcio", "Account Manager", "Territory Manager", "vCIO"),
             ),
-            documented="Companies list (Companies > Companies, Export): Company Name, Company ID, Type, Status, "
-            "Market; column names as ConnectWise PSA shows them in its company list view and API (identifier).",
-            assumption="“Account Manager” is a custom list-view column; Type values other than Client are skipped.",
+            documented=_(
+                "Companies list (Companies > Companies, Export): Company Name, Company ID, Type, Status, "
+                "Market; column names as ConnectWise PSA shows them in its company list view and API (identifier)."
+            ),
+            assumption=_("“Account Manager” is a custom list-view column; Type values other than Client are skipped."),
             client_types=frozenset({"client", "customer"}),
         ),
         Layout(
@@ -92,11 +96,14 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 company_id=("Company ID", "Company Identifier"),
                 company_name=("Company", "Company Name"),
             ),
-            documented="Contacts list (Companies > Contacts, Export): First Name, Last Name, Company, Title, "
-            "Email, Phone.",
-            assumption="The contact list export carries no contact id unless the RecID column is added to the "
-            "view; without it a contact's id is its Company ID and email address. Company ID must be added to "
-            "the view, or contacts are matched to clients by company name.",
+            documented=_(
+                "Contacts list (Companies > Contacts, Export): First Name, Last Name, Company, Title, Email, Phone."
+            ),
+            assumption=_(
+                "The contact list export carries no contact id unless the RecID column is added to the "
+                "view; without it a contact's id is its Company ID and email address. Company ID must be added to "
+                "the view, or contacts are matched to clients by company name."
+            ),
         ),
         Layout(
             ExternalSource.AUTOTASK,
@@ -109,11 +116,15 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 _c("industry", "Market Segment", "Classification", "Industry"),
                 _c("vcio", "Owner", "Organization Owner", "Account Manager"),
             ),
-            documented="Organizations exported “In Import Template Format” (CRM > Search > Organizations > "
-            "Export): Organization ID, Name, Number, Address 1, City, Phone, ... (Autotask help: Populating "
-            "the Organization import template).",
-            assumption="Type, Market Segment and Owner columns as Autotask names them in organization searches; "
-            "older instances say Account instead of Organization. Types other than Customer are skipped.",
+            documented=_(
+                "Organizations exported “In Import Template Format” (CRM > Search > Organizations > "
+                "Export): Organization ID, Name, Number, Address 1, City, Phone, ... (Autotask help: Populating "
+                "the Organization import template)."
+            ),
+            assumption=_(
+                "Type, Market Segment and Owner columns as Autotask names them in organization searches; "
+                "older instances say Account instead of Organization. Types other than Customer are skipped."
+            ),
             client_types=frozenset({"customer", "client"}),
         ),
         Layout(
@@ -124,9 +135,11 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 company_id=("Organization ID", "Account ID", "Company ID"),
                 company_name=("Organization Name", "Account Name", "Organization", "Company Name"),
             ),
-            documented="Contacts exported “In Import Template Format” (CRM > Search > Contacts > Export): "
-            "Organization ID, Organization Name, Contact ID, First Name, Last Name, Email Address, Title, Phone, "
-            "Active (Autotask help: Populating the Contact import template).",
+            documented=_(
+                "Contacts exported “In Import Template Format” (CRM > Search > Contacts > Export): "
+                "Organization ID, Organization Name, Contact ID, First Name, Last Name, Email Address, Title, Phone, "
+                "Active (Autotask help: Populating the Contact import template)."
+            ),
         ),
         Layout(
             ExternalSource.HALOPSA,
@@ -138,10 +151,14 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 _c("industry", "Industry", "Client Type", "Sector"),
                 _c("vcio", "Account Manager", "Account Manager Name"),
             ),
-            documented="Clients list exported to CSV (Customers > Clients, Export), or the client import "
-            "spreadsheet's columns (Halo guide: Client, Sites & Users Import — CSV/XLS/Spreadsheet Method).",
-            assumption="Column titles follow Halo's client fields (id, name, inactive); add the ID column to the "
-            "list view before exporting.",
+            documented=_(
+                "Clients list exported to CSV (Customers > Clients, Export), or the client import "
+                "spreadsheet's columns (Halo guide: Client, Sites & Users Import — CSV/XLS/Spreadsheet Method)."
+            ),
+            assumption=_(
+                "Column titles follow Halo's client fields (id, name, inactive); add the ID column to the "
+                "list view before exporting."
+            ),
         ),
         Layout(
             ExternalSource.HALOPSA,
@@ -151,9 +168,11 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 company_id=("Client ID",),
                 company_name=("Client Name", "Client"),
             ),
-            documented="Users list exported to CSV (Customers > Users, Export): Name, Email Address, Client, "
-            "Job Title, Phone (Halo guide: User XLS template fields).",
-            assumption="Column titles follow Halo's user fields (id, name, emailaddress, client_id, jobtitle).",
+            documented=_(
+                "Users list exported to CSV (Customers > Users, Export): Name, Email Address, Client, "
+                "Job Title, Phone (Halo guide: User XLS template fields)."
+            ),
+            assumption=_("Column titles follow Halo's user fields (id, name, emailaddress, client_id, jobtitle)."),
         ),
         Layout(
             ExternalSource.RISKREG,
@@ -174,9 +193,11 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 _c("mrr", "mrr", "monthly_recurring_revenue"),
                 _c("contract_end", "contract_end", "contract_ends_on"),
             ),
-            documented="RiskReg's own layout (README, “CSV import”): industry, service_tier and status take the "
-            "values the client form offers; vcio a username or email; the data columns yes or no; mrr an amount "
-            "(1250.00) and contract_end a date (YYYY-MM-DD).",
+            documented=_(
+                "RiskReg's own layout (README, “CSV import”): industry, service_tier and status take the "
+                "values the client form offers; vcio a username or email; the data columns yes or no; mrr an amount "
+                "(1250.00) and contract_end a date (YYYY-MM-DD)."
+            ),
         ),
         Layout(
             ExternalSource.RISKREG,
@@ -192,8 +213,10 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                 _c("can_sign", "can_sign"),
                 _c("active", "is_active"),
             ),
-            documented="RiskReg's own layout (README, “CSV import”): the client by its external_id in the same "
-            "file family (client_external_id) or by its exact name.",
+            documented=_(
+                "RiskReg's own layout (README, “CSV import”): the client by its external_id in the same "
+                "file family (client_external_id) or by its exact name."
+            ),
         ),
     )
 }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from clients.imports import values
 from clients.imports.layouts import Layout
@@ -112,9 +113,18 @@ def diff(row: RowPlan, record: Any) -> None:
     row.action = UPDATE if row.changes else UNCHANGED
 
 
+# One whole sentence per checked column.
+TOO_LONG = {
+    "id": gettext_lazy("The id is longer than {limit} characters."),
+    "name": gettext_lazy("The name is longer than {limit} characters."),
+    "title": gettext_lazy("The title is longer than {limit} characters."),
+    "phone number": gettext_lazy("The phone number is longer than {limit} characters."),
+}
+
+
 def check_length(row: RowPlan, value: str, limit: int, what: str) -> None:
     if len(value) > limit:
-        row.fail(f"The {what} is longer than {limit} characters.")
+        row.fail(str(TOO_LONG[what]).format(limit=limit))
 
 
 def mark_duplicates(rows: list[RowPlan], key: Callable[[RowPlan], str | None], message: str) -> None:

@@ -5,6 +5,8 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from clients.imports.layouts import Layout, normalise
 
@@ -17,19 +19,25 @@ ENCODINGS = ("utf-8-sig", "cp1252")
 def decode(raw: bytes) -> str:
     """The text of an uploaded file, or ValidationError saying why it cannot be read."""
     if not raw.strip():
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     if len(raw) > MAX_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into parts.")
+        raise ValidationError(
+            _("The file is larger than {megabytes} MB; split it into parts.").format(
+                megabytes=MAX_BYTES // (1024 * 1024)
+            )
+        )
     if b"\x00" in raw[:4096]:
         raise ValidationError(
-            "This is not a CSV text file (it looks like a spreadsheet or another binary file): save it as CSV first."
+            _("This is not a CSV text file (it looks like a spreadsheet or another binary file): save it as CSV first.")
         )
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError("The file is neither UTF-8 nor Windows-1252 text.")  # pragma: no cover - cp1252 decodes most
+    raise ValidationError(
+        _("The file is neither UTF-8 nor Windows-1252 text.")
+    )  # pragma: no cover - cp1252 decodes most
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ def read_sheet(text: str, layout: Layout) -> Sheet:
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise ValidationError("The file has no header row.") from None
+        raise ValidationError(_("The file has no header row.")) from None
     positions = {normalise(name): index for index, name in reversed(list(enumerate(header)))}
     headers: dict[str, str] = {}
     columns: dict[str, int] = {}
@@ -66,9 +74,11 @@ def read_sheet(text: str, layout: Layout) -> Sheet:
     if missing:
         expected = ", ".join(f"“{name}”" for name in missing)
         raise ValidationError(
-            f"This is not a {layout.title} file: it has no {expected} column. Columns found: "
-            + ", ".join(f"“{name}”" for name in header[:12])
-            + ("…" if len(header) > 12 else "")
+            _("This is not a {title} file: it has no {expected} column. Columns found: {found}").format(
+                title=layout.title,
+                expected=expected,
+                found=", ".join(f"“{name}”" for name in header[:12]) + ("…" if len(header) > 12 else ""),
+            )
         )
     rows = []
     try:
@@ -76,11 +86,15 @@ def read_sheet(text: str, layout: Layout) -> Sheet:
             if not any(cell.strip() for cell in row):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ValidationError(f"The file has more than {MAX_ROWS:,} rows; split it into parts.")
+                raise ValidationError(
+                    _("The file has more than {rows} rows; split it into parts.").format(rows=number_format(MAX_ROWS))
+                )
             values = {field: (row[index].strip() if index < len(row) else "") for field, index in columns.items()}
             rows.append((reader.line_num, values))
     except csv.Error as error:
-        raise ValidationError(f"The file is not valid CSV near line {reader.line_num}: {error}.") from None
+        raise ValidationError(
+            _("The file is not valid CSV near line {line}: {error}.").format(line=reader.line_num, error=error)
+        ) from None
     if not rows:
-        raise ValidationError("The file has a header but no rows.")
+        raise ValidationError(_("The file has a header but no rows."))
     return Sheet(headers=headers, rows=rows)

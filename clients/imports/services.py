@@ -8,6 +8,7 @@ the batch one `import.applied` event; a file that changes nothing writes nothing
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -15,8 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from clients.imports.clients_plan import plan_clients
 from clients.imports.contacts_plan import plan_contacts
@@ -200,7 +202,8 @@ def import_batch_create(
     )
     batch.full_clean(exclude=["created_by", "default_vcio"])
     batch.save()
-    transaction.on_commit(partial(_publish, "check_import", batch.pk))
+    # The worker has no request: it writes the preview's row messages in the uploader's language.
+    transaction.on_commit(partial(_publish, "check_import", batch.pk, translation.get_language()))
     return batch
 
 
@@ -211,9 +214,15 @@ def _publish(task_name: str, batch_id: int, *args: Any) -> None:
         task.apply(args=[batch_id, *args])
 
 
-def import_batch_check(*, batch_id: int) -> ImportBatch | None:
-    """Make the preview of a queued batch, recording progress as it goes. Claimed first, so a
-    redelivered task does nothing; None when another run has it."""
+def import_batch_check(*, batch_id: int, language: str | None = None) -> ImportBatch | None:
+    """Make the preview of a queued batch, recording progress as it goes, its messages in
+    `language` (None: the active one). Claimed first, so a redelivered task does nothing; None
+    when another run has it."""
+    with translation.override(language) if language else nullcontext():
+        return _batch_check(batch_id)
+
+
+def _batch_check(batch_id: int) -> ImportBatch | None:
     if not ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(status=Status.CHECKING, rows_done=0):
         return None
     batch = ImportBatch.objects.select_related("default_vcio").get(pk=batch_id)
@@ -262,23 +271,31 @@ def _kept_rows(plan: Plan, kind: str) -> list[dict[str, Any]]:
 def import_batch_discard(*, batch: ImportBatch) -> None:
     """Throw an upload away unless it is being applied (then it is the apply's to finish)."""
     if not ImportBatch.objects.filter(pk=batch.pk).exclude(status=Status.APPLYING).delete()[0]:
-        raise ValidationError("This import is being applied; it cannot be discarded now.")
+        raise ValidationError(_("This import is being applied; it cannot be discarded now."))
 
 
 @transaction.atomic
 def import_batch_start_apply(*, actor: User | None, batch: ImportBatch) -> None:
     """Queue the apply of a checked batch without errors; it runs in the background."""
     if batch.counts.get("error"):
-        raise ValidationError("Fix the rows with errors and upload the file again: nothing is applied while any fails.")
+        raise ValidationError(
+            _("Fix the rows with errors and upload the file again: nothing is applied while any fails.")
+        )
     if not batch.counts.get("create") and not batch.counts.get("update"):
-        raise ValidationError("Nothing to apply: every row is unchanged or skipped.")
+        raise ValidationError(_("Nothing to apply: every row is unchanged or skipped."))
     if not ImportBatch.objects.filter(pk=batch.pk, status=Status.CHECKED).update(status=Status.APPLYING):
-        raise ValidationError("This import is not waiting to be applied.")
-    transaction.on_commit(partial(_publish, "apply_import", batch.pk, actor.pk))
+        raise ValidationError(_("This import is not waiting to be applied."))
+    transaction.on_commit(partial(_publish, "apply_import", batch.pk, actor.pk, translation.get_language()))
 
 
-def import_batch_apply(*, batch_id: int, actor: User | None) -> ImportBatch | None:
-    """Apply a batch whose apply was started; a redelivered task finds it applied and does nothing."""
+def import_batch_apply(*, batch_id: int, actor: User | None, language: str | None = None) -> ImportBatch | None:
+    """Apply a batch whose apply was started; a redelivered task finds it applied and does nothing.
+    A refreshed preview's messages are in `language` (None: the active one)."""
+    with translation.override(language) if language else nullcontext():
+        return _batch_apply(batch_id, actor)
+
+
+def _batch_apply(batch_id: int, actor: User | None) -> ImportBatch | None:
     batch = ImportBatch.objects.select_related("default_vcio").filter(pk=batch_id, status=Status.APPLYING).first()
     if batch is None:
         return None
@@ -312,7 +329,9 @@ def import_batch_apply(*, batch_id: int, actor: User | None) -> ImportBatch | No
         logger.exception("Import %s failed while applying", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(
             status=Status.FAILED,
-            error=f"The apply failed ({type(error).__name__}); nothing was changed. Upload the file again.",
+            error=_("The apply failed ({error}); nothing was changed. Upload the file again.").format(
+                error=type(error).__name__
+            ),
         )
         raise
     return batch

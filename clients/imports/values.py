@@ -6,6 +6,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from clients.models import Client
 
 YES = {"yes", "y", "true", "1", "x", "on"}
@@ -35,7 +37,7 @@ def yes_no(value: str) -> bool:
         return True
     if text in NO:
         return False
-    raise ValueError(f"“{value}” is not yes or no")
+    raise ValueError(gettext("“{value}” is not yes or no").format(value=value))
 
 
 def _choice(value: str, choices: Any) -> str | None:
@@ -59,15 +61,22 @@ def industry(value: str) -> str | None:
     return None
 
 
+# One whole sentence per column RiskReg's own layout checks against a list.
+NOT_A_CHOICE = {
+    "industry": gettext_lazy("“{value}” is not an industry (use one of: {allowed})"),
+    "service tier": gettext_lazy("“{value}” is not a service tier (use one of: {allowed})"),
+    "status": gettext_lazy("“{value}” is not a status (use one of: {allowed})"),
+}
+
+
 def strict_choice(value: str, choices: Any, what: str) -> str | None:
     """RiskReg's own layout: a value from the form's list, or a ValueError naming the allowed ones."""
     if not value.strip():
         return None
     if code := _choice(value, choices):
         return code
-    allowed = ", ".join(code for code, _ in choices)
-    article = "an" if what[0] in "aeiou" else "a"
-    raise ValueError(f"“{value}” is not {article} {what} (use one of: {allowed})")
+    allowed = ", ".join(code for code, _label in choices)
+    raise ValueError(str(NOT_A_CHOICE[what]).format(value=value, allowed=allowed))
 
 
 def psa_active(value: str) -> bool | None:
@@ -98,9 +107,11 @@ def money_cents(value: str) -> int | None:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"“{value}” is not an amount such as 1250.00") from None
+        raise ValueError(gettext("“{value}” is not an amount such as 1250.00").format(value=value)) from None
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"“{value}” is not an amount of 0 or more with at most two decimals")
+        raise ValueError(
+            gettext("“{value}” is not an amount of 0 or more with at most two decimals").format(value=value)
+        )
     return int(amount * 100)
 
 
@@ -112,4 +123,4 @@ def iso_date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"“{value}” is not a date written YYYY-MM-DD") from None
+        raise ValueError(gettext("“{value}” is not a date written YYYY-MM-DD").format(value=value)) from None

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.imports import services
@@ -80,7 +81,9 @@ def import_discard(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:detail", public_id=public_id)
-    messages.success(request, f"Import of {batch.filename} discarded: the uploaded file is deleted.")
+    messages.success(
+        request, _("Import of {filename} discarded: the uploaded file is deleted.").format(filename=batch.filename)
+    )
     return redirect("imports:list")
 
 

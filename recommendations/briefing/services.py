@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
@@ -40,7 +41,13 @@ def briefing_render(*, client: Client, actor: User | None, note: str, document_i
 def _clean_note(note: str) -> str:
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": f"Keep the note to {NOTE_MAX_LENGTH} characters; it has {len(note)}."})
+        raise ValidationError(
+            {
+                "note": gettext("Keep the note to {limit} characters; it has {length}.").format(
+                    limit=NOTE_MAX_LENGTH, length=len(note)
+                )
+            }
+        )
     return note
 
 
@@ -95,9 +102,9 @@ def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Cont
     contacts newly sent it. A contact already sent this briefing is not sent it twice."""
     client = briefing.client
     if not contacts:
-        raise ValidationError({"contacts": "Choose at least one contact to send the briefing to."})
+        raise ValidationError({"contacts": gettext("Choose at least one contact to send the briefing to.")})
     if any(contact.client_id != client.pk or not contact.is_active or contact.erased_at for contact in contacts):
-        raise ValidationError({"contacts": "Send the briefing only to the client's current contacts."})
+        raise ValidationError({"contacts": gettext("Send the briefing only to the client's current contacts.")})
     lock_client(client.pk)
     keys = {contact.pk: f"briefing:{briefing.public_id}:{contact.public_id}" for contact in contacts}
     sent_before = set(

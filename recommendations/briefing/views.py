@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_for_user
@@ -49,7 +51,7 @@ def briefing_schedule(request: AuthenticatedRequest, public_id: UUID) -> HttpRes
     if not schedule.is_valid():
         return _prepare_page(request, client, NoteForm(), schedule=schedule, status=400)
     if client_briefing_schedule_set(actor=request.user, client=client, **schedule.cleaned_data):
-        messages.success(request, "Briefing schedule saved.")
+        messages.success(request, _("Briefing schedule saved."))
     return redirect("briefing:prepare", public_id=client.public_id)
 
 
@@ -91,7 +93,10 @@ def briefing_issue_view(request: AuthenticatedRequest, public_id: UUID) -> HttpR
     except ValidationError as error:
         form.add_error("note", error.messages)
         return _prepare_page(request, client, form, status=400)
-    messages.success(request, f"Briefing {briefing.document_id} issued. It is kept exactly as it is now.")
+    messages.success(
+        request,
+        _("Briefing {document_id} issued. It is kept exactly as it is now.").format(document_id=briefing.document_id),
+    )
     return redirect("briefing:detail", public_id=briefing.public_id)
 
 
@@ -121,7 +126,7 @@ def briefing_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
 def briefing_download(request: AuthenticatedRequest, public_id: UUID) -> FileResponse:
     briefing = selectors.briefing_for_user(user=request.user, public_id=public_id)
     if not briefing.file:
-        raise Http404("This briefing's file is no longer stored.")
+        raise Http404(_("This briefing's file is no longer stored."))
     return FileResponse(briefing.file.open("rb"), as_attachment=True, filename=f"{briefing.document_id}.pdf")
 
 
@@ -138,7 +143,8 @@ def briefing_send_view(request: AuthenticatedRequest, public_id: UUID) -> HttpRe
         form.add_error("contacts", error.messages)
         return _detail_page(request, briefing, form, status=400)
     if sent:
-        messages.success(request, f"Briefing emailed to {', '.join(contact.name for contact in sent)}.")
+        names = get_text_list([contact.name for contact in sent], _("and"))
+        messages.success(request, _("Briefing emailed to {names}.").format(names=names))
     else:
-        messages.info(request, "Everyone chosen has already been sent this briefing; nothing was sent again.")
+        messages.info(request, _("Everyone chosen has already been sent this briefing; nothing was sent again."))
     return redirect("briefing:detail", public_id=briefing.public_id)

@@ -2,8 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ReackStep(models.Model):
@@ -72,10 +72,10 @@ class ReackStep(models.Model):
 def step_label(step: str) -> str:
     """Human label of a ledger step, including ladder rungs a practice configured itself."""
     if step in ReackStep.Step.values:
-        return str(ReackStep.Step(step).label)
-    kind, __, days = step.rpartition("_")
-    if kind == "heads_up":
-        return gettext("Heads-up %(days)s days before") % {"days": days}
-    if kind == "request_reminder":
-        return gettext("Reminder after %(days)s days") % {"days": days}
+        return ReackStep.Step(step).label
+    kind, _sep, days = step.rpartition("_")
+    if kind == "heads_up" and days.isdigit():
+        return ngettext("Heads-up {days} day before", "Heads-up {days} days before", int(days)).format(days=days)
+    if kind == "request_reminder" and days.isdigit():
+        return ngettext("Reminder after {days} day", "Reminder after {days} days", int(days)).format(days=days)
     return step.replace("_", " ").capitalize()

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -35,6 +37,17 @@ def contact_export(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     return response
 
 
+def _erased_message(held: int) -> str:
+    if not held:
+        return _("The contact's personal data was erased.")
+    message = ngettext(
+        "The contact's personal data was erased. {count} signed record is kept under legal hold.",
+        "The contact's personal data was erased. {count} signed records are kept under legal hold.",
+        held,
+    )
+    return message.format(count=held)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def contact_erase(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
@@ -46,8 +59,7 @@ def contact_erase(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            held = f" {len(result.held)} signed record(s) are kept under legal hold." if result.held else ""
-            messages.success(request, f"The contact's personal data was erased.{held}")
+            messages.success(request, _erased_message(len(result.held)))
         return redirect("register:client_detail", public_id=client.public_id)
     profile = PracticeProfile.load()
     return render(

@@ -5,6 +5,9 @@ instead of a heads-up or a re-acknowledgment request).
 
 import datetime
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from recommendations.models import Recommendation
 from recommendations.reack.core import (
     Group,
@@ -93,7 +96,7 @@ def _signatory_gone(sweep: Sweep, group: Group) -> None:
         idempotency_key=f"reack:{Step.SIGNATORY_GONE}:{claimed[0].public_id}:{claimed[0].valid_until}",
         kind="reack_signatory_gone",
         to=to,
-        subject=f"Choose another signatory for {client.name}'s re-acknowledgment",
+        subject=format_lazy(_("Choose another signatory for {client}'s re-acknowledgment"), client=client.name),
         template="notices/reack_signatory_gone",
         context={
             "client_name": client.name,

@@ -6,6 +6,8 @@ refusals lapsed.
 import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils.text import format_lazy
+from django.utils.translation import ngettext_lazy
 
 from clients.models import Client
 from recommendations.models import ReackStep, Recommendation
@@ -91,8 +93,7 @@ def _escalate(sweep: Sweep, items: list[Recommendation]) -> None:
         idempotency_key=f"reack:{Step.ESCALATED}:{escalated[0].public_id}:{escalated[0].valid_until}",
         kind="reack_escalation",
         to=to,
-        subject=f"Lapsed: {len(escalated)} refusal{'s' if len(escalated) > 1 else ''} went unanswered at "
-        + (clients[0].name if len(clients) == 1 else f"{len(clients)} clients"),
+        subject=escalation_subject(len(escalated), clients),
         template="notices/reack_escalation",
         context={
             "grace_days": sweep.ladder.grace_days,
@@ -112,3 +113,19 @@ def _escalate(sweep: Sweep, items: list[Recommendation]) -> None:
     )
     for client_items in by_client:
         sweep.report.record(Step.ESCALATED, client_items[0].client, (item.title for item in client_items))
+
+
+def escalation_subject(count: int, clients: list[Client]) -> str:
+    if len(clients) == 1:
+        subject = ngettext_lazy(
+            "Lapsed: {count} refusal went unanswered at {client}",
+            "Lapsed: {count} refusals went unanswered at {client}",
+            count,
+        )
+        return format_lazy(subject, count=count, client=clients[0].name)
+    subject = ngettext_lazy(
+        "Lapsed: {count} refusal went unanswered at {clients} clients",
+        "Lapsed: {count} refusals went unanswered at {clients} clients",
+        count,
+    )
+    return format_lazy(subject, count=count, clients=len(clients))

@@ -8,6 +8,8 @@ import datetime
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
@@ -230,7 +232,7 @@ def _expire(sweep: Sweep, request: DecisionRequest) -> None:
             idempotency_key=f"reack:{Step.REQUEST_EXPIRED}:{request.public_id}",
             kind="request_expired",
             to=to,
-            subject=f"Signing request for {client.name} expired unanswered",
+            subject=format_lazy(_("Signing request for {client} expired unanswered"), client=client.name),
             template="notices/request_expired",
             context={
                 "purpose_label": request.get_purpose_display(),

@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Contact
 from clients.selectors import client_for_user, clients_visible_to
@@ -25,12 +27,18 @@ from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.evidence import step_origin
 
 TAB_EXPLANATIONS = {
-    "due": "Signed refusals whose valid-until falls within the window. The signatory gets heads-ups before the "
-    "date and a re-acknowledgment request on it.",
-    "awaiting": "Refusals at or past their valid-until, or with a re-acknowledgment request out: waiting for the "
-    "signatory. Without an answer they lapse once the grace period is over.",
-    "lapsed": "Refusals whose re-acknowledgment went unanswered past the grace period. The risk is open and no "
-    "longer backed by a signature.",
+    "due": gettext_lazy(
+        "Signed refusals whose valid-until falls within the window. The signatory gets heads-ups before the "
+        "date and a re-acknowledgment request on it."
+    ),
+    "awaiting": gettext_lazy(
+        "Refusals at or past their valid-until, or with a re-acknowledgment request out: waiting for the "
+        "signatory. Without an answer they lapse once the grace period is over."
+    ),
+    "lapsed": gettext_lazy(
+        "Refusals whose re-acknowledgment went unanswered past the grace period. The risk is open and no "
+        "longer backed by a signature."
+    ),
 }
 
 
@@ -81,9 +89,9 @@ def reack_send(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     form = SendForDecisionForm(
         request.POST or None, initial=initial or None, signatories=signatories, recommendations=sendable
     )
-    form.fields["recommendations"].label = "Refusals to re-acknowledge"
+    form.fields["recommendations"].label = _("Refusals to re-acknowledge")
     form.fields["recommendations"].label_from_instance = _item_label
-    form.fields["message"].help_text = "Optional. Leave empty for the standard re-acknowledgment wording."
+    form.fields["message"].help_text = _("Optional. Leave empty for the standard re-acknowledgment wording.")
     if request.method == "POST" and form.is_valid():
         try:
             decision_request = reack.reack_request_send(
@@ -97,7 +105,9 @@ def reack_send(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Re-acknowledgment link emailed to {decision_request.signatory.name}.")
+            messages.success(
+                request, _("Re-acknowledgment link emailed to {name}.").format(name=decision_request.signatory.name)
+            )
             return redirect("signing:request_detail", public_id=decision_request.public_id)
     return render(
         request,
@@ -127,5 +137,10 @@ def _preselect(request: AuthenticatedRequest, sendable, signatories) -> tuple[di
 
 
 def _item_label(recommendation: Recommendation) -> str:
-    state = "lapsed, was valid until" if recommendation.status == Recommendation.Status.LAPSED else "valid until"
-    return f"{recommendation.title} ({recommendation.level_label} risk) — {state} {recommendation.valid_until:%Y-%m-%d}"
+    if recommendation.status == Recommendation.Status.LAPSED:
+        label = _("{title} ({level} risk) — lapsed, was valid until {date}")
+    else:
+        label = _("{title} ({level} risk) — valid until {date}")
+    return label.format(
+        title=recommendation.title, level=recommendation.level_label, date=f"{recommendation.valid_until:%Y-%m-%d}"
+    )

@@ -10,6 +10,9 @@ client's fiscal-year start changes.
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import dateformat
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True, order=True)
 class Quarter:
@@ -22,6 +25,11 @@ class Quarter:
         return f"FY{self.fiscal_year} Q{self.number}"
 
     @property
+    def display_label(self) -> str:
+        """The label as the pages show it, in the reader's language (`label` stays the record's)."""
+        return gettext("FY{year} Q{number}").format(year=self.fiscal_year, number=self.number)
+
+    @property
     def key(self) -> str:
         """The quarter in a form and a URL: its first day."""
         return self.start.isoformat()
@@ -29,7 +37,7 @@ class Quarter:
     @property
     def months(self) -> str:
         end = add_months(self.start, 2)
-        return f"{self.start:%b %Y} – {end:%b %Y}"
+        return f"{dateformat.format(self.start, 'M Y')} – {dateformat.format(end, 'M Y')}"
 
 
 def add_months(day: date, months: int) -> date:

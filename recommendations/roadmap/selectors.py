@@ -10,6 +10,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from clients.models import Client
 from recommendations.models import Recommendation
@@ -136,11 +138,11 @@ def client_roadmap(client: Client, *, today: date) -> Roadmap:
     upcoming = [next_quarter(current, start_month, step) for step in range(1, NEXT_QUARTERS + 1)]
     later_from = add_months(upcoming[-1].start, 3)
     columns = {
-        "past": Column("past", "Past", f"{previous.label} and earlier"),
-        current.start: Column("current", current.label, f"Current · {current.months}"),
-        **{quarter.start: Column("next", quarter.label, quarter.months) for quarter in upcoming},
-        "later": Column("later", "Later", f"From {later_from:%b %Y}"),
-        "unscheduled": Column("unscheduled", "Not scheduled", "No target quarter yet"),
+        "past": Column("past", _("Past"), _("{quarter} and earlier").format(quarter=previous.display_label)),
+        current.start: Column("current", current.display_label, _("Current · {months}").format(months=current.months)),
+        **{quarter.start: Column("next", quarter.display_label, quarter.months) for quarter in upcoming},
+        "later": Column("later", _("Later"), _("From {month}").format(month=dateformat.format(later_from, "M Y"))),
+        "unscheduled": Column("unscheduled", _("Not scheduled"), _("No target quarter yet")),
     }
     for item in roadmap_items(client):
         item.is_movable = item.status in MOVABLE
@@ -153,7 +155,7 @@ def client_roadmap(client: Client, *, today: date) -> Roadmap:
             column.budget.add(
                 one_time_cents=item.one_time_cost_cents, recurring_monthly_cents=item.recurring_monthly_cost_cents
             )
-    choices = [(quarter.key, quarter.label) for quarter in planning_quarters(client, today)]
+    choices = [(quarter.key, quarter.display_label) for quarter in planning_quarters(client, today)]
     return Roadmap(client=client, current=current, columns=list(columns.values()), choices=choices)
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import Client
@@ -30,8 +31,9 @@ def recommendation_schedule(*, actor: User | None, recommendation: Recommendatio
     client = recommendation.client
     if recommendation.status not in MOVABLE:
         raise ValidationError(
-            f"A {recommendation.get_status_display().lower()} recommendation is not planned work: "
-            "it cannot be moved on the roadmap."
+            _("A {status} recommendation is not planned work: it cannot be moved on the roadmap.").format(
+                status=recommendation.get_status_display().lower()
+            )
         )
     start_month = client.fiscal_year_start_month
     new = quarter_of(target_quarter, start_month).start if target_quarter else None

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_for_user, clients_visible_to
@@ -23,6 +25,7 @@ def _board(client, *, status: str = "", error: str = "") -> dict:
     return {
         "client": client,
         "fiscal_form": FiscalYearForm(initial={"start_month": client.fiscal_year_start_month}),
+        "fiscal_month": MONTHS[client.fiscal_year_start_month],
         "roadmap": selectors.client_roadmap(client, today=timezone.localdate()),
         "status_message": status,
         "error_message": error,
@@ -42,11 +45,11 @@ def recommendation_move(request: AuthenticatedRequest, public_id: UUID) -> HttpR
     form posts here and the roadmap page is shown again with a message."""
     recommendation = recommendation_for_user(user=request.user, public_id=public_id)
     client = recommendation.client
-    choices = [(q.key, q.label) for q in selectors.planning_quarters(client, timezone.localdate())]
+    choices = [(q.key, q.display_label) for q in selectors.planning_quarters(client, timezone.localdate())]
     form = MoveForm(request.POST, choices=choices)
     status, error = "", ""
     if not form.is_valid():
-        error = "Choose one of the quarters offered: the roadmap plans up to two years ahead."
+        error = _("Choose one of the quarters offered: the roadmap plans up to two years ahead.")
     else:
         target = form.cleaned_data["quarter"]
         try:
@@ -54,8 +57,7 @@ def recommendation_move(request: AuthenticatedRequest, public_id: UUID) -> HttpR
         except ValidationError as failure:
             error = " ".join(failure.messages)
         else:
-            where = quarter_of(target, client.fiscal_year_start_month).label if target else "not scheduled"
-            status = f"“{recommendation.title}” {'moved to' if moved else 'is already in'} {where}."
+            status = _move_status(recommendation.title, target, client.fiscal_year_start_month, moved=moved)
     if request.htmx:
         return render(request, "roadmap/board.html", _board(client, status=status, error=error))
     if error:
@@ -65,16 +67,27 @@ def recommendation_move(request: AuthenticatedRequest, public_id: UUID) -> HttpR
     return redirect("roadmap:client", public_id=client.public_id)
 
 
+def _move_status(title: str, target: date | None, start_month: int, *, moved: bool) -> str:
+    if target is None:
+        message = _("“{title}” moved to not scheduled.") if moved else _("“{title}” is already in not scheduled.")
+        return message.format(title=title)
+    where = quarter_of(target, start_month).display_label
+    message = _("“{title}” moved to {quarter}.") if moved else _("“{title}” is already in {quarter}.")
+    return message.format(title=title, quarter=where)
+
+
 @require_POST
 @login_required
 def fiscal_year_set(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     client = client_for_user(user=request.user, public_id=public_id)
     form = FiscalYearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the month the fiscal year starts in, January to December.")
+        messages.error(request, _("Choose the month the fiscal year starts in, January to December."))
     elif client_fiscal_year_set(actor=request.user, client=client, start_month=form.cleaned_data["start_month"]):
-        month = date(2000, form.cleaned_data["start_month"], 1)
-        messages.success(request, f"{client.name}'s fiscal year now starts in {month:%B}.")
+        month = MONTHS[form.cleaned_data["start_month"]]
+        messages.success(
+            request, _("{client}'s fiscal year now starts in {month}.").format(client=client.name, month=month)
+        )
     return redirect("roadmap:client", public_id=client.public_id)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
+from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,7 +13,7 @@ CODE_WIDGET = forms.TextInput(
 )
 
 
-THROTTLED = "Too many wrong codes in a row: wait a few seconds, then enter the code the app shows now."
+THROTTLED = _("Too many wrong codes in a row: wait a few seconds, then enter the code the app shows now.")
 
 
 def normalised(code: str) -> str:
@@ -27,8 +28,9 @@ def throttled(device: Device) -> bool:
 class StaffLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match. After 5 failed attempts, logging in is "
-        "blocked for 15 minutes.",
+        "invalid_login": _(
+            "That username and password do not match. After 5 failed attempts, logging in is blocked for 15 minutes."
+        ),
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -43,10 +45,10 @@ class VerifyCodeForm(forms.Form):
     """The second step of a login: a code from the authenticator app, or one unused backup code."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         widget=CODE_WIDGET,
-        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -63,16 +65,18 @@ class VerifyCodeForm(forms.Form):
         if self.device is None:
             if waiting:
                 raise forms.ValidationError(THROTTLED)
-            raise forms.ValidationError("That code is not valid. Codes change every 30 seconds; try the current one.")
+            raise forms.ValidationError(
+                _("That code is not valid. Codes change every 30 seconds; try the current one.")
+            )
         return code
 
 
 class EnrolForm(forms.Form):
     code = forms.CharField(
-        label="Code from the app",
+        label=_("Code from the app"),
         max_length=10,
         widget=CODE_WIDGET,
-        help_text="Enter the 6-digit code the app shows for RiskReg to confirm the setup.",
+        help_text=_("Enter the 6-digit code the app shows for RiskReg to confirm the setup."),
     )
 
     def __init__(self, *args, device: TOTPDevice, **kwargs) -> None:
@@ -85,6 +89,6 @@ class EnrolForm(forms.Form):
             raise forms.ValidationError(THROTTLED)
         if not self.device.verify_token(code):
             raise forms.ValidationError(
-                "That code does not match. Check the app shows RiskReg and try the current code."
+                _("That code does not match. Check the app shows RiskReg and try the current code.")
             )
         return code

@@ -1,12 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        VCIO = "vcio", "vCIO"
-        MANAGER = "manager", "Manager"
-        ADMIN = "admin", "Practice admin"
+        VCIO = "vcio", _("vCIO")
+        MANAGER = "manager", _("Manager")
+        ADMIN = "admin", _("Practice admin")
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VCIO)
 

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
@@ -86,7 +88,12 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
         if isinstance(form.device, StaticDevice):
             left = form.device.token_set.count()
             messages.warning(
-                request, f"You used a backup code; {left} left. Create new ones on your account page if you run low."
+                request,
+                ngettext(
+                    "You used a backup code; {left} left. Create new ones on your account page if you run low.",
+                    "You used a backup code; {left} left. Create new ones on your account page if you run low.",
+                    left,
+                ).format(left=left),
             )
         return redirect(next_url)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
@@ -141,7 +148,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def backup_codes_regenerate(request: AuthenticatedRequest) -> HttpResponse:
     if not is_verified(request.user):
-        messages.error(request, "Set up two-factor authentication first; backup codes come with it.")
+        messages.error(request, _("Set up two-factor authentication first; backup codes come with it."))
         return redirect("accounts:account")
     codes = services.backup_codes_regenerate(user=request.user)
     return render(request, "accounts/backup_codes.html", {"codes": codes, "next": "", "enrolled": False})
@@ -152,5 +159,10 @@ def backup_codes_regenerate(request: AuthenticatedRequest) -> HttpResponse:
 def logout_everywhere(request: AuthenticatedRequest) -> HttpResponse:
     ended = services.sessions_end_all(user=request.user)
     logout(request)
-    messages.success(request, f"Logged out of {ended} session{'s' if ended != 1 else ''}, including this one.")
+    message = ngettext(
+        "Logged out of {ended} session, including this one.",
+        "Logged out of {ended} sessions, including this one.",
+        ended,
+    )
+    messages.success(request, message.format(ended=ended))
     return redirect("login")

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
@@ -11,12 +12,12 @@ class ApiToken(models.Model):
     the key itself is shown once, when it is made."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and write"
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What uses it, e.g. “PSA sync”.")
+    name = models.CharField(max_length=100, help_text=_("What uses it, e.g. “PSA sync”."))
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.READ)
     # The first characters of the key, so a person can tell their keys apart; not enough to use one.
     prefix = models.CharField(max_length=12)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from riskreg.accounts.models import User
 from riskreg.api_tokens.models import ApiToken
@@ -41,9 +42,9 @@ def api_token_create(
     if actor is not None and not may_manage_tokens_of(actor, user):
         raise PermissionDenied("Only a practice admin creates API tokens for someone else.")
     if not user.is_active:
-        raise ValidationError({"user": "This account is deactivated; its tokens would not work."})
+        raise ValidationError({"user": _("This account is deactivated; its tokens would not work.")})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "Choose an expiry in the future."})
+        raise ValidationError({"expires_at": _("Choose an expiry in the future.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
@@ -80,7 +81,7 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
         raise PermissionDenied("Only a practice admin revokes someone else's API tokens.")
     now = timezone.now()
     if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_by=actor):
-        raise ValidationError("This token was already revoked.")
+        raise ValidationError(_("This token was already revoked."))
     token.refresh_from_db()
     audit_append(
         actor=actor,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,7 @@ def _created(request: HttpRequest, token, secret: str, back: str) -> HttpRespons
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
-        return render(request, "api_tokens/token_form.html", {"form": form, "title": "New API token"}, status=400)
+        return render(request, "api_tokens/token_form.html", {"form": form, "title": _("New API token")}, status=400)
     token, secret = services.api_token_create(
         actor=request.user,
         user=request.user,
@@ -51,7 +52,7 @@ def token_revoke(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"API token “{token.name}” revoked: it no longer works.")
+        messages.success(request, _("API token “{name}” revoked: it no longer works.").format(name=token.name))
     if token.user_id != request.user.pk:
         return redirect("api_tokens:all")
     return redirect("accounts:account")

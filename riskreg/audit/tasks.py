@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from riskreg.audit.chain import verify_chain
 from riskreg.audit.digests import digest_take, digest_timestamp, missing_digest_days
@@ -87,8 +89,21 @@ def audit_digest_enqueue(*, day: datetime.date, timestamp_token: bytes | None = 
         idempotency_key=f"audit-digest:{day.isoformat()}",
         kind="audit_digest",
         to=recipients,
-        subject=f"Audit chain {'intact' if digest.chain_intact else 'BROKEN'} on {day.isoformat()}: "
-        f"{digest.event_count} events",
+        subject=format_lazy(
+            ngettext_lazy(
+                "Audit chain intact on {day}: {count} event",
+                "Audit chain intact on {day}: {count} events",
+                digest.event_count,
+            )
+            if digest.chain_intact
+            else ngettext_lazy(
+                "Audit chain BROKEN on {day}: {count} event",
+                "Audit chain BROKEN on {day}: {count} events",
+                digest.event_count,
+            ),
+            day=day.isoformat(),
+            count=digest.event_count,
+        ),
         template="notices/audit_digest",
         context={
             "day": day.isoformat(),
@@ -142,7 +157,7 @@ def missing_digests_report(*, today: datetime.date) -> OutboundEmail | None:
     return admins_email_enqueue(
         idempotency_key=f"audit-digest-missing:{today.isoformat()}",
         kind="audit_digest_missing",
-        subject=f"No audit-chain digest for {', '.join(days)}",
+        subject=format_lazy(gettext_lazy("No audit-chain digest for {days}"), days=", ".join(days)),
         template="notices/audit_digest_missing",
         context={"days": days},
     )
@@ -174,7 +189,15 @@ def integrity_alert_enqueue(*, day: datetime.date) -> OutboundEmail | None:
     return admins_email_enqueue(
         idempotency_key=f"integrity-check:{day.isoformat()}",
         kind="integrity_alert",
-        subject=f"RiskReg integrity check FAILED on {day.isoformat()}: {len(problems)} problem(s)",
+        subject=format_lazy(
+            ngettext_lazy(
+                "RiskReg integrity check FAILED on {day}: {count} problem",
+                "RiskReg integrity check FAILED on {day}: {count} problems",
+                len(problems),
+            ),
+            day=day.isoformat(),
+            count=len(problems),
+        ),
         template="notices/integrity_alert",
         context={"problems": problems},
     )

@@ -1,17 +1,19 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from riskreg.mail.models import OutboundEmail
 
 
 class OutboxFilterForm(forms.Form):
     q = forms.CharField(
-        label="Recipient",
+        label=_("Recipient"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "placeholder": "name@example.com"}),
     )
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *OutboundEmail.Status.choices],
+        label=_("Status"),
+        choices=[("", _("Any status")), *OutboundEmail.Status.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboundEmail(models.Model):
@@ -7,10 +8,10 @@ class OutboundEmail(models.Model):
     change that causes it; a task sends it after commit and a sweep retries what is stuck."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     idempotency_key = models.CharField(max_length=200, unique=True)
     scope = models.CharField(max_length=80, blank=True)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from riskreg.audit.chain import audit_append
 from riskreg.audit.events import EventType
@@ -161,7 +163,7 @@ def _disable_for_failures(endpoint: WebhookEndpoint, *, last_error: str) -> None
         idempotency_key=f"webhook:{endpoint.public_id}:disabled:{now.isoformat()}",
         kind="webhook_disabled",
         to=recipients,
-        subject=f"Webhook endpoint disabled: {endpoint.url}",
+        subject=format_lazy(gettext_lazy("Webhook endpoint disabled: {url}"), url=endpoint.url),
         template="notices/webhook_disabled",
         context={
             "endpoint_url": endpoint.url,

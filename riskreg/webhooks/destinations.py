@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MAX_URL_LENGTH = 500
 RESPONSE_EXCERPT_BYTES = 1000
@@ -45,18 +46,18 @@ def address_allowed(address: str) -> bool:
 
 def _split(url: str):
     if len(url) > MAX_URL_LENGTH:
-        raise UnsafeDestination(f"The URL is longer than {MAX_URL_LENGTH} characters.")
+        raise UnsafeDestination(_("The URL is longer than {limit} characters.").format(limit=MAX_URL_LENGTH))
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"}:
-        raise UnsafeDestination("Only http:// and https:// URLs can receive webhooks.")
+        raise UnsafeDestination(_("Only http:// and https:// URLs can receive webhooks."))
     if not parts.hostname:
-        raise UnsafeDestination("The URL has no host name.")
+        raise UnsafeDestination(_("The URL has no host name."))
     if parts.username or parts.password:
-        raise UnsafeDestination("Put no user name or password in the URL; verify the signature instead.")
+        raise UnsafeDestination(_("Put no user name or password in the URL; verify the signature instead."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise UnsafeDestination("The URL's port is not a number from 1 to 65535.") from None
+        raise UnsafeDestination(_("The URL's port is not a number from 1 to 65535.")) from None
     return parts, port
 
 
@@ -67,15 +68,17 @@ def check_url(url: str) -> Destination:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeDestination(f"The host name {host} does not resolve.") from None
+        raise UnsafeDestination(_("The host name {host} does not resolve.").format(host=host)) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not settings.RISKREG_WEBHOOK_ALLOW_PRIVATE:
         refused = [address for address in addresses if not address_allowed(address)]
         if refused:
             raise UnsafeDestination(
-                f"{host} resolves to {refused[0]}, a private, loopback or otherwise non-public address. "
-                "Webhooks go only to public addresses unless the server's operator sets "
-                "RISKREG_WEBHOOK_ALLOW_PRIVATE=true."
+                _(
+                    "{host} resolves to {address}, a private, loopback or otherwise non-public address. "
+                    "Webhooks go only to public addresses unless the server's operator sets "
+                    "RISKREG_WEBHOOK_ALLOW_PRIVATE=true."
+                ).format(host=host, address=refused[0])
             )
     target = parts.path or "/"
     if parts.query:

@@ -3,6 +3,8 @@ form and document reads."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class EventType:
@@ -16,38 +18,38 @@ EVENT_TYPES: dict[str, EventType] = {
     for event in (
         EventType(
             "request.sent",
-            "Request sent",
-            "A decision, re-acknowledgment or software-consent request was emailed to a signatory.",
+            _("Request sent"),
+            _("A decision, re-acknowledgment or software-consent request was emailed to a signatory."),
         ),
         EventType(
             "request.signed",
-            "Request signed",
-            "A signatory signed a request: each item's outcome, and a refusal's valid-until date.",
+            _("Request signed"),
+            _("A signatory signed a request: each item's outcome, and a refusal's valid-until date."),
         ),
         EventType(
             "refusal.due",
-            "Refusal due",
-            "A signed refusal reached its valid-until date and must be re-acknowledged.",
+            _("Refusal due"),
+            _("A signed refusal reached its valid-until date and must be re-acknowledged."),
         ),
         EventType(
             "refusal.lapsed",
-            "Refusal lapsed",
-            "A refusal was not re-acknowledged within the grace period and is no longer backed by a signature.",
+            _("Refusal lapsed"),
+            _("A refusal was not re-acknowledged within the grace period and is no longer backed by a signature."),
         ),
         EventType(
             "document.sealed",
-            "Document sealed",
-            "A signed request's waiver, confirmation or consent record was rendered and sealed.",
+            _("Document sealed"),
+            _("A signed request's waiver, confirmation or consent record was rendered and sealed."),
         ),
         EventType(
             "consent.withdrawn",
-            "Consent withdrawn",
-            "A client withdrew its consent to a program installed (or to be installed) on its computers.",
+            _("Consent withdrawn"),
+            _("A client withdrew its consent to a program installed (or to be installed) on its computers."),
         ),
         EventType(
             "client.rescored",
-            "Client band changed",
-            "A client's risk band changed. Not sent when the score moves within the same band.",
+            _("Client band changed"),
+            _("A client's risk band changed. Not sent when the score moves within the same band."),
         ),
     )
 }

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhookEndpoint(models.Model):
@@ -11,7 +12,7 @@ class WebhookEndpoint(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     url = models.URLField("URL", max_length=500)
     description = models.CharField(max_length=200, blank=True)
-    events = models.JSONField(default=list, help_text="The event types it receives.")
+    events = models.JSONField(default=list, help_text=_("The event types it receives."))
     # The secret is derived from this and the server's SECRET_KEY (riskreg.webhooks.signing).
     secret_nonce = models.CharField(max_length=32)
     is_active = models.BooleanField(default=True)
@@ -39,10 +40,10 @@ class WebhookDelivery(models.Model):
     posted by a task after commit and retried with backoff until it is delivered or gives up."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     # The same on every attempt (the webhook-id header), so a receiver drops a repeat.

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append
@@ -137,9 +138,9 @@ def _clean_endpoint(data: dict[str, Any]) -> dict[str, Any]:
         errors["url"] = [str(error)]
     events = sorted(set(data.get("events") or []))
     if not events:
-        errors["events"] = ["Choose at least one event."]
+        errors["events"] = [_("Choose at least one event.")]
     elif unknown := [event for event in events if event not in EVENT_TYPES]:
-        errors["events"] = [f"Unknown event types: {', '.join(unknown)}."]
+        errors["events"] = [_("Unknown event types: {types}.").format(types=", ".join(unknown))]
     if errors:
         raise ValidationError(errors)
     return {"url": url, "events": events, "description": (data.get("description") or "").strip()}
@@ -222,7 +223,9 @@ def endpoint_set_active(*, actor: User | None, endpoint: WebhookEndpoint, active
         consecutive_failures=0 if active else F("consecutive_failures"),
     )
     if not changed:
-        raise ValidationError(f"This endpoint is already {'enabled' if active else 'disabled'}.")
+        raise ValidationError(
+            _("This endpoint is already enabled.") if active else _("This endpoint is already disabled.")
+        )
     if active:
         WebhookDelivery.objects.filter(endpoint=endpoint, status=Status.PENDING).update(next_attempt_at=timezone.now())
     state = "enabled" if active else "disabled"
@@ -234,7 +237,7 @@ def endpoint_set_active(*, actor: User | None, endpoint: WebhookEndpoint, active
 def endpoint_ping(*, actor: User | None, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Queue a test event for one endpoint, whatever it subscribes to."""
     if not endpoint.is_active:
-        raise ValidationError("Enable the endpoint first.")
+        raise ValidationError(_("Enable the endpoint first."))
     now = timezone.now()
     event = WebhookEvent(PING, {"endpoint": str(endpoint.public_id), "requested_by": actor.get_username()})
     delivery = _delivery(endpoint, event, uuid.uuid4(), now)
@@ -249,5 +252,5 @@ def delivery_retry(*, actor: User | None, delivery: WebhookDelivery) -> None:
     if not WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.FAILED).update(
         status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
     ):
-        raise ValidationError("Only a delivery that gave up can be retried.")
+        raise ValidationError(_("Only a delivery that gave up can be retried."))
     transaction.on_commit(partial(_publish, [delivery.pk]))

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -52,7 +53,7 @@ def endpoint_create(request: AuthenticatedRequest) -> HttpResponse:
             return _secret_page(request, endpoint, secret, new=True)
     status = 400 if form.errors else 200
     return render(
-        request, "webhooks/endpoint_form.html", {"form": form, "title": "Register a webhook endpoint"}, status=status
+        request, "webhooks/endpoint_form.html", {"form": form, "title": _("Register a webhook endpoint")}, status=status
     )
 
 
@@ -89,13 +90,13 @@ def endpoint_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "Endpoint saved.")
+            messages.success(request, _("Endpoint saved."))
             return redirect("webhooks:endpoint_detail", public_id=endpoint.public_id)
     status = 400 if form.errors else 200
     return render(
         request,
         "webhooks/endpoint_form.html",
-        {"form": form, "endpoint": endpoint, "title": f"Edit {endpoint.url}"},
+        {"form": form, "endpoint": endpoint, "title": _("Edit {url}").format(url=endpoint.url)},
         status=status,
     )
 
@@ -120,7 +121,7 @@ def endpoint_toggle(request: AuthenticatedRequest, public_id: UUID) -> HttpRespo
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, "Endpoint enabled: waiting deliveries go out now." if active else "Endpoint disabled."
+            request, _("Endpoint enabled: waiting deliveries go out now.") if active else _("Endpoint disabled.")
         )
     return redirect("webhooks:endpoint_detail", public_id=endpoint.public_id)
 
@@ -134,7 +135,7 @@ def endpoint_ping(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Test event queued; its delivery appears below in a moment.")
+        messages.success(request, _("Test event queued; its delivery appears below in a moment."))
     return redirect("webhooks:endpoint_detail", public_id=endpoint.public_id)
 
 
@@ -155,5 +156,5 @@ def delivery_retry(request: AuthenticatedRequest, public_id: UUID, delivery_id: 
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Delivery queued again.")
+        messages.success(request, _("Delivery queued again."))
     return redirect("webhooks:delivery_detail", public_id=endpoint.public_id, delivery_id=delivery.pk)

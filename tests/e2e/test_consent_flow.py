@@ -174,7 +174,7 @@ def test_staff_record_a_withdrawal_then_export_and_erase_the_signatory(page, liv
     expect(page.get_by_role("cell", name=re.compile(document.document_id))).to_be_visible()
     screenshot(page, "staff-erase-confirm")
     page.get_by_role("button", name="Erase Hélène Côté's personal data").click()
-    expect(page.get_by_text("The contact's personal data was erased. 1 signed record(s) are kept")).to_be_visible()
+    expect(page.get_by_text("The contact's personal data was erased. 1 signed record is kept")).to_be_visible()
     screenshot(page, "staff-client-after-erasure")
     assert Contact.objects.get(pk=contact.pk).name == privacy.ERASED_NAME
     assert page.console_errors == []

@@ -58,9 +58,7 @@ def _upload(client, data: bytes) -> str:
 
 
 @pytest.mark.django_db
-def test_the_verification_page_reports_the_reseal_as_not_genuine_and_raises_the_alarm(
-    client, reseal, practice_admin
-):
+def test_the_verification_page_reports_the_reseal_as_not_genuine_and_raises_the_alarm(client, reseal, practice_admin):
     _, forged, _ = reseal
 
     page = _upload(client, forged)
@@ -131,7 +129,7 @@ def test_the_weekly_check_emails_the_admins_about_the_reseal(reseal, practice_ad
     email = integrity_alert_enqueue(day=datetime.date(2027, 3, 7))
 
     assert email.to == [practice_admin.email]
-    assert email.subject == "RiskReg integrity check FAILED on 2027-03-07: 2 problem(s)"
+    assert email.subject == "RiskReg integrity check FAILED on 2027-03-07: 2 problems"
     assert "the file was replaced or altered" in email.body_text
     assert integrity_alert_enqueue(day=datetime.date(2027, 3, 7)).pk == email.pk
     assert OutboundEmail.objects.filter(kind="integrity_alert").count() == 1

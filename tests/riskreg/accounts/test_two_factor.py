@@ -283,7 +283,7 @@ def test_an_admin_resets_a_users_2fa_which_ends_their_sessions_and_is_audited(cl
         {"action": "reset_two_factor", "_selected_action": [vera.pk]},
         follow=True,
     )
-    assert "Two-factor authentication reset for 1 user(s)" in response.content.decode()
+    assert "Two-factor authentication reset for 1 user;" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=vera).exists()
     assert not StaticDevice.objects.filter(user=vera).exists()
     event = AuditEvent.objects.get(event_type="user.two_factor_reset")

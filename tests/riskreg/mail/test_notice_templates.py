@@ -42,7 +42,7 @@ EXAMPLES: dict[str, tuple[dict, str]] = {
     ),
     "integrity_alert": (
         {"problems": ["RR-2026-000001: the file changed.", "The audit chain is broken: event 4"]},
-        "It found 2 problem(s):\n\nRR-2026-000001: the file changed.\n\nThe audit chain is broken: event 4",
+        "It found 2 problems:\n\nRR-2026-000001: the file changed.\n\nThe audit chain is broken: event 4",
     ),
     "webhook_disabled": (
         {
