@@ -9,6 +9,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -17,20 +18,24 @@ SIGNER_PATHS = ("/sign/", "/withdraw/", "/verify/")
 
 PAGES = {
     400: (
-        "The request could not be understood",
-        "Something your browser sent was too large or not valid. Go back, check what you entered "
-        "(a drawn signature must be small), and try again.",
+        _("The request could not be understood"),
+        _(
+            "Something your browser sent was too large or not valid. Go back, check what you entered "
+            "(a drawn signature must be small), and try again."
+        ),
     ),
     403: (
-        "You cannot open this page",
-        "You do not have permission for this page, or the form you sent had expired. Go back, reload "
-        "the page and try again.",
+        _("You cannot open this page"),
+        _(
+            "You do not have permission for this page, or the form you sent had expired. Go back, reload "
+            "the page and try again."
+        ),
     ),
-    404: ("Page not found", "There is nothing at this address. Check the link you followed."),
-    429: ("Too many requests", "Please wait a few minutes and try again."),
+    404: (_("Page not found"), _("There is nothing at this address. Check the link you followed.")),
+    429: (_("Too many requests"), _("Please wait a few minutes and try again.")),
     500: (
-        "Something went wrong on our side",
-        "The error has been logged. Nothing you sent was recorded twice: wait a moment, then try again.",
+        _("Something went wrong on our side"),
+        _("The error has been logged. Nothing you sent was recorded twice: wait a moment, then try again."),
     ),
 }
 

@@ -10,6 +10,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_EXTENSIONS = {"PNG": "png", "JPEG": "jpg"}
@@ -20,7 +21,9 @@ PDF_MAX_BYTES = 10 * 1024 * 1024
 def _check_size(upload: UploadedFile, max_bytes: int) -> None:
     if upload.size > max_bytes:
         raise ValidationError(
-            f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(max_bytes)}.", code="too_large"
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
         )
 
 
@@ -76,13 +79,13 @@ def checked_pdf(upload: UploadedFile, *, max_bytes: int = PDF_MAX_BYTES, stem: s
     data = upload.read()
     # The PDF specification lets the header start within the first 1024 bytes.
     if b"%PDF-" not in data[:1024]:
-        raise ValidationError("Upload a PDF document; this file is not a PDF.", code="format")
+        raise ValidationError(_("Upload a PDF document; this file is not a PDF."), code="format")
     try:
         pages = len(PdfReader(io.BytesIO(data)).pages)
     # PyPdfError includes the limits pypdf enforces (a page tree nested past 100 levels, a stream
     # inflating past 75 MB); RecursionError is what a deeper structure costs a parser without one.
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
-        raise ValidationError("This PDF is damaged and cannot be read.", code="invalid") from None
+        raise ValidationError(_("This PDF is damaged and cannot be read."), code="invalid") from None
     if pages == 0:
-        raise ValidationError("This PDF has no pages.", code="invalid")
+        raise ValidationError(_("This PDF has no pages."), code="invalid")
     return _renamed(upload, stem, "pdf")

@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
 from clients.services import locked_copy
 from recommendations.briefing.selectors import briefing_data, briefing_period, briefing_reminder_candidates
+from recommendations.documents.emails import contact_language, lazy_date
 from recommendations.documents.pdf.briefing import render_briefing
 from recommendations.models import Briefing
 from recommendations.roadmap.quarters import add_months
@@ -109,7 +112,7 @@ def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Cont
             idempotency_key=keys[contact.pk],
             kind="briefing",
             to=[contact.email],
-            subject=f"Risk briefing for {client.name}",
+            subject=format_lazy(_("Risk briefing for {client}"), client=client.name),
             template="briefing",
             context={
                 "contact_name": contact.name,
@@ -123,6 +126,7 @@ def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Cont
             attachments=[
                 {"filename": f"{briefing.document_id}.pdf", "path": briefing.file.name, "mimetype": "application/pdf"}
             ],
+            language=contact_language(contact),
         )
     if fresh:
         audit_append(
@@ -195,7 +199,11 @@ def _reminder_enqueue(*, key: str, client: Client, days_left: int) -> None:
         idempotency_key=key,
         kind="briefing_reminder",
         to=[client.vcio.email],
-        subject=f"Risk briefing for {client.name} due {client.briefing_due_on:%-d %B}",
+        subject=format_lazy(
+            _("Risk briefing for {client} due {day}"),
+            client=client.name,
+            day=lazy_date(client.briefing_due_on, "j F"),
+        ),
         template="briefing_reminder",
         context={
             "vcio_name": client.vcio.get_full_name() or client.vcio.get_username(),

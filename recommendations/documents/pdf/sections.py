@@ -55,7 +55,9 @@ def risk_rating(label: str, inherent_score: int | None) -> Styled:
     colour = RISK_COLOURS.get(label.strip().lower().replace("_", " "))
     runs = [Run(label) if colour is None else Run(label, BOLD, colour)]
     if inherent_score is not None:
-        runs.append(Run(" — " + _("inherent risk score %(score)s of 25 (likelihood × impact)") % {"score": inherent_score}))
+        runs.append(
+            Run(" — " + _("inherent risk score %(score)s of 25 (likelihood × impact)") % {"score": inherent_score})
+        )
     return Styled(tuple(runs))
 
 
@@ -179,7 +181,10 @@ def validity_section(data: DocumentData, styles: Styles) -> list[Flowable]:
         for item in dated
     ]
     table = list_table(
-        (_("Control"), _("Valid until"), _("Re-acknowledgment")), rows, (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm), styles
+        (_("Control"), _("Valid until"), _("Re-acknowledgment")),
+        rows,
+        (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm),
+        styles,
     )
     explanation = _(
         "Each decision recorded here stays in force until its valid-until date. Before that "
@@ -327,7 +332,10 @@ def _evidence_rows(data: DocumentData, styles: Styles) -> list[tuple[str, Cell]]
         rows.append((_("One-time code"), Plain(delivered)))
     rows += [
         (_("Consent to electronic records given"), Plain(fmt_utc(signature.signed_at))),
-        (_("Consent to electronic records (version %(version)s)") % {"version": data.consent_version}, Plain(data.consent_text)),
+        (
+            _("Consent to electronic records (version %(version)s)") % {"version": data.consent_version},
+            Plain(data.consent_text),
+        ),
     ]
     if data.disclosure_contact is not None:
         rows.append(
@@ -394,7 +402,10 @@ def evidence_appendix(data: DocumentData, styles: Styles) -> list[Flowable]:
         padding=3,
     )
     seen = [(_("Browser %(number)s") % {"number": number}, Plain(agent)) for agent, number in browsers.items()]
-    seen += [(_("Session %(letter)s: SHA-256 of its key") % {"letter": letter}, Plain(digest)) for digest, letter in sessions.items()]
+    seen += [
+        (_("Session %(letter)s: SHA-256 of its key") % {"letter": letter}, Plain(digest))
+        for digest, letter in sessions.items()
+    ]
     intro = _(
         "The Practice recorded the following evidence when the Client signed this document "
         "electronically. The signing link and the one-time code were personal to the signatory and "
