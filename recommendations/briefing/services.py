@@ -17,7 +17,7 @@ from clients.locking import lock_client
 from clients.models import Client, Contact
 from clients.services import locked_copy
 from recommendations.briefing.selectors import briefing_data, briefing_period, briefing_reminder_candidates
-from recommendations.documents.emails import contact_language, lazy_date
+from recommendations.documents.emails import contact_language, in_language, lazy_date
 from recommendations.documents.pdf.briefing import render_briefing
 from recommendations.models import Briefing
 from recommendations.roadmap.quarters import add_months
@@ -35,9 +35,21 @@ def prepared_by(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def briefing_language(client: Client) -> str | None:
+    """The language the briefing is written in: its client's authorised signatory's (the first
+    one), or None for the practice's default."""
+    signatory = client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True).order_by("pk").first()
+    return contact_language(signatory) if signatory else None
+
+
 def briefing_render(*, client: Client, actor: User | None, note: str, document_id: str, today: date) -> bytes:
-    data = briefing_data(client=client, today=today, note=note, document_id=document_id, prepared_by=prepared_by(actor))
-    return render_briefing(data)
+    language = briefing_language(client)
+    # The selector's labels (bands, outcomes, quarters) are worked out in the briefing's language too.
+    with in_language(language):
+        data = briefing_data(
+            client=client, today=today, note=note, document_id=document_id, prepared_by=prepared_by(actor)
+        )
+        return render_briefing(data, language=language)
 
 
 def _clean_note(note: str) -> str:
