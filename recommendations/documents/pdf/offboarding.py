@@ -37,7 +37,7 @@ from recommendations.documents.pdf.layout import (
 )
 from recommendations.documents.pdf.panel import verification_panel
 from recommendations.documents.pdf.render import build_pdf
-from recommendations.documents.pdf.sections import letterhead, risk_rating
+from recommendations.documents.pdf.sections import letterhead, quoted, risk_rating
 from recommendations.documents.pdf.text import fmt_date, fmt_utc, markup_text
 from recommendations.documents.pdf.wording import Wording, wording_for
 
@@ -182,7 +182,7 @@ def _coverage_text(refusal: OpenRefusal) -> str:
 
 
 def _quoted(reason: str) -> str:
-    return f"“{markup_text(reason.strip())}”"
+    return quoted(markup_text(reason.strip()))
 
 
 def _refusal_block(number: int, refusal: OpenRefusal, styles: Styles) -> list[Flowable]:

@@ -61,6 +61,11 @@ def risk_rating(label: str, inherent_score: int | None) -> Styled:
     return Styled(tuple(runs))
 
 
+def quoted(markup: str) -> str:
+    """Quoted words in the language's quotation marks: “…” in English, « … » in French."""
+    return _("“%(text)s”") % {"text": markup}
+
+
 def letterhead(practice: PracticeLetterhead, styles: Styles) -> list[Flowable]:
     contacts = " · ".join(markup_text(part) for part in (practice.email, practice.phone, practice.website) if part)
     details = [
@@ -127,7 +132,7 @@ def item_block(number: int, item: DocumentItem, wording: Wording, styles: Styles
     highlight: list[int] = []
     if item.reason:
         highlight.append(len(rows))
-        rows.append((wording.reason_label, f"“{markup_text(item.reason)}”"))
+        rows.append((wording.reason_label, quoted(markup_text(item.reason))))
     return [
         CondPageBreak(MIN_BLOCK),
         Para(heading, styles.item),
