@@ -59,3 +59,4 @@ def code_hash(request_public_id: Any, code: str) -> str:
 
 def signing_url(token: str) -> str:
     return absolute_reverse("sign:start", token)
+

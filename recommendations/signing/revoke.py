@@ -1,5 +1,6 @@
 """Closing an open request unsigned: revoking it, or re-sending a new link in its place."""
 
+
 from django.db import transaction
 from django.utils import timezone
 

@@ -1,5 +1,6 @@
 """Writes on staff accounts: two-factor devices, backup codes, sessions. Each writes one audit event."""
 
+
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone

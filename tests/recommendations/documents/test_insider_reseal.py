@@ -58,7 +58,9 @@ def _upload(client, data: bytes) -> str:
 
 
 @pytest.mark.django_db
-def test_the_verification_page_reports_the_reseal_as_not_genuine_and_raises_the_alarm(client, reseal, practice_admin):
+def test_the_verification_page_reports_the_reseal_as_not_genuine_and_raises_the_alarm(
+    client, reseal, practice_admin
+):
     _, forged, _ = reseal
 
     page = _upload(client, forged)
