@@ -2,14 +2,33 @@
 and axe clean. (The signed copy's language follows the snapshot's; tests/recommendations/documents
 covers it.)"""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _restore_starter_catalog, axe_violations
-from tests.e2e.test_signing_flow import SIGNERS, _present, draw_signature
+from recommendations.models import Control, Recommendation
+from tests.e2e.conftest import axe_violations
+from tests.e2e.test_signing_flow import SIGNERS, draw_signature
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
 from tests.signing_helpers import latest_code, link_from_mail
+
+
+def present(client, code: str) -> Recommendation:
+    control = Control.objects.get(code=code)
+    return Recommendation.objects.create(
+        client=client,
+        control=control,
+        title=control.title,
+        description=control.description,
+        why_it_matters=control.why_it_matters,
+        consequences=control.consequences,
+        likelihood=control.default_likelihood,
+        impact=control.default_impact,
+        status="presented",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,13 +37,14 @@ def test_a_signer_decides_and_signs_in_french(browser, live_server, screenshot, 
     # The live server answers in another thread: French is made the default for it, and the
     # test thread's emails are sent in French too.
     settings.LANGUAGE_CODE = "fr-ca"
-    _restore_starter_catalog()
+    # A browser test empties the database, data migrations included: put the catalog back.
+    importlib.import_module("recommendations.migrations.0002_starter_catalog").install_starter_catalog(apps, None)
     vcio = UserFactory(username="vera", first_name="Vera", last_name="Castillo")
     client = ClientFactory(name="Clinique familiale Harbourview", vcio=vcio, industry="healthcare")
     ContactFactory(client=client, name="Hélène Côté", title="Directrice générale", email="helene@harbourview.example")
     AgreementFactory(client=client, reference="MSA-2026-014")
-    mfa = _present(client, "IAM-MFA")
-    _present(client, "BCK-OFFSITE")
+    mfa = present(client, "IAM-MFA")
+    present(client, "BCK-OFFSITE")
     from recommendations import signing
 
     with translation.override("fr-ca"):

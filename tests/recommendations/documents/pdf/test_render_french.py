@@ -11,7 +11,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from recommendations.documents.pdf import EnglishChoice, render_document
-from tests.recommendations.documents.pdf.test_render import _item, waiver_data
+from tests.recommendations.documents.pdf.test_render import waiver_data
 
 CHOICE = EnglishChoice(
     version="2026-12-en-choice",
@@ -78,9 +78,8 @@ def test_a_french_document_prints_french_typography_with_the_embedded_font() -> 
     ],
 )
 def test_the_other_kinds_are_printed_in_french_too(kind: str, outcome: str, title: str) -> None:
-    data = waiver_data(
-        kind=kind, language="fr-ca", items=(_item(outcome=outcome, valid_until=None, cadence_days=None),)
-    )
+    item = replace(waiver_data().items[0], outcome=outcome, valid_until=None, cadence_days=None)
+    data = waiver_data(kind=kind, language="fr-ca", items=(item,))
 
     text = _text(render_document(data))
 
