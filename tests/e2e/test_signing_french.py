@@ -87,3 +87,23 @@ def test_a_signer_decides_and_signs_in_french(browser, live_server, screenshot, 
     context.close()
     mfa.refresh_from_db()
     assert mfa.status == "refused"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("device", list(SIGNERS))
+def test_the_public_pages_read_french(browser, live_server, screenshot, settings, device):
+    settings.LANGUAGE_CODE = "fr-ca"
+    context = browser.new_context(base_url=live_server.url, locale="fr-CA", **SIGNERS[device])
+    visitor = context.new_page()
+    for path, heading, name in (
+        ("/verify/", "Vérifier un document signé", "verifier"),
+        ("/verify/?id=RR-2026-000001&sha256=" + "a" * 64, "Document non émis par cette firme, ou modifié", "inconnu"),
+        ("/sign/not-a-real-token/", "Ce lien n'est pas valide", "lien-non-valide"),
+        ("/withdraw/not-a-real-token/", "Ce lien n'est pas valide", "retrait-non-valide"),
+        ("/sign/", "Page introuvable", "erreur-404"),
+    ):
+        visitor.goto(path)
+        expect(visitor.get_by_role("heading", name=heading)).to_be_visible()
+        screenshot(visitor, name)
+        assert axe_violations(visitor) == []
+    context.close()
