@@ -9,6 +9,7 @@ the text was damaged on the way in; none of them belongs in a name.
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # Cc control, Cf format (bidi overrides and isolates, zero-width characters), Cs surrogate,
 # Co private use, Cn unassigned.
@@ -24,8 +25,10 @@ def validate_plain_name(value: str) -> None:
     """Refuse a name or title that would not display as what it is."""
     if has_hidden_characters(value):
         raise ValidationError(
-            "Use letters, spaces and punctuation only: this contains a control or direction-changing "
-            "character, or a damaged character (�). Type it again by hand.",
+            _(
+                "Use letters, spaces and punctuation only: this contains a control or direction-changing "
+                "character, or a damaged character (�). Type it again by hand."
+            ),
             code="hidden_characters",
         )
 

@@ -11,11 +11,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from clients.locking import lock_client
 from clients.models import Client, Contact
 from clients.services import locked_copy
 from recommendations.briefing.selectors import briefing_data, briefing_period, briefing_reminder_candidates
+from recommendations.documents.emails import contact_language, in_language, lazy_date
 from recommendations.documents.pdf.briefing import render_briefing
 from recommendations.models import Briefing
 from recommendations.roadmap.quarters import add_months
@@ -33,9 +36,21 @@ def prepared_by(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def briefing_language(client: Client) -> str | None:
+    """The language the briefing is written in: its client's authorised signatory's (the first
+    one), or None for the practice's default."""
+    signatory = client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True).order_by("pk").first()
+    return contact_language(signatory) if signatory else None
+
+
 def briefing_render(*, client: Client, actor: User | None, note: str, document_id: str, today: date) -> bytes:
-    data = briefing_data(client=client, today=today, note=note, document_id=document_id, prepared_by=prepared_by(actor))
-    return render_briefing(data)
+    language = briefing_language(client)
+    # The selector's labels (bands, outcomes, quarters) are worked out in the briefing's language too.
+    with in_language(language):
+        data = briefing_data(
+            client=client, today=today, note=note, document_id=document_id, prepared_by=prepared_by(actor)
+        )
+        return render_briefing(data, language=language)
 
 
 def _clean_note(note: str) -> str:
@@ -116,7 +131,7 @@ def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Cont
             idempotency_key=keys[contact.pk],
             kind="briefing",
             to=[contact.email],
-            subject=f"Risk briefing for {client.name}",
+            subject=format_lazy(_("Risk briefing for {client}"), client=client.name),
             template="briefing",
             context={
                 "contact_name": contact.name,
@@ -130,6 +145,7 @@ def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Cont
             attachments=[
                 {"filename": f"{briefing.document_id}.pdf", "path": briefing.file.name, "mimetype": "application/pdf"}
             ],
+            language=contact_language(contact),
         )
     if fresh:
         audit_append(
@@ -202,7 +218,11 @@ def _reminder_enqueue(*, key: str, client: Client, days_left: int) -> None:
         idempotency_key=key,
         kind="briefing_reminder",
         to=[client.vcio.email],
-        subject=f"Risk briefing for {client.name} due {client.briefing_due_on:%-d %B}",
+        subject=format_lazy(
+            _("Risk briefing for {client} due {day}"),
+            client=client.name,
+            day=lazy_date(client.briefing_due_on, "j F"),
+        ),
         template="briefing_reminder",
         context={
             "vcio_name": client.vcio.get_full_name() or client.vcio.get_username(),

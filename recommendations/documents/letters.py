@@ -10,9 +10,11 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
+from recommendations.documents.emails import contact_language
 from recommendations.documents.pdf.offboarding import (
     BASIS_CHANGED,
     COVERED,
@@ -117,6 +119,8 @@ def offboarding_snapshot(
             "issued_by": issued_by,
             "issued_at": issued_at.isoformat(),
             "refusals": [_refusal_entry(r, signed.get(r.pk), letter_date) for r in open_refusals],
+            # The addressee's language, which the letter is printed in.
+            "language": contact_language(addressee) or settings.LANGUAGE_CODE,
         }
     )
 
@@ -161,5 +165,6 @@ def letter_data(letter: OffboardingLetter, *, seal_level: str = "") -> Offboardi
         verification_url=verification_url(frozen["document_id"]),
         content_hash=letter.content_hash,
         snapshot_json=letter.snapshot,
-        seal_statement=SEAL_LEVEL_TEXT.get(seal_level, ""),
+        seal_statement=str(SEAL_LEVEL_TEXT.get(seal_level, "")),
+        language=frozen.get("language", "en"),
     )

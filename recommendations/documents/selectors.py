@@ -2,10 +2,12 @@
 requests still waiting for one."""
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import PracticeProfile
 from recommendations.documents.pdf import (
@@ -13,6 +15,7 @@ from recommendations.documents.pdf import (
     AgreementTerms,
     DocumentData,
     DocumentItem,
+    EnglishChoice,
     PracticeContact,
     PracticeLetterhead,
     SenderEvidence,
@@ -36,12 +39,12 @@ OUTCOMES = {
     Decision.Outcome.CONSENT_REFUSED: "refused",
 }
 TIMELINE_LABELS = {
-    EventType.REQUEST_SENT: "Signing request sent to the signatory",
-    EventType.REQUEST_VIEWED: "Signing link opened by the signatory",
-    EventType.REQUEST_CODE_SENT: "One-time code requested by the signatory",
-    EventType.REQUEST_CODE_FAILED: "Wrong one-time code entered",
-    EventType.REQUEST_CODE_VERIFIED: "One-time code entered correctly",
-    EventType.REQUEST_SIGNED: "Decision signed and submitted",
+    EventType.REQUEST_SENT: gettext_lazy("Signing request sent to the signatory"),
+    EventType.REQUEST_VIEWED: gettext_lazy("Signing link opened by the signatory"),
+    EventType.REQUEST_CODE_SENT: gettext_lazy("One-time code requested by the signatory"),
+    EventType.REQUEST_CODE_FAILED: gettext_lazy("Wrong one-time code entered"),
+    EventType.REQUEST_CODE_VERIFIED: gettext_lazy("One-time code entered correctly"),
+    EventType.REQUEST_SIGNED: gettext_lazy("Decision signed and submitted"),
 }
 
 
@@ -128,7 +131,7 @@ def _recommendation_item(decision: Decision, shown: dict[str, Any], signed_on: d
     )
 
 
-NO_CAPABILITIES = (
+NO_CAPABILITIES = gettext_lazy(
     "None of the functions that CASL requires to be disclosed separately: it does not collect personal "
     "information, change settings or data, communicate with other computer systems or allow remote access."
 )
@@ -141,12 +144,15 @@ def _software_item(
     sought, each capability's enhanced disclosure and, for a consent given, how to withdraw it.
     The record names where the withdrawal link is rather than print it: a stored document must
     not hold a working link."""
-    disclosures = [f"{d['label']}: {d['text']}" for d in shown["disclosures"]] or [NO_CAPABILITIES]
+    disclosures = [f"{d['label']}: {d['text']}" for d in shown["disclosures"]] or [str(NO_CAPABILITIES)]
     if decision.outcome == Decision.Outcome.CONSENT_GIVEN:
         disclosures.append(
-            "Withdrawing consent: the Client can withdraw this consent at any time, at no cost, with the personal "
-            f"withdrawal link emailed to {signer_email} with this record, or by writing to the Practice at the "
-            "address above."
+            _(
+                "Withdrawing consent: the Client can withdraw this consent at any time, at no cost, with the "
+                "personal withdrawal link emailed to %(email)s with this record, or by writing to the Practice at "
+                "the address above."
+            )
+            % {"email": signer_email}
         )
     return DocumentItem(
         code="",
@@ -176,7 +182,7 @@ def _request_events(request: DecisionRequest) -> list[AuditEvent]:
 def _timeline(request: DecisionRequest, events: list[AuditEvent]) -> tuple[TimelineEntry, ...]:
     entries = tuple(
         TimelineEntry(
-            TIMELINE_LABELS[event.event_type],
+            str(TIMELINE_LABELS[event.event_type]),
             event.occurred_at,
             ip=event.payload.get("ip", ""),
             user_agent=event.payload.get("user_agent", ""),
@@ -194,13 +200,13 @@ def _timeline(request: DecisionRequest, events: list[AuditEvent]) -> tuple[Timel
         (EventType.REQUEST_CODE_VERIFIED, request.code_verified_at),
         (EventType.REQUEST_SIGNED, request.completed_at),
     )
-    return tuple(TimelineEntry(TIMELINE_LABELS[key], moment) for key, moment in moments if moment is not None)
+    return tuple(TimelineEntry(str(TIMELINE_LABELS[key]), moment) for key, moment in moments if moment is not None)
 
 
 def _sender(request: DecisionRequest, events: list[AuditEvent]) -> SenderEvidence:
     sent = next((event for event in events if event.event_type == EventType.REQUEST_SENT), None)
     staff = request.created_by
-    name = (staff.get_full_name() or staff.get_username()) if staff else "RiskReg, automatically (re-acknowledgment)"
+    name = (staff.get_full_name() or staff.get_username()) if staff else _("RiskReg, automatically (re-acknowledgment)")
     return SenderEvidence(
         name=name, sent_at=sent.occurred_at if sent else request.sent_at, ip=sent.payload.get("ip", "") if sent else ""
     )
@@ -215,14 +221,31 @@ def document_kind_for(decisions: list[Decision]) -> str:
     return WaiverDocument.Kind.CONFIRMATION
 
 
+def _english_choice(shown: dict[str, Any]) -> EnglishChoice | None:
+    choice = shown.get("english_choice")
+    if not choice:
+        return None
+    return EnglishChoice(
+        version=str(choice["version"]),
+        text=choice["text"],
+        chosen_at=datetime.fromisoformat(choice["chosen_at"]),
+    )
+
+
 def document_data_for_request(request: DecisionRequest, *, seal_level: str = "") -> DocumentData:
     """Everything the PDF of a completed request says: what the signer was shown from the
     request's frozen snapshot, what they decided and how from the signed records and the audit
-    chain. The query count does not grow with the number of items. `seal_level` is the seal it
-    will get, for the appendix."""
+    chain, worded in the language the signer read. The query count does not grow with the number
+    of items. `seal_level` is the seal it will get, for the appendix."""
+    shown = shown_to_signer(request)
+    language = shown.get("language", "en")
+    with translation.override(language):
+        return _document_data(request, shown, language=language, seal_level=seal_level)
+
+
+def _document_data(request: DecisionRequest, shown: dict[str, Any], *, language: str, seal_level: str) -> DocumentData:
     signature: Signature = request.signature
     decisions = list(request.decisions.select_related("item").order_by("item__position"))
-    shown = shown_to_signer(request)
     shown_items = {entry["position"]: entry for entry in shown["items"]}
     signed_on = timezone.localdate(signature.signed_at)
     kind = document_kind_for(decisions)
@@ -273,7 +296,9 @@ def document_data_for_request(request: DecisionRequest, *, seal_level: str = "")
         code_sent_to=signature.code_sent_to,
         code_message_id=signature.code_message_id,
         snapshot_json=request.snapshot or None,
-        seal_statement=SEAL_LEVEL_TEXT.get(seal_level, ""),
+        seal_statement=str(SEAL_LEVEL_TEXT.get(seal_level, "")),
+        language=language,
+        english_choice=_english_choice(shown),
     )
 
 

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clients.models import PracticeProfile
@@ -36,9 +37,9 @@ def page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if _too_large(request):
             # Answered from the header alone: an oversized body is never read or parsed.
-            context["upload_error"] = (
-                f"The file is larger than {filesizeformat(PDF_MAX_BYTES)}; this is not a RiskReg document."
-            )
+            context["upload_error"] = _("The file is larger than %(size)s; this is not a RiskReg document.") % {
+                "size": filesizeformat(PDF_MAX_BYTES)
+            }
             context["mode"], status = "upload", 413
         elif rate_limited(f"verify-upload:{client_ip(request)}", limit=UPLOADS_PER_IP, window_seconds=WINDOW_SECONDS):
             context["mode"], context["slow_down"], status = "upload", True, 429

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients.locking import lock_clients
 from clients.models import Client, Contact, PracticeProfile
@@ -291,7 +292,8 @@ def run_batched(sweep: Sweep, units: list[T], work: Callable[[list[T]], None], w
 
 
 def long_date(value: datetime.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    """A day in words, in the active language: "5 December 2026", "5 décembre 2026"."""
+    return date_format(value, "j F Y")
 
 
 def notice_items(items: Iterable[Recommendation]) -> list[dict[str, Any]]:

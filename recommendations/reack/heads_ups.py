@@ -6,8 +6,10 @@ instead of a heads-up or a re-acknowledgment request).
 import datetime
 
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from recommendations.documents.emails import contact_language, in_language
 from recommendations.models import Recommendation
 from recommendations.reack.core import (
     Group,
@@ -65,11 +67,17 @@ def _heads_up(sweep: Sweep, group: Group, step: str) -> None:
     client, signatory, claimed = group.client, group.signatory, group.items
     first_due = min(item.valid_until for item in claimed)
     days_left = (first_due - sweep.today).days
+    language = contact_language(signatory)
+    with in_language(language):
+        subject = _("%(client)s: declined security recommendations to review again by %(day)s") % {
+            "client": client.name,
+            "day": long_date(first_due),
+        }
     email_enqueue(
         idempotency_key=f"reack:{step}:{claimed[0].public_id}:{claimed[0].valid_until}",
         kind="reack_heads_up",
         to=[signatory.email],
-        subject=f"{client.name}: declined security recommendations to review again by {long_date(first_due)}",
+        subject=subject,
         template="notices/reack_heads_up",
         context={
             "signatory_name": signatory.name,
@@ -78,6 +86,7 @@ def _heads_up(sweep: Sweep, group: Group, step: str) -> None:
             "items": notice_items(claimed),
         },
         scope=client.scope,
+        language=language,
     )
     sweep.report.record(step, client, (item.title for item in claimed))
 
@@ -96,7 +105,7 @@ def _signatory_gone(sweep: Sweep, group: Group) -> None:
         idempotency_key=f"reack:{Step.SIGNATORY_GONE}:{claimed[0].public_id}:{claimed[0].valid_until}",
         kind="reack_signatory_gone",
         to=to,
-        subject=format_lazy(_("Choose another signatory for {client}'s re-acknowledgment"), client=client.name),
+        subject=format_lazy(_lazy("Choose another signatory for {client}'s re-acknowledgment"), client=client.name),
         template="notices/reack_signatory_gone",
         context={
             "client_name": client.name,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.locking import lock_client
 from clients.models import Client, Contact
 from recommendations import webhook_events
+from recommendations.documents.emails import contact_language
 from recommendations.models import DecisionRequest, ReackStep, Recommendation
 from recommendations.reack.core import (
     OPEN,
@@ -172,7 +173,7 @@ def _reminder(sweep: Sweep, request: DecisionRequest, step: str) -> None:
         idempotency_key=f"reack:{step}:{request.public_id}",
         kind="request_reminder",
         to=[signatory.email],
-        subject=f"Reminder: your decision is still needed for {client.name}",
+        subject=format_lazy(_("Reminder: your decision is still needed for {client}"), client=client.name),
         template="notices/request_reminder",
         context={
             "signatory_name": signatory.name,
@@ -183,6 +184,7 @@ def _reminder(sweep: Sweep, request: DecisionRequest, step: str) -> None:
             "vcio_email": vcio.email if vcio else "",
         },
         scope=client.scope,
+        language=contact_language(signatory),
     )
     sweep.report.record(step, client, [_request_label(request)])
 

@@ -13,10 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from clients.locking import lock_client
 from clients.models import Contact, RelationshipDecision
 from clients.services import may_decide_relationship
+from recommendations.documents.emails import contact_language
 from recommendations.documents.letters import offboarding_snapshot
 from recommendations.documents.selectors import verification_url
 from recommendations.models import OffboardingLetter, OffboardingLetterSending, WaiverDocument
@@ -172,7 +175,7 @@ def offboarding_letter_send(*, actor: User | None, letter: OffboardingLetter) ->
         idempotency_key=f"offboarding-letter:{letter.public_id}:{sending.public_id}",
         kind="offboarding_letter",
         to=[contact.email],
-        subject=f"Notice of end of service: {client.name}",
+        subject=format_lazy(gettext_lazy("Notice of end of service: {client}"), client=client.name),
         template="offboarding_letter",
         context={
             "contact_name": contact.name,
@@ -188,6 +191,7 @@ def offboarding_letter_send(*, actor: User | None, letter: OffboardingLetter) ->
         attachments=[
             {"filename": f"{letter.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
         ],
+        language=contact_language(contact),
     )
     sending.full_clean()
     sending.save()

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from clients.models import PracticeProfile, Software
@@ -50,12 +51,15 @@ def _check_signable(request: DecisionRequest, now: Any) -> None:
     under the client's lock this signing holds, so an open request still shows its frozen text."""
     if request.status == RequestStatus.VOIDED:
         raise SigningError(
-            f"What you were asked to sign changed after this request was sent ({request.close_reason}). "
-            f"{PracticeProfile.load().legal_name} will send you a new link.",
+            _(
+                "What you were asked to sign changed after this request was sent (%(reason)s). "
+                "%(practice)s will send you a new link."
+            )
+            % {"reason": request.close_reason, "practice": PracticeProfile.load().legal_name},
             code="voided",
         )
     if not request.is_open or request.expires_at <= now:
-        raise SigningError("This request can no longer be signed.")
+        raise SigningError(_("This request can no longer be signed."))
 
 
 def _check_still_current(items: list[RequestItem]) -> None:
@@ -65,7 +69,9 @@ def _check_still_current(items: list[RequestItem]) -> None:
         and (item.recommendation.content_version != item.content_version or item.recommendation.status == "withdrawn")
         for item in items
     ):
-        raise SigningError("A recommendation changed after this request was sent. Your provider will send a new link.")
+        raise SigningError(
+            _("A recommendation changed after this request was sent. Your provider will send a new link.")
+        )
 
 
 @dataclass(frozen=True)
@@ -101,16 +107,19 @@ def _checked_identity(evidence: SignerEvidence, request: DecisionRequest) -> tup
     """The typed name and title, refused unless they are plain text and the name is the signatory's."""
     typed_name, typed_title = evidence.typed_name.strip(), evidence.typed_title.strip()
     if not typed_name:
-        raise SigningError("Type your full name.", code="typed_name")
+        raise SigningError(_("Type your full name."), code="typed_name")
     validate_plain_name(typed_name)
     validate_plain_name(typed_title)
     signatory = request.signatory
     if not same_name(typed_name, signatory.name):
         practice = PracticeProfile.load().legal_name
         raise SigningError(
-            f"The name you typed does not match the person this request is addressed to, {signatory.name}. "
-            f"Only {signatory.name} can sign it. If that is you under another name, or the request should go to "
-            f"someone else, ask {practice} to correct the contact or address the request to the right person.",
+            _(
+                "The name you typed does not match the person this request is addressed to, %(name)s. "
+                "Only %(name)s can sign it. If that is you under another name, or the request should go to "
+                "someone else, ask %(practice)s to correct the contact or address the request to the right person."
+            )
+            % {"name": signatory.name, "practice": practice},
             code="name_mismatch",
         )
     return typed_name, typed_title
@@ -124,7 +133,7 @@ def decision_request_complete(
     """Record the signed decisions with all evidence, in one transaction, or change nothing."""
     # Checked before any lock is taken: decoding and re-encoding the drawing is the slow part.
     if evidence.method not in Signature.Method.values:
-        raise SigningError("This form does not match your request. Reload the page and try again.")
+        raise SigningError(_("This form does not match your request. Reload the page and try again."))
     signature_png = clean_signature_png(evidence.signature_png)
     lock_client(request.client_id)
     request = (
@@ -135,7 +144,7 @@ def decision_request_complete(
     now = timezone.now()
     _check_signable(request, now)
     if request.code_verified_at is None:
-        raise SigningError("Confirm the one-time code first.")
+        raise SigningError(_("Confirm the one-time code first."))
     purpose = describe(request.purpose)
     items = {item.pk: item for item in request.items.select_related(purpose.subject_field)}
     for item in items.values():
@@ -144,9 +153,9 @@ def decision_request_complete(
             # rather than join the client again for each item.
             item.recommendation.client = request.client
     if {choice.item_id for choice in choices} != set(items) or len(choices) != len(items):
-        raise SigningError("Decide every item in this request.")
+        raise SigningError(_("Decide every item in this request."))
     if any(choice.outcome not in purpose.outcomes for choice in choices):
-        raise SigningError("This form does not match your request. Reload the page and try again.")
+        raise SigningError(_("This form does not match your request. Reload the page and try again."))
     _check_still_current(list(items.values()))
     typed_name, typed_title = _checked_identity(evidence, request)
     shown = shown_to_signer(request)
@@ -154,7 +163,8 @@ def decision_request_complete(
     choices = sorted(choices, key=lambda c: items[c.item_id].position)
     for choice in choices:
         if choice.outcome == Decision.Outcome.REFUSE and not choice.reason.strip():
-            raise SigningError(f"Give a reason for refusing “{shown_items[items[choice.item_id].position]['title']}”.")
+            title = shown_items[items[choice.item_id].position]["title"]
+            raise SigningError(_("Give a reason for refusing “%(title)s”.") % {"title": title})
     signature = Signature.objects.create(
         request=request,
         typed_name=typed_name,

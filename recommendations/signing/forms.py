@@ -2,6 +2,8 @@
 (a software-consent request answers per program rather than per recommendation)."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from recommendations.models import Decision
 from riskreg.names import validate_plain_name
@@ -27,8 +29,8 @@ class SendForDecisionForm(forms.Form):
 class SigningCodeForm(forms.Form):
     code = forms.RegexField(
         regex=r"^\s*\d{6}\s*$",
-        label="6-digit code from your email",
-        error_messages={"invalid": "Enter the 6 digits from the email."},
+        label=gettext_lazy("6-digit code from your email"),
+        error_messages={"invalid": gettext_lazy("Enter the 6 digits from the email.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 8}),
     )
 
@@ -36,28 +38,34 @@ class SigningCodeForm(forms.Form):
 class DecideAndSignForm(forms.Form):
     """One accept/refuse choice (and a reason for a refusal) per item, then the signature."""
 
-    consent = forms.BooleanField(label="I agree to sign electronically (see the disclosure above).")
-    intent = forms.BooleanField(label="I confirm the statement above.")
+    consent = forms.BooleanField(label=gettext_lazy("I agree to sign electronically (see the disclosure above)."))
+    intent = forms.BooleanField(label=gettext_lazy("I confirm the statement above."))
     typed_name = forms.CharField(
-        label="Your full name",
+        label=gettext_lazy("Your full name"),
         max_length=200,
         validators=[validate_plain_name],
-        error_messages={"required": "Type your full name."},
+        error_messages={"required": gettext_lazy("Type your full name.")},
     )
     typed_title = forms.CharField(
-        label="Your title",
+        label=gettext_lazy("Your title"),
         max_length=200,
         validators=[validate_plain_name],
-        error_messages={"required": "Type your title."},
+        error_messages={"required": gettext_lazy("Type your title.")},
     )
-    SIGNATURE_METHODS = [("drawn", "Draw my signature"), ("typed", "Use my typed name as my signature")]
+    SIGNATURE_METHODS = [
+        ("drawn", gettext_lazy("Draw my signature")),
+        ("typed", gettext_lazy("Use my typed name as my signature")),
+    ]
     signature_method = forms.ChoiceField(
-        choices=SIGNATURE_METHODS, widget=forms.RadioSelect, required=False, label="How do you want to sign?"
+        choices=SIGNATURE_METHODS,
+        widget=forms.RadioSelect,
+        required=False,
+        label=gettext_lazy("How do you want to sign?"),
     )
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
     signer_timezone = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    OUTCOME_CHOICES = [("accept", "Accept"), ("refuse", "Refuse")]
+    OUTCOME_CHOICES = [("accept", gettext_lazy("Accept")), ("refuse", gettext_lazy("Refuse"))]
 
     def __init__(self, *args, items, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -66,14 +74,14 @@ class DecideAndSignForm(forms.Form):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
                 widget=forms.RadioSelect,
-                label=f"Your decision on “{item.shown['title']}”",
-                error_messages={"required": "Choose Accept or Refuse."},
+                label=_("Your decision on “%(title)s”") % {"title": item.shown["title"]},
+                error_messages={"required": _("Choose Accept or Refuse.")},
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=2000,
-                label="Reason for refusing (required if you refuse)",
+                label=_("Reason for refusing (required if you refuse)"),
             )
 
     def item_fields(self):
@@ -83,10 +91,10 @@ class DecideAndSignForm(forms.Form):
         cleaned = super().clean()
         known = {f"outcome_{item.pk}" for item in self.items}
         if any(key.startswith("outcome_") and key not in known for key in self.data):
-            raise forms.ValidationError("This form does not match your request. Reload the page and try again.")
+            raise forms.ValidationError(_("This form does not match your request. Reload the page and try again."))
         for item in self.items:
             if cleaned.get(f"outcome_{item.pk}") == "refuse" and not cleaned.get(f"reason_{item.pk}", "").strip():
-                self.add_error(f"reason_{item.pk}", "Say why you refuse this recommendation.")
+                self.add_error(f"reason_{item.pk}", _("Say why you refuse this recommendation."))
         return cleaned
 
 
@@ -95,8 +103,8 @@ class ConsentDecideForm(DecideAndSignForm):
     intent fields; per program the choice is consent given or refused, and a comment is optional."""
 
     OUTCOME_CHOICES = [
-        (Decision.Outcome.CONSENT_GIVEN.value, "Give consent"),
-        (Decision.Outcome.CONSENT_REFUSED.value, "Refuse"),
+        (Decision.Outcome.CONSENT_GIVEN.value, gettext_lazy("Give consent")),
+        (Decision.Outcome.CONSENT_REFUSED.value, gettext_lazy("Refuse")),
     ]
 
     def __init__(self, *args, items, **kwargs) -> None:
@@ -107,14 +115,14 @@ class ConsentDecideForm(DecideAndSignForm):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
                 widget=forms.RadioSelect,
-                label=f"Your answer for “{item.shown['name']}”",
-                error_messages={"required": "Choose Give consent or Refuse."},
+                label=_("Your answer for “%(name)s”") % {"name": item.shown["name"]},
+                error_messages={"required": _("Choose Give consent or Refuse.")},
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=2000,
-                label="Comment (optional)",
+                label=_("Comment (optional)"),
             )
 
 

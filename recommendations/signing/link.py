@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.locking import lock_client
 from recommendations.models import DecisionRequest
@@ -107,11 +109,11 @@ def signing_code_send(*, request: DecisionRequest, origin: StepOrigin | None = N
     request = _locked(request)
     now = timezone.now()
     if not request.is_open:
-        raise SigningError("This request can no longer be signed.")
+        raise SigningError(_("This request can no longer be signed."))
     if request.code_sends >= MAX_CODE_SENDS:
-        raise SigningError("Too many codes have been sent for this request. Please contact your provider.")
+        raise SigningError(_("Too many codes have been sent for this request. Please contact your provider."))
     if request.code_sent_at and now - request.code_sent_at < CODE_RESEND_COOLDOWN:
-        raise SigningError("A code was sent moments ago. Please check your email, or try again in 30 seconds.")
+        raise SigningError(_("A code was sent moments ago. Please check your email, or try again in 30 seconds."))
     request.code_hash = ""
     request.code_sent_at = now
     request.code_expires_at = None
@@ -144,11 +146,11 @@ def signing_code_verify(*, request: DecisionRequest, code: str, origin: StepOrig
     with transaction.atomic():
         request = _locked(request)
         if request.status == RequestStatus.LOCKED:
-            raise SigningError("This request is locked after too many wrong codes. Your provider has been told.")
+            raise SigningError(_("This request is locked after too many wrong codes. Your provider has been told."))
         if request.code_sent_at is not None and request.code_expires_at is None:
-            raise SigningError("Your new code is on its way: enter the code from the latest email.")
+            raise SigningError(_("Your new code is on its way: enter the code from the latest email."))
         if not request.code_hash or request.code_expires_at is None or request.code_expires_at <= timezone.now():
-            raise SigningError("This code has expired. Request a new code.")
+            raise SigningError(_("This code has expired. Request a new code."))
         if hmac.compare_digest(request.code_hash, code_hash(request.public_id, code.strip())):
             request.code_verified_at = timezone.now()
             request.code_hash = ""
@@ -175,8 +177,14 @@ def signing_code_verify(*, request: DecisionRequest, code: str, origin: StepOrig
             _lock(request)
     # Raised after the block commits: the failed attempt (and a lock) must be kept.
     if locked:
-        raise SigningError("Too many wrong codes. This request is now locked and your provider has been told.")
-    raise SigningError(f"That code is not right. {MAX_CODE_ATTEMPTS - request.code_attempts} attempt(s) left.")
+        raise SigningError(_("Too many wrong codes. This request is now locked and your provider has been told."))
+    left = MAX_CODE_ATTEMPTS - request.code_attempts
+    raise SigningError(
+        ngettext(
+            "That code is not right. %(count)d attempt left.", "That code is not right. %(count)d attempts left.", left
+        )
+        % {"count": left}
+    )
 
 
 def _locked(request: DecisionRequest) -> DecisionRequest:

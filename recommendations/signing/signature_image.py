@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 MAX_BYTES = 200 * 1024
@@ -24,21 +25,21 @@ def decode_signature(data_url: str) -> bytes:
     signing service checks them (`clean_signature_png`)."""
     if not data_url:
         raise ValidationError(
-            "Draw your signature in the box, or choose “Use my typed name as my signature”.", code="missing"
+            _("Draw your signature in the box, or choose “Use my typed name as my signature”."), code="missing"
         )
     if not data_url.startswith(DATA_URL_PREFIX):
-        raise ValidationError("The signature must be a PNG image drawn in the box.", code="not_png")
+        raise ValidationError(_("The signature must be a PNG image drawn in the box."), code="not_png")
     encoded = data_url[len(DATA_URL_PREFIX) :]
     if len(encoded) > MAX_BYTES * 4 // 3 + 4:
-        raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
+        raise ValidationError(_("The signature image is too large (over 200 KB). Please clear it and sign again."))
     try:
         png = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError(
-            "The signature could not be read. Please clear it and sign again.", code="bad_base64"
+            _("The signature could not be read. Please clear it and sign again."), code="bad_base64"
         ) from None
     if len(png) > MAX_BYTES:
-        raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
+        raise ValidationError(_("The signature image is too large (over 200 KB). Please clear it and sign again."))
     return png
 
 
@@ -46,21 +47,23 @@ def clean_signature_png(png: bytes) -> bytes:
     """The drawn signature re-encoded as a fresh PNG of the same pixels, once it is checked to be
     a PNG of sane dimensions with ink on it; ValidationError otherwise. What is stored and hashed."""
     if len(png) > MAX_BYTES:
-        raise ValidationError("The signature image is too large (over 200 KB). Please clear it and sign again.")
+        raise ValidationError(_("The signature image is too large (over 200 KB). Please clear it and sign again."))
     try:
         with Image.open(io.BytesIO(png)) as image:
             if image.format != "PNG":
-                raise ValidationError("The signature must be a PNG image.", code="not_png")
+                raise ValidationError(_("The signature must be a PNG image."), code="not_png")
             width, height = image.size
             if not (MIN_SIZE[0] <= width <= MAX_SIZE[0] and MIN_SIZE[1] <= height <= MAX_SIZE[1]):
-                raise ValidationError("The signature image has impossible dimensions. Please sign again.", code="size")
+                raise ValidationError(
+                    _("The signature image has impossible dimensions. Please sign again."), code="size"
+                )
             image.load()
             ink = ink_pixels(image)
             pixels = image.copy()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError("The signature must be a PNG image.", code="not_png") from None
+        raise ValidationError(_("The signature must be a PNG image."), code="not_png") from None
     if ink < MIN_INK_PIXELS:
-        raise ValidationError("The signature box is empty. Please draw your signature.", code="blank")
+        raise ValidationError(_("The signature box is empty. Please draw your signature."), code="blank")
     buffer = io.BytesIO()
     # Only the pixels: the source's text chunks, colour profile and anything after IEND stay behind.
     pixels.info = {}
@@ -114,7 +117,7 @@ def render_typed_signature(name: str) -> bytes:
     adopts their typed name rather than drawing (keyboard and screen-reader users)."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("Type your full name to sign with it.", code="typed_name")
+        raise ValidationError(_("Type your full name to sign with it."), code="typed_name")
     runs = [(character, _font_for(character)) for character in name]
     width = TYPED_MARGIN * 2 + math.ceil(sum(font.getlength(character) for character, font in runs))
     width = min(max(width, MIN_SIZE[0]), MAX_SIZE[0])

@@ -26,6 +26,9 @@ from uuid import UUID
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import AgreementVersion, Client, PracticeProfile, ServiceAgreement, Software, consent_sought_because
 from recommendations.models import DecisionRequest, Recommendation
@@ -41,7 +44,7 @@ from riskreg.audit.models import AuditEvent
 # Version 2 added each item's advisor and first-presented day and the disclosure's contact
 # details; a document whose snapshot is version 1 prints only what version 1 held.
 SNAPSHOT_FORMAT = "riskreg-signing-snapshot/2"
-TO_BE_QUOTED = "To be quoted"
+TO_BE_QUOTED = gettext_lazy("To be quoted")
 LANGUAGE = "en"
 Terms = ServiceAgreement | AgreementVersion
 
@@ -133,14 +136,21 @@ def _recommendation(position: int, recommendation: Recommendation, first_present
 def cost_text(one_time: str | None, monthly: str | None) -> str | None:
     """A recommendation's cost from its snapshot: one-time, recurring monthly, or both; None when neither."""
     if monthly is None:
-        return f"{Decimal(one_time):,.2f}" if one_time is not None else None
-    per_month = f"{Decimal(monthly):,.2f} per month"
-    return per_month if one_time is None else f"{Decimal(one_time):,.2f} one-time + {per_month}"
+        return _amount(one_time) if one_time is not None else None
+    per_month = _("%(amount)s per month") % {"amount": _amount(monthly)}
+    if one_time is None:
+        return per_month
+    return _("%(amount)s one-time + %(per_month)s") % {"amount": _amount(one_time), "per_month": per_month}
+
+
+def _amount(value: str) -> str:
+    """An amount as the active language writes it: "1,200.00", "1 200,00"."""
+    return number_format(Decimal(value), decimal_pos=2, force_grouping=True)
 
 
 def cost_shown(item: dict[str, Any]) -> str:
     """The cost line the signer is shown for a recommendation in a snapshot."""
-    return cost_text(item["estimated_cost"], item.get("recurring_monthly_cost")) or TO_BE_QUOTED
+    return cost_text(item["estimated_cost"], item.get("recurring_monthly_cost")) or str(TO_BE_QUOTED)
 
 
 def _program(position: int, software: Software) -> dict[str, Any]:

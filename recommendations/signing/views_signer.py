@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -80,7 +82,9 @@ def _closed_link(request: HttpRequest, decision_request: DecisionRequest) -> Htt
     if decision_request.status == DecisionRequest.Status.COMPLETED and request.session.get(_signer_key(public_id)):
         signed_on = decision_request.completed_at.astimezone(datetime.UTC)
         messages.info(
-            request, f"You already signed this request on {signed_on.day} {signed_on:%B %Y} — your copy is below."
+            request,
+            _("You already signed this request on %(day)s — your copy is below.")
+            % {"day": date_format(signed_on.date(), "j F Y")},
         )
         return redirect("sign:done", public_id=public_id)
     if decision_request.status == DecisionRequest.Status.LOCKED and request.session.get(_locked_key(public_id)):

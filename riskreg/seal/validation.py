@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from asn1crypto import parser as asn1_parser
 from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -41,10 +42,10 @@ def validate_seal(
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
     except (PdfError, ValueError, KeyError, TypeError, IndexError, RecursionError) as error:
-        return _unsealed(f"not a readable PDF file ({error.__class__.__name__})")
+        return _unsealed(_("not a readable PDF file (%(error)s)") % {"error": error.__class__.__name__})
     seals = [signature for signature in embedded if not _is_document_timestamp(signature)]
     if not seals:
-        return _unsealed("the file carries no seal")
+        return _unsealed(_("the file carries no seal"))
     # The seal is the practice's last signature; only document timestamps may follow it.
     seal = seals[-1]
     later = [signature for signature in embedded if signature.signed_revision > seal.signed_revision]
@@ -70,7 +71,7 @@ def validate_seal(
             valid=False,
             signer_name=None,
             signed_at=None,
-            reason=f"the seal is damaged ({error.__class__.__name__}): the file was altered",
+            reason=_("the seal is damaged (%(error)s): the file was altered") % {"error": error.__class__.__name__},
         )
     only_timestamps_after = all(_is_document_timestamp(signature) for signature in later)
     if later:
@@ -90,17 +91,17 @@ def validate_seal(
     intact = bool(status.intact) and covers_file and reserved_untouched
     valid = intact and bool(status.valid) and bool(status.trusted)
     if not status.intact:
-        reason = "the document was altered after it was sealed"
+        reason = _("the document was altered after it was sealed")
     elif not covers_file:
-        reason = "content was added to the document after it was sealed"
+        reason = _("content was added to the document after it was sealed")
     elif not reserved_untouched:
-        reason = "the space reserved for the seal was altered"
+        reason = _("the space reserved for the seal was altered")
     elif not status.valid:
-        reason = "the seal's signature is invalid"
+        reason = _("the seal's signature is invalid")
     elif not status.trusted:
-        reason = "the seal was not made with this practice's certificate"
+        reason = _("the seal was not made with this practice's certificate")
     else:
-        reason = "the seal is valid and the document is unaltered"
+        reason = _("the seal is valid and the document is unaltered")
     signature_timestamp = status.timestamp_validity
     timestamp_statuses = [s for s in [signature_timestamp, *timestamps] if s is not None]
     return SealStatus(

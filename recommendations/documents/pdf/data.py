@@ -105,6 +105,16 @@ class SenderEvidence:
 
 
 @dataclass(frozen=True)
+class EnglishChoice:
+    """A Quebec signer's express choice to be bound by an English document (Charter of the French
+    Language): the statement they ticked, its version and when."""
+
+    version: str
+    text: str
+    chosen_at: datetime
+
+
+@dataclass(frozen=True)
 class DocumentData:
     document_id: str
     kind: DocumentKind
@@ -132,3 +142,6 @@ class DocumentData:
     disclosure_contact: PracticeContact | None = None
     # What the seal the file is about to receive proves (its PAdES level), for the evidence appendix.
     seal_statement: str = ""
+    # The language the signer read (the snapshot's), which the document is printed in.
+    language: str = "en"
+    english_choice: EnglishChoice | None = None

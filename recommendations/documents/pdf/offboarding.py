@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
@@ -34,9 +37,9 @@ from recommendations.documents.pdf.layout import (
 )
 from recommendations.documents.pdf.panel import verification_panel
 from recommendations.documents.pdf.render import build_pdf
-from recommendations.documents.pdf.sections import letterhead, risk_rating
+from recommendations.documents.pdf.sections import letterhead, quoted, risk_rating
 from recommendations.documents.pdf.text import fmt_date, fmt_utc, markup_text
-from recommendations.documents.pdf.wording import WORDING
+from recommendations.documents.pdf.wording import Wording, wording_for
 
 # The name under which the letter carries the frozen snapshot it was rendered from.
 LETTER_SNAPSHOT_NAME = "offboarding-letter.json"
@@ -90,6 +93,8 @@ class OffboardingLetterData:
     content_hash: str
     snapshot_json: str
     seal_statement: str = ""
+    # The addressee's language, which the letter is printed in.
+    language: str = "en"
 
     @property
     def notice_days(self) -> int:
@@ -104,7 +109,7 @@ def _check(data: OffboardingLetterData) -> None:
 
 
 def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
 
 
 @lru_cache(maxsize=1)
@@ -121,26 +126,29 @@ def _addressee(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
 
 def _panel(data: OffboardingLetterData) -> Flowable:
     rows: list[tuple[str, Cell]] = [
-        ("Document ID", Styled((Run(data.document_id, BOLD),))),
-        ("Client", Plain(data.client_name)),
-        ("Date of this letter", Plain(fmt_date(data.letter_date))),
-        ("Service ends on", Styled((Run(fmt_date(data.effective_on), BOLD),))),
-        ("Notice period", Plain(_days(data.notice_days))),
+        (_("Document ID"), Styled((Run(data.document_id, BOLD),))),
+        (_("Client"), Plain(data.client_name)),
+        (_("Date of this letter"), Plain(fmt_date(data.letter_date))),
+        (_("Service ends on"), Styled((Run(fmt_date(data.effective_on), BOLD),))),
+        (_("Notice period"), Plain(_days(data.notice_days))),
     ]
     return verification_panel(rows, verification_url=data.verification_url, practice_name=data.practice.legal_name)
 
 
 def _notice(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
-    wording = WORDING[DocumentKind.OFFBOARDING]
+    wording = _wording()
     practice, client = markup_text(data.practice.legal_name), markup_text(data.client_name)
-    decided = (
-        f"On {fmt_date(data.decided_on)} the Practice decided to offboard the Client. Its services to the "
-        f"Client end on <b>{fmt_date(data.effective_on)}</b>, {_days(data.notice_days)} after the date of "
-        "this letter."
-    )
+    decided = _(
+        "On %(decided)s the Practice decided to offboard the Client. Its services to the Client end on "
+        "<b>%(effective)s</b>, %(notice)s after the date of this letter."
+    ) % {
+        "decided": fmt_date(data.decided_on),
+        "effective": fmt_date(data.effective_on),
+        "notice": _days(data.notice_days),
+    }
     story: list[Flowable] = [
         Spacer(1, 8),
-        Para(f"Dear {markup_text(data.addressee_name)},", styles.body),
+        Para(_("Dear %(name)s,") % {"name": markup_text(data.addressee_name)}, styles.body),
         Spacer(1, 6),
         Para(wording.intro.format(practice=practice, client=client), styles.body),
         Spacer(1, 4),
@@ -157,38 +165,42 @@ def _notice(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
 def _coverage_text(refusal: OpenRefusal) -> str:
     until = fmt_date(refusal.valid_until) if refusal.valid_until else ""
     if refusal.coverage == COVERED:
-        return f"The Client’s signed refusal is valid until {until}."
+        return _("The Client’s signed refusal is valid until %(day)s.") % {"day": until}
     if refusal.coverage == BASIS_CHANGED:
-        changed = fmt_date(refusal.basis_changed_on) if refusal.basis_changed_on else "after signing"
         why = f" ({refusal.basis_changed_reason})" if refusal.basis_changed_reason else ""
-        return (
-            f"Not covered: what the refusal was signed against changed on {changed}{why}, and it was not signed again."
-        )
+        if refusal.basis_changed_on is None:
+            return _(
+                "Not covered: what the refusal was signed against changed after signing%(why)s, and it was not "
+                "signed again."
+            ) % {"why": why}
+        return _(
+            "Not covered: what the refusal was signed against changed on %(day)s%(why)s, and it was not signed again."
+        ) % {"day": fmt_date(refusal.basis_changed_on), "why": why}
     if refusal.coverage in (LAPSED, EXPIRED):
-        return f"Not covered: the signed refusal ran out on {until} and was not signed again."
-    return "Not covered: the register holds no signed refusal for it."
+        return _("Not covered: the signed refusal ran out on %(day)s and was not signed again.") % {"day": until}
+    return _("Not covered: the register holds no signed refusal for it.")
 
 
 def _quoted(reason: str) -> str:
-    return f"“{markup_text(reason.strip())}”"
+    return quoted(markup_text(reason.strip()))
 
 
 def _refusal_block(number: int, refusal: OpenRefusal, styles: Styles) -> list[Flowable]:
-    wording = WORDING[DocumentKind.OFFBOARDING]
+    wording = _wording()
     name = f"{refusal.code} — {refusal.title}" if refusal.code else refusal.title
-    refused = "No signed refusal on record"
+    refused = _("No signed refusal on record")
     if refusal.refused_on is not None:
         refused = fmt_date(refusal.refused_on)
         if refusal.signed_by:
-            refused += f", signed by {refusal.signed_by}"
+            refused = _("%(day)s, signed by %(signer)s") % {"day": refused, "signer": refusal.signed_by}
     rows: list[tuple[str, Cell]] = [
-        ("Risk rating", risk_rating(refusal.risk_level_label, refusal.inherent_score)),
-        ("Refused on", Plain(refused)),
-        ("Covered by a current signed waiver", Styled((Run("Yes" if refusal.covered else "No", BOLD),))),
-        ("Waiver", Plain(_coverage_text(refusal))),
+        (_("Risk rating"), risk_rating(refusal.risk_level_label, refusal.inherent_score)),
+        (_("Refused on"), Plain(refused)),
+        (_("Covered by a current signed waiver"), Styled((Run(_("Yes") if refusal.covered else _("No"), BOLD),))),
+        (_("Waiver"), Plain(_coverage_text(refusal))),
         (
             wording.reason_label,
-            _quoted(refusal.stated_reason) if refusal.stated_reason.strip() else Plain("None stated"),
+            _quoted(refusal.stated_reason) if refusal.stated_reason.strip() else Plain(_("None stated")),
         ),
     ]
     return [
@@ -199,9 +211,9 @@ def _refusal_block(number: int, refusal: OpenRefusal, styles: Styles) -> list[Fl
 
 
 def _refusals(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
-    story = section_heading(WORDING[DocumentKind.OFFBOARDING].items_heading, styles)
+    story = section_heading(_wording().items_heading, styles)
     if not data.refusals:
-        return [*story, FixedPara("No refusal is open on the date of this letter.", styles.body)]
+        return [*story, FixedPara(_("No refusal is open on the date of this letter."), styles.body)]
     for number, refusal in enumerate(data.refusals, start=1):
         story += _refusal_block(number, refusal, styles)
     return story
@@ -210,40 +222,55 @@ def _refusals(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
 def _closing(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
     # The sign-off stays on one page: a name cut from its "Yours sincerely" reads as unsigned.
     block = [
-        FixedPara("Yours sincerely,", styles.body),
+        FixedPara(_("Yours sincerely,"), styles.body),
         Spacer(1, 10),
         Para(f"<b>{markup_text(data.issued_by)}</b>", styles.body),
-        Para(markup_text(f"for {data.practice.legal_name}"), styles.body),
+        Para(markup_text(_("for %(practice)s") % {"practice": data.practice.legal_name}), styles.body),
     ]
     return [Spacer(1, 14), KeepTogether(block)]
 
 
 def _about(data: OffboardingLetterData, styles: Styles) -> list[Flowable]:
     rows: list[tuple[str, Cell]] = [
-        ("Issued", Plain(f"{fmt_utc(data.issued_at)}, by {data.issued_by}")),
-        (f"What the letter says: SHA-256 of {LETTER_SNAPSHOT_NAME}", Plain(data.content_hash)),
+        (
+            _("Issued"),
+            Plain(_("%(moment)s, by %(name)s") % {"moment": fmt_utc(data.issued_at), "name": data.issued_by}),
+        ),
+        (_("What the letter says: SHA-256 of %(file)s") % {"file": LETTER_SNAPSHOT_NAME}, Plain(data.content_hash)),
     ]
     if data.seal_statement:
-        rows.append(("Electronic seal", Plain(data.seal_statement)))
-    intro = (
+        rows.append((_("Electronic seal"), Plain(data.seal_statement)))
+    intro = _(
         "Everything this letter states was frozen when it was issued and is attached to this PDF as the file "
-        f"{LETTER_SNAPSHOT_NAME}; its SHA-256 is printed below. The Client’s stated reasons are quoted from the "
+        "%(file)s; its SHA-256 is printed below. The Client’s stated reasons are quoted from the "
         "refusals the Client signed."
-    )
+    ) % {"file": LETTER_SNAPSHOT_NAME}
     return [
-        *section_heading("About this letter", styles),
+        *section_heading(_("About this letter"), styles),
         FixedPara(intro, styles.small),
         Spacer(1, 4),
         rows_table(rows, styles),
     ]
 
 
+def _wording() -> Wording:
+    wording = wording_for(DocumentKind.OFFBOARDING)
+    assert wording is not None
+    return wording
+
+
 def render_offboarding_letter(data: OffboardingLetterData) -> bytes:
-    """Render the letter as PDF bytes. Deterministic: the same data gives the same bytes."""
+    """Render the letter as PDF bytes, in its addressee's language. Deterministic: the same data
+    gives the same bytes."""
+    with translation.override(data.language):
+        return _render(data)
+
+
+def _render(data: OffboardingLetterData) -> bytes:
     _check(data)
     register_fonts()
     styles = make_styles()
-    title = WORDING[DocumentKind.OFFBOARDING].title
+    title = _wording().title
     story: list[Flowable] = [
         *letterhead(data.practice, styles),
         *_addressee(data, styles),

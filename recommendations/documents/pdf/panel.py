@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
 from reportlab.platypus import Table, TableStyle
 
 from recommendations.documents.pdf.grid import rows_table
@@ -27,10 +28,14 @@ def verification_panel(rows: Sequence[tuple[str, Cell]], *, verification_url: st
     inner_width = FRAME_WIDTH - QR_SIZE - 16
     info = rows_table(rows, styles, width=inner_width - 12)
     verify = Para(
-        f"<b>Verify this document:</b> scan the code or visit "
-        f"<font color='{ACCENT.hexval()}'>{markup_text(verification_url)}</font> and upload "
-        f"this PDF file to confirm it was issued by {markup_text(practice_name)} and "
-        f"has not been altered.",
+        _(
+            "<b>Verify this document:</b> scan the code or visit %(url)s and upload this PDF file to confirm it "
+            "was issued by %(practice)s and has not been altered."
+        )
+        % {
+            "url": f"<font color='{ACCENT.hexval()}'>{markup_text(verification_url)}</font>",
+            "practice": markup_text(practice_name),
+        },
         styles.small,
     )
     return Table(

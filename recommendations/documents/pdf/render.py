@@ -6,6 +6,8 @@ import io
 from functools import partial
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -30,6 +32,7 @@ from recommendations.documents.pdf.layout import (
 from recommendations.documents.pdf.sections import (
     agreement_section,
     also_recorded_section,
+    english_choice_section,
     evidence_appendix,
     item_block,
     letterhead,
@@ -38,7 +41,7 @@ from recommendations.documents.pdf.sections import (
     validity_section,
 )
 from recommendations.documents.pdf.text import CONTROL_CHARS, markup_text
-from recommendations.documents.pdf.wording import WORDING, Wording
+from recommendations.documents.pdf.wording import Wording, wording_for
 
 # --- page furniture -------------------------------------------------------------------------
 
@@ -67,7 +70,11 @@ class _NumberedCanvas(Canvas):
     def _draw_footer(self, number: int, total: int) -> None:
         y = 12 * mm
         size = 7.5
-        right = f"Document {self._document_id} · page {number} of {total}"
+        right = _("Document %(id)s · page %(number)s of %(total)s") % {
+            "id": self._document_id,
+            "number": number,
+            "total": total,
+        }
         room = FRAME_WIDTH - pdfmetrics.stringWidth(right, REGULAR, size) - 8 * mm
         left = self._practice_name
         while left and pdfmetrics.stringWidth(left, REGULAR, size) > room:
@@ -93,7 +100,7 @@ def _clause(number: int, text: str, *, practice: str, client: str, styles: Style
 
 
 def _check(data: DocumentData) -> Wording:
-    wording = WORDING.get(data.kind)
+    wording = wording_for(data.kind)
     if wording is None:
         raise ValueError(f"unknown document kind {data.kind!r}")
     if not any(item.outcome in wording.outcomes for item in data.items):
@@ -114,11 +121,17 @@ def _check(data: DocumentData) -> Wording:
 
 
 def render_document(data: DocumentData) -> bytes:
-    """Render a waiver, confirmation or consent record as PDF bytes.
+    """Render a waiver, confirmation or consent record as PDF bytes, in the language its signer
+    read (`data.language`).
 
     Deterministic: the same data gives the same bytes (no render-time clock in the file),
     which lets a re-run of the pipeline reproduce a document exactly.
     """
+    with translation.override(data.language):
+        return _render(data)
+
+
+def _render(data: DocumentData) -> bytes:
     wording = _check(data)
     register_fonts()
     styles = make_styles()
@@ -137,13 +150,14 @@ def render_document(data: DocumentData) -> bytes:
     for number, item in enumerate(main, start=1):
         story += item_block(number, item, wording, styles)
     story += also_recorded_section([item for item in data.items if item.outcome not in wording.outcomes], styles)
-    story += section_heading("Acknowledgment", styles)
-    story.append(Para(f"By signing this document, {client} acknowledges that:", styles.body))
+    story += section_heading(_("Acknowledgment"), styles)
+    story.append(Para(_("By signing this document, %(client)s acknowledges that:") % {"client": client}, styles.body))
     story.append(Spacer(1, 4))
     story += [
         _clause(number, text, practice=practice, client=client, styles=styles)
         for number, text in enumerate(wording.acknowledgment, start=1)
     ]
+    story += english_choice_section(data.english_choice, styles)
     story += agreement_section(data.agreement, styles)
     story += validity_section(data, styles)
     story += signature_block(data.signature, styles)
@@ -170,7 +184,7 @@ def build_pdf(story: list[Flowable], *, title: str, practice_name: str, document
         bottomMargin=22 * mm,
         title=title,
         author=practice_name,
-        subject=f"Document {document_id}",
+        subject=_("Document %(id)s") % {"id": document_id},
         keywords=document_id,
         creator="RiskReg",
         invariant=1,

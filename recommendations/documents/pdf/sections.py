@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table, TableStyle
 
@@ -12,6 +13,7 @@ from recommendations.documents.pdf.data import (
     AgreementTerms,
     DocumentData,
     DocumentItem,
+    EnglishChoice,
     PracticeContact,
     PracticeLetterhead,
     SignatureEvidence,
@@ -53,8 +55,15 @@ def risk_rating(label: str, inherent_score: int | None) -> Styled:
     colour = RISK_COLOURS.get(label.strip().lower().replace("_", " "))
     runs = [Run(label) if colour is None else Run(label, BOLD, colour)]
     if inherent_score is not None:
-        runs.append(Run(f" — inherent risk score {inherent_score} of 25 (likelihood × impact)"))
+        runs.append(
+            Run(" — " + _("inherent risk score %(score)s of 25 (likelihood × impact)") % {"score": inherent_score})
+        )
     return Styled(tuple(runs))
+
+
+def quoted(markup: str) -> str:
+    """Quoted words in the language's quotation marks: “…” in English, « … » in French."""
+    return _("“%(text)s”") % {"text": markup}
 
 
 def letterhead(practice: PracticeLetterhead, styles: Styles) -> list[Flowable]:
@@ -85,13 +94,13 @@ def summary_box(data: DocumentData, styles: Styles) -> Table:
     signer = data.signature
     signatory = ", ".join(part for part in (signer.typed_name, signer.title) if part)
     rows: list[tuple[str, Cell]] = [
-        ("Document ID", Styled((Run(data.document_id, BOLD),))),
-        ("Client", Plain(data.client_name)),
-        ("Signatory", Plain(signatory)),
-        ("Date signed", Plain(fmt_date(signer_local(signer).date()))),
+        (_("Document ID"), Styled((Run(data.document_id, BOLD),))),
+        (_("Client"), Plain(data.client_name)),
+        (_("Signatory"), Plain(signatory)),
+        (_("Date signed"), Plain(fmt_date(signer_local(signer).date()))),
     ]
     if data.agreement is not None:
-        rows.append(("Service agreement", Plain(_agreement_reference(data.agreement))))
+        rows.append((_("Service agreement"), Plain(_agreement_reference(data.agreement))))
     return verification_panel(rows, verification_url=data.verification_url, practice_name=data.practice.legal_name)
 
 
@@ -102,36 +111,33 @@ def _item_name(item: DocumentItem) -> str:
 def item_block(number: int, item: DocumentItem, wording: Wording, styles: Styles) -> list[Flowable]:
     heading = f"{number}.  {markup_text(_item_name(item))}"
     rows: list[tuple[str, Cell]] = [
-        ("Decision", Styled((Run(wording.outcomes[item.outcome], BOLD),))),
+        (_("Decision"), Styled((Run(wording.outcomes[item.outcome], BOLD),))),
     ]
     if item.advisor:
-        rows.append(("Recommended by", Plain(item.advisor)))
+        rows.append((_("Recommended by"), Plain(item.advisor)))
     if item.first_presented_on is not None:
-        rows.append(("First presented to the Client", Plain(fmt_date(item.first_presented_on))))
+        rows.append((_("First presented to the Client"), Plain(fmt_date(item.first_presented_on))))
     optional = (
         (wording.description_label, item.description),
         (wording.why_label, item.why_it_matters),
-        ("Why for the Client", item.rationale),
+        (_("Why for the Client"), item.rationale),
     )
     rows += [(label, Plain(value)) for label, value in optional if value]
     if item.risk_level_label:
-        rows.append(("Risk level", _risk_value(item)))
+        rows.append((_("Risk level"), _risk_value(item)))
     if item.consequences:
         rows.append((wording.consequences_label, Plain(item.consequences)))
     if item.estimated_cost:
-        rows.append(("Estimated cost", Plain(item.estimated_cost)))
+        rows.append((_("Estimated cost"), Plain(item.estimated_cost)))
     highlight: list[int] = []
     if item.reason:
         highlight.append(len(rows))
-        rows.append((wording.reason_label, f"“{markup_text(item.reason)}”"))
+        rows.append((wording.reason_label, quoted(markup_text(item.reason))))
     return [
         CondPageBreak(MIN_BLOCK),
         Para(heading, styles.item),
         rows_table(rows, styles, highlight=highlight),
     ]
-
-
-_ALSO_RECORDED_LABELS = {"accepted": "Accepted"}
 
 
 def also_recorded_section(items: list[DocumentItem], styles: Styles) -> list[Flowable]:
@@ -142,14 +148,14 @@ def also_recorded_section(items: list[DocumentItem], styles: Styles) -> list[Flo
         (
             _item_name(item),
             item.risk_level_label or "—",
-            _ALSO_RECORDED_LABELS.get(item.outcome, item.outcome),
+            _("Accepted") if item.outcome == "accepted" else item.outcome,
         )
         for item in items
     ]
     table = list_table(
-        ("Recommendation", "Risk level", "Decision"), rows, (FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm), styles
+        (_("Recommendation"), _("Risk level"), _("Decision")), rows, (FRAME_WIDTH - 62 * mm, 34 * mm, 28 * mm), styles
     )
-    note = (
+    note = _(
         "In the same signed decision the Client accepted the recommendations below. They are "
         "listed so that this document records the whole decision; they are not covered by this "
         "waiver, and the Practice will implement them on the terms of the service agreement."
@@ -158,7 +164,7 @@ def also_recorded_section(items: list[DocumentItem], styles: Styles) -> list[Flo
     return [
         KeepTogether(
             [
-                *section_heading("Recommendations accepted in the same decision", styles),
+                *section_heading(_("Recommendations accepted in the same decision"), styles),
                 FixedPara(note, styles.body),
                 Spacer(1, 5),
                 table,
@@ -175,42 +181,67 @@ def validity_section(data: DocumentData, styles: Styles) -> list[Flowable]:
         (
             _item_name(item),
             fmt_date(item.valid_until) if item.valid_until else "—",
-            f"every {item.cadence_days} days" if item.cadence_days else "—",
+            _("every %(days)s days") % {"days": item.cadence_days} if item.cadence_days else "—",
         )
         for item in dated
     ]
     table = list_table(
-        ("Control", "Valid until", "Re-acknowledgment"), rows, (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm), styles
+        (_("Control"), _("Valid until"), _("Re-acknowledgment")),
+        rows,
+        (FRAME_WIDTH - 70 * mm, 32 * mm, 38 * mm),
+        styles,
     )
-    explanation = (
+    explanation = _(
         "Each decision recorded here stays in force until its valid-until date. Before that "
         "date the Client will be asked to review it and sign again; a decision that is not "
         "re-acknowledged lapses, and the recommendation is treated as open again."
     )
     return [
-        *section_heading("Validity and re-acknowledgment", styles),
+        *section_heading(_("Validity and re-acknowledgment"), styles),
         FixedPara(explanation, styles.body),
         Spacer(1, 5),
         table,
     ]
 
 
+def english_choice_section(choice: EnglishChoice | None, styles: Styles) -> list[Flowable]:
+    """The signer's express choice of English, as evidence that a Quebec client chose it."""
+    if choice is None:
+        return []
+    rows: list[tuple[str, Cell]] = [
+        (_("Statement (version %(version)s)") % {"version": choice.version}, Plain(choice.text)),
+        (_("Chosen on"), Plain(fmt_utc(choice.chosen_at))),
+    ]
+    note = _(
+        "The Client was offered this document in French and expressly chose to receive it, and to be "
+        "bound by it, in English."
+    )
+    return [
+        *section_heading(_("Express choice of English"), styles),
+        FixedPara(note, styles.body),
+        Spacer(1, 5),
+        rows_table(rows, styles),
+    ]
+
+
 def _agreement_reference(agreement: AgreementTerms) -> str:
-    return agreement.reference if agreement.version is None else f"{agreement.reference}, version {agreement.version}"
+    if agreement.version is None:
+        return agreement.reference
+    return _("%(reference)s, version %(version)s") % {"reference": agreement.reference, "version": agreement.version}
 
 
 def agreement_section(agreement: AgreementTerms | None, styles: Styles) -> list[Flowable]:
-    heading = section_heading("Service agreement", styles)
+    heading = section_heading(_("Service agreement"), styles)
     if agreement is None:
-        note = "No written service agreement was on record for the Client when this document was signed."
+        note = _("No written service agreement was on record for the Client when this document was signed.")
         return [*heading, FixedPara(note, styles.body)]
-    rows: list[tuple[str, Cell]] = [("Reference", Plain(_agreement_reference(agreement)))]
+    rows: list[tuple[str, Cell]] = [(_("Reference"), Plain(_agreement_reference(agreement)))]
     if agreement.effective_date is not None:
-        rows.append(("Effective date", Plain(fmt_date(agreement.effective_date))))
+        rows.append((_("Effective date"), Plain(fmt_date(agreement.effective_date))))
     fields = (
-        ("Scope of services", agreement.scope),
-        ("Client responsibilities", agreement.responsibilities),
-        ("Exclusions", agreement.exclusions),
+        (_("Scope of services"), agreement.scope),
+        (_("Client responsibilities"), agreement.responsibilities),
+        (_("Exclusions"), agreement.exclusions),
     )
     rows += [(label, Plain(value)) for label, value in fields if value]
     return [*heading, rows_table(rows, styles)]
@@ -222,18 +253,18 @@ def _value_style(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any
 
 def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowable]:
     if signature.code_verified_at is not None:
-        code = (
-            f"One-time code sent to {markup_text(signature.email)} and entered correctly on "
-            f"{fmt_utc(signature.code_verified_at)}"
-        )
+        code = _("One-time code sent to %(email)s and entered correctly on %(moment)s") % {
+            "email": markup_text(signature.email),
+            "moment": fmt_utc(signature.code_verified_at),
+        }
     else:
-        code = "No one-time code was verified"
+        code = _("No one-time code was verified")
     drawn = flatten_png(signature.signature_png, trim=True, box_mm=SIGNATURE_BOX_MM)
     image_box = Table(
         [
             [Picture(drawn, box_mm=SIGNATURE_BOX_MM)],
             [table_cell(Plain(signature.typed_name), 58 * mm, styles)],
-            [FixedPara("Signature", styles.small)],
+            [FixedPara(_("Signature"), styles.small)],
         ],
         colWidths=[60 * mm],
         rowHeights=[27 * mm, None, None],
@@ -250,15 +281,15 @@ def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowab
     )
     details_width = FRAME_WIDTH - 66 * mm
     rows: list[tuple[str, Cell]] = [
-        ("Signed by", Styled((Run(signature.typed_name, BOLD),))),
-        ("Title", Plain(signature.title)),
-        ("Email", Plain(signature.email)),
-        ("Signed on", text_lines(signed_at_text(signature), styles.body)),
-        ("IP address", Plain(signature.ip_address)),
-        ("Identity check", code),
+        (_("Signed by"), Styled((Run(signature.typed_name, BOLD),))),
+        (_("Title"), Plain(signature.title)),
+        (_("Email"), Plain(signature.email)),
+        (_("Signed on"), text_lines(signed_at_text(signature), styles.body)),
+        (_("IP address"), Plain(signature.ip_address)),
+        (_("Identity check"), code),
     ]
     if signature.method:
-        rows.insert(4, ("Signed with", Plain(signature.method)))
+        rows.insert(4, (_("Signed with"), Plain(signature.method)))
     details = rows_table(rows, styles, width=details_width, label_width=28 * mm)
     block = Table(
         [[image_box, details]],
@@ -274,7 +305,7 @@ def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowab
     )
     return [
         CondPageBreak(60 * mm),
-        *section_heading("Signature", styles),
+        *section_heading(_("Signature"), styles),
         KeepTogether([block]),
     ]
 
@@ -282,9 +313,9 @@ def signature_block(signature: SignatureEvidence, styles: Styles) -> list[Flowab
 def _contact_text(contact: PracticeContact) -> str:
     lines = [contact.legal_name, contact.mailing_address]
     if contact.email:
-        lines.append(f"Email: {contact.email}")
+        lines.append(_("Email: %(email)s") % {"email": contact.email})
     if contact.phone:
-        lines.append(f"Phone: {contact.phone}")
+        lines.append(_("Phone: %(phone)s") % {"phone": contact.phone})
     return "\n".join(line for line in lines if line)
 
 
@@ -292,42 +323,48 @@ def _evidence_rows(data: DocumentData, styles: Styles) -> list[tuple[str, Cell]]
     signature = data.signature
     rows: list[tuple[str, Cell]] = []
     if data.request_id:
-        rows.append(("Signing request", Plain(data.request_id)))
+        rows.append((_("Signing request"), Plain(data.request_id)))
     if data.sender is not None:
         sent = f"{data.sender.name}, {fmt_utc(data.sender.sent_at)}"
-        rows.append(("Sent by", Plain(f"{sent}, from {data.sender.ip}" if data.sender.ip else sent)))
+        from_ip = _("%(sent)s, from %(ip)s") % {"sent": sent, "ip": data.sender.ip}
+        rows.append((_("Sent by"), Plain(from_ip if data.sender.ip else sent)))
     if data.code_sent_to:
-        delivered = f"Emailed to {data.code_sent_to}"
+        delivered = _("Emailed to %(address)s") % {"address": data.code_sent_to}
         if data.code_message_id:
-            delivered += f" in the message with Message-ID {data.code_message_id}"
+            delivered += " " + _("in the message with Message-ID %(id)s") % {"id": data.code_message_id}
         if signature.code_verified_at is not None:
-            delivered += f"; entered correctly on {fmt_utc(signature.code_verified_at)}"
-        rows.append(("One-time code", Plain(delivered)))
+            delivered += "; " + _("entered correctly on %(moment)s") % {"moment": fmt_utc(signature.code_verified_at)}
+        rows.append((_("One-time code"), Plain(delivered)))
     rows += [
-        ("Consent to electronic records given", Plain(fmt_utc(signature.signed_at))),
-        (f"Consent to electronic records (version {data.consent_version})", Plain(data.consent_text)),
+        (_("Consent to electronic records given"), Plain(fmt_utc(signature.signed_at))),
+        (
+            _("Consent to electronic records (version %(version)s)") % {"version": data.consent_version},
+            Plain(data.consent_text),
+        ),
     ]
     if data.disclosure_contact is not None:
         rows.append(
-            ("Contact details of the provider", text_lines(_contact_text(data.disclosure_contact), styles.body))
+            (_("Contact details of the provider"), text_lines(_contact_text(data.disclosure_contact), styles.body))
         )
     rows += [
         (
-            f"Statement of intent (version {data.intent_version})" if data.intent_version else "Statement of intent",
+            _("Statement of intent (version %(version)s)") % {"version": data.intent_version}
+            if data.intent_version
+            else _("Statement of intent"),
             Plain(data.intent_text),
         ),
-        ("Signer’s IP address", Plain(signature.ip_address)),
-        ("Signer’s browser (user agent)", Plain(signature.user_agent)),
-        ("Signer’s time zone", Plain(signature.signer_timezone)),
+        (_("Signer’s IP address"), Plain(signature.ip_address)),
+        (_("Signer’s browser (user agent)"), Plain(signature.user_agent)),
+        (_("Signer’s time zone"), Plain(signature.signer_timezone)),
     ]
     if data.snapshot_json is not None:
-        rows.append((f"What was shown: SHA-256 of {SNAPSHOT_NAME}", Plain(data.content_hash)))
+        rows.append((_("What was shown: SHA-256 of %(file)s") % {"file": SNAPSHOT_NAME}, Plain(data.content_hash)))
     else:
-        rows.append(("Content hash (SHA-256)", Plain(data.content_hash)))
+        rows.append((_("Content hash (SHA-256)"), Plain(data.content_hash)))
     if data.signature_sha256:
-        rows.append(("Drawn signature (SHA-256)", Plain(data.signature_sha256)))
+        rows.append((_("Drawn signature (SHA-256)"), Plain(data.signature_sha256)))
     if data.seal_statement:
-        rows.append(("Electronic seal", Plain(data.seal_statement)))
+        rows.append((_("Electronic seal"), Plain(data.seal_statement)))
     return rows
 
 
@@ -347,7 +384,7 @@ def evidence_appendix(data: DocumentData, styles: Styles) -> list[Flowable]:
         if entry.user_agent:
             browsers.setdefault(entry.user_agent, len(browsers) + 1)
     timeline = list_table(
-        ("Event", "Date and time (UTC)", "IP address", "Browser, session"),
+        (_("Event"), _("Date and time (UTC)"), _("IP address"), _("Browser, session")),
         [
             (
                 entry.label,
@@ -356,8 +393,8 @@ def evidence_appendix(data: DocumentData, styles: Styles) -> list[Flowable]:
                 ", ".join(
                     part
                     for part in (
-                        f"browser {browsers[entry.user_agent]}" if entry.user_agent else "",
-                        f"session {sessions[entry.session]}" if entry.session else "",
+                        _("browser %(number)s") % {"number": browsers[entry.user_agent]} if entry.user_agent else "",
+                        _("session %(letter)s") % {"letter": sessions[entry.session]} if entry.session else "",
                     )
                     if part
                 )
@@ -369,22 +406,25 @@ def evidence_appendix(data: DocumentData, styles: Styles) -> list[Flowable]:
         styles,
         padding=3,
     )
-    seen = [(f"Browser {number}", Plain(agent)) for agent, number in browsers.items()]
-    seen += [(f"Session {letter}: SHA-256 of its key", Plain(digest)) for digest, letter in sessions.items()]
-    intro = (
+    seen = [(_("Browser %(number)s") % {"number": number}, Plain(agent)) for agent, number in browsers.items()]
+    seen += [
+        (_("Session %(letter)s: SHA-256 of its key") % {"letter": letter}, Plain(digest))
+        for digest, letter in sessions.items()
+    ]
+    intro = _(
         "The Practice recorded the following evidence when the Client signed this document "
         "electronically. The signing link and the one-time code were personal to the signatory and "
         "existed only in the emails sent to them; every step below is an event in the Practice’s "
         "hash-chained audit log, with the address and browser it came from."
     )
     if data.snapshot_json is not None:
-        intro += (
-            " Everything the signatory was shown, frozen when the request was sent, is attached to this PDF as "
-            f"the file {SNAPSHOT_NAME}; its SHA-256 is printed below, so anyone can open the attachment and check it."
-        )
+        intro += " " + _(
+            "Everything the signatory was shown, frozen when the request was sent, is attached to this PDF as "
+            "the file %(file)s; its SHA-256 is printed below, so anyone can open the attachment and check it."
+        ) % {"file": SNAPSHOT_NAME}
     story: list[Flowable] = [
         CondPageBreak(70 * mm),
-        *section_heading("Appendix — evidence of electronic signature", styles),
+        *section_heading(_("Appendix — evidence of electronic signature"), styles),
         FixedPara(intro, styles.body),
         Spacer(1, 6),
         timeline,

@@ -7,23 +7,12 @@ from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from recommendations.documents.pdf.data import SignatureEvidence
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def plain_text(value: object) -> str:
@@ -37,7 +26,9 @@ def markup_text(value: object) -> str:
 
 
 def fmt_date(value: date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    """A day in words, in the active language: "5 December 2026", "5 décembre 2026"."""
+    day = value.date() if isinstance(value, datetime) else value
+    return date_format(day, "j F Y")
 
 
 def fmt_utc(value: datetime) -> str:
@@ -62,9 +53,9 @@ def signed_at_text(signature: SignatureEvidence) -> str:
     zone_name = plain_text(signature.signer_timezone)
     if _signer_zone(signature) is None:
         if zone_name in {"", "not reported"}:
-            return f"{utc}\n(the signer’s browser reported no valid time zone)"
+            return f"{utc}\n" + _("(the signer’s browser reported no valid time zone)")
         # Records made before time zones were checked: print the browser's word as recorded.
-        return f"{utc}\n(signer’s reported time zone: “{zone_name}”)"
+        return f"{utc}\n" + _("(signer’s reported time zone: “%(zone)s”)") % {"zone": zone_name}
     local = signer_local(signature)
     offset = local.strftime("%z")
     return f"{fmt_date(local)}, {local:%H:%M:%S} {local.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone_name})\n= {utc}"

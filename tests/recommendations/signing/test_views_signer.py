@@ -118,7 +118,7 @@ def test_a_wrong_code_gets_a_message_and_counts_an_attempt(client, sent):
     response = client.post(reverse("sign:verify", args=[token]), {"code": wrong})
 
     request.refresh_from_db()
-    assert "That code is not right. 4 attempt(s) left." in response.content.decode()
+    assert "That code is not right. 4 attempts left." in response.content.decode()
     assert request.code_attempts == 1
     assert request.code_verified_at is None
 
