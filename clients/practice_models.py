@@ -4,9 +4,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 _pinned_profile: ContextVar["PracticeProfile | None"] = ContextVar("pinned_practice_profile", default=None)
 
@@ -72,6 +74,14 @@ class PracticeProfile(models.Model):
         choices=BasisChangeReack.choices,
         default=BasisChangeReack.OFFER,
         help_text="A signed refusal whose risk was raised after signing no longer covers it until re-signed.",
+    )
+    # The language of a contact or staff user who has not chosen one.
+    default_language = models.CharField(
+        _("Default language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Used for contacts and staff users who have not chosen a language."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
