@@ -68,6 +68,7 @@ class PracticeProfileForm(forms.ModelForm):
             "phone",
             "website",
             "logo",
+            "default_language",
             "request_valid_days",
             "cadence_critical_days",
             "cadence_high_days",
@@ -139,7 +140,14 @@ class PracticeProfileForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                "Letterhead and contact details", "legal_name", "mailing_address", "email", "phone", "website", "logo"
+                "Letterhead and contact details",
+                "legal_name",
+                "mailing_address",
+                "email",
+                "phone",
+                "website",
+                "logo",
+                "default_language",
             ),
             Fieldset(
                 "How long a signed refusal stays valid",

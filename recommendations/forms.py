@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import Control, Recommendation
+from recommendations.models import TRANSLATED_TEXTS, Control, Recommendation
 from riskreg.accounts.models import User
 
 LIKELIHOOD_CHOICES = [
@@ -45,6 +48,11 @@ def to_cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount.scaleb(2))
 
 
+# The French versions of the client-facing texts (Recommendation.text_in).
+FRENCH_FIELDS = tuple(f"{name}_fr" for name in TRANSLATED_TEXTS)
+FRENCH_WIDGETS = {f"{name}_fr": forms.Textarea(attrs={"rows": 3}) for name in TRANSLATED_TEXTS if name != "title"}
+
+
 class RecommendationForm(forms.ModelForm):
     likelihood = forms.TypedChoiceField(choices=LIKELIHOOD_CHOICES, coerce=int)
     impact = forms.TypedChoiceField(choices=IMPACT_CHOICES, coerce=int)
@@ -73,12 +81,14 @@ class RecommendationForm(forms.ModelForm):
             "priority",
             "target_date",
             "owner",
+            *FRENCH_FIELDS,
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "why_it_matters": forms.Textarea(attrs={"rows": 3}),
             "consequences": forms.Textarea(attrs={"rows": 3}),
             "rationale": forms.Textarea(attrs={"rows": 2}),
+            **FRENCH_WIDGETS,
             "target_date": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {
@@ -93,6 +103,22 @@ class RecommendationForm(forms.ModelForm):
             self.initial.setdefault("one_time_cost", self.instance.estimated_cost)
             self.initial.setdefault("recurring_monthly_cost", self.instance.recurring_monthly_cost)
         self.order_fields([*self.Meta.fields[:7], "one_time_cost", "recurring_monthly_cost"])
+        # The French texts in a collapsed section, open when one is written or has an error.
+        french_open = any(self[name].value() for name in FRENCH_FIELDS) or any(
+            name in self.errors for name in FRENCH_FIELDS
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(name for name in self.fields if name not in FRENCH_FIELDS),
+            HTML(
+                f'<details class="mb-3"{" open" if french_open else ""}><summary class="mb-2">'
+                + str(_("French texts (for signers who read French)"))
+                + "</summary>"
+            ),
+            *FRENCH_FIELDS,
+            HTML("</details>"),
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -110,6 +136,7 @@ def initial_from_control(control: Control | None) -> dict:
         "description": control.description,
         "why_it_matters": control.why_it_matters,
         "consequences": control.consequences,
+        **{name: getattr(control, name) for name in FRENCH_FIELDS},
         "likelihood": control.default_likelihood,
         "impact": control.default_impact,
     }
@@ -133,6 +160,7 @@ class ControlForm(forms.ModelForm):
             "nist_csf",
             "cis_controls",
             "is_active",
+            *FRENCH_FIELDS,
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
