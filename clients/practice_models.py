@@ -81,7 +81,7 @@ class PracticeProfile(models.Model):
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text=_("Used for contacts and staff users who have not chosen a language."),
+        help_text=_("Requests and emails to a contact who has not chosen a language are in this one."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='practiceprofile',
             name='default_language',
-            field=models.CharField(choices=[('en', 'English'), ('fr-ca', 'Français (Canada)')], default='en', help_text='Used for contacts and staff users who have not chosen a language.', max_length=8, verbose_name='Default language'),
+            field=models.CharField(choices=[('en', 'English'), ('fr-ca', 'Français (Canada)')], default='en', help_text='Requests and emails to a contact who has not chosen a language are in this one.', max_length=8, verbose_name='Default language'),
         ),
         migrations.AddConstraint(
             model_name='client',
