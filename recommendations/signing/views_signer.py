@@ -182,7 +182,9 @@ def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -
 @signer_view
 def send_code(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     try:
-        signing.signing_code_send(request=decision_request, origin=step_origin(request))
+        signing.signing_code_send(
+            request=decision_request, origin=step_origin(request), language=translation.get_language()
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("sign:verify", token=token)

@@ -3,9 +3,11 @@ Quebec signer's express choice of English."""
 
 import importlib
 import json
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.db.models import F
 from django.urls import reverse
 
 from clients.models import Client, Contact, PracticeProfile
@@ -413,3 +415,19 @@ def test_the_login_page_follows_the_browser_language(client):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9")
 
     assert response.headers["Content-Language"] == "fr-ca"
+
+
+@pytest.mark.django_db
+def test_the_one_time_code_email_is_in_the_language_the_signer_reads_the_page_in(client, client_record, vcio):
+    _french_signatory(client_record)
+    request, token, _ = _send(client_record, vcio)
+
+    client.post(reverse("sign:send_code", args=[token]))
+    # Past the resend cooldown.
+    DecisionRequest.objects.filter(pk=request.pk).update(code_sent_at=F("code_sent_at") - timedelta(minutes=1))
+    client.get(reverse("sign:start", args=[token]) + "?lang=en")
+    client.post(reverse("sign:send_code", args=[token]))
+
+    first, second = OutboundEmail.objects.filter(kind="signing_code").order_by("pk")
+    assert first.subject == "Votre code de signature à usage unique pour Harbourview Clinic"
+    assert second.subject == "Your one-time signing code for Harbourview Clinic"
