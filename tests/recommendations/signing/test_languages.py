@@ -431,3 +431,14 @@ def test_the_one_time_code_email_is_in_the_language_the_signer_reads_the_page_in
     first, second = OutboundEmail.objects.filter(kind="signing_code").order_by("pk")
     assert first.subject == "Votre code de signature à usage unique pour Harbourview Clinic"
     assert second.subject == "Your one-time signing code for Harbourview Clinic"
+
+
+@pytest.mark.django_db
+def test_the_verify_page_follows_the_signers_last_choice_and_otherwise_the_browser(client, client_record, vcio):
+    _, token, _ = _send(client_record, vcio)
+    verify = reverse("verify:page")
+
+    assert client.get(verify, HTTP_ACCEPT_LANGUAGE="fr-CA").headers["Content-Language"] == "fr-ca"
+    assert client.get(verify).headers["Content-Language"] == "en"
+    client.get(reverse("sign:start", args=[token]) + "?lang=fr-ca")
+    assert client.get(verify).headers["Content-Language"] == "fr-ca"
