@@ -85,6 +85,7 @@ class ClientForm(forms.ModelForm):
             "service_tier",
             "status",
             "vcio",
+            "province",
             "holds_health_data",
             "holds_payment_card_data",
             "holds_personal_data",
@@ -115,7 +116,7 @@ class ClientForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "title", "email", "phone", "can_sign", "is_active"]
+        fields = ["name", "title", "email", "phone", "preferred_language", "can_sign", "is_active"]
         labels = {"name": _("Name"), "email": _("Email"), "phone": _("Phone"), "is_active": _("Active")}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -40,6 +40,24 @@ def external_key_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
+class Province(models.TextChoices):
+    """Canadian provinces and territories, by their postal abbreviations."""
+
+    AB = "AB", _("Alberta")
+    BC = "BC", _("British Columbia")
+    MB = "MB", _("Manitoba")
+    NB = "NB", _("New Brunswick")
+    NL = "NL", _("Newfoundland and Labrador")
+    NS = "NS", _("Nova Scotia")
+    NT = "NT", _("Northwest Territories")
+    NU = "NU", _("Nunavut")
+    ON = "ON", _("Ontario")
+    PE = "PE", _("Prince Edward Island")
+    QC = "QC", _("Quebec")
+    SK = "SK", _("Saskatchewan")
+    YT = "YT", _("Yukon")
+
+
 class Client(models.Model):
     class Industry(models.TextChoices):
         HEALTHCARE = "healthcare", _("Healthcare")
@@ -89,6 +107,15 @@ class Client(models.Model):
         verbose_name=_("vCIO"),
     )
     notes = models.TextField(blank=True)
+    # Where the client is established: a Quebec client is owed its documents in French first
+    # (Charter of the French Language s. 55), so an English request needs the signer's express choice.
+    province = models.CharField(
+        _("Province or territory"),
+        max_length=2,
+        choices=Province.choices,
+        blank=True,
+        help_text=_("Blank: outside Canada or not recorded."),
+    )
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
     external_id = models.CharField(_("ID in the source system"), max_length=100, blank=True)
     relationship_ended_on = models.DateField(null=True, blank=True)
@@ -150,6 +177,9 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(briefing_cadence_months__in=[1, 3, 6, 12]), name="client_briefing_cadence_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(province="") | Q(province__in=Province.values), name="client_province_valid"
+            ),
             *external_key_constraints("client"),
         ]
         indexes = [
@@ -170,6 +200,10 @@ class Client(models.Model):
     @property
     def scope(self) -> str:
         return f"client:{self.public_id}"
+
+    @property
+    def is_quebec(self) -> bool:
+        return self.province == Province.QC
 
     @property
     def monthly_recurring_revenue(self) -> str:
@@ -197,6 +231,13 @@ class Contact(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     can_sign = models.BooleanField(_("Authorised signatory"), default=False)
+    preferred_language = models.CharField(
+        _("Preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Requests and emails go out in this language. Blank: the practice's default language."),
+    )
     is_active = models.BooleanField(default=True)
     erased_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=ExternalSource.choices, blank=True)
@@ -218,6 +259,11 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language(self) -> str:
+        """The language this contact reads: their own choice, or the practice's default."""
+        return self.preferred_language or PracticeProfile.load().default_language
 
 
 class RiskSnapshot(models.Model):
@@ -306,6 +352,7 @@ __all__ = [
     "ImportBatch",
     "LitigationHold",
     "PracticeProfile",
+    "Province",
     "RelationshipDecision",
     "RiskSnapshot",
     "ServiceAgreement",

@@ -69,6 +69,7 @@ class PracticeProfileForm(forms.ModelForm):
             "phone",
             "website",
             "logo",
+            "default_language",
             "request_valid_days",
             "cadence_critical_days",
             "cadence_high_days",
@@ -136,6 +137,7 @@ class PracticeProfileForm(forms.ModelForm):
                     attrs={"step": "0.05", "placeholder": f"{default:g}" if default is not None else ""}
                 ),
             )
+        self.fields["default_language"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -147,6 +149,7 @@ class PracticeProfileForm(forms.ModelForm):
                 "phone",
                 "website",
                 "logo",
+                "default_language",
             ),
             Fieldset(
                 _("How long a signed refusal stays valid"),
@@ -181,6 +184,10 @@ class PracticeProfileForm(forms.ModelForm):
             ),
             Fieldset(_("Retention"), Row(Column("retention_years", css_class="col-md-6"))),
         )
+
+    def clean_default_language(self) -> str:
+        # Left out of a post (an older form, an API client): the language stays as it was.
+        return self.cleaned_data.get("default_language") or self.instance.default_language
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -75,6 +76,14 @@ class PracticeProfile(models.Model):
         choices=BasisChangeReack.choices,
         default=BasisChangeReack.OFFER,
         help_text=_("A signed refusal whose risk was raised after signing no longer covers it until re-signed."),
+    )
+    # The language of a contact or staff user who has not chosen one.
+    default_language = models.CharField(
+        _("Default language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Requests and emails to a contact who has not chosen a language are in this one."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

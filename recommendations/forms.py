@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from recommendations.models import Control, Recommendation
+from recommendations.models import TRANSLATED_TEXTS, Control, Recommendation
 from riskreg.accounts.models import User
 
 LIKELIHOOD_CHOICES = [
@@ -47,6 +49,11 @@ def to_cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount.scaleb(2))
 
 
+# The French versions of the client-facing texts (Recommendation.text_in).
+FRENCH_FIELDS = tuple(f"{name}_fr" for name in TRANSLATED_TEXTS)
+FRENCH_WIDGETS = {f"{name}_fr": forms.Textarea(attrs={"rows": 3}) for name in TRANSLATED_TEXTS if name != "title"}
+
+
 class RecommendationForm(forms.ModelForm):
     likelihood = forms.TypedChoiceField(label=_("Likelihood (1-5)"), choices=LIKELIHOOD_CHOICES, coerce=int)
     impact = forms.TypedChoiceField(label=_("Impact (1-5)"), choices=IMPACT_CHOICES, coerce=int)
@@ -78,12 +85,14 @@ class RecommendationForm(forms.ModelForm):
             "priority",
             "target_date",
             "owner",
+            *FRENCH_FIELDS,
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "why_it_matters": forms.Textarea(attrs={"rows": 3}),
             "consequences": forms.Textarea(attrs={"rows": 3}),
             "rationale": forms.Textarea(attrs={"rows": 2}),
+            **FRENCH_WIDGETS,
             "target_date": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"title": _("Title"), "why_it_matters": _("Why it matters"), "target_date": _("Target date")}
@@ -99,6 +108,22 @@ class RecommendationForm(forms.ModelForm):
             self.initial.setdefault("one_time_cost", self.instance.estimated_cost)
             self.initial.setdefault("recurring_monthly_cost", self.instance.recurring_monthly_cost)
         self.order_fields([*self.Meta.fields[:7], "one_time_cost", "recurring_monthly_cost"])
+        # The French texts in a collapsed section, open when one is written or has an error.
+        french_open = any(self[name].value() for name in FRENCH_FIELDS) or any(
+            name in self.errors for name in FRENCH_FIELDS
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(name for name in self.fields if name not in FRENCH_FIELDS),
+            HTML(
+                f'<details class="mb-3"{" open" if french_open else ""}><summary class="mb-2">'
+                + str(_("French texts (for signers who read French)"))
+                + "</summary>"
+            ),
+            *FRENCH_FIELDS,
+            HTML("</details>"),
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -116,6 +141,7 @@ def initial_from_control(control: Control | None) -> dict:
         "description": control.description,
         "why_it_matters": control.why_it_matters,
         "consequences": control.consequences,
+        **{name: getattr(control, name) for name in FRENCH_FIELDS},
         "likelihood": control.default_likelihood,
         "impact": control.default_impact,
     }
@@ -139,6 +165,7 @@ class ControlForm(forms.ModelForm):
             "nist_csf",
             "cis_controls",
             "is_active",
+            *FRENCH_FIELDS,
         ]
         labels = {
             "code": _("Code"),

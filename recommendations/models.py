@@ -35,6 +35,8 @@ RISK_LEVEL_NAMES = {
     "high": pgettext_lazy("risk level", "High"),
     "critical": pgettext_lazy("risk level", "Critical"),
 }
+# The client-facing texts of a control or recommendation that have a French version (`<name>_fr`).
+TRANSLATED_TEXTS = ("title", "description", "why_it_matters", "consequences")
 ONE_TO_FIVE = Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5)
 
 
@@ -58,6 +60,11 @@ class Control(models.Model):
     consequences = models.TextField(_("What can happen if it is refused"))
     default_likelihood = models.PositiveSmallIntegerField()
     default_impact = models.PositiveSmallIntegerField()
+    # The same texts in Canadian French (blank: not translated, the English text is shown).
+    title_fr = models.CharField(_("Title (French)"), max_length=120, blank=True)
+    description_fr = models.TextField(_("What it is (French)"), blank=True)
+    why_it_matters_fr = models.TextField(_("Why it matters (French)"), blank=True)
+    consequences_fr = models.TextField(_("What can happen if it is refused (French)"), blank=True)
     nist_csf = models.CharField(_("NIST CSF 2.0"), max_length=120, blank=True)
     cis_controls = models.CharField(_("CIS Controls v8"), max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
@@ -116,6 +123,11 @@ class Recommendation(models.Model):
         output_field=models.PositiveSmallIntegerField(),
         db_persist=True,
     )
+    # The client-facing texts in Canadian French, for a signer reading French; blank falls back to English.
+    title_fr = models.CharField(_("Title (French)"), max_length=200, blank=True)
+    description_fr = models.TextField(_("What it is (French)"), blank=True)
+    why_it_matters_fr = models.TextField(_("Why it matters (French)"), blank=True)
+    consequences_fr = models.TextField(_("What can happen without it (French)"), blank=True)
     rationale = models.TextField(_("Why for this client"), blank=True)
     # Money in integer cents, so a quarter's budget is an exact sum (issue 23); None = to be quoted.
     one_time_cost_cents = models.PositiveBigIntegerField(_("One-time cost (cents)"), null=True, blank=True)
@@ -198,6 +210,13 @@ class Recommendation(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    def text_in(self, language: str) -> dict[str, str]:
+        """The four client-facing texts in `language`; a French text left blank falls back to English."""
+        english = {name: getattr(self, name) for name in TRANSLATED_TEXTS}
+        if not language.startswith("fr"):
+            return english
+        return {name: getattr(self, f"{name}_fr").strip() or text for name, text in english.items()}
 
     @property
     def estimated_cost(self) -> Decimal | None:

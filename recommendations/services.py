@@ -16,6 +16,7 @@ from recommendations.models import (
     TRANSITION_LABELS,
     TRANSITION_WORDS,
     TRANSITIONS,
+    TRANSLATED_TEXTS,
     Control,
     DecisionRequest,
     Recommendation,
@@ -115,6 +116,9 @@ def recommendation_create(
     *, actor: User | None, client: Client, control: Control | None, data: dict[str, Any]
 ) -> Recommendation:
     lock_client(client.pk)
+    if control is not None:
+        # The control's French texts come along unless the caller wrote its own.
+        data = {**{f"{name}_fr": getattr(control, f"{name}_fr") for name in TRANSLATED_TEXTS}, **data}
     recommendation = Recommendation(client=client, control=control, **data)
     recommendation.full_clean()
     recommendation.save()
@@ -141,6 +145,7 @@ CLIENT_FACING_FIELDS = {
     "description",
     "why_it_matters",
     "consequences",
+    *(f"{name}_fr" for name in TRANSLATED_TEXTS),
     "likelihood",
     "impact",
     "one_time_cost_cents",

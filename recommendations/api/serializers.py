@@ -3,13 +3,14 @@ shape); write serializers only check the shape of the input: the services decide
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.forms import ClientForm, ContactForm
-from clients.models import Client, Contact, ExternalSource, RiskSnapshot
+from clients.models import Client, Contact, ExternalSource, Province, RiskSnapshot
 from recommendations.forms import RecommendationForm
 from recommendations.models import Decision, DecisionRequest, Recommendation, RequestItem, WaiverDocument
 from riskreg.audit.models import AuditEvent
@@ -40,6 +41,8 @@ class ClientSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     source = source_field(read_only=True)
     vcio = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Declared: a read-only field DRF builds from a model drops its blank choice from the schema.
+    province = serializers.ChoiceField(choices=Province.choices, allow_blank=True, read_only=True)
     liability_coverage = serializers.FloatField(read_only=True)
     uncovered_exposure = serializers.FloatField(
         read_only=True, help_text="Open exposure without a current signature, times the client's multiplier."
@@ -80,6 +83,7 @@ class ContactSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     source = source_field(read_only=True)
     client = serializers.UUIDField(source="client.public_id", read_only=True)
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, read_only=True)
     erased = serializers.SerializerMethodField()
 
     class Meta:

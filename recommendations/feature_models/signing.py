@@ -50,6 +50,8 @@ class DecisionRequest(models.Model):
         help_text=_("The version of the service agreement the request quoted."),
     )
     disclosure_version = models.CharField(max_length=20)
+    # The language it was sent in: the signatory's at the time (the snapshot holds both languages' texts).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -178,6 +180,11 @@ class Signature(models.Model):
     code_sent_to = models.EmailField(blank=True)
     code_message_id = models.CharField(max_length=300, blank=True)
     signed_at = models.DateTimeField()
+    # The language the signer read and signed in (they may switch from the one it was sent in), and,
+    # for a Quebec client signing in English, their express choice of English: {"version", "text",
+    # "chosen_at"} (Charter of the French Language s. 55); null when none was needed.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    english_choice = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

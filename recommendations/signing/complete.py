@@ -22,14 +22,15 @@ from recommendations.services import (
     refusal_valid_until,
 )
 from recommendations.signing.content import (
-    CONSENT_TEXT,
-    DISCLOSURE_VERSION,
+    ENGLISH_CHOICES,
     RequestStatus,
     SigningError,
+    english_choice_required,
+    language_code,
 )
 from recommendations.signing.purposes import describe
 from recommendations.signing.signature_image import clean_signature_png
-from recommendations.signing.snapshot import shown_to_signer
+from recommendations.signing.snapshot import in_language, shown_to_signer
 from riskreg.audit.chain import audit_append_many
 from riskreg.audit.events import EventType
 from riskreg.evidence import USER_AGENT_MAX
@@ -85,6 +86,10 @@ class SignerEvidence:
     session_hash: str = ""
     # How the signature image was made: drawn by hand, or the typed name adopted (Signature.Method).
     method: str = "drawn"
+    # The language the signer read the request in (blank: the one it was sent in), and whether they
+    # ticked the express choice of English (needed from a Quebec client's signer reading English).
+    language: str = ""
+    english_choice: bool = False
 
 
 TIMEZONE_NOT_REPORTED = "not reported"
@@ -158,7 +163,9 @@ def decision_request_complete(
         raise SigningError(_("This form does not match your request. Reload the page and try again."))
     _check_still_current(list(items.values()))
     typed_name, typed_title = _checked_identity(evidence, request)
-    shown = shown_to_signer(request)
+    language = language_code(evidence.language or request.language)
+    shown = in_language(shown_to_signer(request), language)
+    english_choice = _english_choice(shown, evidence, now)
     shown_items = {item["position"]: item for item in shown["items"]}
     choices = sorted(choices, key=lambda c: items[c.item_id].position)
     for choice in choices:
@@ -173,10 +180,13 @@ def decision_request_complete(
         signature_png=signature_png,
         signature_sha256=hashlib.sha256(signature_png).hexdigest(),
         method=evidence.method,
-        consent_text=CONSENT_TEXT,
-        consent_version=DISCLOSURE_VERSION,
-        intent_text=purpose.intent_text,
-        intent_version=purpose.intent_version,
+        # The texts as the signer read them, in their language, from the snapshot.
+        consent_text=shown["disclosure"]["text"],
+        consent_version=shown["disclosure"]["version"],
+        intent_text=shown["intent"]["text"],
+        intent_version=shown["intent"]["version"],
+        language=language,
+        english_choice=english_choice,
         ip_address=evidence.ip_address,
         user_agent=evidence.user_agent[:USER_AGENT_MAX],
         signer_timezone=reported_timezone(evidence.signer_timezone),
@@ -251,8 +261,10 @@ def decision_request_complete(
                 "content_hash": request.content_hash,
                 "signature_sha256": signature.signature_sha256,
                 "signature_method": signature.method,
-                "consent_version": DISCLOSURE_VERSION,
+                "consent_version": signature.consent_version,
                 "intent_version": signature.intent_version,
+                "language": language,
+                "english_choice": english_choice,
                 "code_verified_at": request.code_verified_at.isoformat(),
                 "ip": signature.ip_address,
                 "user_agent": signature.user_agent,
@@ -271,6 +283,27 @@ def decision_request_complete(
     # sealed document (waivers._record_and_send), not from here.
     transaction.on_commit(partial(document_render_publish, request_id=request.pk))
     return request
+
+
+def _english_choice(shown: dict[str, Any], evidence: SignerEvidence, now: Any) -> dict[str, str] | None:
+    """The signer's express choice of English, as evidence, when the request needs it (a Quebec
+    client read in English); refused when it is needed and was not made."""
+    if not english_choice_required(quebec=shown.get("quebec", False), language=shown["language"]):
+        return None
+    if not evidence.english_choice:
+        raise SigningError(
+            _(
+                "This client is in Quebec: to sign in English, tick the box to confirm that you expressly choose "
+                "English. Otherwise, switch this page to French and sign the French version."
+            ),
+            code="english_choice",
+        )
+    statement = shown["english_choice_statement"]
+    return {
+        "version": statement["version"],
+        "text": ENGLISH_CHOICES[statement["version"]].text_in("en"),
+        "chosen_at": now.isoformat(),
+    }
 
 
 def _signed_summary(request: DecisionRequest, choices: list[ItemChoice]) -> str:

@@ -67,9 +67,10 @@ class DecideAndSignForm(forms.Form):
 
     OUTCOME_CHOICES = [("accept", gettext_lazy("Accept")), ("refuse", gettext_lazy("Refuse"))]
 
-    def __init__(self, *args, items, **kwargs) -> None:
+    def __init__(self, *args, items, english_choice: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
+        self.add_english_choice(english_choice)
         for item in items:
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,
@@ -82,6 +83,18 @@ class DecideAndSignForm(forms.Form):
                 required=False,
                 max_length=2000,
                 label=_("Reason for refusing (required if you refuse)"),
+            )
+
+    def add_english_choice(self, needed: bool) -> None:
+        """The express choice of English, asked only of a Quebec client's signer reading English."""
+        if needed:
+            self.fields["english_choice"] = forms.BooleanField(
+                label=_("I expressly choose to be bound by this document in English."),
+                error_messages={
+                    "required": _(
+                        "This client is in Quebec: tick this box to sign in English, or switch this page to French."
+                    )
+                },
             )
 
     def item_fields(self):
@@ -107,10 +120,11 @@ class ConsentDecideForm(DecideAndSignForm):
         (Decision.Outcome.CONSENT_REFUSED.value, gettext_lazy("Refuse")),
     ]
 
-    def __init__(self, *args, items, **kwargs) -> None:
+    def __init__(self, *args, items, english_choice: bool = False, **kwargs) -> None:
         # Skips DecideAndSignForm's per-recommendation fields; the signature fields are declared ones.
         super(DecideAndSignForm, self).__init__(*args, **kwargs)
         self.items = items
+        self.add_english_choice(english_choice)
         for item in items:
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=self.OUTCOME_CHOICES,

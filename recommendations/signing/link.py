@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,6 +23,7 @@ from recommendations.signing.content import (
     RequestStatus,
     SigningError,
     code_hash,
+    language_code,
     signing_url,
     token_hash,
 )
@@ -103,9 +104,12 @@ def signing_code_mint(*, email: Any, request: str, send: int) -> dict[str, str]:
 
 
 @transaction.atomic
-def signing_code_send(*, request: DecisionRequest, origin: StepOrigin | None = None) -> None:
+def signing_code_send(
+    *, request: DecisionRequest, origin: StepOrigin | None = None, language: str | None = None
+) -> None:
     """Ask for a code: the email is queued with a placeholder, and the code is made when it is
-    sent. The previous code stops working now."""
+    sent. The previous code stops working now. The email is in `language`, the one the signer
+    reads the page in (default: the request's)."""
     request = _locked(request)
     now = timezone.now()
     if not request.is_open:
@@ -126,12 +130,16 @@ def signing_code_send(*, request: DecisionRequest, origin: StepOrigin | None = N
         origin,
         {"code": request.code_sends},
     )
+    language = language_code(language or request.language)
+    with translation.override(language):
+        # Never the code itself: subjects show in notifications and on lock screens.
+        subject = _("Your one-time signing code for %(client)s") % {"client": request.client.name}
     email_enqueue(
         idempotency_key=f"request:{request.public_id}:code:{request.code_sends}",
         kind="signing_code",
         to=[request.signatory.email],
-        # Never the code itself: subjects show in notifications and on lock screens.
-        subject=f"Your one-time signing code for {request.client.name}",
+        subject=subject,
+        language=language,
         template="signing_code",
         context={"signatory_name": request.signatory.name, "code": SIGNING_CODE, "client_name": request.client.name},
         scope=request.client.scope,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django import forms
 
 from recommendations.models import Decision, DecisionRequest, Recommendation, WaiverDocument
-from recommendations.signing.content import CONSENT_INTENT_TEXT, CONSENT_INTENT_VERSION, INTENT_TEXT, INTENT_VERSION
+from recommendations.signing.content import CONSENT_INTENT, INTENT, LegalText
 from recommendations.signing.forms import ConsentDecideForm, DecideAndSignForm
 
 Purpose = DecisionRequest.Purpose
@@ -22,8 +22,8 @@ class PurposeDescription:
     purpose: str
     # The relation its items hold: "recommendation" or "software".
     subject_field: str
-    intent_text: str
-    intent_version: str
+    # The statement the signer agrees to, in both languages.
+    intent: LegalText
     # What the signer may answer for each item, and the form that asks it.
     outcomes: tuple[str, ...]
     decide_form: type[forms.Form]
@@ -39,11 +39,19 @@ class PurposeDescription:
     # On the recommendations' start page: "… asks you to <verb> the security recommendations below".
     signer_verb: str = ""
 
+    @property
+    def intent_text(self) -> str:
+        """The intent statement in English (the language of the staff pages and older records)."""
+        return self.intent.text_in("en")
+
+    @property
+    def intent_version(self) -> str:
+        return self.intent.version
+
 
 _RECOMMENDATIONS = {
     "subject_field": "recommendation",
-    "intent_text": INTENT_TEXT,
-    "intent_version": INTENT_VERSION,
+    "intent": INTENT,
     "outcomes": (Outcome.ACCEPT, Outcome.REFUSE),
     "decide_form": DecideAndSignForm,
     "signed_summary": "Signed by the signatory: {accept} accepted, {refuse} refused",
@@ -68,8 +76,7 @@ PURPOSES: dict[str, PurposeDescription] = {
     Purpose.SOFTWARE_CONSENT: PurposeDescription(
         purpose=Purpose.SOFTWARE_CONSENT,
         subject_field="software",
-        intent_text=CONSENT_INTENT_TEXT,
-        intent_version=CONSENT_INTENT_VERSION,
+        intent=CONSENT_INTENT,
         outcomes=(Outcome.CONSENT_GIVEN, Outcome.CONSENT_REFUSED),
         decide_form=ConsentDecideForm,
         signed_summary=(

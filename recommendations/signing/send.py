@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from clients.locking import lock_client, lock_clients
-from clients.models import AgreementVersion, Client, Contact, PracticeProfile, Software, consent_sought_because
+from clients.models import AgreementVersion, Client, Contact, PracticeProfile, Software
 from clients.selectors import agreement_versions_in_force, current_agreements
 from clients.services import withdrawal_link_placeholder
 from clients.software import software_consent_record
@@ -22,6 +23,9 @@ from recommendations.signing.content import (
     SIGNING_LINK,
     Purpose,
     SigningError,
+    capability_disclosures,
+    language_code,
+    sought_because,
     token_hash,
 )
 from recommendations.signing.selectors import sendable_software, sendable_statuses, waiting_in_live_request
@@ -171,6 +175,7 @@ def decision_requests_send(
                 agreement_version=agreement.version if agreement else None,
                 recommendations=send.subjects,
                 first_presented=presented,
+                language=language_code(send.signatory.language),
             )
             for public_id, send, version, agreement in zip(
                 public_ids, sends, quoted, (agreements.get(send.client.pk) for send in sends), strict=True
@@ -182,14 +187,19 @@ def decision_requests_send(
             idempotency_key=f"request:{request.public_id}:link",
             kind="decision_request",
             to=[send.signatory.email],
-            subject=f"Your decision is needed: {len(send.subjects)} security recommendation(s) for {send.client.name}",
+            subject=_decision_subject(
+                count=len(send.subjects), client_name=send.client.name, language=request.language
+            ),
+            language=request.language,
             template="decision_request",
             context={
                 "signatory_name": send.signatory.name,
                 "client_name": send.client.name,
                 "purpose": request.purpose,
                 "message": send.message,
-                "items": [{"title": r.title, "level": r.level_label} for r in send.subjects],
+                "items": [
+                    {"title": r.text_in(request.language)["title"], "level": r.level_label} for r in send.subjects
+                ],
                 "url": SIGNING_LINK,
                 "expires_at": request.expires_at,
             },
@@ -197,6 +207,24 @@ def decision_requests_send(
             minters=[minter("signing_link", request=str(request.public_id))],
         )
     return created
+
+
+def _decision_subject(*, count: int, client_name: str, language: str) -> str:
+    with translation.override(language):
+        return ngettext(
+            "Your decision is needed: %(count)d security recommendation for %(client)s",
+            "Your decision is needed: %(count)d security recommendations for %(client)s",
+            count,
+        ) % {"count": count, "client": client_name}
+
+
+def _consent_subject(*, count: int, client_name: str, language: str) -> str:
+    with translation.override(language):
+        return ngettext(
+            "Your consent is needed: installing %(count)d program on %(client)s’s computers",
+            "Your consent is needed: installing %(count)d programs on %(client)s’s computers",
+            count,
+        ) % {"count": count, "client": client_name}
 
 
 def _requests_create(
@@ -215,6 +243,7 @@ def _requests_create(
     now = timezone.now()
     expires_at = now + timedelta(days=PracticeProfile.load().request_valid_days)
     frozen = [canonical_json(snapshot) for snapshot in snapshots]
+    # Each snapshot was taken in the language its request is sent in.
     requests = [
         DecisionRequest(
             public_id=public_id,
@@ -228,12 +257,15 @@ def _requests_create(
             content_hash=snapshot_sha256(text),
             agreement_version=version,
             disclosure_version=DISCLOSURE_VERSION,
+            language=snapshot["language"],
             created_by=actor,
             replaces=send.replaces,
             sent_at=now,
             expires_at=expires_at,
         )
-        for public_id, send, text, version in zip(public_ids, sends, frozen, agreement_versions, strict=True)
+        for public_id, send, text, snapshot, version in zip(
+            public_ids, sends, frozen, snapshots, agreement_versions, strict=True
+        )
     ]
     for request in requests:
         # The relations were checked (or just read) by the caller, the check constraints hold by
@@ -264,6 +296,7 @@ def _requests_create(
                     "items": [str(subject.public_id) for subject in send.subjects],
                     "signatory": str(send.signatory.public_id),
                     "content_hash": request.content_hash,
+                    "language": request.language,
                     "expires_at": request.expires_at.isoformat(),
                     "replaces": str(send.replaces.public_id) if send.replaces else None,
                     **(origin.payload() if origin else {}),
@@ -321,6 +354,7 @@ def consent_request_send(
     _check_consent_sendable(send)
     practice = PracticeProfile.load()
     public_id = uuid.uuid4()
+    language = language_code(signatory.language)
     [request] = _requests_create(
         actor=actor,
         actor_label=actor_label,
@@ -329,7 +363,9 @@ def consent_request_send(
         sends=[send],
         public_ids=[public_id],
         agreement_versions=[None],
-        snapshots=[consent_snapshot(request=public_id, client=client, practice=practice, software=software)],
+        snapshots=[
+            consent_snapshot(request=public_id, client=client, practice=practice, software=software, language=language)
+        ],
     )
     items = []
     for position, program in enumerate(software, start=1):
@@ -345,7 +381,7 @@ def consent_request_send(
                 "name": program.name,
                 "publisher": program.publisher,
                 "function_and_purpose": program.function_and_purpose,
-                "disclosures": program.disclosures(),
+                "disclosures": capability_disclosures(program, language),
                 "withdrawal_url": withdrawal_link_placeholder(position),
             }
         )
@@ -353,13 +389,16 @@ def consent_request_send(
         idempotency_key=f"request:{request.public_id}:link",
         kind="consent_request",
         to=[signatory.email],
-        subject=f"Your consent is needed: installing {len(software)} program(s) on {client.name}'s computers",
+        subject=_consent_subject(count=len(software), client_name=client.name, language=language),
+        language=language,
         template="consent_request",
         context={
             "signatory_name": signatory.name,
             "client_name": client.name,
             "message": message,
-            "sought_because": consent_sought_because(practice_name=practice.legal_name, client_name=client.name),
+            "sought_because": sought_because(
+                practice_name=practice.legal_name, client_name=client.name, language=language
+            ),
             "items": items,
             "url": SIGNING_LINK,
             "expires_at": request.expires_at,

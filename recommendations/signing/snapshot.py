@@ -24,28 +24,38 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clients.models import AgreementVersion, Client, PracticeProfile, ServiceAgreement, Software, consent_sought_because
+from clients.models import AgreementVersion, Client, PracticeProfile, ServiceAgreement, Software
 from recommendations.models import DecisionRequest, Recommendation
 from recommendations.signing.content import (
-    CONSENT_TEXT,
-    DISCLOSURE_VERSION,
+    DISCLOSURE,
+    ENGLISH_CHOICE,
+    LANGUAGES,
+    LegalText,
     Purpose,
+    capability_disclosures,
+    language_code,
+    sought_because,
 )
 from recommendations.signing.purposes import describe
 from riskreg.audit.events import EventType
 from riskreg.audit.models import AuditEvent
 
 # Version 2 added each item's advisor and first-presented day and the disclosure's contact
-# details; a document whose snapshot is version 1 prints only what version 1 held.
-SNAPSHOT_FORMAT = "riskreg-signing-snapshot/2"
+# details; a document whose snapshot is version 1 prints only what version 1 held. Version 3 is
+# bilingual: "language" is the one it was sent in and every text the signer reads is in it, and
+# "texts" beside each holds it in every language (the signer may switch, and the record proves
+# what each language said); "quebec" and "english_choice_statement" ask a signer reading English
+# for the express choice of English, and "english_choice" is null in the frozen document: the
+# choice is made when signing, recorded on the signature, and shown_to_signer puts it here.
+SNAPSHOT_FORMAT = "riskreg-signing-snapshot/3"
 TO_BE_QUOTED = gettext_lazy("To be quoted")
-LANGUAGE = "en"
 Terms = ServiceAgreement | AgreementVersion
 
 
@@ -107,18 +117,19 @@ def first_presented_dates(*, clients: Iterable[Client], recommendations: Iterabl
     return {UUID(row["object_id"]): timezone.localdate(row["first"]) for row in firsts}
 
 
-def _recommendation(position: int, recommendation: Recommendation, first_presented: date | None) -> dict[str, Any]:
+def _recommendation(
+    position: int, recommendation: Recommendation, first_presented: date | None, language: str
+) -> dict[str, Any]:
     cost, monthly = recommendation.estimated_cost, recommendation.recurring_monthly_cost
+    texts = {code: recommendation.text_in(code) for code in LANGUAGES}
     return {
         "position": position,
         "id": str(recommendation.public_id),
         "content_version": recommendation.content_version,
         "code": recommendation.control.code if recommendation.control_id else "",
-        "title": recommendation.title,
-        "description": recommendation.description,
-        "why_it_matters": recommendation.why_it_matters,
+        **texts[language],
+        "texts": texts,
         "rationale": recommendation.rationale,
-        "consequences": recommendation.consequences,
         "likelihood": recommendation.likelihood,
         "impact": recommendation.impact,
         "inherent_risk": recommendation.likelihood * recommendation.impact,
@@ -153,34 +164,62 @@ def cost_shown(item: dict[str, Any]) -> str:
     return cost_text(item["estimated_cost"], item.get("recurring_monthly_cost")) or str(TO_BE_QUOTED)
 
 
-def _program(position: int, software: Software) -> dict[str, Any]:
+def _program(position: int, software: Software, language: str) -> dict[str, Any]:
+    texts = {
+        code: {
+            "disclosures": [{"label": label, "text": text} for label, text in capability_disclosures(software, code)]
+        }
+        for code in LANGUAGES
+    }
     return {
         "position": position,
         "id": str(software.public_id),
         "name": software.name,
         "publisher": software.publisher,
         "function_and_purpose": software.function_and_purpose,
-        "disclosures": [{"label": label, "text": text} for label, text in software.disclosures()],
+        **texts[language],
+        "texts": texts,
     }
 
 
-def _common(*, request: UUID, purpose: str, client: Client, practice: PracticeProfile) -> dict[str, Any]:
+def _legal(text: LegalText, language: str) -> dict[str, Any]:
+    return {"version": text.version, "text": text.text_in(language), "texts": text.both()}
+
+
+def _common(*, request: UUID, purpose: str, client: Client, practice: PracticeProfile, language: str) -> dict[str, Any]:
     description = describe(purpose)
     return {
         "format": SNAPSHOT_FORMAT,
         "request": str(request),
         "purpose": purpose,
         "purpose_label": DecisionRequest.Purpose(purpose).label,
-        "language": LANGUAGE,
+        "language": language,
         "client": {"name": client.name},
         "practice": practice_identity(practice),
         # The disclosure sends the signer to the provider's contact details "below": they are printed under it.
-        "disclosure": {"version": DISCLOSURE_VERSION, "text": CONSENT_TEXT, "contact": _contact(practice)},
-        "intent": {
-            "version": description.intent_version,
-            "text": description.intent_text,
-        },
+        "disclosure": {**_legal(DISCLOSURE, language), "contact": _contact(practice)},
+        "intent": _legal(description.intent, language),
+        # Frozen at send, like the rest: a later change of the client's province does not change what is asked.
+        "quebec": client.is_quebec,
+        "english_choice_statement": _legal(ENGLISH_CHOICE, language) if client.is_quebec else None,
+        "english_choice": None,
     }
+
+
+def in_language(shown: dict[str, Any], language: str) -> dict[str, Any]:
+    """The snapshot as read in `language`: each text it holds in that language in place of the one
+    it was sent in. A snapshot from before version 3 holds only English and is returned as it is."""
+    language = language_code(language)
+    if "texts" not in shown.get("intent", {}) or language == shown["language"]:
+        return shown
+    shown = {**shown, "language": language}
+    for key in ("disclosure", "intent", "english_choice_statement"):
+        if shown.get(key):
+            shown[key] = {**shown[key], "text": shown[key]["texts"][language]}
+    if "sought_because_texts" in shown:
+        shown["sought_because"] = shown["sought_because_texts"][language]
+    shown["items"] = [{**item, **item["texts"][language]} for item in shown["items"]]
+    return shown
 
 
 def decision_snapshot(
@@ -193,34 +232,60 @@ def decision_snapshot(
     agreement_version: int | None,
     recommendations: list[Recommendation],
     first_presented: Mapping[UUID, date],
+    language: str = "en",
 ) -> dict[str, Any]:
     """What a decision or re-acknowledgment request shows: its recommendations (with their
     controls and owners loaded) in the order sent, each with the day it was first presented
-    (`first_presented_dates`), and the agreement version in force."""
+    (`first_presented_dates`), and the agreement version in force; its texts in `language`."""
+    language = language_code(language)
     return {
-        **_common(request=request, purpose=purpose, client=client, practice=practice),
+        **_common(request=request, purpose=purpose, client=client, practice=practice, language=language),
         "agreement": _agreement(agreement, agreement_version),
         "items": [
-            _recommendation(position, r, first_presented.get(r.public_id))
+            _recommendation(position, r, first_presented.get(r.public_id), language)
             for position, r in enumerate(recommendations, start=1)
         ],
     }
 
 
 def consent_snapshot(
-    *, request: UUID, client: Client, practice: PracticeProfile, software: list[Software]
+    *, request: UUID, client: Client, practice: PracticeProfile, software: list[Software], language: str = "en"
 ) -> dict[str, Any]:
     """What a software-consent request shows: who asks and why (CASL), and each program."""
+    language = language_code(language)
+    because = {
+        code: sought_because(practice_name=practice.legal_name, client_name=client.name, language=code)
+        for code in LANGUAGES
+    }
     return {
-        **_common(request=request, purpose=Purpose.SOFTWARE_CONSENT, client=client, practice=practice),
-        "sought_because": consent_sought_because(practice_name=practice.legal_name, client_name=client.name),
-        "items": [_program(position, program) for position, program in enumerate(software, start=1)],
+        **_common(
+            request=request, purpose=Purpose.SOFTWARE_CONSENT, client=client, practice=practice, language=language
+        ),
+        "sought_because": because[language],
+        "sought_because_texts": because,
+        "items": [_program(position, program, language) for position, program in enumerate(software, start=1)],
     }
 
 
 def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
-    """The request's snapshot. A request sent before snapshots existed gets one built from the
-    live rows as they are now (not stored: its content hash stays the one it was sent with)."""
+    """The request's snapshot; once signed, as read in the language it was signed in, with the
+    signer's express choice of English when they made one. A request sent before snapshots
+    existed gets one built from the live rows as they are now (not stored: its content hash stays
+    the one it was sent with)."""
+    shown = _frozen(request)
+    if request.status == DecisionRequest.Status.COMPLETED and (signature := _signature(request)) is not None:
+        shown = {**in_language(shown, signature.language), "english_choice": signature.english_choice}
+    return shown
+
+
+def _signature(request: DecisionRequest) -> Any:
+    try:
+        return request.signature
+    except ObjectDoesNotExist:
+        return None
+
+
+def _frozen(request: DecisionRequest) -> dict[str, Any]:
     if request.snapshot:
         return json.loads(request.snapshot)
     items = list(
@@ -235,6 +300,7 @@ def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
             client=request.client,
             practice=practice,
             software=[item.software for item in items],
+            language=request.language,
         )
     agreement = request.client.agreements.order_by("-effective_date", "-pk").first()
     recommendations = [item.recommendation for item in items]
@@ -247,4 +313,5 @@ def shown_to_signer(request: DecisionRequest) -> dict[str, Any]:
         agreement_version=agreement.version if agreement else None,
         recommendations=recommendations,
         first_presented=first_presented_dates(clients=[request.client], recommendations=recommendations),
+        language=request.language,
     )

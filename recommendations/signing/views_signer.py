@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,9 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients.models import PracticeProfile
 from recommendations import signing
 from recommendations.models import DecisionRequest, RequestItem, Signature
+from recommendations.signing.content import english_choice_required, language_code
 from recommendations.signing.forms import SigningCodeForm
 from recommendations.signing.signature_image import decode_signature, render_typed_signature
-from recommendations.signing.snapshot import cost_shown
+from recommendations.signing.snapshot import cost_shown, in_language
+from riskreg.accounts.language import chosen_language, remember_language
 from riskreg.client_ip import client_ip
 from riskreg.errors import too_many_requests
 from riskreg.evidence import step_origin
@@ -34,6 +36,7 @@ from riskreg.ratelimit import rate_limited
 FIELD_OF_ERROR = {
     **dict.fromkeys(("missing", "not_png", "bad_base64", "blank", "size"), "signature"),
     **dict.fromkeys(("typed_name", "name_mismatch", "hidden_characters"), "typed_name"),
+    "english_choice": "english_choice",
 }
 PER_IP_PER_MINUTE = 60
 PER_TOKEN_PER_MINUTE = 30
@@ -68,11 +71,37 @@ def signer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                     {"practice": PracticeProfile.load(), "decision_request": decision_request},
                     status=410,
                 )
-            if not decision_request.is_open:
-                return _closed_link(request, decision_request)
-            return view(request, token, decision_request)
+            return in_signer_language(
+                request, decision_request, lambda: _open_link(request, token, decision_request, view)
+            )
 
     return wrapped
+
+
+def _open_link(request: HttpRequest, token: str, decision_request: DecisionRequest, view: Callable) -> HttpResponse:
+    if not decision_request.is_open:
+        return _closed_link(request, decision_request)
+    return view(request, token, decision_request)
+
+
+def _language_cookie(public_id: UUID | str) -> str:
+    return f"signer-language-{public_id}"
+
+
+def in_signer_language(
+    request: HttpRequest, decision_request: DecisionRequest, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page in the language the signer reads this request in: the one it was sent in, until
+    they switch (`?lang=` on any of its pages); the switch holds for this request in this browser
+    (a cookie of its own: the code and token steps, and the session, are not touched)."""
+    cookie = _language_cookie(decision_request.public_id)
+    picked = chosen_language(request.GET.get("lang"))
+    language = language_code(picked or chosen_language(request.COOKIES.get(cookie)) or decision_request.language)
+    with translation.override(language):
+        response = page()
+    if picked:
+        remember_language(response, picked, name=cookie)
+    return response
 
 
 def _closed_link(request: HttpRequest, decision_request: DecisionRequest) -> HttpResponse:
@@ -110,9 +139,9 @@ def _signer_key(public_id: UUID | str) -> str:
 
 
 def _shown(decision_request: DecisionRequest) -> dict:
-    """The request's snapshot, with what its pages print worked out for each recommendation: its
-    cost line, and the day it was first presented as a date."""
-    shown = signing.shown_to_signer(decision_request)
+    """The request's snapshot in the signer's language, with what its pages print worked out for
+    each recommendation: its cost line, and the day it was first presented as a date."""
+    shown = in_language(signing.shown_to_signer(decision_request), translation.get_language())
     for item in shown["items"]:
         if "estimated_cost" in item:
             item["cost_shown"] = cost_shown(item)
@@ -157,7 +186,9 @@ def start(request: HttpRequest, token: str, decision_request: DecisionRequest) -
 @signer_view
 def send_code(request: HttpRequest, token: str, decision_request: DecisionRequest) -> HttpResponse:
     try:
-        signing.signing_code_send(request=decision_request, origin=step_origin(request))
+        signing.signing_code_send(
+            request=decision_request, origin=step_origin(request), language=translation.get_language()
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("sign:verify", token=token)
@@ -197,9 +228,14 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
     items = _items(decision_request, shown)
     form_class = signing.describe(decision_request.purpose).decide_form
     signatory = decision_request.signatory
+    language = shown["language"]
+    needs_english_choice = english_choice_required(quebec=shown.get("quebec", False), language=language)
     # Pre-filled: the signer confirms who they are rather than typing any name at all.
     form = form_class(
-        request.POST or None, items=items, initial={"typed_name": signatory.name, "typed_title": signatory.title}
+        request.POST or None,
+        items=items,
+        english_choice=needs_english_choice,
+        initial={"typed_name": signatory.name, "typed_title": signatory.title},
     )
     if request.method == "POST" and form.is_valid():
         origin = step_origin(request)
@@ -229,6 +265,8 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
                     signer_timezone=form.cleaned_data["signer_timezone"],
                     session_hash=origin.session,
                     method=method,
+                    language=language,
+                    english_choice=form.cleaned_data.get("english_choice", False),
                 ),
             )
         except ValidationError as error:
@@ -242,8 +280,15 @@ def decide(request: HttpRequest, token: str, decision_request: DecisionRequest) 
             **_page_context(decision_request, shown),
             "form": form,
             "token": token,
+            "english_choice_statement": _english_choice_statement(shown) if needs_english_choice else None,
         },
     )
+
+
+def _english_choice_statement(shown: dict) -> dict[str, str]:
+    """The express-choice statement to print: in English, which is signed, and in French, which was offered."""
+    texts = shown["english_choice_statement"]["texts"]
+    return {"en": texts["en"], "fr": texts["fr-ca"]}
 
 
 def _completed_for_session(request: HttpRequest, public_id: UUID) -> DecisionRequest:
@@ -260,6 +305,10 @@ def done(request: HttpRequest, public_id: UUID) -> HttpResponse:
         decision_request = _completed_for_session(request, public_id)
     except Http404:
         return link_not_valid(request)
+    return in_signer_language(request, decision_request, lambda: _done(request, decision_request))
+
+
+def _done(request: HttpRequest, decision_request: DecisionRequest) -> HttpResponse:
     shown = {entry["position"]: entry for entry in signing.shown_to_signer(decision_request)["items"]}
     decisions = list(decision_request.decisions.select_related("item").order_by("item__position"))
     for decision in decisions:

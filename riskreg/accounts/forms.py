@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +93,15 @@ class EnrolForm(forms.Form):
                 _("That code does not match. Check the app shows RiskReg and try the current code.")
             )
         return code
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Language of the staff pages")}
+        widgets = {"language": forms.Select(attrs={"class": "form-select"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As my browser asks")), *settings.LANGUAGES]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ class User(AbstractUser):
         ADMIN = "admin", _("Practice admin")
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VCIO)
+    # The staff pages' language; blank follows the practice's default language.
+    language = models.CharField(_("Language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         constraints = [

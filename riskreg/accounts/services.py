@@ -1,6 +1,5 @@
 """Writes on staff accounts: two-factor devices, backup codes, sessions. Each writes one audit event."""
 
-
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -106,3 +105,10 @@ def sessions_end_all(*, user: User) -> int:
         payload={"sessions_ended": ended},
     )
     return ended
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The staff user's own choice of language for the staff pages ("" follows the browser)."""
+    user.language = language
+    user.full_clean(validate_unique=False, validate_constraints=False, exclude=["password"])
+    user.save(update_fields=["language"])

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from riskreg.accounts import services
-from riskreg.accounts.forms import EnrolForm, StaffLoginForm, VerifyCodeForm
+from riskreg.accounts.forms import EnrolForm, LanguageForm, StaffLoginForm, VerifyCodeForm
 from riskreg.accounts.requests import AuthenticatedRequest
 from riskreg.accounts.two_factor import (
     PENDING_SESSION_KEY,
@@ -139,8 +140,23 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             "require_2fa": settings.RISKREG_REQUIRE_2FA,
             "api_tokens": tokens_of(request.user),
             "token_form": TokenCreateForm(),
+            "language_form": LanguageForm(instance=request.user),
         },
     )
+
+
+@require_POST
+@login_required
+def language_set(request: AuthenticatedRequest) -> HttpResponse:
+    form = LanguageForm(request.POST, instance=request.user)
+    if form.is_valid():
+        services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+        # The confirmation is in the language just chosen.
+        with translation.override(form.cleaned_data["language"] or translation.get_language()):
+            messages.success(request, _("Language saved."))
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect("accounts:account")
 
 
 @never_cache

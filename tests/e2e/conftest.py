@@ -44,6 +44,7 @@ def _restore_starter_catalog() -> None:
     from django.apps import apps
 
     importlib.import_module("recommendations.migrations.0002_starter_catalog").install_starter_catalog(apps, None)
+    importlib.import_module("recommendations.migrations.0015_french_texts").install_french_texts(apps, None)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_a_vcio_creates_a_client_raises_a_recommendation_and_presents_it(page, s
     page.get_by_role("link", name="Raise one from the catalog").click()
     page.get_by_label("Start from catalog control").select_option("IAM-MFA")
     page.get_by_role("button", name="Use this control").click()
-    expect(page.get_by_label("Title")).not_to_have_value("")
+    expect(page.locator("#id_title")).not_to_have_value("")
     page.get_by_label("Impact").select_option("5")
     screenshot(page, "recommendation-from-catalog")
     page.get_by_role("button", name="Save as draft").click()

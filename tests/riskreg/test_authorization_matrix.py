@@ -215,6 +215,7 @@ RULES: dict[str, Rule] = {
     "accounts:two_factor_setup": Rule("staff"),
     "accounts:backup_codes_regenerate": Rule("staff"),
     "accounts:logout_everywhere": Rule("staff"),
+    "accounts:language_set": Rule("staff"),
     "clients:list": Rule("staff"),
     "integrations:index": Rule("staff"),
     "api:docs": Rule("staff"),

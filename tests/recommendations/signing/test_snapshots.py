@@ -15,6 +15,7 @@ from clients.services import agreement_update
 from recommendations import signing
 from recommendations.models import Recommendation
 from recommendations.services import recommendation_transition
+from recommendations.signing.content import DISCLOSURE, INTENT
 from recommendations.signing.snapshot import SNAPSHOT_FORMAT, canonical_json
 from riskreg.accounts.models import User
 from tests.factories import ControlFactory, RecommendationFactory
@@ -81,6 +82,9 @@ def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_c
         "refusal_cadence_days": None,
     }
     [item] = shown["items"]
+    english = {key: getattr(mfa, key) for key in ("title", "description", "why_it_matters", "consequences")}
+    # No French texts written: the French reading falls back to English.
+    assert item.pop("texts") == {"en": english, "fr-ca": english}
     assert item == {
         "position": 1,
         "id": str(mfa.public_id),
@@ -101,12 +105,19 @@ def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_c
         "advisor": vcio.get_full_name(),
         "first_presented_on": "2026-03-03",
     }
+    assert shown["language"] == "en"
     assert shown["disclosure"] == {
         "version": signing.DISCLOSURE_VERSION,
         "text": signing.CONSENT_TEXT,
+        "texts": {"en": signing.CONSENT_TEXT, "fr-ca": DISCLOSURE.texts["fr-ca"]},
         "contact": PRACTICE,
     }
-    assert shown["intent"] == {"version": signing.INTENT_VERSION, "text": signing.INTENT_TEXT}
+    assert shown["intent"] == {
+        "version": signing.INTENT_VERSION,
+        "text": signing.INTENT_TEXT,
+        "texts": {"en": signing.INTENT_TEXT, "fr-ca": INTENT.texts["fr-ca"]},
+    }
+    assert (shown["quebec"], shown["english_choice_statement"], shown["english_choice"]) == (False, None, None)
     assert request.agreement_version == agreement.versions.get(number=1)
 
 
