@@ -55,7 +55,8 @@ def test_an_unmarked_template_string_is_found(probe_locale):
 def test_an_unmarked_python_message_is_found(probe_locale):
     marked = gettext("Marked message for %(client)s") % {"client": "Harbourview Clinic"}
     plural = ngettext("%(count)s marked item", "%(count)s marked items", 2) % {"count": 2}
-    forgotten = "Message for %(client)s" % {"client": "Harbourview Clinic"}
+    client = "Harbourview Clinic"
+    forgotten = f"Message for {client}"
 
     assert findings(marked, DATA) == findings(plural, DATA) == []
     assert findings(forgotten, DATA) == ["Message for Harbourview Clinic"]

@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.mail.models import OutboundEmail
 from tests.i18n.pseudo import PSEUDO, Data, build_pseudo_locale, findings, visible_text
-from tests.riskreg.test_authorization_matrix import RULES, ROUTES, World, url_for, world  # noqa: F401
+from tests.riskreg.test_authorization_matrix import RULES, World, url_for
 from tests.signing_helpers import latest_code, refusal_form
 
 # Apps whose rows are data (names, titles, references the test built), not our wording.
@@ -308,7 +308,9 @@ class Filled(dict):
 
 
 def pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def documents(w: World, report: Report) -> None:
@@ -336,7 +338,11 @@ def documents(w: World, report: Report) -> None:
     from recommendations.relationship.offboarding import offboarding_letter_issue
 
     decision = relationship_decision_record(
-        actor=w.users["manager"], client=w.client, outcome="offboard", conditions="", next_review_on=timezone.localdate() + datetime.timedelta(days=90)
+        actor=w.users["manager"],
+        client=w.client,
+        outcome="offboard",
+        conditions="",
+        next_review_on=timezone.localdate() + datetime.timedelta(days=90),
     )
     letter = offboarding_letter_issue(
         actor=w.users["manager"],
