@@ -1,5 +1,8 @@
 """The pseudo locale: every msgid we (and Django) mark for translation, "translated" to itself
-wrapped in ⟦…⟧, compiled at test time into a throwaway LOCALE_PATHS folder for the language "xx".
+wrapped in ⟦…⟧, compiled at test time into a throwaway LOCALE_PATHS folder as English's own
+translation. Every code path that speaks English (the default, and any contact, staff member or
+snapshot whose language is English) then shows the markers, and no code has to know a made-up
+language code.
 
 Rendered under it, a marked string reads ⟦Save⟧; a string nobody marked reads Save. `findings`
 lists every run of English letters outside the markers that is not data (names, titles, codes the
@@ -16,7 +19,7 @@ import polib
 from django.apps import apps
 from django.conf import settings
 
-PSEUDO = "xx"
+PSEUDO = "en"
 OPEN, CLOSE = "⟦", "⟧"
 CATALOG = Path(settings.BASE_DIR) / "riskreg" / "locale" / "fr_CA" / "LC_MESSAGES" / "django.po"
 
@@ -50,10 +53,16 @@ ALLOWED_WORDS = frozenset(
     }
 )
 
-# Not words a person reads as English: URLs, email addresses, anything holding a digit (document
-# ids, amounts, dates as numbers, hashes, codes), and single letters (L × I, 13 h 40).
+# Not words a person reads as English: markup shown as text (an email's HTML source in the
+# outbox), URLs, email addresses, file names, anything holding a digit (document ids, amounts,
+# dates as numbers, hashes, codes), and single letters (L × I, 13 h 40).
 NOT_WORDS = re.compile(
-    r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w./:-]*\d[\w./:-]*\b|(?<![A-Za-z])[A-Za-z](?![A-Za-z'’])"
+    r"<[^<>]*>"
+    r"|https?://\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+\.(?:json|pdf|csv|png|txt|html)\b"
+    r"|\b[\w./:-]*\d[\w./:-]*\b"
+    r"|(?<![A-Za-z])[A-Za-z](?![A-Za-z'’])"
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 # Attributes a person reads (or a screen reader speaks).
@@ -100,7 +109,7 @@ def pseudo_catalog(sources: Iterable[Path]) -> polib.POFile:
 
 
 def build_pseudo_locale(root: Path, *, extra_po: Iterable[Path] = ()) -> Path:
-    """root/xx/LC_MESSAGES/django.mo from our catalog's msgids and Django's; returns root."""
+    """root/en/LC_MESSAGES/django.mo from our catalog's msgids and Django's; returns root."""
     folder = root / PSEUDO / "LC_MESSAGES"
     folder.mkdir(parents=True, exist_ok=True)
     catalog = pseudo_catalog([CATALOG, *extra_po, *django_msgid_files()])
@@ -191,3 +200,12 @@ def findings(text: str, data: Data) -> list[str]:
         if any(not data.allows(word) for word in WORD.findall(left)):
             found.append(" ".join(line.split()[:16]))
     return list(dict.fromkeys(found))
+
+
+def use_pseudo_locale(settings, root: Path):
+    """The pseudo catalog ahead of every other (settings: pytest-django's fixture); a context
+    manager that renders in it."""
+    from django.utils import translation
+
+    settings.LOCALE_PATHS = [root, *settings.LOCALE_PATHS]
+    return translation.override(PSEUDO)

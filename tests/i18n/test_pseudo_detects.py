@@ -12,7 +12,7 @@ from reportlab.platypus import Paragraph
 
 from recommendations.documents.pdf.layout import make_styles, register_fonts
 from recommendations.documents.pdf.render import build_pdf
-from tests.i18n.pseudo import Data, build_pseudo_locale, findings, unmarked, visible_text
+from tests.i18n.pseudo import Data, build_pseudo_locale, findings, unmarked, use_pseudo_locale, visible_text
 from tests.i18n.test_pseudo_locale import pdf_text
 
 PROBES = Path(__file__).parent / "templates" / "i18n_probe"
@@ -20,18 +20,9 @@ DATA = Data(["Harbourview Clinic"], ["Harbourview", "Clinic"])
 
 
 @pytest.fixture
-def probe_locale(tmp_path, settings, monkeypatch):
-    from django.conf.locale import LANG_INFO
-
-    from tests.i18n.pseudo import PSEUDO
-
+def probe_locale(tmp_path, settings):
     root = build_pseudo_locale(tmp_path, extra_po=[Path(__file__).parent / "probe.po"])
-    monkeypatch.setitem(LANG_INFO, PSEUDO, {"bidi": False, "code": PSEUDO, "name": "Pseudo", "name_local": "Pseudo"})
-    settings.LANGUAGES = [*settings.LANGUAGES, (PSEUDO, "Pseudo")]
-    settings.LOCALE_PATHS = [root, *settings.LOCALE_PATHS]
-    from django.utils import translation
-
-    with translation.override(PSEUDO):
+    with use_pseudo_locale(settings, root):
         yield
 
 

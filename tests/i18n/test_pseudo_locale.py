@@ -1,9 +1,10 @@
 """Nothing a person reads is left unmarked for translation (issue 24, "Done when", first bullet).
 
-Every msgid of our catalog and of Django's is "translated" to itself between ⟦ and ⟧ in a pseudo
-language, "xx"; then every page, email and PDF is rendered in it and any English outside the
-markers that is not data is a finding. A finding means a string nobody marked (or a date, number
-or label formatted in English): mark it, run makemessages, translate it.
+Every msgid of our catalog and of Django's is "translated" to itself between ⟦ and ⟧ and installed
+as English's translation (tests/i18n/pseudo.py); then every page, email and PDF is rendered in it,
+and any English outside the markers that is not data is a finding. A finding means a string
+nobody marked (or a date, number or label formatted in English): mark it, run makemessages,
+translate it.
 
 Where to look when this test fails or grows:
 
@@ -24,18 +25,17 @@ from collections.abc import Iterable, Iterator
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.conf.locale import LANG_INFO
 from django.core.files.storage import default_storage
 from django.db import models
 from django.template import engines
 from django.test import Client as Browser
 from django.test import RequestFactory
 from django.urls import get_resolver, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.mail.models import OutboundEmail
-from tests.i18n.pseudo import PSEUDO, Data, build_pseudo_locale, findings, visible_text
+from tests.i18n.pseudo import PSEUDO, Data, build_pseudo_locale, findings, use_pseudo_locale, visible_text
 from tests.riskreg.test_authorization_matrix import RULES, World, url_for
 from tests.signing_helpers import latest_code, refusal_form
 
@@ -63,24 +63,18 @@ def pseudo_root(tmp_path_factory):
 
 
 @pytest.fixture
-def pseudo(settings, pseudo_root, monkeypatch) -> Iterator[None]:
-    """The pseudo language everywhere: the default, the request's, the session's, the rows'."""
-    monkeypatch.setitem(LANG_INFO, PSEUDO, {"bidi": False, "code": PSEUDO, "name": "Pseudo", "name_local": "Pseudo"})
-    settings.LANGUAGES = [*django_settings.LANGUAGES, (PSEUDO, "Pseudo")]
-    settings.LOCALE_PATHS = [pseudo_root, *django_settings.LOCALE_PATHS]
-    settings.LANGUAGE_CODE = PSEUDO
-    translation.trans_real.get_languages.cache_clear()
-    with translation.override(PSEUDO):
+def pseudo(settings, pseudo_root) -> Iterator[None]:
+    """The pseudo catalog as English's translation, for the requests and the code the test runs."""
+    with use_pseudo_locale(settings, pseudo_root):
         yield
-    translation.trans_real.get_languages.cache_clear()
 
 
 LANGUAGE_FIELDS = ("language", "preferred_language", "default_language")
 
 
 def speak_pseudo() -> None:
-    """Every stored language choice (a contact's, a staff member's, the practice's) set to "xx",
-    whatever part of issue 24 added it, so no code path picks English on its own."""
+    """Every stored language choice (a contact's, a staff member's, the practice's) set to the
+    pseudo locale's, whatever part of issue 24 added it, so no code path picks French."""
     for model in apps.get_models():
         names = [f.name for f in model._meta.concrete_fields if f.name in LANGUAGE_FIELDS]
         if names:
