@@ -62,9 +62,10 @@ NOT_WORDS = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\b[\w-]+\.(?:json|pdf|csv|png|txt|html)\b"
     r"|\b[\w./:-]*\d[\w./:-]*\b"
-    r"|(?<![A-Za-z])[A-Za-z](?![A-Za-z'’])"
+    r"|(?<![^\W\d_])[A-Za-z](?![^\W\d_]|['’])"
 )
-WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # letters, with their apostrophes: client’s, Côté
+ENGLISH_LETTERS = re.compile("[A-Za-z]")
 # Attributes a person reads (or a screen reader speaks).
 READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "aria-placeholder"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
@@ -197,7 +198,7 @@ def findings(text: str, data: Data) -> list[str]:
     found = []
     for line in unmarked(text).splitlines():
         left = NOT_WORDS.sub(" ", data.remove(line))
-        if any(not data.allows(word) for word in WORD.findall(left)):
+        if any(not data.allows(word) for word in WORD.findall(left) if ENGLISH_LETTERS.search(word)):
             found.append(" ".join(line.split()[:16]))
     return list(dict.fromkeys(found))
 

@@ -26,6 +26,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.template import engines
 from django.test import Client as Browser
@@ -35,7 +36,7 @@ from django.utils import timezone
 
 from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.mail.models import OutboundEmail
-from tests.i18n.pseudo import PSEUDO, Data, build_pseudo_locale, findings, use_pseudo_locale, visible_text
+from tests.i18n.pseudo import PSEUDO, WORD, Data, build_pseudo_locale, findings, use_pseudo_locale, visible_text
 from tests.riskreg.test_authorization_matrix import RULES, World, url_for
 from tests.signing_helpers import latest_code, refusal_form
 
@@ -104,7 +105,9 @@ def built_data(extra: Iterable[str] = ()) -> Data:
             for value in filter(None, row):
                 phrases.add(str(value))
                 if len(str(value)) <= 200:  # names, titles, references: their words too
-                    words.update(re.findall(r"[A-Za-z][A-Za-z'’]*", str(value)))
+                    words.update(WORD.findall(str(value)))
+    # A language is named in its own language in a language switcher: "English", "Français (Canada)".
+    phrases.update(str(name) for _, name in django_settings.LANGUAGES)
     try:  # the versioned legal texts (part 41): chosen by language, not gettext strings
         from recommendations.signing import content
 
@@ -131,10 +134,12 @@ class Report:
         self.texts: list[tuple[str, str]] = []
         self.broken: list[str] = []
 
-    def page(self, where: str, response) -> None:
-        """An HTML answer's visible text; a redirect is followed by the caller."""
+    def page(self, where: str, response, *, expected: tuple[int, ...] = ()) -> None:
+        """An HTML answer's visible text (a redirect is followed by the caller). A staff page must
+        answer `expected`: a 403 or 404 there would check the error page instead of the page."""
         kind = response.get("Content-Type", "")
-        if response.status_code >= 500 or (response.status_code == 404 and "text/html" not in kind):
+        unexpected = expected and response.status_code not in expected
+        if unexpected or response.status_code >= 500 or (response.status_code == 404 and "text/html" not in kind):
             self.broken.append(f"{where}: answered {response.status_code}")
         elif "text/html" in kind:
             self.texts.append((where, visible_text(response.content.decode())))
@@ -167,16 +172,16 @@ def staff_pages(w: World, report: Report) -> None:
         if response.status_code == 405:
             actions.append(name)
             continue
-        report.page(f"GET {url} ({name})", response)
+        report.page(f"GET {url} ({name})", response, expected=(200,))
         if FORM_ROUTE.search(name):
-            report.page(f"POST {url} ({name}, empty)", visitor.post(url, {}, follow=True))
+            report.page(f"POST {url} ({name}, empty)", visitor.post(url, {}, follow=True), expected=(200, 400))
     for name, kwargs, query in EXTRA_PAGES:
         url = reverse(name, kwargs={"public_id": w.client.public_id} if kwargs is None else kwargs) + query
-        report.page(f"GET {url}", visitors["manager"].get(url, follow=True))
+        report.page(f"GET {url}", visitors["manager"].get(url, follow=True), expected=(200,))
     # Actions last: they may change what the pages above show. Their message is on the next page.
     for name in actions:
         url = url_for(name, w)
-        report.page(f"POST {url} ({name})", visitors[role_for(name)].post(url, {}, follow=True))
+        report.page(f"POST {url} ({name})", visitors[role_for(name)].post(url, {}, follow=True), expected=(200, 400))
 
 
 def public_pages(w: World, report: Report) -> None:
@@ -228,6 +233,32 @@ def signer_pages(w: World, report: Report) -> None:
     report.page("signer locked link reopened", browser().get(reverse("sign:start", kwargs={"token": other_token})))
     DecisionRequest.objects.filter(pk=other.pk).update(status=DecisionRequest.Status.VOIDED)
     report.page("signer voided", browser().get(reverse("sign:start", kwargs={"token": other_token})))
+
+
+def consent_pages(w: World, report: Report) -> None:
+    """A software consent request (its own start page, choices and record), signed through the pages."""
+    from recommendations import signing
+    from tests.recommendations.signing.test_consent import casl_practice
+    from tests.signing_helpers import signature_data_url, token_from_mail
+
+    casl_practice()
+    request = signing.consent_request_send(
+        actor=w.users["vcio"], client=w.client, signatory=w.contact, software=[w.software], message="Thanks."
+    )
+    token, signer = token_from_mail(request), browser()
+    report.page("consent start", signer.get(reverse("sign:start", kwargs={"token": token})))
+    signer.post(reverse("sign:send_code", kwargs={"token": token}))
+    verify_url = reverse("sign:verify", kwargs={"token": token})
+    report.page("consent decide", signer.post(verify_url, {"code": latest_code(request)}, follow=True))
+    decide_url = reverse("sign:decide", kwargs={"token": token})
+    report.page("consent decide, errors", signer.post(decide_url, {}))
+    item = request.items.get()
+    form = {
+        **refusal_form(item.pk, typed_name="Hélène Côté", reason=""),
+        "signature": signature_data_url(),
+        f"outcome_{item.pk}": "consent_given",
+    }
+    report.page("consent done", signer.post(decide_url, form, follow=True))
 
 
 def withdrawal_pages(w: World, report: Report) -> None:
@@ -320,6 +351,13 @@ def documents(w: World, report: Report) -> None:
             head = handle.read()
         if head.startswith(b"%PDF") and len(head) > 1000:
             report.text(f"PDF {document.kind} {document.document_id}", pdf_text(head))
+            verified = head
+    # /verify/ with a real sealed record: the upload's result and the lookup's.
+    upload = SimpleUploadedFile("record.pdf", verified, content_type="application/pdf")
+    report.page("verify upload", browser().post(reverse("verify:page"), {"file": upload}))
+    document = WaiverDocument.objects.exclude(file="").order_by("pk").last()
+    query = f"?id={document.document_id}&sha256={document.sha256}"
+    report.page("verify lookup", browser().get(reverse("verify:page") + query))
     from recommendations.briefing.services import briefing_render
 
     briefing = briefing_render(
@@ -353,6 +391,7 @@ def test_every_page_email_and_pdf_is_marked_for_translation(pseudo, world, djang
     report = Report()
     with django_capture_on_commit_callbacks(execute=True):
         signer_pages(world, report)
+        consent_pages(world, report)
     withdrawal_pages(world, report)
     public_pages(world, report)
     staff_pages(world, report)
