@@ -81,3 +81,16 @@ def test_django_alone_prints_the_minutes_hour_wrong_in_fr_ca(settings):
     django_formats.reset_format_cache()
     with translation.override("fr-ca"):
         assert django_formats.time_format(datetime.time(14, 5)) == "14\xa002\xa005"
+
+
+def test_floatformat_follows_the_language_and_groups_only_when_asked(settings):
+    """USE_THOUSAND_SEPARATOR stays off: floatformat writes the decimal comma in French and groups
+    thousands only with its "g" suffix (money goes through riskreg.formats, which always groups)."""
+    settings.USE_THOUSAND_SEPARATOR = False
+    template = engines["django"].from_string(
+        '{{ x|floatformat:"-1" }}|{{ x|floatformat:"1g" }}|{{ y|floatformat:"-1" }}'
+    )
+    with translation.override("fr-ca"):
+        assert template.render({"x": 1234.5, "y": 45.0}) == "1234,5|1\xa0234,5|45"
+    with translation.override("en"):
+        assert template.render({"x": 1234.5, "y": 45.0}) == "1234.5|1,234.5|45"
