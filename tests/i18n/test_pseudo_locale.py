@@ -17,6 +17,7 @@ Where to look when this test fails or grows:
   message and PDF label, and passes marked ones.
 """
 
+import dataclasses
 import datetime
 import re
 import subprocess
@@ -127,6 +128,8 @@ def _strings(value) -> Iterator[str]:
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
             yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        yield from _strings(dataclasses.asdict(value))
 
 
 class Report:
