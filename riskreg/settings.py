@@ -217,6 +217,8 @@ AXES_CLIENT_IP_CALLABLE = "riskreg.client_ip.client_ip"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
 LOCALE_PATHS = [BASE_DIR / "riskreg" / "locale"]
+# Django's fr_CA writes 14:05 as "14 02 05" ("h" is the 12-hour hour there); riskreg/formats/fr_CA corrects it.
+FORMAT_MODULE_PATH = ["riskreg.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

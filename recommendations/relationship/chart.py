@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from riskreg.formats import amount
+
 WIDTH, HEIGHT = 720, 360
 LEFT, RIGHT_PAD, TOP, BOTTOM_PAD = 84, 16, 30, 44
 MIN_RADIUS, MAX_RADIUS = 4.0, 20.0
@@ -100,7 +102,7 @@ class RiskValueChart:
 
 
 def money(cents: int) -> str:
-    return f"{cents // 100:,}.{cents % 100:02d}"
+    return amount(cents)
 
 
 def _nice_ceiling(value: int) -> int:

@@ -11,6 +11,7 @@ from clients.models import Client
 from recommendations.models import Recommendation
 from recommendations.roadmap.quarters import quarter_of
 from recommendations.roadmap.selectors import BUDGETED, roadmap_items
+from riskreg.formats import plain_amount
 
 CLIENT_HEADER = [
     "Client",
@@ -38,9 +39,8 @@ PIPELINE_HEADER = [
 
 
 def money(cents: int | None) -> str:
-    if cents is None:
-        return ""
-    return f"{cents // 100}.{cents % 100:02d}"
+    # A CSV is read by spreadsheets and scripts: the same 1234.56 in every language.
+    return "" if cents is None else plain_amount(cents)
 
 
 def safe(value: object) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from recommendations.models import Recommendation
 from recommendations.roadmap.quarters import Quarter, add_months, next_quarter, quarter_of
+from riskreg.formats import amount
 
 Status = Recommendation.Status
 
@@ -31,10 +32,8 @@ NEXT_QUARTERS = 4
 
 
 def money_text(cents: int | None) -> str:
-    """Cents as the pages show money: 1,234.50 (exact: no float on the way)."""
-    if cents is None:
-        return "—"
-    return f"{cents // 100:,}.{cents % 100:02d}"
+    """Cents as the pages show money, in the active language: 1,234.50 / 1 234,50 (exact)."""
+    return "—" if cents is None else amount(cents)
 
 
 def cost_text(one_time_cents: int | None, monthly_cents: int | None) -> str:
