@@ -314,9 +314,11 @@ class Value(str):
 
 
 def filled_render(template) -> str:
+    # A pluralised sentence counts a number: give each variable it counts a number instead of data.
+    counted = re.findall(r"\bcount\s+\w+=(\w+)(?=[\s%])", template.template.source)
     for Value.width in (1, 2, 3):
         try:
-            return template.render(Filled())
+            return template.render(Filled(dict.fromkeys(counted, 2)))
         except ValueError:  # a loop unpacks more names per item
             continue
         finally:
