@@ -67,6 +67,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request activates its page's language in the test's own thread, and it stays active after
+    the response; each test starts, and code it runs outside a request runs, in the default one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def celery_eager():
     """Tests never publish to a real broker (it could be a developer's running worker): every
     task runs inline in the calling thread and its exceptions reach the test. Tasks queued with

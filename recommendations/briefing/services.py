@@ -18,7 +18,7 @@ from clients.locking import lock_client
 from clients.models import Client, Contact
 from clients.services import locked_copy
 from recommendations.briefing.selectors import briefing_data, briefing_period, briefing_reminder_candidates
-from recommendations.documents.emails import contact_language, in_language, lazy_date
+from recommendations.documents.emails import in_language, lazy_date
 from recommendations.documents.pdf.briefing import render_briefing
 from recommendations.models import Briefing
 from recommendations.roadmap.quarters import add_months
@@ -40,7 +40,7 @@ def briefing_language(client: Client) -> str | None:
     """The language the briefing is written in: its client's authorised signatory's (the first
     one), or None for the practice's default."""
     signatory = client.contacts.filter(can_sign=True, is_active=True, erased_at__isnull=True).order_by("pk").first()
-    return contact_language(signatory) if signatory else None
+    return signatory.language if signatory else None
 
 
 def briefing_render(*, client: Client, actor: User | None, note: str, document_id: str, today: date) -> bytes:
@@ -145,7 +145,7 @@ def briefing_send(*, actor: User | None, briefing: Briefing, contacts: list[Cont
             attachments=[
                 {"filename": f"{briefing.document_id}.pdf", "path": briefing.file.name, "mimetype": "application/pdf"}
             ],
-            language=contact_language(contact),
+            language=contact.language,
         )
     if fresh:
         audit_append(

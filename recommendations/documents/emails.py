@@ -34,14 +34,6 @@ KIND_WORDS = {
 }
 
 
-def contact_language(contact: Any) -> str | None:
-    """The language a client contact reads, or None to keep the active one (the practice's default).
-
-    Contact.language arrives with the per-contact language (issue 24, part 41); until then every
-    contact reads the default."""
-    return getattr(contact, "language", "") or None
-
-
 def in_language(language: str | None) -> AbstractContextManager:
     """Work out, in the recipient's language, what an email's sender builds itself (a subject with a date)."""
     return translation.override(language) if language else nullcontext()

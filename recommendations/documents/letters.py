@@ -14,7 +14,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
-from recommendations.documents.emails import contact_language
 from recommendations.documents.pdf.offboarding import (
     BASIS_CHANGED,
     COVERED,
@@ -120,7 +119,7 @@ def offboarding_snapshot(
             "issued_at": issued_at.isoformat(),
             "refusals": [_refusal_entry(r, signed.get(r.pk), letter_date) for r in open_refusals],
             # The addressee's language, which the letter is printed in.
-            "language": contact_language(addressee) or settings.LANGUAGE_CODE,
+            "language": addressee.language or settings.LANGUAGE_CODE,
         }
     )
 

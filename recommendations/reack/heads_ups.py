@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from recommendations.documents.emails import contact_language, in_language
+from recommendations.documents.emails import in_language
 from recommendations.models import Recommendation
 from recommendations.reack.core import (
     Group,
@@ -67,7 +67,7 @@ def _heads_up(sweep: Sweep, group: Group, step: str) -> None:
     client, signatory, claimed = group.client, group.signatory, group.items
     first_due = min(item.valid_until for item in claimed)
     days_left = (first_due - sweep.today).days
-    language = contact_language(signatory)
+    language = signatory.language
     with in_language(language):
         subject = _("%(client)s: declined security recommendations to review again by %(day)s") % {
             "client": client.name,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from clients.locking import lock_client
 from clients.models import Client, Contact
 from recommendations import webhook_events
-from recommendations.documents.emails import contact_language
 from recommendations.models import DecisionRequest, ReackStep, Recommendation
 from recommendations.reack.core import (
     OPEN,
@@ -184,7 +183,7 @@ def _reminder(sweep: Sweep, request: DecisionRequest, step: str) -> None:
             "vcio_email": vcio.email if vcio else "",
         },
         scope=client.scope,
-        language=contact_language(signatory),
+        language=signatory.language,
     )
     sweep.report.record(step, client, [_request_label(request)])
 

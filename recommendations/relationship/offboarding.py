@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from clients.locking import lock_client
 from clients.models import Contact, RelationshipDecision
 from clients.services import may_decide_relationship
-from recommendations.documents.emails import contact_language
 from recommendations.documents.letters import offboarding_snapshot
 from recommendations.documents.selectors import verification_url
 from recommendations.models import OffboardingLetter, OffboardingLetterSending, WaiverDocument
@@ -191,7 +190,7 @@ def offboarding_letter_send(*, actor: User | None, letter: OffboardingLetter) ->
         attachments=[
             {"filename": f"{letter.document_id}.pdf", "path": document.file.name, "mimetype": "application/pdf"}
         ],
-        language=contact_language(contact),
+        language=contact.language,
     )
     sending.full_clean()
     sending.save()

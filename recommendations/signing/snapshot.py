@@ -26,7 +26,7 @@ from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,7 +121,9 @@ def _recommendation(
     position: int, recommendation: Recommendation, first_presented: date | None, language: str
 ) -> dict[str, Any]:
     cost, monthly = recommendation.estimated_cost, recommendation.recurring_monthly_cost
-    texts = {code: recommendation.text_in(code) for code in LANGUAGES}
+    texts = {
+        code: {**recommendation.text_in(code), "level_label": _level_name(recommendation, code)} for code in LANGUAGES
+    }
     return {
         "position": position,
         "id": str(recommendation.public_id),
@@ -134,7 +136,6 @@ def _recommendation(
         "impact": recommendation.impact,
         "inherent_risk": recommendation.likelihood * recommendation.impact,
         "level": recommendation.level,
-        "level_label": recommendation.level_label,
         # "estimated_cost" is the one-time cost (its name from before recurring costs existed).
         "estimated_cost": f"{cost:.2f}" if cost is not None else None,
         "recurring_monthly_cost": f"{monthly:.2f}" if monthly is not None else None,
@@ -142,6 +143,11 @@ def _recommendation(
         "advisor": str(recommendation.owner) if recommendation.owner_id else None,
         "first_presented_on": first_presented.isoformat() if first_presented else None,
     }
+
+
+def _level_name(recommendation: Recommendation, language: str) -> str:
+    with translation.override(language):
+        return recommendation.level_name
 
 
 def cost_text(one_time: str | None, monthly: str | None) -> str | None:

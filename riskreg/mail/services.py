@@ -74,7 +74,8 @@ def email_enqueue(
     may be a lazy translation) and both bodies are rendered in it; None keeps the active language.
     """
     with translation.override(language) if language else nullcontext():
-        subject = " ".join(str(subject).split())[:300]
+        # One line; a no-break space (French typography, "Avis : …") is not a line break and stays.
+        subject = re.sub(r"[ \t\r\n\f\v]+", " ", str(subject)).strip()[:300]
         _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])
         body_text, body_html = _render(template=template, subject=subject, context=context)
     email = OutboundEmail(

@@ -1,5 +1,6 @@
-"""Issue 24 in the browser: a request signed entirely in French on a phone, and a Quebec client's
-English request that cannot be signed without the express choice of English."""
+"""Issue 24 in the browser: a request signed entirely in French (phone and desktop), a Quebec
+client's English request that cannot be signed without the express choice of English, and the
+public pages a visitor whose browser asks for French reads."""
 
 import subprocess
 import time
@@ -14,10 +15,9 @@ from recommendations.signing.content import ENGLISH_CHOICE, INTENT
 from recommendations.signing.snapshot import shown_to_signer
 from riskreg.accounts.models import User
 from tests.e2e.conftest import axe_violations
+from tests.e2e.test_signing_flow import SIGNERS
 from tests.factories import AgreementFactory, ClientFactory, ContactFactory, UserFactory
 from tests.signing_helpers import latest_code, link_from_mail
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def _request(*, language: str, province: str = "") -> DecisionRequest:
@@ -83,9 +83,9 @@ def _sealed_pdf_text(request: DecisionRequest) -> str:
     raise AssertionError("the signed document was not rendered")
 
 
-@pytest.fixture
-def signer(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, **PHONE)
+@pytest.fixture(params=["phone"])
+def signer(browser, live_server, request):
+    context = browser.new_context(base_url=live_server.url, **SIGNERS[request.param])
     page = context.new_page()
     page.context_base_url = live_server.url
     yield page
@@ -93,24 +93,30 @@ def signer(browser, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_french_signer_signs_entirely_in_french_on_a_phone(signer, screenshot):
+@pytest.mark.parametrize("signer", ["phone", "desktop"], indirect=True)
+def test_a_french_signer_signs_entirely_in_french(signer, screenshot):
     request = _request(language="fr-ca")
 
     _open_and_verify(signer, request, screenshot, "fr")
+    expect(signer.get_by_role("heading", name="Décider et signer")).to_be_visible()
     expect(signer.get_by_text(INTENT.text_in("fr-ca"))).to_be_visible()
     expect(signer.get_by_text("Authentification multifacteur").first).to_be_visible()
     screenshot(signer, "fr-decide")
     assert axe_violations(signer) == []
     _fill_and_submit(signer)
     expect(signer).to_have_url(f"{signer.context_base_url}/sign/done/{request.public_id}/")
+    expect(signer.get_by_role("heading", name="Merci — votre décision est consignée")).to_be_visible()
     screenshot(signer, "fr-done")
     assert axe_violations(signer) == []
 
     request.refresh_from_db()
     assert request.status == "completed"
     assert shown_to_signer(request)["language"] == "fr-ca"
-    # Once part 42's French document wording lands, this also checks its headings are French.
-    assert "J’ai lu les recommandations ci-dessus" in _sealed_pdf_text(request).replace("'", "’")
+    pdf = _sealed_pdf_text(request).replace("'", "’")
+    assert "Confirmation des recommandations de sécurité acceptées" in pdf
+    assert "Authentification multifacteur" in pdf
+    assert "J’ai lu les recommandations ci-dessus" in pdf
+    assert "I have read the recommendations above" not in pdf
 
 
 @pytest.mark.django_db(transaction=True)
@@ -134,6 +140,26 @@ def test_a_quebec_signer_reading_english_must_expressly_choose_english(signer, s
     choice = shown_to_signer(request)["english_choice"]
     assert choice["text"] == ENGLISH_CHOICE.text_in("en")
     pdf = _sealed_pdf_text(request)
-    # The PDF prints the express choice once part 42's document change lands; until then the
-    # evidence is the signature's record and the snapshot as read back (asserted above).
     assert "I have read the recommendations above" in pdf
+    assert "Express choice of English" in pdf
+    assert ENGLISH_CHOICE.text_in("en") in pdf
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("device", list(SIGNERS))
+def test_the_public_pages_read_french(browser, live_server, screenshot, device):
+    # A visitor with no request to go by reads the language their browser asks for.
+    context = browser.new_context(base_url=live_server.url, locale="fr-CA", **SIGNERS[device])
+    visitor = context.new_page()
+    for path, heading, name in (
+        ("/verify/", "Vérifier un document signé", "verifier"),
+        ("/verify/?id=RR-2026-000001&sha256=" + "a" * 64, "Document non émis par cette firme, ou modifié", "inconnu"),
+        ("/sign/not-a-real-token/", "Ce lien n'est pas valide", "lien-non-valide"),
+        ("/withdraw/not-a-real-token/", "Ce lien n'est pas valide", "retrait-non-valide"),
+        ("/sign/", "Page introuvable", "erreur-404"),
+    ):
+        visitor.goto(path)
+        expect(visitor.get_by_role("heading", name=heading)).to_be_visible()
+        screenshot(visitor, name)
+        assert axe_violations(visitor) == []
+    context.close()

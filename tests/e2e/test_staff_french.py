@@ -1,7 +1,6 @@
 """The staff frame and the part-B staff pages in Canadian French, in a real browser at desktop
 (1366×900) and phone (390×844) width: no sideways scrolling, axe finds nothing serious, and the
-phone menu opens. French is the server's language here (LANGUAGE_CODE), as no per-user choice
-is needed to see the catalog at work."""
+phone menu opens. The user reads French because they chose it on their account page."""
 
 import pytest
 from django.urls import reverse
@@ -18,12 +17,12 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_staff_frame_account_roadmap_and_integrations_read_in_french(page, screenshot, settings):
+def test_the_staff_frame_account_roadmap_and_integrations_read_in_french(page, screenshot):
     ada = UserFactory(username="ada", first_name="Ada", last_name="Tremblay-Bouchard", role=User.Role.ADMIN)
     client, _current, _following = plan(ada)
     page.set_viewport_size(DESKTOP)
     log_in(page, "ada")
-    settings.LANGUAGE_CODE = "fr-ca"
+    User.objects.filter(username="ada").update(language="fr-ca")  # as chosen on the account page
 
     page.goto(reverse("accounts:account"))
     expect(page.get_by_role("heading", name="Votre compte")).to_be_visible()

@@ -1,8 +1,7 @@
 """Part A of the staff pages (clients, dashboard, relationship, risk, recommendations) in Canadian
 French, in a real browser at desktop (1366×900) and phone (390×844) width: French headings and
 buttons, no sideways scroll on the phone (French runs about 20 % longer), axe clean.
-
-The site's language is switched with LANGUAGE_CODE: the live server's thread activates no other."""
+The manager reads French because they chose it on their account page."""
 
 import pytest
 from django.urls import reverse
@@ -19,7 +18,7 @@ SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "hei
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_manager_reads_part_a_of_the_staff_pages_in_french(page, screenshot, settings):
+def test_a_manager_reads_part_a_of_the_staff_pages_in_french(page, screenshot):
     UserFactory(username="morgan", first_name="Morgan", last_name="Reyes", role=User.Role.MANAGER)
     vcio = UserFactory(username="vera", first_name="Vera", last_name="Castillo", role=User.Role.VCIO)
     build_liability_portfolio(vcio)
@@ -27,7 +26,7 @@ def test_a_manager_reads_part_a_of_the_staff_pages_in_french(page, screenshot, s
 
     dental = Client.objects.get(name="Lakeshore Dental")
     log_in(page, "morgan")
-    settings.LANGUAGE_CODE = "fr-ca"
+    User.objects.filter(username="morgan").update(language="fr-ca")  # as chosen on the account page
 
     pages = {
         "client-list": (reverse("clients:list"), "Clients", "Nouveau client"),

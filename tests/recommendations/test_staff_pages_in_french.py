@@ -1,12 +1,12 @@
 """The staff pages of part A (clients, dashboard, relationship, risk, recommendations) read in
 Canadian French when French is the active language, and stay English otherwise.
 
-There is no per-user language in this tree yet, so each request runs inside
-translation.override("fr-ca"); without LocaleMiddleware nothing resets it during the request."""
+The browser asks for French with Django's language cookie, which a staff user who has not picked a
+language on their account page is served in."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import RecommendationFactory
 
@@ -14,8 +14,8 @@ from tests.factories import RecommendationFactory
 @pytest.fixture
 def french_page():
     def get(client, url: str, **params) -> str:
-        with translation.override("fr-ca"):
-            response = client.get(url, params)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+        response = client.get(url, params)
         assert response.status_code == 200
         return response.content.decode()
 
@@ -113,10 +113,10 @@ def test_the_recommendation_form_is_in_french(vcio_client, client_record, french
 def test_a_french_message_follows_a_french_action(vcio_client, client_record):
     recommendation = RecommendationFactory(client=client_record, status="draft")
 
-    with translation.override("fr-ca"):
-        response = vcio_client.post(
-            reverse("register:recommendation_action", args=[recommendation.public_id, "present"]), follow=True
-        )
+    vcio_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    response = vcio_client.post(
+        reverse("register:recommendation_action", args=[recommendation.public_id, "present"]), follow=True
+    )
 
     assert f"« {recommendation.title} » présentée au client." in response.content.decode().replace("\u00a0", " ")
 

@@ -5,6 +5,7 @@ French is the active language, and keep their English otherwise."""
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -76,8 +77,8 @@ def _page(client, request, name: str, language: str) -> str:
     url, persona, _french, _english = PAGES[name]
     client.force_login(request.getfixturevalue(persona))
     record = request.getfixturevalue("client_record")
-    with translation.override(language):
-        response = client.get(url(record))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url(record))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -103,18 +104,18 @@ def test_each_staff_page_keeps_its_english_in_english(client, request, name):
 
 
 def test_the_login_page_and_its_errors_are_french(client, vcio):
-    with translation.override("fr-ca"):
-        page = client.post(reverse("login"), {"username": "vera", "password": "wrong"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    page = client.post(reverse("login"), {"username": "vera", "password": "wrong"}).content.decode()
     assert "Se connecter à RiskReg" in page
     assert "ce mot de passe ne correspondent pas. Après 5 tentatives échouées" in page
 
 
 def test_a_messages_flash_is_french(client, request, practice_admin):
     client.force_login(practice_admin)
-    with translation.override("fr-ca"):
-        response = client.post(
-            reverse("webhooks:endpoint_create"), {"url": "ftp://example.com/", "events": ["request.sent"]}
-        )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    response = client.post(
+        reverse("webhooks:endpoint_create"), {"url": "ftp://example.com/", "events": ["request.sent"]}
+    )
     assert "Seules les URL http:// et https:// peuvent recevoir des webhooks." in response.content.decode()
 
 
@@ -155,13 +156,15 @@ def test_an_import_checked_for_a_french_uploader_words_its_rows_in_french(
     from clients.models import ImportBatch
     from tests.clients.test_imports import upload
 
-    with translation.override("fr-ca"), django_capture_on_commit_callbacks(execute=True):
+    manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    with django_capture_on_commit_callbacks(execute=True):
         upload(manager_client, b"external_id,name,industry\nA-1,Broken,fishing\n", source="riskreg", vcio=vcio)
     batch = ImportBatch.objects.get()
     # Read later in English, the stored row message stays in the uploader's language.
+    manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = manager_client.get(reverse("imports:detail", args=[batch.public_id])).content.decode()
 
     assert "«\u00a0fishing\u00a0» n'est pas un secteur" in page.replace("&#x27;", "'")
-    with translation.override("fr-ca"):
-        page = manager_client.get(reverse("imports:detail", args=[batch.public_id])).content.decode()
+    manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr-ca"
+    page = manager_client.get(reverse("imports:detail", args=[batch.public_id])).content.decode()
     assert "1 ligne ne peut pas être importée" in page

@@ -7,14 +7,12 @@ import io
 import json
 
 import pytest
-from django.utils import translation
 from pypdf import PdfReader
 
-from clients.models import Contact
+from clients.models import PracticeProfile
 from recommendations.briefing.services import briefing_issue, briefing_send
 from recommendations.documents import services as document_services
-from recommendations.documents.emails import contact_language
-from recommendations.models import DecisionRequest, WaiverDocument
+from recommendations.models import WaiverDocument
 from recommendations.relationship.offboarding import offboarding_letter_send
 from riskreg.mail.models import OutboundEmail
 from tests.recommendations.briefing.conftest import quarter_of_work  # noqa: F401 - a fixture
@@ -41,24 +39,21 @@ def _remove_rendered_pdfs(db):
 
 
 @pytest.fixture
-def contacts_read_french(monkeypatch):
-    monkeypatch.setattr(Contact, "language", property(lambda contact: "fr-ca"), raising=False)
-
-
-def test_a_contact_without_a_language_reads_the_active_one() -> None:
-    assert contact_language(object()) is None
-    assert contact_language(None) is None
+def contacts_read_french(db):
+    """The practice writes to its contacts in French unless a contact chose otherwise."""
+    profile = PracticeProfile.load()
+    profile.default_language = "fr-ca"
+    profile.save()
 
 
 @pytest.mark.django_db
-def test_the_signing_link_and_code_emails_read_french_when_sent_in_french(client_record, vcio):
-    with translation.override("fr-ca"):
-        request, _, _ = send_request(client_record, vcio)
-        link = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:link")
-        from recommendations import signing
+def test_the_signing_link_and_code_emails_read_french_when_sent_in_french(contacts_read_french, client_record, vcio):
+    from recommendations import signing
 
-        signing.signing_code_send(request=request)
-        code = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:code:1")
+    request, _, _ = send_request(client_record, vcio)
+    link = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:link")
+    signing.signing_code_send(request=request, language="fr-ca")
+    code = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:code:1")
 
     assert "Nous avons besoin de votre décision sur 2 recommandations de sécurité" in link.body_text
     assert "Ouvrez votre lien personnel pour lire chaque recommandation" in link.body_text
@@ -72,13 +67,10 @@ def test_the_signing_link_and_code_emails_read_french_when_sent_in_french(client
 
 @pytest.mark.django_db
 def test_the_signed_copy_is_emailed_and_printed_in_the_language_the_signer_read(
-    client_record, vcio, django_capture_on_commit_callbacks
+    contacts_read_french, client_record, vcio, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
         request = sign_request(client_record, vcio)
-    # The snapshot records the language the signer read (issue 24, part 41 writes it).
-    snapshot = json.loads(request.snapshot)
-    DecisionRequest.objects.filter(pk=request.pk).update(snapshot=json.dumps({**snapshot, "language": "fr-ca"}))
 
     with django_capture_on_commit_callbacks(execute=True):
         document_services.request_document_create(request_id=request.pk)
@@ -87,8 +79,8 @@ def test_the_signed_copy_is_emailed_and_printed_in_the_language_the_signer_read(
     signer = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:document:signer")
     staff = OutboundEmail.objects.get(idempotency_key=f"request:{request.public_id}:document:vcio")
     kind = "acceptation des risques et décharge de responsabilité"
-    # A subject is one line of plain spaces.
-    assert signer.subject == f"Votre copie signée ({kind}) : {document.document_id}"
+    # A subject is one line; French typography keeps its no-break space before the colon.
+    assert signer.subject == f"Votre copie signée ({kind})\u00a0: {document.document_id}"
     assert "Merci. Votre décision pour" in signer.body_text
     # French typography: a non-breaking space before the colon.
     assert ": refusée (raison\u00a0: " in signer.body_text
@@ -151,6 +143,6 @@ def test_the_offboarding_letter_is_written_and_emailed_in_the_addressees_languag
     assert "Veuillez agréer nos salutations distinguées" in text
     assert "Notice of end of service" not in text
     email = OutboundEmail.objects.get(kind="offboarding_letter")
-    assert email.subject == f"Avis de fin des services : {offboard.client.name}"
+    assert email.subject == f"Avis de fin des services\u00a0: {offboard.client.name}"
     assert "Vous trouverez ci-joint notre lettre datée du" in email.body_text
     assert "Attached is our letter" not in email.body_text

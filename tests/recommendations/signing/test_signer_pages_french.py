@@ -26,6 +26,8 @@ def french(client):
 
 @pytest.fixture
 def sent(client_record, vcio):
+    """A request sent to a signatory who reads French: its pages open in French."""
+    client_record.contacts.filter(can_sign=True).update(preferred_language="fr-ca")
     return send_request(client_record, vcio)
 
 
@@ -216,6 +218,7 @@ def test_the_consent_request_its_pages_and_the_withdrawal_read_french(french, cl
     )
 
     casl_practice()
+    client_record.contacts.filter(can_sign=True).update(preferred_language="fr-ca")
     program = make_program(client_record, "Atlas RMM agent", allows_remote_access=True, install_status="installed")
     request, token = send_consent(client_record, vcio, [program])
     email = OutboundEmail.objects.get(kind="consent_request")

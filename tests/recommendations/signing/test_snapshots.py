@@ -83,8 +83,11 @@ def test_the_snapshot_holds_everything_the_signer_is_shown_and_its_hash_is_the_c
     }
     [item] = shown["items"]
     english = {key: getattr(mfa, key) for key in ("title", "description", "why_it_matters", "consequences")}
-    # No French texts written: the French reading falls back to English.
-    assert item.pop("texts") == {"en": english, "fr-ca": english}
+    # No French texts written: the French reading falls back to English, but for the level's name.
+    assert item.pop("texts") == {
+        "en": {**english, "level_label": "Critical"},
+        "fr-ca": {**english, "level_label": "Critique"},
+    }
     assert item == {
         "position": 1,
         "id": str(mfa.public_id),
