@@ -74,8 +74,6 @@ def object_storage(url: str, *, name: str, endpoint_url: str = "", region: str =
             "querystring_auth": True,
         },
     }
-
-
 def env_networks(name: str) -> list[str]:
     """Comma-separated IP addresses or CIDR networks, each in canonical network form."""
     networks = []

@@ -5,6 +5,7 @@ first used to seal; each addition is an audit event. Verification trusts every r
 certificate plus the one configured now, so a rotation never orphans an earlier document.
 """
 
+
 from asn1crypto import x509 as asn1_x509
 from django.db import IntegrityError, transaction
 from django.utils import timezone

@@ -44,7 +44,9 @@ def walk_portfolio() -> dict:
     clinic = ClientFactory(name="Harbourview Family Clinic", vcio=vera, industry="healthcare")
     ContactFactory(client=clinic, name="Hélène Côté", title="Executive Director", email="helene@harbourview.example")
     AgreementFactory(client=clinic, reference="MSA-2026-014")
-    laptops = RecommendationFactory(client=clinic, status="presented", title="Encrypt laptops", likelihood=4, impact=4)
+    laptops = RecommendationFactory(
+        client=clinic, status="presented", title="Encrypt laptops", likelihood=4, impact=4
+    )
     RecommendationFactory(client=clinic, status="draft", title="Patch the firewall")
     ClientFactory(name="Quarry Lane Software", vcio=vera, industry="technology")
     return {"clinic": clinic, "vera": vera, "laptops": laptops}

@@ -132,7 +132,9 @@ def test_a_signer_signs_over_http_and_the_worker_seals_and_sends_the_document(
     status, page, _ = browser.request(f"/sign/{token}/decide/")
     assert status == 200, page[-2000:]
     [item] = request.items.all()
-    status, page, headers = browser.request(f"/sign/{token}/decide/", refusal_form(item.pk, typed_name=signatory.name))
+    status, page, headers = browser.request(
+        f"/sign/{token}/decide/", refusal_form(item.pk, typed_name=signatory.name)
+    )
     assert status == 302, page[-3000:]
     assert browser.request(urllib.parse.urlsplit(headers["Location"]).path)[0] == 200
 

@@ -32,7 +32,7 @@ def test_the_page_gathers_texts_history_decisions_and_the_covering_waiver(vcio_c
 
     page = vcio_client.get(page_url(refused)).content.decode()
 
-    assert f'<h1 class="h3 mb-1">{refused.title}</h1>' in page
+    assert f"<h1 class=\"h3 mb-1\">{refused.title}</h1>" in page
     assert refused.description in page and refused.consequences in page
     assert "Decision: <strong>Refused</strong>" in page and REASON in page
     assert document.document_id in page

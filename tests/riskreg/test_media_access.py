@@ -64,7 +64,7 @@ def test_staff_of_the_client_download_the_signed_agreement(vcio_client, signed_a
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%signed agreement\n"
     assert response["Content-Type"] == "application/pdf"
-    assert f"{signed_agreement.reference}-signed.pdf" in response["Content-Disposition"]
+    assert f'{signed_agreement.reference}-signed.pdf' in response["Content-Disposition"]
 
 
 @pytest.mark.django_db

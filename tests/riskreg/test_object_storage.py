@@ -74,3 +74,4 @@ def test_the_document_sweep_removes_an_orphaned_pending_file_from_the_bucket(s3,
         assert document_services.pending_document_files_sweep(older_than=cutoff) == (0, 1)
 
     assert s3.keys(bucket) == []
+

@@ -364,7 +364,9 @@ def _documents_on_disk() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_inside_the_document_transaction_no_sealed_file_exists_under_a_document_name(client_record, vcio, monkeypatch):
+def test_inside_the_document_transaction_no_sealed_file_exists_under_a_document_name(
+    client_record, vcio, monkeypatch
+):
     request = sign_request(client_record, vcio)
     seen: dict[str, object] = {}
     real_audit_append = document_services.audit_append
