@@ -5,7 +5,6 @@ UPDATE before sending, so a redelivered task or an overlapping sweep never sends
 import hashlib
 import logging
 import re
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -71,9 +70,10 @@ def email_enqueue(
     at send time; `context` then holds the placeholders (secrets.withheld), never the secret.
 
     `language` (a code from settings.LANGUAGES) is the one the recipient reads: the subject (which
-    may be a lazy translation) and both bodies are rendered in it; None keeps the active language.
+    may be a lazy translation) and both bodies are rendered in it. None (a staff notice) is the
+    site's default language, whatever page or job happens to cause the email.
     """
-    with translation.override(language) if language else nullcontext():
+    with translation.override(language or settings.LANGUAGE_CODE):
         # One line; a no-break space (French typography, "Avis : …") is not a line break and stays.
         subject = re.sub(r"[ \t\r\n\f\v]+", " ", str(subject)).strip()[:300]
         _validate(idempotency_key=idempotency_key, kind=kind, to=to, context=context, attachments=attachments or [])

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from riskreg.mail.services import email_enqueue
 
@@ -138,6 +139,25 @@ def test_a_staff_notice_email_is_french_when_sent_in_french(db):
     assert "après 8 tentatives échouées d'affilée" in email.body_text
     assert "Ouvrir le point de terminaison" in email.body_html
     assert not re.search(r"\bThe last error\b|\bOpen the endpoint\b", email.body_text + email.body_html)
+
+
+def test_a_staff_notice_caused_on_a_french_page_is_written_in_the_default_language(db):
+    with translation.override("fr-ca"):  # e.g. a contact withdrawing consent on a French page
+        email = email_enqueue(
+            idempotency_key="notice:default",
+            kind="webhook_disabled",
+            to=["ada@msp.example"],
+            subject=gettext_lazy("Webhook endpoint disabled"),
+            template="notices/webhook_disabled",
+            context={
+                "endpoint_url": "https://hooks.example/in",
+                "consecutive_failures": 8,
+                "last_error": "HTTP 503",
+                "link_url": "https://riskreg.example/x/",
+            },
+        )
+    assert email.subject == "Webhook endpoint disabled"
+    assert "Un point de terminaison webhook a été désactivé" not in email.body_text
 
 
 def test_a_reackescalation_subject_follows_the_language(db):
