@@ -9,7 +9,8 @@ FRENCH_FIELDS = ("title", "description", "why_it_matters", "consequences")
 
 def install_french_texts(apps, schema_editor) -> None:
     """Fill the starter controls' French texts, and those of recommendations made from them
-    before French existed; a French text someone already wrote is never overwritten."""
+    before French existed whose English text is still the control's (a vCIO's own English wording
+    gets no stock French beside it); a French text someone already wrote is never overwritten."""
     Control = apps.get_model("recommendations", "Control")
     Recommendation = apps.get_model("recommendations", "Recommendation")
     for control in Control.objects.filter(code__in=STARTER_CATALOG_FR):
@@ -21,9 +22,9 @@ def install_french_texts(apps, schema_editor) -> None:
             control.save(update_fields=[f"{name}_fr" for name in blank])
         for name in FRENCH_FIELDS:
             if french.get(name):
-                Recommendation.objects.filter(control=control, **{f"{name}_fr": ""}).update(
-                    **{f"{name}_fr": french[name]}
-                )
+                Recommendation.objects.filter(
+                    control=control, **{f"{name}_fr": "", name: getattr(control, name)}
+                ).update(**{f"{name}_fr": french[name]})
 
 
 class Migration(migrations.Migration):

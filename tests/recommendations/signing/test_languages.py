@@ -136,11 +136,22 @@ def test_the_migration_fills_the_starter_controls_and_their_blank_recommendation
     migration = importlib.import_module("recommendations.migrations.0015_french_texts")
     Control.objects.update(title_fr="", description_fr="", why_it_matters_fr="", consequences_fr="")
     made_from = {
-        code: RecommendationFactory(client=client_record, control=Control.objects.get(code=code))
+        code: RecommendationFactory(
+            client=client_record,
+            control=(control := Control.objects.get(code=code)),
+            **{name: getattr(control, name) for name in ("title", "description", "why_it_matters", "consequences")},
+        )
         for code in STARTER_CATALOG_FR
     }
+    # A vCIO's own English wording gets no stock French beside it.
+    reworded = RecommendationFactory(
+        client=client_record, control=Control.objects.get(code="IAM-MFA"), title="MFA for the front desk"
+    )
 
     migration.install_french_texts(apps, None)
+
+    reworded.refresh_from_db()
+    assert reworded.title_fr == ""
 
     for code, french in STARTER_CATALOG_FR.items():
         control = Control.objects.get(code=code)
@@ -195,7 +206,7 @@ def test_a_request_to_a_french_contact_is_sent_and_frozen_in_french(client_recor
     assert item["title"] == "Authentification multifacteur"
     assert item["texts"]["en"]["title"] == "Multi-factor authentication"
     email = link_email(request)
-    assert email.subject == "Votre décision est requise : 1 recommandation de sécurité pour Harbourview Clinic"
+    assert email.subject == "Votre décision est requise\u00a0: 1 recommandation de sécurité pour Harbourview Clinic"
     assert "Authentification multifacteur" in email.body_text
     assert AuditEvent.objects.get(event_type="request.sent").payload["language"] == "fr-ca"
 
