@@ -11,8 +11,12 @@ Where to look when this test fails or grows:
 - the pages are every named route of tests/riskreg/test_authorization_matrix.py (RULES), built
   from its World, plus the extra views below (EXTRA_PAGES, the signer steps, errors, withdrawal,
   /verify/); a route that answers CSV, JSON or a PDF is not a page (the PDFs are checked below);
-- the allow-list is tests/i18n/pseudo.py ALLOWED_WORDS (product names and acronyms) and the data
-  the test built (every text field of every row of our apps' models, see `built_data`);
+- the allow-list is tests/i18n/pseudo.py ALLOWED_WORDS (product names, acronyms, UTC) and the data
+  the test built (every text field of every row of our apps' models, read before and after the
+  walk, see `built_data`), plus what is data by nature: language names, webhook event identifiers
+  and the versioned legal texts of recommendations/signing/content.py (matched by the pieces a PDF
+  wraps them into). Not read at all: <code>/<pre> (verbatim: a setup key, an email's source), an
+  element whose lang attribute names another language, and withheld-secret placeholders;
 - tests/i18n/test_pseudo_detects.py proves the check finds an unmarked template string, Python
   message and PDF label, and passes marked ones.
 """
