@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from clients.models import Client, PracticeProfile, RiskSnapshot
 from clients.selectors import clients_visible_to
@@ -19,11 +20,13 @@ from recommendations.documents.pdf.briefing import (
     BriefingQuarter,
     BriefingRisk,
 )
+from recommendations.documents.pdf.text import fmt_date
 from recommendations.documents.selectors import practice_logo
 from recommendations.models import Briefing, Decision, Recommendation
 from recommendations.risk.selectors import snapshot_series
 from recommendations.roadmap.quarters import add_months
 from recommendations.roadmap.selectors import client_roadmap
+from riskreg.formats import money
 from riskreg.mail.models import OutboundEmail
 
 Status = Recommendation.Status
@@ -89,7 +92,7 @@ def _decisions(client: Client, start: date, end: date) -> tuple[BriefingDecision
         BriefingDecision(
             decided_on=row.decided_at.date(),
             title=row.item.recommendation.title,
-            outcome_label="Accepted" if row.outcome == Decision.Outcome.ACCEPT else "Risk accepted (refused)",
+            outcome_label=_("Accepted") if row.outcome == Decision.Outcome.ACCEPT else _("Risk accepted (refused)"),
             signer=row.signature.typed_name,
         )
         for row in rows
@@ -97,19 +100,27 @@ def _decisions(client: Client, start: date, end: date) -> tuple[BriefingDecision
 
 
 def _decide_next(open_items: list[Recommendation], due: tuple[BriefingDue, ...], roadmap: Any) -> tuple[str, ...]:
+    """The asks, in the active language (the briefing's: see services.briefing_render)."""
     asks = [
-        f"Decide on “{item.title}” ({item.level_label.lower()} risk): accept it, or sign that you carry the risk."
+        _("Decide on “%(title)s” (%(level)s risk): accept it, or sign that you carry the risk.")
+        % {"title": item.title, "level": item.level_name.lower()}
         for item in open_items
         if item.status in (Status.PRESENTED, Status.DEFERRED)
     ][:TOP_RISKS]
     asks += [
-        f"Review your acceptance of the risk of going without “{d.title}” by {d.valid_until:%-d %B %Y}." for d in due
+        _("Review your acceptance of the risk of going without “%(title)s” by %(date)s.")
+        % {"title": d.title, "date": fmt_date(d.valid_until)}
+        for d in due
     ]
     upcoming = next((column for column in roadmap.columns if column.kind == "next" and column.budget.items), None)
     if upcoming is not None:
         asks.append(
-            f"Approve the budget for {upcoming.title}: {upcoming.budget.one_time} one-time and "
-            f"{upcoming.budget.recurring_monthly} a month."
+            _("Approve the budget for %(quarter)s: %(one_time)s one-time and %(monthly)s a month.")
+            % {
+                "quarter": upcoming.title,
+                "one_time": money(upcoming.budget.one_time_cents),
+                "monthly": money(upcoming.budget.recurring_monthly_cents),
+            }
         )
     return tuple(asks)
 
@@ -128,7 +139,7 @@ def briefing_data(*, client: Client, today: date, note: str, document_id: str, p
         client=client, status=Status.IMPLEMENTED, status_changed_at__date__gte=start, status_changed_at__date__lte=end
     ).count()
     due = tuple(
-        BriefingDue(title=item.title, level_label=item.level_label, valid_until=item.valid_until)
+        BriefingDue(title=item.title, level_label=item.level_name, valid_until=item.valid_until)
         for item in sorted(items, key=lambda item: (item.valid_until or today, item.title))
         if item.status == Status.REFUSED and today <= item.valid_until <= today + timedelta(days=DUE_WITHIN_DAYS)
     )
@@ -154,7 +165,7 @@ def briefing_data(*, client: Client, today: date, note: str, document_id: str, p
         open_items=len(items),
         implemented_this_period=implemented,
         top_risks=tuple(
-            BriefingRisk(item.title, item.level_label, item.get_status_display(), item.consequences)
+            BriefingRisk(item.title, item.level_name, str(item.get_status_display()), item.consequences, item.level)
             for item in items
             if item.status != Status.ACCEPTED
         )[:TOP_RISKS],
@@ -163,7 +174,7 @@ def briefing_data(*, client: Client, today: date, note: str, document_id: str, p
         roadmap=tuple(
             BriefingQuarter(
                 label=column.title,
-                months=column.subtitle.removeprefix("Current · "),
+                months=roadmap.current.months if column.kind == "current" else column.subtitle,
                 titles=tuple(item.title for item in column.items if not item.is_refused),
                 one_time=column.budget.one_time,
                 recurring_monthly=column.budget.recurring_monthly,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import Client, Contact, PracticeProfile, RelationshipDecision
 from recommendations.documents.pdf.offboarding import (
@@ -149,6 +149,9 @@ def letter_data(letter: OffboardingLetter, *, seal_level: str = "") -> Offboardi
         )
         for entry in frozen["refusals"]
     )
+    language = frozen.get("language", "en")
+    with translation.override(language):  # the seal's explanation in the letter's language
+        seal_statement = str(SEAL_LEVEL_TEXT.get(seal_level, ""))
     return OffboardingLetterData(
         document_id=frozen["document_id"],
         practice=letterhead(frozen["practice"]),
@@ -164,6 +167,6 @@ def letter_data(letter: OffboardingLetter, *, seal_level: str = "") -> Offboardi
         verification_url=verification_url(frozen["document_id"]),
         content_hash=letter.content_hash,
         snapshot_json=letter.snapshot,
-        seal_statement=str(SEAL_LEVEL_TEXT.get(seal_level, "")),
-        language=frozen.get("language", "en"),
+        seal_statement=seal_statement,
+        language=language,
     )

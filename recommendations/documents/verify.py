@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from clients.models import PracticeProfile
 from recommendations.documents.sealer import practice_trust_roots
 from recommendations.models import SEAL_LEVEL_TEXT, WaiverDocument
 from riskreg.audit.chain import audit_append, event_in_place
@@ -54,7 +57,7 @@ class Verification:
     @property
     def level_explanation(self) -> str:
         level = self.seal.level if self.seal and self.seal.sealed else ""
-        return SEAL_LEVEL_TEXT.get(level, "")
+        return str(SEAL_LEVEL_TEXT.get(level, ""))
 
 
 def stored_documents() -> Iterator[StoredDocument]:
@@ -154,22 +157,33 @@ def unregistered_seal_alarm(*, sha256: str, seal: SealStatus) -> None:
         summary="A file sealed with this practice's key but not issued by this register was checked",
         payload={"sha256": sha256, "seal_certificate": seal.certificate_fingerprint, "sealed_at": signed_at},
     )
-    notice = admins_notice_enqueue(
-        idempotency_key=key,
-        kind="unregistered_seal",
-        subject="Alarm: a document sealed with this practice's key but not issued by this register",
-        heading="Sealed with this practice's key but not issued by this register",
-        paragraphs=[
-            "A PDF was checked on the verification page (or with verify_waiver) whose seal is valid "
-            "and made with one of this practice's seal certificates, but whose contents the audit chain "
-            "never recorded as issued.",
-            f"SHA-256 of the file: {sha256}",
-            f"Seal certificate: {seal.certificate_fingerprint} (“{seal.signer_name}”), sealed {signed_at}.",
-            "Either the seal key was used outside RiskReg, to make a document or to re-seal an altered "
-            "copy of one (it may be compromised: rotate it and investigate), or a document was removed "
-            "from the register. The audit chain records this check.",
-        ],
-    )
+    # Written for the practice's admins, in the practice's language (not the visitor's).
+    with translation.override(PracticeProfile.load().default_language):
+        notice = admins_notice_enqueue(
+            idempotency_key=key,
+            kind="unregistered_seal",
+            subject=_("Alarm: a document sealed with this practice's key but not issued by this register"),
+            heading=_("Sealed with this practice's key but not issued by this register"),
+            paragraphs=[
+                _(
+                    "A PDF was checked on the verification page (or with verify_waiver) whose seal is valid "
+                    "and made with one of this practice's seal certificates, but whose contents the audit chain "
+                    "never recorded as issued."
+                ),
+                _("SHA-256 of the file: %(sha256)s") % {"sha256": sha256},
+                _("Seal certificate: %(fingerprint)s (“%(signer)s”), sealed %(sealed_at)s.")
+                % {
+                    "fingerprint": seal.certificate_fingerprint,
+                    "signer": seal.signer_name,
+                    "sealed_at": signed_at if seal.signed_at else _("at an unknown time"),
+                },
+                _(
+                    "Either the seal key was used outside RiskReg, to make a document or to re-seal an altered "
+                    "copy of one (it may be compromised: rotate it and investigate), or a document was removed "
+                    "from the register. The audit chain records this check."
+                ),
+            ],
+        )
     if notice is None:
         logger.error("Unregistered sealed document %s checked, and no admin to tell.", sha256)
 

@@ -5,23 +5,25 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 
 # What each seal level proves, for the document's evidence appendix and every page that shows a
-# document. One text per level (the product says which level each document has).
-SEAL_LEVEL_TEXT: dict[str, str] = {
-    "B-B": (
+# document, in the reader's language (a document's is its record's). One text per level (the
+# product says which level each document has). Nothing stores it: a record quotes it as it renders.
+SEAL_LEVEL_TEXT: dict[str, Promise] = {
+    "B-B": _(
         "PAdES B-B: sealed with the Practice's certificate, which shows whether the file changed after "
         "sealing. The time of sealing is the Practice's own server clock; no independent "
         "time-stamping authority vouches for it."
     ),
-    "B-T": (
+    "B-T": _(
         "PAdES B-T: sealed with the Practice's certificate and timestamped by an independent RFC 3161 "
         "time-stamping authority, which vouches for the time of sealing."
     ),
-    "B-LTA": (
+    "B-LTA": _(
         "PAdES B-LTA: sealed with the Practice's certificate, timestamped by an independent RFC 3161 "
         "time-stamping authority (which vouches for the time of sealing), with the certificates and "
         "revocation data needed to check it embedded, and closed by a document timestamp, so it can "
@@ -89,7 +91,7 @@ class WaiverDocument(models.Model):
 
     @property
     def evidence_level_explanation(self) -> str:
-        return SEAL_LEVEL_TEXT[self.evidence_level]
+        return str(SEAL_LEVEL_TEXT[self.evidence_level])
 
 
 class DocumentRenewal(models.Model):

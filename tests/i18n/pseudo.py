@@ -19,6 +19,8 @@ import polib
 from django.apps import apps
 from django.conf import settings
 
+from riskreg.mail.secrets import withheld
+
 PSEUDO = "en"
 OPEN, CLOSE = "⟦", "⟧"
 CATALOG = Path(settings.BASE_DIR) / "riskreg" / "locale" / "fr_CA" / "LC_MESSAGES" / "django.po"
@@ -50,14 +52,21 @@ ALLOWED_WORDS = frozenset(
         "Microsoft",
         "Google",
         "DocuSeal",
+        "UTC",
+        "PAdES",
     }
 )
 
+# Where a stored email's secret goes ("[personal signing link — withheld]"): a fixed token the
+# worker replaces with the real link or code as it sends (riskreg.mail.secrets), so it must stay
+# the same in every language; no recipient reads it.
+WITHHELD = re.escape(withheld("LABEL")).replace("LABEL", r"[^\[\]\n]+")
 # Not words a person reads as English: markup shown as text (an email's HTML source in the
 # outbox), URLs, email addresses, file names, anything holding a digit (document ids, amounts,
-# dates as numbers, hashes, codes), and single letters (L × I, 13 h 40).
+# dates as numbers, hashes, codes), single letters (L × I, 13 h 40) and withheld secrets.
 NOT_WORDS = re.compile(
-    r"<[^<>]*>"
+    rf"{WITHHELD}"
+    r"|<[^<>]*>"
     r"|https?://\S+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\b[\w-]+\.(?:json|pdf|csv|png|txt|html)\b"
@@ -69,6 +78,7 @@ ENGLISH_LETTERS = re.compile("[A-Za-z]")
 # Attributes a person reads (or a screen reader speaks).
 READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "aria-placeholder"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 def wrap(text: str) -> str:
@@ -123,18 +133,28 @@ class _VisibleText(HTMLParser):
     """Text nodes outside script/style, plus what attributes say to a reader."""
 
     # Scripts and styles are code; <pre> and <code> show sources and exports verbatim (an email's
-    # HTML in the outbox, a JSON export): data, checked where it is produced.
+    # HTML in the outbox, a JSON export, a setup key): data, checked where it is produced.
     HIDDEN = {"script", "style", "template", "pre", "code"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
         self.hidden = 0
+        # An element whose lang attribute names another language ("Français" in a language
+        # switch, "Lire et signer en français") says so on purpose: not English left unmarked.
+        # Its tag and how deep that tag nests inside it, until it closes.
+        self.foreign: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.HIDDEN:
             self.hidden += 1
         values = dict(attrs)
+        other_language = not (values.get("lang") or "en").lower().startswith("en") and tag != "html"
+        if tag not in VOID_TAGS and (other_language or self.foreign and tag == self.foreign[-1]):
+            self.foreign.append(tag)
+        if self.foreign or other_language:
+            self.chunks.append(" ")
+            return
         said = [value for name, value in attrs if name in READ_ATTRIBUTES and value]
         if tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUTS and values.get("value"):
             said.append(values["value"])
@@ -146,9 +166,11 @@ class _VisibleText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN and self.hidden:
             self.hidden -= 1
+        if self.foreign and tag == self.foreign[-1]:
+            self.foreign.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
+        if not self.hidden and not self.foreign:
             self.chunks.append(data)
 
 
@@ -175,29 +197,75 @@ def unmarked(text: str) -> str:
 
 
 class Data:
-    """What the test built: values a page may show as they are (names, titles, references)."""
+    """What the test built: values a page may show as they are (names, titles, references), and
+    passages: texts a page quotes as they are (the versioned legal texts) that a PDF wraps over
+    lines, next to a column of labels, so a line shows a piece of one."""
 
-    def __init__(self, phrases: Iterable[str], words: Iterable[str] = ()) -> None:
+    def __init__(self, phrases: Iterable[str], words: Iterable[str] = (), passages: Iterable[str] = ()) -> None:
         # A value of several lines may be shown line by line: each line is a phrase too.
         pieces = {piece.strip() for phrase in phrases if phrase for piece in [phrase, *phrase.splitlines()]}
         self.phrases = sorted((piece for piece in pieces if len(piece) > 1), key=len, reverse=True)
         self.words = {word.lower() for word in words} | {w.lower() for w in ALLOWED_WORDS}
+        self.passages = [" ".join(passage.split()) for passage in passages if len(passage.split()) >= 3]
         # Whole words only, and on collapsed whitespace (data may be shown with its lines wrapped).
-        alternatives = [r"\s+".join(map(re.escape, phrase.split())) for phrase in self.phrases]
-        self.pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)") if alternatives else None
+        alternatives = [_whole(r"\s+".join(map(re.escape, phrase.split())), phrase) for phrase in self.phrases]
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def remove(self, text: str) -> str:
-        return self.pattern.sub(" ", text) if self.pattern else text
+        """The text with every phrase blanked out, its line breaks kept: a phrase may run over
+        lines (a PDF wraps a paragraph), and what is left of each line is still that line."""
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda match: re.sub(r"\S", " ", match.group()), text)
 
     def allows(self, word: str) -> bool:
         return word.lower().strip("'’") in self.words
 
+    def quotes(self, piece: str) -> bool:
+        """Whether a piece of a line (a column's text) is a piece of a passage: three words or
+        more of one, or its first or last words. Data words at its ends (a name the passage was
+        built around, wrapped) may be left out of the passage."""
+        words = piece.split()
+        start, end = 0, len(words)
+        while start < end and self.allows(_bare(words[start])):
+            start += 1
+        while end > start and self.allows(_bare(words[end - 1])):
+            end -= 1
+        candidates = {(0, len(words)), (start, len(words)), (0, end), (start, end)}
+        return any(self._in_passage(words[first:last]) for first, last in candidates if first < last)
+
+    def _in_passage(self, words: list[str]) -> bool:
+        text = " ".join(words)
+        return any(
+            text in passage and (len(words) >= 3 or passage.startswith(text) or passage.endswith(text))
+            for passage in self.passages
+        )
+
+
+def _whole(pattern: str, phrase: str) -> str:
+    """A phrase's pattern matching whole words only: no word character may touch its ends."""
+    before = r"(?<!\w)" if re.match(r"\w", phrase) else ""
+    after = r"(?!\w)" if re.search(r"\w$", phrase) else ""
+    return f"{before}(?:{pattern}){after}"
+
+
+def _bare(word: str) -> str:
+    """A word without the punctuation around it and its possessive: “Clinic's” -> Clinic."""
+    return re.sub(r"['’]s$", "", word.strip(".,;:!?()[]“”«»\"'’"))
+
 
 def findings(text: str, data: Data) -> list[str]:
-    """Each line of unmarked English left once markers, data and non-words are taken out."""
+    """Each line of unmarked English left once markers, data, passages and non-words are taken out."""
     found = []
-    for line in unmarked(text).splitlines():
-        left = NOT_WORDS.sub(" ", data.remove(line))
+    shown = unmarked(text)
+    for line, left in zip(shown.splitlines(), data.remove(shown).splitlines(), strict=True):
+        # Columns (and what is left around blanked data) are two spaces apart or more; a column's
+        # text that quotes a passage, as shown or without its data, is blanked out too.
+        for source in (line, left):
+            for piece in re.finditer(r"\S+(?: \S+)*", source):
+                if data.quotes(piece.group()):
+                    left = left[: piece.start()] + " " * len(piece.group()) + left[piece.end() :]
+        left = NOT_WORDS.sub(" ", left)
         if any(not data.allows(word) for word in WORD.findall(left) if ENGLISH_LETTERS.search(word)):
             found.append(" ".join(line.split()[:16]))
     return list(dict.fromkeys(found))

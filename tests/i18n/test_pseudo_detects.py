@@ -78,3 +78,38 @@ def test_nested_markers_and_words_split_by_tags_count_as_marked():
 
 def test_the_pdf_text_tool_is_installed():
     assert subprocess.run(["pdftotext", "-v"], capture_output=True).returncode == 0
+
+
+def test_text_in_another_language_on_purpose_is_not_a_finding_and_the_rest_still_is():
+    html = (
+        '<html lang="en"><p><a href="?lang=fr-ca" lang="fr-ca">Français <span>(Canada)</span></a> Forgotten</p>'
+        '<p lang="fr-CA">Lire et signer en français</p><img lang="fr" alt="Unmarked picture"><p>After it</p></html>'
+    )
+
+    assert findings(visible_text(html), DATA) == ["Forgotten", "After it"]
+
+
+def test_a_setup_key_in_code_and_a_withheld_secret_are_not_findings():
+    text = visible_text("<p><code>NPUI SPVN OQ2S J4DJ</code></p><p>⟦Link:⟧ [personal signing link — withheld]</p>")
+
+    assert findings(text, DATA) == []
+    unmarked_after = "[personal signing link — withheld] and more"
+    assert findings(unmarked_after, DATA) == [unmarked_after]
+
+
+def test_a_passage_wrapped_beside_a_column_of_labels_is_not_a_finding_but_a_line_outside_it_is():
+    passage = "I agree to sign this record electronically for Harbourview Clinic and I understand the terms at no cost."
+    data = Data(["Harbourview Clinic"], ["Harbourview", "Clinic"], [passage, "Clinic's computers are covered here."])
+    pdf = (
+        "⟦Consent to electronic⟧     I agree to sign this record electronically for Harbourview\n"
+        "⟦records⟧                   Clinic and I understand the terms\n"
+        "                            at no cost.\n"
+        "                            Clinic's computers are covered here.\n"
+        "                            I understand the forgotten label\n"
+    )
+
+    assert findings(pdf, data) == ["I understand the forgotten label"]
+
+
+def test_a_date_time_in_numbers_with_utc_is_not_a_finding():
+    assert findings("⟦Sent⟧ 2026-12-05 22:09 UTC · 5 ⟦December⟧ 2026, 22:10:02 UTC", DATA) == []

@@ -11,8 +11,12 @@ Where to look when this test fails or grows:
 - the pages are every named route of tests/riskreg/test_authorization_matrix.py (RULES), built
   from its World, plus the extra views below (EXTRA_PAGES, the signer steps, errors, withdrawal,
   /verify/); a route that answers CSV, JSON or a PDF is not a page (the PDFs are checked below);
-- the allow-list is tests/i18n/pseudo.py ALLOWED_WORDS (product names and acronyms) and the data
-  the test built (every text field of every row of our apps' models, see `built_data`);
+- the allow-list is tests/i18n/pseudo.py ALLOWED_WORDS (product names, acronyms, UTC) and the data
+  the test built (every text field of every row of our apps' models, read before and after the
+  walk, see `built_data`), plus what is data by nature: language names, webhook event identifiers
+  and the versioned legal texts of recommendations/signing/content.py (matched by the pieces a PDF
+  wraps them into). Not read at all: <code>/<pre> (verbatim: a setup key, an email's source), an
+  element whose lang attribute names another language, and withheld-secret placeholders;
 - tests/i18n/test_pseudo_detects.py proves the check finds an unmarked template string, Python
   message and PDF label, and passes marked ones.
 """
@@ -35,6 +39,7 @@ from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from clients.models import PracticeProfile
 from recommendations.models import DecisionRequest, WaiverDocument
 from riskreg.mail.models import OutboundEmail
 from tests.i18n.pseudo import PSEUDO, WORD, Data, build_pseudo_locale, findings, use_pseudo_locale, visible_text
@@ -91,9 +96,14 @@ def browser(user=None) -> Browser:
     return visitor
 
 
-def built_data(extra: Iterable[str] = ()) -> Data:
-    """Every text the test built, from the database: values a page may show as they are."""
-    phrases, words = set(extra), set(extra)
+Texts = tuple[set[str], set[str]]
+
+
+def built_texts() -> Texts:
+    """(phrases, words): every text the test built, as the database holds it now. The walk
+    changes some (the practice's name once it is set up for CASL), so it is read before and after."""
+    phrases: set[str] = set()
+    words: set[str] = set()
     for model in apps.get_models():
         if model._meta.app_label not in DATA_APPS or model._meta.label in NOT_DATA:
             continue
@@ -107,15 +117,37 @@ def built_data(extra: Iterable[str] = ()) -> Data:
                 phrases.add(str(value))
                 if len(str(value)) <= 200:  # names, titles, references: their words too
                     words.update(WORD.findall(str(value)))
+    return phrases, words
+
+
+def built_data(*earlier: Texts, extra: Iterable[str] = ()) -> Data:
+    """Every text the test built (now and at each of `earlier`), plus what is data by nature."""
+    phrases, words = set(extra), set(extra)
+    for more_phrases, more_words in [*earlier, built_texts()]:
+        phrases |= more_phrases
+        words |= more_words
     # A language is named in its own language in a language switcher: "English", "Français (Canada)".
     phrases.update(str(name) for _, name in django_settings.LANGUAGES)
-    try:  # the versioned legal texts (part 41): chosen by language, not gettext strings
-        from recommendations.signing import content
+    # Webhook event identifiers ("request.sent") are the names receivers match on, in every language.
+    from riskreg.webhooks.events import EVENT_TYPES, PING
 
-        phrases.update(_strings(vars(content)))
-    except ImportError:
-        pass
-    return Data(phrases, words)
+    phrases.update([*EVENT_TYPES, PING])
+    passages = list(legal_texts())
+    phrases.update(passages)
+    return Data(phrases, words, passages)
+
+
+def legal_texts() -> Iterator[str]:
+    """The versioned legal texts (part 41): chosen by the record's language, not gettext strings,
+    so an English record quotes them in English. A text built around names (why CASL consent is
+    sought) counts by its fixed pieces; a PDF wraps them over lines, which the check allows."""
+    from recommendations.signing import content
+
+    yield from _strings(vars(content))
+    gap = "\x00"
+    for language in content.LANGUAGES:
+        built = content.sought_because(practice_name=gap, client_name=gap, language=language)
+        yield from (piece for piece in built.split(gap) if len(piece.split()) >= 3)
 
 
 def _strings(value) -> Iterator[str]:
@@ -393,6 +425,8 @@ def documents(w: World, report: Report) -> None:
 @pytest.mark.django_db
 def test_every_page_email_and_pdf_is_marked_for_translation(pseudo, world, django_capture_on_commit_callbacks):
     speak_pseudo()
+    PracticeProfile.load()  # its letterhead as the first pages show it, before the walk changes it
+    before = built_texts()
     report = Report()
     with django_capture_on_commit_callbacks(execute=True):
         signer_pages(world, report)
@@ -403,5 +437,5 @@ def test_every_page_email_and_pdf_is_marked_for_translation(pseudo, world, djang
     with django_capture_on_commit_callbacks(execute=True):
         documents(world, report)
     emails(report)
-    problems = report.results(built_data(extra=[str(Value())]))
+    problems = report.results(built_data(before, extra=[str(Value())]))
     assert not problems, f"{len(problems)} strings shown in English under the pseudo locale:\n" + "\n".join(problems)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.units import mm
@@ -48,6 +48,7 @@ class BriefingRisk:
     level_label: str
     status_label: str
     consequences: str
+    level: str = ""  # very_low … critical: its colour (the label is in the briefing's language)
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def _top_risks(data: BriefingData, styles) -> list[Flowable]:
     if not data.top_risks:
         return [*story, Para(_("No open risks: every recommendation is in place or withdrawn."), styles.body)]
     for number, risk in enumerate(data.top_risks, start=1):
-        colour = RISK_COLOURS.get(risk.level_label.lower())
+        colour = RISK_COLOURS.get(risk.level.replace("_", " "))
         heading = f"{number}. {markup_text(risk.title)} — <font color='{colour.hexval() if colour else '#000000'}'>"
         story.append(
             Para(
@@ -350,7 +351,7 @@ def _roadmap(data: BriefingData, styles) -> list[Flowable]:
     ]
     story.append(
         list_table(
-            (_("Quarter"), _("Planned work"), _("One-time"), _("Monthly"), _("First year")),
+            (_("Quarter"), _("Planned work"), _("One-time"), pgettext("monthly cost", "Monthly"), _("First year")),
             rows,
             _widths(0.23, 0.38, 0.13, 0.12, 0.14),
             styles,
