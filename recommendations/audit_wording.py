@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from recommendations.models import DecisionRequest, WaiverDocument
+from clients.models import Software
+from recommendations.models import TRANSITION_LABELS, TRANSITION_WORDS, DecisionRequest, WaiverDocument
 from riskreg.mail.kinds import EMAIL_KIND_LABELS
 
 Match = re.Match[str]
@@ -77,8 +78,76 @@ def _request_closed(match: Match) -> str | None:
     return None if wording is None else wording()
 
 
+def _request_expired(match: Match) -> str | None:
+    title = _request_title(match["purpose"])
+    return None if title is None else _("%(request)s expired unanswered") % {"request": title}
+
+
+def _transition(match: Match) -> str | None:
+    action = next((action for action, label in TRANSITION_LABELS.items() if label == match["what"]), None)
+    if action is None:
+        return None
+    return _("“%(title)s” %(transition)s") % {"title": match["title"], "transition": TRANSITION_WORDS[action]}
+
+
+def _install_status(match: Match) -> str | None:
+    with translation.override(None):
+        by_english = {str(status.label).lower(): status for status in Software.InstallStatus}
+    status = by_english.get(match["status"])
+    return None if status is None else str(status.label).lower()
+
+
+def _software_added(match: Match) -> str | None:
+    status = _install_status(match)
+    if status is None:
+        return None
+    return _("Software added to the register: %(name)s (%(status)s)") % {"name": match["name"], "status": status}
+
+
+def _software_marked(match: Match) -> str | None:
+    status = _install_status(match)
+    return (
+        None if status is None else _("Software %(name)s marked %(status)s") % {"name": match["name"], "status": status}
+    )
+
+
+TRANSITION_PATTERN = re.compile(
+    r"“(?P<title>.+)” (?P<what>{})".format("|".join(map(re.escape, TRANSITION_LABELS.values())))
+)
+
 # (event type, the stored summary's template as a pattern, its wording in the reader's language)
 WORDINGS: list[tuple[str, re.Pattern[str], Callable[[Match], str | None]]] = [
+    *[
+        (f"recommendation.{status}", TRANSITION_PATTERN, _transition)
+        for status in ("presented", "deferred", "accepted", "refused", "implemented", "withdrawn", "lapsed")
+    ],
+    (
+        "recommendation.created",
+        re.compile(r"Recommendation raised: (?P<title>.+)"),
+        lambda m: _("Recommendation raised: %(title)s") % {"title": m["title"]},
+    ),
+    (
+        "client.created",
+        re.compile(r"Client (?P<name>.+) created"),
+        lambda m: _("Client %(name)s created") % {"name": m["name"]},
+    ),
+    ("contact.created", re.compile(r"Contact added"), lambda m: _("Contact added")),
+    ("contact.created", re.compile(r"Contact added \(signatory\)"), lambda m: _("Contact added (signatory)")),
+    (
+        "agreement.created",
+        re.compile(r"Service agreement (?P<reference>.+) recorded"),
+        lambda m: _("Service agreement %(reference)s recorded") % {"reference": m["reference"]},
+    ),
+    (
+        "software.created",
+        re.compile(r"Software added to the register: (?P<name>.+) \((?P<status>[a-z]+)\)"),
+        _software_added,
+    ),
+    *[
+        (f"software.{status}", re.compile(r"Software (?P<name>.+) marked (?P<status>[a-z]+)"), _software_marked)
+        for status in ("planned", "installed", "removed")
+    ],
+    ("request.expired", re.compile(r"(?P<purpose>.+) request expired unanswered"), _request_expired),
     (
         "request.sent",
         re.compile(r"(?P<purpose>.+) request sent for (?P<count>\d+) item\(s\)"),

@@ -84,3 +84,27 @@ def test_a_resend_of_a_signed_request_is_refused_in_french(client_record, vcio):
     with translation.override("fr-ca"), pytest.raises(signing.SigningError) as error:
         signing.decision_request_resend(actor=vcio, request=request)
     assert error.value.messages == ["Cette demande a été signée; il n'y a rien à renvoyer."]
+
+
+@pytest.mark.parametrize(
+    ("event_type", "summary", "french"),
+    [
+        ("recommendation.presented", "“MFA” presented to the client", "«\u00a0MFA\u00a0»\u00a0: présentée au client"),
+        ("contact.created", "Contact added (signatory)", "Contact ajouté (signataire)"),
+        ("email.sent", "Email sent: signing code", "Courriel envoyé\u00a0: Code de signature"),
+        (
+            "software.installed",
+            "Software RMM agent marked installed",
+            "Logiciel RMM agent marqué «\u00a0installé\u00a0»",
+        ),
+        (
+            "document.sealed",
+            "Risk acceptance and waiver RR-2026-000001 rendered and sealed",
+            "Document «\u00a0Acceptation du risque et décharge de responsabilité\u00a0» RR-2026-000001 "
+            "produit et scellé",
+        ),
+    ],
+)
+def test_known_summaries_read_french(event_type, summary, french):
+    with translation.override("fr-ca"):
+        assert event_label(event_type, summary) == french
