@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
@@ -73,15 +73,19 @@ def software_create(*, actor: User | None, client: Client, data: dict[str, Any])
         software.consent_changed_at = timezone.now()
     software.full_clean()
     software.save()
-    audit_append(
-        actor=actor,
-        event_type=EventType.SOFTWARE_CREATED,
-        object_type="software",
-        object_id=str(software.public_id),
-        scope=client.scope,
-        summary=f"Software added to the register: {software.name} ({software.get_install_status_display().lower()})",
-        payload=_software_payload(software),
-    )
+    # The summary is stored evidence: always in English, whatever language is active.
+    with translation.override(None):
+        audit_append(
+            actor=actor,
+            event_type=EventType.SOFTWARE_CREATED,
+            object_type="software",
+            object_id=str(software.public_id),
+            scope=client.scope,
+            summary=(
+                f"Software added to the register: {software.name} ({software.get_install_status_display().lower()})"
+            ),
+            payload=_software_payload(software),
+        )
     return software
 
 
@@ -123,15 +127,17 @@ def _set_install_status(*, actor: User | None, software: Software, status: str, 
             % {"name": software.name, "status": software.get_install_status_display().lower()}
         )
     software.refresh_from_db()
-    audit_append(
-        actor=actor,
-        event_type=f"software.{status}",
-        object_type="software",
-        object_id=str(software.public_id),
-        scope=software.client.scope,
-        summary=f"Software {software.name} marked {software.get_install_status_display().lower()}",
-        payload=_software_payload(software),
-    )
+    # The summary is stored evidence: always in English, whatever language is active.
+    with translation.override(None):
+        audit_append(
+            actor=actor,
+            event_type=f"software.{status}",
+            object_type="software",
+            object_id=str(software.public_id),
+            scope=software.client.scope,
+            summary=f"Software {software.name} marked {software.get_install_status_display().lower()}",
+            payload=_software_payload(software),
+        )
     return software
 
 
@@ -169,16 +175,18 @@ def software_consent_record(
     software.consent_status = status
     software.consent_changed_at = timezone.now()
     software.save(update_fields=["consent_status", "consent_changed_at"])
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type=f"software.consent_{status}",
-        object_type="software",
-        object_id=str(software.public_id),
-        scope=software.client.scope,
-        summary=f"Install consent {software.get_consent_status_display().lower()}: {software.name}",
-        payload={"request": request_id, **_software_payload(software)},
-    )
+    # The summary is stored evidence: always in English, whatever language is active.
+    with translation.override(None):
+        audit_append(
+            actor=actor,
+            actor_label=actor_label,
+            event_type=f"software.consent_{status}",
+            object_type="software",
+            object_id=str(software.public_id),
+            scope=software.client.scope,
+            summary=f"Install consent {software.get_consent_status_display().lower()}: {software.name}",
+            payload={"request": request_id, **_software_payload(software)},
+        )
     return software
 
 
@@ -212,26 +220,28 @@ def software_consent_withdraw(
     software.consent_changed_at = now
     software.save(update_fields=["consent_status", "consent_by_agreement", "consent_changed_at"])
     software.withdrawal_tokens.filter(used_at__isnull=True).update(used_at=now)
-    how = (
-        "through the personal withdrawal link"
-        if received_by == "link"
-        else f"({WITHDRAWAL_CHANNELS[received_by].lower()})"
-    )
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type=EventType.SOFTWARE_CONSENT_WITHDRAWN,
-        object_type="software",
-        object_id=str(software.public_id),
-        scope=software.client.scope,
-        summary=f"Install consent withdrawn {how}: {software.name}",
-        payload={
-            "received_by": received_by,
-            "agreement_released": str(agreement.public_id) if agreement else None,
-            **_software_payload(software),
-            **(origin.payload() if origin else {}),
-        },
-    )
+    # The summary is stored evidence: always in English, whatever language is active.
+    with translation.override(None):
+        how = (
+            "through the personal withdrawal link"
+            if received_by == "link"
+            else f"({str(WITHDRAWAL_CHANNELS[received_by]).lower()})"
+        )
+        audit_append(
+            actor=actor,
+            actor_label=actor_label,
+            event_type=EventType.SOFTWARE_CONSENT_WITHDRAWN,
+            object_type="software",
+            object_id=str(software.public_id),
+            scope=software.client.scope,
+            summary=f"Install consent withdrawn {how}: {software.name}",
+            payload={
+                "received_by": received_by,
+                "agreement_released": str(agreement.public_id) if agreement else None,
+                **_software_payload(software),
+                **(origin.payload() if origin else {}),
+            },
+        )
     webhook_enqueue(
         event_type=EventType.CONSENT_WITHDRAWN,
         data={

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clients.models import Client, Contact, PracticeProfile
 from clients.selectors import clients_visible_to
+from recommendations.audit_wording import event_label
 from recommendations.models import (
     Control,
     Decision,
@@ -144,6 +145,7 @@ def client_timeline(client: Client, *, contacts: Iterable[Contact] = (), page: s
     for event in shown.object_list:
         event.signed_as = typed.get(event.object_id) if event.event_type == EventType.REQUEST_SIGNED else None
         event.who = str(event.actor) if event.actor else actor_name(event.actor_label, signers)
+        event.label = event_label(event.event_type, event.summary)
     return shown
 
 
@@ -152,11 +154,15 @@ def active_controls() -> QuerySet[Control]:
 
 
 def request_timeline(decision_request: DecisionRequest) -> list[AuditEvent]:
-    return list(
+    """The request's events, oldest first, each with `label`: its wording in the reader's language."""
+    events = list(
         AuditEvent.objects.filter(object_type="decision_request", object_id=str(decision_request.public_id))
         .select_related("actor")
         .order_by("sequence")
     )
+    for event in events:
+        event.label = event_label(event.event_type, event.summary)
+    return events
 
 
 def recent_requests_for_client(client: Client) -> QuerySet[DecisionRequest]:
@@ -370,6 +376,7 @@ def recommendation_overview(*, user: Any, public_id: UUID) -> RecommendationOver
     )
     for event in history:
         event.who = str(event.actor) if event.actor else actor_name(event.actor_label, signers)
+        event.label = event_label(event.event_type, event.summary)
     request_items = list(
         RequestItem.objects.filter(recommendation=recommendation)
         .select_related("request", "request__signatory", "request__document", "decision")

@@ -187,7 +187,7 @@ KINDS: dict[str, Kind] = {
         columns=[
             _client_column(),
             Column(_("Signatory"), lambda d: d.signatory.name),
-            Column(_("Purpose"), lambda d: d.get_purpose_display()),
+            Column(_("Purpose"), lambda d: d.purpose_label),
             Column(_("Status"), lambda d: d.get_status_display()),
             Column(_("Sent"), lambda d: d.sent_at),
             Column(_("Days waiting"), None, days_since=lambda d: timezone.localdate(d.sent_at), numeric=True),

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.locking import lock_client
 from clients.models import Client
@@ -277,23 +277,25 @@ def pending_document_files_sweep(*, older_than: datetime) -> tuple[int, int]:
 
 
 def _record_sealed(*, document: WaiverDocument, client: Client, issued_for: dict[str, str]) -> None:
-    audit_append(
-        actor=None,
-        actor_label="system",
-        event_type=SEALED,
-        object_type="waiver_document",
-        object_id=str(document.public_id),
-        scope=client.scope,
-        summary=f"{document.get_kind_display()} {document.document_id} rendered and sealed",
-        payload={
-            "document_id": document.document_id,
-            **issued_for,
-            "kind": document.kind,
-            "sha256": document.sha256,
-            "evidence_level": document.evidence_level,
-            "seal_certificate": document.seal_fingerprint,
-        },
-    )
+    # The summary is stored evidence: always in English, whatever language is active.
+    with translation.override(None):
+        audit_append(
+            actor=None,
+            actor_label="system",
+            event_type=SEALED,
+            object_type="waiver_document",
+            object_id=str(document.public_id),
+            scope=client.scope,
+            summary=f"{document.get_kind_display()} {document.document_id} rendered and sealed",
+            payload={
+                "document_id": document.document_id,
+                **issued_for,
+                "kind": document.kind,
+                "sha256": document.sha256,
+                "evidence_level": document.evidence_level,
+                "seal_certificate": document.seal_fingerprint,
+            },
+        )
 
 
 def _record_and_send(*, document: WaiverDocument, request: DecisionRequest, data: DocumentData) -> None:

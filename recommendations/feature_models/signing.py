@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecisionRequest(models.Model):
@@ -28,6 +29,19 @@ class DecisionRequest(models.Model):
         LOCKED = "locked", _("Locked (too many code attempts)")
 
     OPEN_STATUSES = ("sent", "viewed")
+
+    # The purpose as the staff pages show it, in the reader's language (the choices' English
+    # labels stay as they are: they are frozen into the snapshot).
+    PURPOSE_LABELS = {
+        Purpose.DECISION: pgettext_lazy("signing purpose", "Decision"),
+        Purpose.REACKNOWLEDGMENT: pgettext_lazy("signing purpose", "Re-acknowledgment"),
+        Purpose.SOFTWARE_CONSENT: pgettext_lazy("signing purpose", "Software-install consent"),
+    }
+    REQUEST_TITLES = {
+        Purpose.DECISION: _("Decision request"),
+        Purpose.REACKNOWLEDGMENT: _("Re-acknowledgment request"),
+        Purpose.SOFTWARE_CONSENT: _("Software-install consent request"),
+    }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="decision_requests")
@@ -112,6 +126,14 @@ class DecisionRequest(models.Model):
     def link_expired(self) -> bool:
         """Open by its stored status, but its link has expired and the sweep has not yet run."""
         return self.is_open and self.expires_at <= timezone.now()
+
+    @property
+    def purpose_label(self) -> str:
+        return str(self.PURPOSE_LABELS.get(self.purpose, self.get_purpose_display()))
+
+    @property
+    def request_title(self) -> str:
+        return str(self.REQUEST_TITLES.get(self.purpose, self.get_purpose_display()))
 
     @property
     def status_label(self) -> str:

@@ -37,12 +37,15 @@ def money_text(cents: int | None) -> str:
 
 
 def cost_text(one_time_cents: int | None, monthly_cents: int | None) -> str:
-    parts = []
-    if one_time_cents is not None:
-        parts.append(f"{money_text(one_time_cents)} one-time")
-    if monthly_cents is not None:
-        parts.append(f"{money_text(monthly_cents)} a month")
-    return " + ".join(parts) or "To be quoted"
+    """The roadmap's cost line, in the active language."""
+    if monthly_cents is None:
+        if one_time_cents is None:
+            return _("To be quoted")
+        return _("%(amount)s one-time") % {"amount": money_text(one_time_cents)}
+    per_month = _("%(amount)s per month") % {"amount": money_text(monthly_cents)}
+    if one_time_cents is None:
+        return per_month
+    return _("%(amount)s one-time + %(per_month)s") % {"amount": money_text(one_time_cents), "per_month": per_month}
 
 
 @dataclass

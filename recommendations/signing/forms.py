@@ -10,19 +10,28 @@ from riskreg.names import validate_plain_name
 
 
 class SendForDecisionForm(forms.Form):
-    signatory = forms.ModelChoiceField(queryset=None, label="Signatory", empty_label=None)
+    signatory = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Signatory"), empty_label=None)
     recommendations = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Recommendations to decide"
+        queryset=None, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Recommendations to decide")
     )
     message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label="Message to the signatory"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label=gettext_lazy("Message to the signatory"),
     )
 
     def __init__(self, *args, signatories, recommendations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signatory"].queryset = signatories
         self.fields["recommendations"].queryset = recommendations
-        self.fields["recommendations"].label_from_instance = lambda r: f"{r.title} ({r.level_label} risk)"
+        self.fields["recommendations"].label_from_instance = lambda r: (
+            _("%(title)s (%(level)s risk)")
+            % {
+                "title": r.title,
+                "level": r.level_name,
+            }
+        )
         self.fields["signatory"].label_from_instance = lambda c: f"{c.name}, {c.title} <{c.email}>"
 
 
@@ -141,12 +150,15 @@ class ConsentDecideForm(DecideAndSignForm):
 
 
 class ConsentRequestForm(forms.Form):
-    signatory = forms.ModelChoiceField(queryset=None, label="Signatory", empty_label=None)
+    signatory = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Signatory"), empty_label=None)
     software = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Programs to ask consent for"
+        queryset=None, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Programs to ask consent for")
     )
     message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label="Message to the signatory"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label=gettext_lazy("Message to the signatory"),
     )
 
     def __init__(self, *args, signatories, software, **kwargs) -> None:
@@ -154,7 +166,12 @@ class ConsentRequestForm(forms.Form):
         self.fields["signatory"].queryset = signatories
         self.fields["software"].queryset = software
         self.fields["software"].label_from_instance = lambda s: (
-            f"{s.name} ({s.publisher}) — {s.get_install_status_display().lower()}, "
-            f"consent {s.get_consent_status_display().lower()}"
+            _("%(name)s (%(publisher)s) — %(install)s, consent %(consent)s")
+            % {
+                "name": s.name,
+                "publisher": s.publisher,
+                "install": s.get_install_status_display().lower(),
+                "consent": s.get_consent_status_display().lower(),
+            }
         )
         self.fields["signatory"].label_from_instance = lambda c: f"{c.name}, {c.title} <{c.email}>"

@@ -1,7 +1,8 @@
 """Closing an open request unsigned: revoking it, or re-sending a new link in its place."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clients.locking import lock_client
 from recommendations.models import DecisionRequest
@@ -28,18 +29,20 @@ def request_close(
         status=status, closed_at=timezone.now(), close_reason=reason
     )
     if not changed:
-        raise SigningError("This request is no longer open.")
+        raise SigningError(_("This request is no longer open."))
     request.refresh_from_db()
-    audit_append(
-        actor=actor,
-        actor_label=actor_label,
-        event_type=f"request.{status}",
-        object_type="decision_request",
-        object_id=str(request.public_id),
-        scope=request.client.scope,
-        summary=f"Request {request.get_status_display().lower()}: {reason}",
-        payload={"reason": reason},
-    )
+    # The summary is stored evidence: always in English, whatever language is active.
+    with translation.override(None):
+        audit_append(
+            actor=actor,
+            actor_label=actor_label,
+            event_type=f"request.{status}",
+            object_type="decision_request",
+            object_id=str(request.public_id),
+            scope=request.client.scope,
+            summary=f"Request {request.get_status_display().lower()}: {reason}",
+            payload={"reason": reason},
+        )
 
 
 @transaction.atomic
@@ -57,7 +60,7 @@ def decision_request_resend(
     if request.is_open:
         request_close(request, status=RequestStatus.REVOKED, reason="replaced by a new link", actor=actor)
     elif request.status == RequestStatus.COMPLETED:
-        raise SigningError("This request has been signed; there is nothing to re-send.")
+        raise SigningError(_("This request has been signed; there is nothing to re-send."))
     if describe(request.purpose).subject_field == "software":
         return consent_request_send(
             actor=actor,

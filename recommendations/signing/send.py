@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.locking import lock_client, lock_clients
@@ -51,7 +52,7 @@ def _check_signatory(*, client: Client, signatory: Contact) -> None:
         or not signatory.is_active
         or signatory.erased_at is not None
     ):
-        raise SigningError("Choose an active authorised signatory of this client.")
+        raise SigningError(_("Choose an active authorised signatory of this client."))
 
 
 def _check_subjects(
@@ -74,7 +75,9 @@ def _check_subjects(
         raise SigningError(foreign_message)
     if busy := [subject for subject in subjects if busy_by_pk[subject.pk]]:
         names = ", ".join(f"“{subject}”" for subject in busy)
-        raise SigningError(f"Already waiting in an open request: {names}. Revoke that request first.")
+        raise SigningError(
+            _("Already waiting in an open request: %(names)s. Revoke that request first.") % {"names": names}
+        )
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,8 @@ def decision_requests_send(
         sends=sends,
         allowed=Recommendation.objects.filter(status__in=sendable_statuses(purpose)),
         field="recommendation",
-        empty_message="Choose at least one recommendation to send.",
-        foreign_message="Only this client's recommendations awaiting a decision can be sent.",
+        empty_message=_("Choose at least one recommendation to send."),
+        foreign_message=_("Only this client's recommendations awaiting a decision can be sent."),
     )
     sends = [
         replace(send, subjects=sorted((locked[r.pk] for r in send.subjects), key=lambda r: (-r.inherent_risk, r.title)))
@@ -152,7 +155,7 @@ def decision_requests_send(
     agreements = current_agreements([send.client for send in sends])
     versions = agreement_versions_in_force(list(agreements.values()))
     practice = PracticeProfile.load()
-    public_ids = [uuid.uuid4() for _ in sends]
+    public_ids = [uuid.uuid4() for _send in sends]
     presented = first_presented_dates(
         clients=[send.client for send in sends], recommendations=[r for send in sends for r in send.subjects]
     )
@@ -322,15 +325,17 @@ def _check_consent_sendable(send: Send) -> None:
     practice = PracticeProfile.load()
     if not practice.mailing_address.strip() or not (practice.email or practice.phone):
         raise SigningError(
-            "Set the practice's mailing address and an email or phone number in the practice profile first: "
-            "CASL requires them in every consent request."
+            _(
+                "Set the practice's mailing address and an email or phone number in the practice profile first: "
+                "CASL requires them in every consent request."
+            )
         )
     _check_subjects(
         sends=[send],
         allowed=sendable_software(send.client),
         field="software",
-        empty_message="Choose at least one program to ask consent for.",
-        foreign_message="Only this client's programs that are not removed and lack consent can be sent.",
+        empty_message=_("Choose at least one program to ask consent for."),
+        foreign_message=_("Only this client's programs that are not removed and lack consent can be sent."),
     )
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_for_user, clients_visible_to
@@ -49,7 +50,8 @@ def request_create(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Signing link emailed to {decision_request.signatory.name}.")
+            name = decision_request.signatory.name
+            messages.success(request, _("Signing link emailed to %(name)s.") % {"name": name})
             return redirect("signing:request_detail", public_id=decision_request.public_id)
     return render(
         request,
@@ -101,7 +103,7 @@ def request_revoke(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Request revoked: its link no longer works.")
+        messages.success(request, _("Request revoked: its link no longer works."))
     return redirect("signing:request_detail", public_id=decision_request.public_id)
 
 
@@ -116,7 +118,8 @@ def request_resend(request: AuthenticatedRequest, public_id: UUID) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("signing:request_detail", public_id=decision_request.public_id)
-    messages.success(request, f"A new link was emailed to {new_request.signatory.name}; the old link is dead.")
+    name = new_request.signatory.name
+    messages.success(request, _("A new link was emailed to %(name)s; the old link is dead.") % {"name": name})
     return redirect("signing:request_detail", public_id=new_request.public_id)
 
 

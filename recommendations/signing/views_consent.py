@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clients.models import PracticeProfile
@@ -43,7 +44,8 @@ def consent_request_create(request: AuthenticatedRequest, public_id: UUID) -> Ht
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Consent request emailed to {decision_request.signatory.name}.")
+            name = decision_request.signatory.name
+            messages.success(request, _("Consent request emailed to %(name)s.") % {"name": name})
             return redirect("signing:request_detail", public_id=decision_request.public_id)
     practice = PracticeProfile.load()
     return render(

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from riskreg.mail.kinds import email_kind_label
+
 
 class OutboundEmail(models.Model):
     """Every email the product sends is a row first, written in the same transaction as the
@@ -55,3 +57,7 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {', '.join(self.to)}"
+
+    @property
+    def kind_label(self) -> str:
+        return email_kind_label(self.kind)
