@@ -6,7 +6,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.locking import lock_client
 from clients.models import (
@@ -270,7 +272,13 @@ def _alert_uninstall(software: Software, withdrawn_at: Any) -> None:
         idempotency_key=f"software:{software.public_id}:withdrawn:{withdrawn_at.isoformat()}",
         kind="consent_withdrawn",
         to=[to],
-        subject=f"Consent withdrawn: {'uninstall' if installed else 'do not install'} {software.name} at {client.name}",
+        subject=format_lazy(
+            gettext_lazy("Consent withdrawn: uninstall {program} at {client}")
+            if installed
+            else gettext_lazy("Consent withdrawn: do not install {program} at {client}"),
+            program=software.name,
+            client=client.name,
+        ),
         template="notices/consent_withdrawn",
         context={
             "client_name": client.name,

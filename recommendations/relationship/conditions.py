@@ -10,7 +10,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.locking import lock_client
 from clients.models import RelationshipDecision
@@ -152,7 +154,7 @@ def _email_manager(condition: RelationshipCondition) -> None:
         idempotency_key=f"condition-overdue:{condition.public_id}",
         kind="condition_overdue",
         to=to,
-        subject=f"Overdue: a condition of keeping {client.name}",
+        subject=format_lazy(gettext_lazy("Overdue: a condition of keeping {client}"), client=client.name),
         template="notices/condition_overdue",
         context={
             "client_name": client.name,

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from clients.locking import lock_client
 from recommendations.models import DecisionRequest
@@ -212,7 +213,7 @@ def _lock(request: DecisionRequest) -> None:
             idempotency_key=f"request:{request.public_id}:locked",
             kind="request_locked",
             to=[vcio.email],
-            subject=f"Signing request locked for {request.client.name}",
+            subject=format_lazy(gettext_lazy("Signing request locked for {client}"), client=request.client.name),
             template="notices/request_locked",
             context={
                 "client_name": request.client.name,

@@ -89,8 +89,10 @@ def django_msgid_files() -> list[Path]:
     """Django's own English catalogs and those of the third-party apps we install: their strings
     (form errors, admin, 2FA) are translated by their projects, not ours."""
     files = [Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po"]
+    ours = {"clients", "recommendations", "riskreg"}
     for config in apps.get_app_configs():
-        if not Path(config.path).is_relative_to(settings.BASE_DIR):
+        # An installed app's path may lie inside the project (a .venv in the checkout): ours are by name.
+        if config.name.split(".")[0] not in ours:
             files += sorted(Path(config.path).glob("locale/en/LC_MESSAGES/django.po"))
     return [path for path in files if path.exists()]
 
