@@ -62,7 +62,7 @@ def test_the_start_page_is_in_french(french, sent):
     assert "vous demande, à titre de signataire autorisé de" in page
     assert "Prêt à décider?" in page
     assert "M'envoyer un code par courriel" in page
-    assert "Notre contrat de services" in page
+    assert "Notre entente de services" in page
     assert "Ce qui peut arriver sans elle" in page
     assert "Ready to decide?" not in page
     assert "asks you, as an authorised signatory" not in page

@@ -36,7 +36,7 @@ def test_a_waiver_signed_in_french_is_printed_in_french() -> None:
         "Annexe — preuve de signature électronique",
         "Vérifiez ce document",
         "Numéro du document",
-        "Contrat de services",
+        "Entente de services",
         "Date et heure (UTC)",
     ):
         assert french in text, french
