@@ -152,6 +152,13 @@ class Client(models.Model):
     unsigned_items = models.PositiveIntegerField(_("Presented or deferred, unsigned"), default=0)
     next_refusal_due = models.DateField(null=True, blank=True)
     first_lapsed_valid_until = models.DateField(null=True, blank=True)
+    # Refusals due within 30, 60 and 90 days of ``refusals_due_on``, the day they were counted:
+    # they age with the calendar, so the hourly refresh counts them again on a new day and the
+    # dashboard counts a client's refusals itself while its counts are from another day.
+    refusals_due_on = models.DateField(null=True, blank=True)
+    refusals_due_30 = models.PositiveIntegerField(default=0)
+    refusals_due_60 = models.PositiveIntegerField(default=0)
+    refusals_due_90 = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

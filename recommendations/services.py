@@ -37,8 +37,9 @@ Status = Recommendation.Status
 def client_rescore(*, client: Client) -> Client:
     """Recompute and cache one client's score; called inside every service that changes an input."""
     items = selectors.scoring_items_for_client(client)
-    result = score_client(items, selectors.sensitivity_of(client), timezone.localdate(), selectors.scoring_config())
-    figures = stored_figures(items, result) | {"scored_at": timezone.now()}
+    today = timezone.localdate()
+    result = score_client(items, selectors.sensitivity_of(client), today, selectors.scoring_config())
+    figures = stored_figures(items, result, today) | {"scored_at": timezone.now()}
     # Usually the band holds and this one statement is all; when it moved, the old band is read
     # for the client.rescored webhook (the cached instance may predate the caller's lock).
     same_band = Client.objects.filter(pk=client.pk, risk_band=result.band).update(**figures)

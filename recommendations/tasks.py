@@ -15,7 +15,7 @@ from recommendations.reack import reack_sweep
 
 # Registered with the worker through this module, which autodiscovery reads (feature packages it does not).
 from recommendations.relationship.tasks import run_conditions_sweep  # noqa: F401
-from recommendations.risk.services import snapshots_take
+from recommendations.risk.services import refusals_due_recount, snapshots_take
 from riskreg.seal import TimestampUnavailable
 
 # The on-commit task normally renders a document within seconds; the sweep leaves it that long.
@@ -33,6 +33,18 @@ REACK_RETRY_SECONDS = 600
 def take_daily_risk_snapshots() -> int:
     """Idempotent (one snapshot per client per day), so a redelivered or retried run is harmless."""
     return snapshots_take(today=timezone.localdate())
+
+
+@shared_task(
+    name="recommendations.tasks.refresh_due_counts",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    max_retries=3,
+)
+def refresh_due_counts() -> int:
+    """Idempotent: only clients whose due counts are from another day are rescored."""
+    return refusals_due_recount(today=timezone.localdate())
 
 
 @shared_task(

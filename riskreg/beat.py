@@ -14,6 +14,12 @@ def beat_schedule(*, sweep_hour: int) -> dict[str, dict]:
         "task": "recommendations.tasks.take_daily_risk_snapshots",
         "schedule": crontab(hour=23, minute=45),
     }
+    # The dashboard's "refusals due within 30/60/90 days" are stored per client as of a day: the
+    # first run after midnight (in TIME_ZONE, whichever hour that is in UTC) counts them again.
+    schedule["hourly-due-counts"] = {
+        "task": "recommendations.tasks.refresh_due_counts",
+        "schedule": crontab(minute=5),
+    }
     # Renders signed requests whose on-commit render was lost (broker down, a worker killed mid-render):
     # an outage only delays a PDF, by a few minutes rather than the broker's hour-long redelivery.
     schedule["render-missing-documents"] = {

@@ -1,5 +1,7 @@
 """Database statements the ORM has no single-statement form for."""
 
+from collections.abc import Sequence
+
 from django.db import connections, router
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
@@ -36,3 +38,26 @@ def insert_unless_taken(instance: Model) -> bool:
     instance._state.adding = False
     instance._state.db = using
     return True
+
+
+def rows_update(instances: Sequence[Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of each instance to its row: one `UPDATE ... WHERE pk = %s` run once per
+    instance with executemany (one plan; on PostgreSQL, one round trip in pipeline mode).
+
+    bulk_update does the same in one statement with a CASE WHEN per row and field, whose
+    construction costs Django more than the writes: 250 clients of 17 fields took 0.5 s.
+    Like bulk_update, it sends no signals and leaves auto_now fields alone."""
+    if not instances:
+        return
+    model = type(instances[0])
+    connection = connections[router.db_for_write(model)]
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in columns] + [instance.pk]
+        for instance in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

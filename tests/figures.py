@@ -16,8 +16,9 @@ def store_recommendation_figures(*clients: Client) -> None:
     """Store each client's recommendation counts and dates, leaving its hand-set score alone."""
     for client in clients:
         items = scoring_items_for_client(client)
-        result = score_client(items, sensitivity_of(client), timezone.localdate(), scoring_config())
-        figures = stored_figures(items, result)
+        today = timezone.localdate()
+        result = score_client(items, sensitivity_of(client), today, scoring_config())
+        figures = stored_figures(items, result, today)
         Client.objects.filter(pk=client.pk).update(**{name: figures[name] for name in COUNT_FIELDS})
         for name in COUNT_FIELDS:
             setattr(client, name, figures[name])

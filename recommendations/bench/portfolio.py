@@ -288,8 +288,12 @@ def ratio(figures: dict[str, Figure], name: str, numerator: str, denominator: st
 
 def measure_portfolio(settings: Settings, *, full: bool = True) -> tuple[dict[str, Figure], dict[str, Any]]:
     """Every figure of one dataset; `full=False` (the small dataset) measures the pages only."""
+    from recommendations.risk.services import refusals_due_recount
+
     day = dataset_day()
     figures: dict[str, Figure] = {}
+    # As in production, where the hourly refresh has counted each client's due refusals as of today.
+    refusals_due_recount()
     if not full:
         measure_pages(figures, settings, suffix="_small", full=False)
         return figures, dataset_facts(day)

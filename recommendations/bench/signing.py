@@ -161,14 +161,19 @@ def measure_signing(settings: Settings) -> dict[str, Figure]:
     return figures
 
 
-def _sign_share(share: list[_Signer], signature: str, start: Any, outcomes: Any) -> None:
-    """One signer process: wait for the others, then POST each of its signings."""
+def _sign(signer: _Signer, signature: str) -> None:
+    _expect(signer.browser.post(reverse("sign:decide", args=[signer.token]), _decision_form(signer, signature)), 302)
+
+
+def _sign_share(warmup: _Signer, share: list[_Signer], signature: str, start: Any, outcomes: Any) -> None:
+    """One signer process: one signing to open its connection and warm its caches, as a served
+    worker's are (the sequential figure also leaves its first POSTs out), then wait for the
+    others and POST each of its signings."""
     try:
+        _sign(warmup, signature)
         start.wait(timeout=120)
         for signer in share:
-            _expect(
-                signer.browser.post(reverse("sign:decide", args=[signer.token]), _decision_form(signer, signature)), 302
-            )
+            _sign(signer, signature)
         outcomes.put("")
     except Exception as error:  # noqa: BLE001 - handed to the parent, which reports it
         outcomes.put(f"{type(error).__name__}: {error}")
@@ -178,16 +183,23 @@ def _sign_share(share: list[_Signer], signature: str, start: Any, outcomes: Any)
 
 def _measure_concurrent(settings: Settings, *, first_address: int) -> Figure:
     """CONCURRENT_SIGNERS processes (as gunicorn workers would be), each signing for clients of
-    its own: the signings per second of all of them together, from a common start to the last."""
-    per_signer = max(settings.signings // CONCURRENT_SIGNERS, 2)
-    signers = _prepare_signings(per_signer * CONCURRENT_SIGNERS, first_address=first_address)
+    its own: the signings per second of all of them together, from a common start to the last.
+
+    Each process signs as many as the sequential figure times: a second of signing in all would
+    be decided by which process happened to start first."""
+    per_signer = max(settings.signings, 2)
+    warmups = _prepare_signings(CONCURRENT_SIGNERS, first_address=first_address)
+    signers = _prepare_signings(per_signer * CONCURRENT_SIGNERS, first_address=first_address + CONCURRENT_SIGNERS)
     signature = signature_data_url()
     # Forked children must open connections of their own, never share the parent's.
     connections.close_all()
     context = multiprocessing.get_context("fork")
     start, outcomes = context.Barrier(CONCURRENT_SIGNERS + 1), context.Queue()
     processes = [
-        context.Process(target=_sign_share, args=(signers[index::CONCURRENT_SIGNERS], signature, start, outcomes))
+        context.Process(
+            target=_sign_share,
+            args=(warmups[index], signers[index::CONCURRENT_SIGNERS], signature, start, outcomes),
+        )
         for index in range(CONCURRENT_SIGNERS)
     ]
     for process in processes:

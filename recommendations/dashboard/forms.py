@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +47,10 @@ class DashboardFilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
         if user.sees_all_clients:
-            self.fields["vcio"].queryset = (
-                User.objects.filter(clients__isnull=False).distinct().order_by("first_name", "last_name", "username")
+            # Each user looks up one client of theirs: a join would read every client of the practice.
+            has_clients = Exists(Client.objects.filter(vcio=OuterRef("pk")))
+            self.fields["vcio"].queryset = User.objects.filter(has_clients).order_by(
+                "first_name", "last_name", "username"
             )
         else:
             del self.fields["vcio"]

@@ -3,6 +3,7 @@ HTML table and the CSV export."""
 
 import csv
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -47,6 +48,22 @@ class Column:
             day = self.days_until(row)
             return None if day is None else (day - today).days
         return self.value(row)
+
+
+@functools.cache
+def _choice_labels(model: type, field: str, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _choice(field: str) -> Callable[[Any], str]:
+    """A row's label for the choice ``field``, each label translated once per language: a row's
+    get_FOO_display() hashes every lazy label of the field, a translation each, on every call."""
+
+    def label(row: Any) -> str:
+        value = getattr(row, field)
+        return _choice_labels(type(row), field, translation.get_language()).get(value, value)
+
+    return label
 
 
 @dataclass(frozen=True)
@@ -116,7 +133,7 @@ def _condition_status(condition: Any) -> str:
 CLIENT_SUMMARY = [
     _client_column(),
     Column(_("Score"), lambda c: c.risk_score, numeric=True),
-    Column(_("Band"), lambda c: c.get_risk_band_display(), badge=lambda c: f"badge-band-{c.risk_band}"),
+    Column(_("Band"), _choice("risk_band"), badge=lambda c: f"badge-band-{c.risk_band}"),
     Column(_("Coverage %"), lambda c: c.liability_coverage, numeric=True),
     Column(_("Uncovered exposure"), lambda c: c.uncovered_exposure, numeric=True),
 ]
@@ -188,7 +205,7 @@ KINDS: dict[str, Kind] = {
             _client_column(),
             Column(_("Signatory"), lambda d: d.signatory.name),
             Column(_("Purpose"), lambda d: d.purpose_label),
-            Column(_("Status"), lambda d: d.get_status_display()),
+            Column(_("Status"), _choice("status")),
             Column(_("Sent"), lambda d: d.sent_at),
             Column(_("Days waiting"), None, days_since=lambda d: timezone.localdate(d.sent_at), numeric=True),
             Column(_("Items"), lambda d: d.item_count, numeric=True),
@@ -237,7 +254,7 @@ KINDS: dict[str, Kind] = {
             _client_column(),
             Column(_("Software"), lambda s: s.name),
             Column(_("Publisher"), lambda s: s.publisher),
-            Column(_("Consent"), lambda s: s.get_consent_status_display()),
+            Column(_("Consent"), _choice("consent_status")),
         ],
         rows=lambda clients, **_: drilldowns.software_without_consent(clients=clients),
     ),
@@ -272,8 +289,8 @@ KINDS: dict[str, Kind] = {
         caption=_("Clients"),
         columns=[
             *CLIENT_SUMMARY,
-            Column(_("Industry"), lambda c: c.get_industry_display()),
-            Column(_("Service tier"), lambda c: c.get_service_tier_display()),
+            Column(_("Industry"), _choice("industry")),
+            Column(_("Service tier"), _choice("service_tier")),
             Column(_("vCIO"), lambda c: c.vcio or ""),
             Column(_("Open refusals"), lambda c: c.open_refusals, numeric=True),
             *LIABILITY_COLUMNS,
@@ -286,12 +303,12 @@ KINDS: dict[str, Kind] = {
 }
 PORTFOLIO_COLUMNS = [
     _client_column(),
-    Column(_("Industry"), lambda c: c.get_industry_display()),
-    Column(_("Service tier"), lambda c: c.get_service_tier_display()),
-    Column(_("Status"), lambda c: c.get_status_display()),
+    Column(_("Industry"), _choice("industry")),
+    Column(_("Service tier"), _choice("service_tier")),
+    Column(_("Status"), _choice("status")),
     Column(_("vCIO"), lambda c: c.vcio or ""),
     Column(_("Score"), lambda c: c.risk_score),
-    Column(_("Band"), lambda c: c.get_risk_band_display()),
+    Column(_("Band"), _choice("risk_band")),
     Column(_("Coverage %"), lambda c: c.liability_coverage),
     Column(_("Uncovered exposure"), lambda c: c.uncovered_exposure),
     Column(_("Open refusals"), lambda c: c.open_refusals),

@@ -4,7 +4,9 @@ drill-down lists behind each figure.
 Every function here issues a fixed number of queries whatever the size of the portfolio, and
 the portfolio figures read only the client rows: the counts and dates taken from each client's
 recommendations are stored on the client by the rescore (recommendations/risk/stored.py), and the
-review, consent and condition flags are semi-joins on the few rows that raise them. The
+review, consent and condition flags are semi-joins on the few rows that raise them. (The due
+counts, which age with the calendar, are read from the recommendations for the clients not yet
+counted again today: one more query, after midnight until the hourly refresh.) The
 portfolio is the clients a user may see (a vCIO: their own), minus former clients,
 narrowed by the dashboard's filters; every figure and list is computed over that same set,
 so a figure and the list behind it always agree.
@@ -20,6 +22,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -40,9 +43,9 @@ from clients.selectors import clients_visible_to
 from clients.selectors import software_without_consent as unconsented_software
 from recommendations.models import DecisionRequest, Recommendation, RelationshipCondition
 from recommendations.risk.review import PRIORITY_ORDER, ReviewRule
+from recommendations.risk.stored import DUE_WINDOWS
 
 UNSIGNED_AFTER_DAYS = 7
-DUE_WINDOWS = (30, 60, 90)
 TREND_DAYS = 90
 BANDS = [band for band, _ in Client.Band.choices]
 
@@ -203,8 +206,9 @@ def unsigned_cutoff() -> datetime.datetime:
 
 
 def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Headline:
-    """Three queries: one over the client rows, one over their refusals due within the widest
-    window, one over their open requests.
+    """Two queries: one over the client rows, one over their open requests; a third counts the
+    refusals due of clients whose stored due counts are from another day (normally none: the
+    hourly refresh counts them again on a new day).
 
     Portfolio coverage is the mean of the clients' liability coverage *weighted by risk score*:
     a client with no open exposure (score 0) has nothing to cover, and a gap at a critical
@@ -219,6 +223,7 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
     # A client with nothing presented yet has no band and no coverage: it would read as a
     # perfectly covered client, so the coverage averages leave it out.
     scored = Q(is_assessed=True)
+    counted_today = Q(refusals_due_on=today)
     totals = clients.aggregate(
         clients=Count("pk"),
         assessed=Count("pk", filter=scored),
@@ -234,19 +239,13 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
         review_overdue=Count("pk", filter=overdue),
         without_consent=Count("pk", filter=_without_consent()),
         conditions_overdue=Count("pk", filter=_overdue_conditions()),
+        counted_another_day=Count("pk", filter=~counted_today),
+        **{f"due_{days}": Sum(f"refusals_due_{days}", filter=counted_today) for days in DUE_WINDOWS},
     )
-    # Served from the (status, valid_until, client) index alone, never the table: it counts the
-    # indexed client column, not the id (PostgreSQL would fetch every row for the id), and reads
-    # only the refusals inside the widest window.
-    horizon = today + datetime.timedelta(days=max(DUE_WINDOWS))
-    refusals = Recommendation.objects.filter(
-        client__in=clients.values("pk"), status=Recommendation.Status.REFUSED, valid_until__lte=horizon
-    ).aggregate(
-        **{
-            f"due_{days}": Count("client", filter=Q(valid_until__lte=today + datetime.timedelta(days=days)))
-            for days in DUE_WINDOWS
-        },
-    )
+    due = {days: totals[f"due_{days}"] or 0 for days in DUE_WINDOWS}
+    if totals["counted_another_day"]:
+        for days, count in _refusals_due(clients.exclude(counted_today), today=today).items():
+            due[days] += count
     unsigned = unsigned_requests_all(clients=clients).count()
     count = totals["clients"]
     if not totals["assessed"]:
@@ -262,13 +261,31 @@ def headline_figures(*, clients: QuerySet[Client], threshold: ReviewRule) -> Hea
         uncovered_total=totals["uncovered_total"] or Decimal(0),
         lapsed=totals["lapsed"] or 0,
         unsigned=unsigned,
-        due={days: refusals[f"due_{days}"] for days in DUE_WINDOWS},
+        due=due,
         without_consent=totals["without_consent"],
         review_needed=totals["review_needed"],
         review_overdue=totals["review_overdue"],
         conditions_overdue=totals["conditions_overdue"],
         threshold=threshold,
     )
+
+
+def _refusals_due(clients: QuerySet[Client], *, today: datetime.date) -> dict[int, int]:
+    """The refusals of ``clients`` due within each window, counted from the recommendations.
+
+    Served from the (status, valid_until, client) index alone, never the table: it counts the
+    indexed client column, not the id (PostgreSQL would fetch every row for the id), and reads
+    only the refusals inside the widest window."""
+    horizon = today + datetime.timedelta(days=max(DUE_WINDOWS))
+    counts = Recommendation.objects.filter(
+        client__in=clients.values("pk"), status=Recommendation.Status.REFUSED, valid_until__lte=horizon
+    ).aggregate(
+        **{
+            f"due_{days}": Count("client", filter=Q(valid_until__lte=today + datetime.timedelta(days=days)))
+            for days in DUE_WINDOWS
+        },
+    )
+    return {days: counts[f"due_{days}"] for days in DUE_WINDOWS}
 
 
 def portfolio_table(*, clients: QuerySet[Client], threshold: ReviewRule, sort: str = "score") -> QuerySet[Client]:
@@ -342,7 +359,9 @@ def trend_of(points: list[tuple[datetime.date, int]], *, start: datetime.date) -
 def unsigned_requests_all(*, clients: QuerySet[Client] | None = None) -> QuerySet[DecisionRequest]:
     requests = DecisionRequest.objects.filter(status__in=DecisionRequest.OPEN_STATUSES, sent_at__lt=unsigned_cutoff())
     if clients is not None:
-        requests = requests.filter(client__in=clients.values("pk"))
+        # Correlated: the few open requests each look their client up, where `client IN (...)`
+        # would first read every client of the portfolio.
+        requests = requests.filter(Exists(clients.filter(pk=OuterRef("client_id"))))
     return requests
 
 

@@ -68,7 +68,10 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     clients = _portfolio(request, query)
     headline = dashboard.headline_figures(clients=clients, threshold=threshold)
     table = dashboard.portfolio_table(clients=clients, threshold=threshold, sort=query.sort)
-    page = Paginator(table, settings.RISKREG_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(table, settings.RISKREG_PAGE_SIZE)
+    # The table's rows are the headline's clients, already counted.
+    paginator.count = headline.clients
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     today = timezone.localdate()
     trends = dashboard.trends_for(client_ids=[client.pk for client in rows])

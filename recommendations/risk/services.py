@@ -5,10 +5,12 @@ reads behind the breakdown and "How the score works" pages are in ``risk/selecto
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.models import Client, RiskSnapshot
@@ -17,9 +19,10 @@ from recommendations import webhook_events
 from recommendations.models import Recommendation
 from recommendations.risk.scoring import ClientScore, ScoreFigures, score_client, score_figures
 from recommendations.risk.states import NO_EXPOSURE, ScoringConfig, ScoringItem
-from recommendations.risk.stored import STORED_FIELDS, stored_figures
+from recommendations.risk.stored import DUE_WINDOWS, STORED_FIELDS, stored_figures
 from recommendations.selectors import scoring_config, sensitivity_of
 from riskreg.accounts.models import User
+from riskreg.db import rows_update
 
 # Practice profile fields that change every client's score when they change.
 SCORING_FIELDS = frozenset({"band_moderate_from", "band_high_from", "band_critical_from", "multiplier_overrides"})
@@ -62,7 +65,7 @@ def _scores_of(clients: list[Client], *, today: date, config: ScoringConfig, ful
     for client in clients:
         client_items = items.get(client.pk, [])
         result = score(client_items, sensitivity_of(client), today, config)
-        scored.append(_Scored(client, result, stored_figures(client_items, result)))
+        scored.append(_Scored(client, result, stored_figures(client_items, result, today)))
     return scored
 
 
@@ -95,9 +98,9 @@ def _write_scores(stored: list[_Scored]) -> None:
             for name, value in figures.items():
                 setattr(client, name, value)
             changed.append(client)
-    # bulk_update builds a CASE per row, so it only gets the clients whose figures moved (on a
-    # normal night, few); one plain UPDATE stamps scored_at on the whole batch.
-    Client.objects.bulk_update(changed, STORED_FIELDS)
+    # Only the clients whose figures moved are written (on a normal night, few); one plain UPDATE
+    # stamps scored_at on the whole batch.
+    rows_update(changed, STORED_FIELDS)
     webhook_events.bands_changed(band_changes)
     Client.objects.filter(pk__in=[scored.client.pk for scored in stored]).update(scored_at=timezone.now())
 
@@ -140,6 +143,29 @@ def clients_rescore_all(*, today: date | None = None, progress: Progress | None 
         if progress is not None:
             progress(scored)
     return scored
+
+
+def refusals_due_recount(*, today: date | None = None) -> int:
+    """Count again the due refusals of every client whose counts are from another day (the hourly
+    refresh: on a new day, every client once; otherwise none). Returns how many were counted.
+
+    Set-based, BATCH_SIZE clients a statement, each committed on its own so that a signing
+    waits for one short batch at most; a client its service rescored meanwhile is already
+    counted for today and is left alone."""
+    today = today or timezone.localdate()
+    refused = Recommendation.objects.filter(client=OuterRef("pk"), status=Recommendation.Status.REFUSED).order_by()
+
+    def due_within(days: int) -> Coalesce:
+        counted = refused.filter(valid_until__lte=today + timedelta(days=days)).values("client")
+        return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), Value(0))
+
+    recount = {"refusals_due_on": today, **{f"refusals_due_{days}": due_within(days) for days in DUE_WINDOWS}}
+    stale = Client.objects.exclude(refusals_due_on=today).order_by("pk").values_list("pk", flat=True)
+    counted, after = 0, 0
+    while batch := list(stale.filter(pk__gt=after)[:BATCH_SIZE]):
+        counted += Client.objects.filter(pk__in=batch).exclude(refusals_due_on=today).update(**recount)
+        after = batch[-1]
+    return counted
 
 
 def practice_scoring_update(*, actor: User | None, data: dict[str, Any]) -> list[str]:

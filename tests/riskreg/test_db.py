@@ -1,10 +1,17 @@
-"""insert_unless_taken: one INSERT that skips a taken unique key instead of failing the transaction."""
+"""insert_unless_taken: one INSERT that skips a taken unique key instead of failing the transaction;
+rows_update: each instance's fields written to its own row in one executemany."""
+
+import datetime
+from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from riskreg.db import insert_unless_taken
+from clients.models import Client
+from riskreg.db import insert_unless_taken, rows_update
 from riskreg.mail.models import OutboundEmail
+from tests.factories import ClientFactory
 
 
 def email(key: str = "test:1", subject: str = "First") -> OutboundEmail:
@@ -50,3 +57,29 @@ def test_a_check_constraint_violation_still_raises_instead_of_being_skipped():
         insert_unless_taken(bad)
 
     assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rows_update_writes_each_instance_its_own_values_and_nothing_else():
+    first, second, untouched = (ClientFactory(name=name) for name in ("First", "Second", "Third"))
+    first.risk_score, first.liability_coverage, first.next_refusal_due = 71, Decimal("42.5"), datetime.date(2027, 1, 2)
+    second.risk_score, second.liability_coverage, second.next_refusal_due = 12, Decimal("100.0"), None
+    first.name = second.name = "Not written"
+
+    with CaptureQueriesContext(connection) as captured:
+        rows_update([first, second], ["risk_score", "liability_coverage", "next_refusal_due"])
+
+    assert len(captured.captured_queries) == 1
+    stored = {
+        client.pk: (client.name, client.risk_score, client.liability_coverage, client.next_refusal_due)
+        for client in Client.objects.all()
+    }
+    assert stored == {
+        first.pk: ("First", 71, Decimal("42.5"), datetime.date(2027, 1, 2)),
+        second.pk: ("Second", 12, Decimal("100.0"), None),
+        untouched.pk: ("Third", untouched.risk_score, untouched.liability_coverage, untouched.next_refusal_due),
+    }
+
+
+def test_rows_update_of_nothing_runs_no_statement():
+    rows_update([], ["risk_score"])

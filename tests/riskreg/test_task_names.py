@@ -11,6 +11,7 @@ PINNED = {
     "recommendations.relationship.tasks.run_conditions_sweep",
     "recommendations.tasks.catch_up_reack_sweep",
     "recommendations.tasks.purge_expired_holds",
+    "recommendations.tasks.refresh_due_counts",
     "recommendations.tasks.render_missing_documents",
     "recommendations.tasks.render_offboarding_letter",
     "recommendations.tasks.render_request_document",

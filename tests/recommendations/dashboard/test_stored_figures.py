@@ -16,7 +16,8 @@ from clients.models import Client, RelationshipDecision
 from recommendations.dashboard import selectors as dashboard
 from recommendations.dashboard.selectors import PortfolioFilters
 from recommendations.models import DecisionRequest, Recommendation, RelationshipCondition
-from recommendations.risk.services import clients_rescore_all
+from recommendations.risk.services import clients_rescore_all, refusals_due_recount
+from recommendations.tasks import refresh_due_counts
 from tests.factories import ClientFactory, ContactFactory, RecommendationFactory
 from tests.recommendations.dashboard.test_selectors import make_decision, make_request, make_software
 from tests.recommendations.dashboard.test_views import populate
@@ -193,7 +194,57 @@ def test_the_dashboard_runs_the_same_queries_at_five_and_at_forty_clients(manage
     clients_rescore_all()
     many = dashboard_queries()
 
-    assert len(few) == len(many) <= 12
-    # No portfolio figure reads the recommendations row by row: the only read of that table is
-    # the due-refusal count, from its index.
-    assert sum("recommendations_recommendation" in sql for sql in many) == 1
+    assert len(few) == len(many) <= 11
+    # No portfolio figure reads the recommendations: the due counts are stored as of today too.
+    assert not any("recommendations_recommendation" in sql for sql in many)
+    # The headline already counts the clients, so the table's paginator does not count them again.
+    assert sum(sql.startswith("SELECT COUNT(*)") and "clients_client" in sql.split("WHERE")[0] for sql in many) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 6])
+def test_due_counts_from_another_day_are_counted_from_the_recommendations(seed, vcio, manager):
+    """After midnight the stored counts are a day old until the hourly refresh: the dashboard
+    counts those clients' refusals itself, so the figure never shows yesterday's windows."""
+    random_portfolio(seed, vcio=vcio, manager=manager)
+    clients_rescore_all()
+    stale = list(Client.objects.order_by("pk").values_list("pk", flat=True)[::2])
+    # What yesterday's counts would look like: plausible, and wrong today.
+    Client.objects.filter(pk__in=stale).update(
+        refusals_due_on=day(-1), refusals_due_30=99, refusals_due_60=99, refusals_due_90=99
+    )
+    Client.objects.filter(pk=stale[-1]).update(refusals_due_on=None)
+    threshold = RULES[0]
+    expected_headline, _ = from_scratch(threshold)
+    clients = dashboard.portfolio_clients(user=manager, filters=PortfolioFilters())
+
+    with CaptureQueriesContext(connection) as captured:
+        headline = dashboard.headline_figures(clients=clients, threshold=threshold)
+
+    assert headline.due == expected_headline["due"]
+    assert sum("recommendations_recommendation" in query["sql"] for query in captured.captured_queries) == 1
+    assert refusals_due_recount() == len(stale)
+    assert refusals_due_recount() == 0
+    with CaptureQueriesContext(connection) as captured:
+        assert dashboard.headline_figures(clients=clients, threshold=threshold).due == expected_headline["due"]
+    assert not any("recommendations_recommendation" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_hourly_refresh_counts_due_refusals_again_on_a_new_day(vcio, manager, time_machine):
+    """A refusal 31 days from its valid-until enters the 30-day window the next day with no write:
+    the refresh that runs after midnight moves it there."""
+    time_machine.move_to(datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC), tick=False)
+    client = ClientFactory(name="Aging", vcio=vcio)
+    RecommendationFactory(client=client, status="refused", valid_until=day(31))
+    clients_rescore_all()
+    clients = dashboard.portfolio_clients(user=manager, filters=PortfolioFilters())
+    assert dashboard.headline_figures(clients=clients, threshold=RULES[0]).due == {30: 0, 60: 1, 90: 1}
+
+    time_machine.move_to(datetime.datetime(2026, 6, 2, 0, 5, tzinfo=datetime.UTC), tick=False)
+    assert dashboard.headline_figures(clients=clients, threshold=RULES[0]).due == {30: 1, 60: 1, 90: 1}
+    assert refresh_due_counts() == 1
+
+    client.refresh_from_db()
+    assert (client.refusals_due_on, client.refusals_due_30) == (datetime.date(2026, 6, 2), 1)
+    assert dashboard.headline_figures(clients=clients, threshold=RULES[0]).due == {30: 1, 60: 1, 90: 1}

@@ -56,8 +56,9 @@ def stored(client: Client) -> dict:
 def fresh(client: Client) -> dict:
     client.refresh_from_db()
     items = scoring_items_for_client(client)
-    result = score_client(items, sensitivity_of(client), timezone.localdate(), scoring_config())
-    return stored_figures(items, result)
+    today = timezone.localdate()
+    result = score_client(items, sensitivity_of(client), today, scoring_config())
+    return stored_figures(items, result, today)
 
 
 @pytest.mark.django_db(transaction=True)
