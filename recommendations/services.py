@@ -28,6 +28,7 @@ from recommendations.risk.stored import stored_figures
 from riskreg.accounts.models import User
 from riskreg.audit.chain import audit_append, audit_append_many
 from riskreg.audit.events import EventType
+from riskreg.db import rows_update
 
 Status = Recommendation.Status
 
@@ -282,6 +283,10 @@ def recommendation_transition(
     return recommendation
 
 
+# What a move writes.
+MOVED_FIELDS = ("status", "status_changed_at", "valid_until", "basis_changed_on", "basis_changed_reason", "updated_at")
+
+
 def recommendation_move(
     recommendation: Recommendation,
     action: str,
@@ -291,10 +296,12 @@ def recommendation_move(
     actor: User | None,
     actor_label: str | None,
     now: datetime,
+    save: bool = True,
 ) -> dict[str, Any]:
     """Apply one move to a recommendation read after its client's row was locked (lock_client):
-    check the transition, save the new state, and return the audit event for the caller to
-    append with the rest of its change. Raises TransitionError before saving anything."""
+    check the transition, save the new state (unless ``save`` is False: the caller then writes
+    MOVED_FIELDS of many at once), and return the audit event for the caller to append with the
+    rest of its change. Raises TransitionError before saving anything."""
     sources, target = TRANSITIONS[action]
     if recommendation.status not in sources:
         raise TransitionError(
@@ -321,16 +328,9 @@ def recommendation_move(
     # enforces every constraint anyway. Checking the constraints and relations here costs a query
     # each (eight per item), which made signing and the sweep miss their targets.
     recommendation.full_clean(exclude=["client", "control", "owner"], validate_unique=False, validate_constraints=False)
-    recommendation.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "valid_until",
-            "basis_changed_on",
-            "basis_changed_reason",
-            "updated_at",
-        ]
-    )
+    recommendation.updated_at = now
+    if save:
+        recommendation.save(update_fields=MOVED_FIELDS)
     return {
         "actor": actor,
         "actor_label": actor_label,
@@ -352,21 +352,23 @@ def refusals_lapse(*, actor_label: str, refusals: list[Recommendation], payload:
     checked under those locks that each is still refused with the valid-until it was read
     with; a TransitionError fails its whole transaction."""
     now = timezone.now()
-    audit_append_many(
-        [
-            recommendation_move(
-                item,
-                "lapse",
-                payload={"valid_until": item.valid_until and item.valid_until.isoformat(), **payload},
-                actor=None,
-                actor_label=actor_label,
-                now=now,
-            )
-            for item in refusals
-        ]
-    )
+    events = [
+        recommendation_move(
+            item,
+            "lapse",
+            payload={"valid_until": item.valid_until and item.valid_until.isoformat(), **payload},
+            actor=None,
+            actor_label=actor_label,
+            now=now,
+            save=False,
+        )
+        for item in refusals
+    ]
+    rows_update(refusals, MOVED_FIELDS)
     webhook_events.refusals("refusal.lapsed", refusals)
     clients_rescore(clients=[item.client for item in refusals])
+    # Last: the chain head stays locked from here to the commit (every write of the practice takes it).
+    audit_append_many(events)
 
 
 def refusal_valid_until(*, level: str, agreement_cadence_days: int | None, signed_on: date) -> date:

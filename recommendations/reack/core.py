@@ -23,6 +23,7 @@ from recommendations.models import DecisionRequest, ReackStep, Recommendation, s
 from recommendations.selectors import may_sign, refusing_signatory, signatories_for
 from riskreg.accounts.models import User
 from riskreg.db import insert_unless_taken
+from riskreg.mail.services import emails_batched
 
 # One logger for the whole sweep, whichever of its modules writes the record.
 logger = logging.getLogger("recommendations.reack")
@@ -266,7 +267,7 @@ def still_current(items: list[Recommendation]) -> list[Recommendation]:
 def run_unit(sweep: Sweep, what: str, work: Callable[[], None]) -> None:
     """One unit of work in its own transaction; a failure is reported and the sweep goes on."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), emails_batched():
             work()
     except Exception as error:
         logger.exception("Re-acknowledgment sweep: %s failed", what)
@@ -282,7 +283,7 @@ def run_batched(sweep: Sweep, units: list[T], work: Callable[[list[T]], None], w
         batch = units[start : start + BATCH_SIZE]
         reported = len(sweep.report.done)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), emails_batched():
                 work(batch)
         except Exception:
             logger.warning("Re-acknowledgment sweep: a batch from %s failed; running it one by one", what(batch[0]))

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from clients.models import Client
-from riskreg.db import insert_unless_taken, rows_update
+from riskreg.db import insert_many_unless_taken, insert_unless_taken, rows_update
 from riskreg.mail.models import OutboundEmail
 from tests.factories import ClientFactory
 
@@ -83,3 +83,28 @@ def test_rows_update_writes_each_instance_its_own_values_and_nothing_else():
 
 def test_rows_update_of_nothing_runs_no_statement():
     rows_update([], ["risk_score"])
+
+
+@pytest.mark.django_db
+def test_many_rows_are_inserted_in_one_statement_skipping_keys_already_taken():
+    insert_unless_taken(email(key="test:taken", subject="Stored"))
+    rows = [
+        email(key="test:a", subject="A"),
+        email(key="test:taken", subject="Not stored"),
+        email(key="test:b", subject="B"),
+        email(key="test:a", subject="A again"),
+    ]
+
+    with CaptureQueriesContext(connection) as captured:
+        written = insert_many_unless_taken(rows, key="idempotency_key")
+
+    assert len(captured.captured_queries) == 1
+    assert written == [rows[0], rows[2]]
+    assert rows[1].pk is None and rows[3].pk is None
+    assert dict(OutboundEmail.objects.values_list("idempotency_key", "subject")) == {
+        "test:taken": "Stored",
+        "test:a": "A",
+        "test:b": "B",
+    }
+    stored = OutboundEmail.objects.filter(subject__in=["A", "B"]).values_list("pk", flat=True)
+    assert {row.pk for row in written} == set(stored)

@@ -5,10 +5,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
+from django.test.utils import CaptureQueriesContext
 
 from clients.models import Client, PracticeProfile
 from riskreg.mail.models import OutboundEmail
-from riskreg.mail.services import email_enqueue
+from riskreg.mail.services import email_enqueue, emails_batched
 from tests.factories import ClientFactory
 
 
@@ -68,6 +69,52 @@ def test_an_idempotency_key_used_twice_keeps_the_first_row_and_sends_once(django
     assert OutboundEmail.objects.get().subject == "First version"
     assert len(callbacks) == 1
     assert [message.subject for message in mail.outbox] == ["First version"]
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_its_emails_in_one_statement_and_sends_each_once_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    enqueue(idempotency_key="notice:taken", subject="Already there")
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        transaction.atomic(),
+        CaptureQueriesContext(connection) as captured,
+        emails_batched(),
+    ):
+        for number in range(3):
+            enqueue(idempotency_key=f"notice:{number}", subject=f"Notice {number}", to=[f"p{number}@msp.example"])
+        enqueue(idempotency_key="notice:taken", subject="Not written")
+        enqueue(idempotency_key="notice:1", subject="Not written either")
+        # Nothing is written until the block ends.
+        assert OutboundEmail.objects.filter(idempotency_key__startswith="notice:0").count() == 0
+
+    assert sum(query["sql"].startswith("INSERT") for query in captured.captured_queries) == 1
+    assert dict(OutboundEmail.objects.values_list("idempotency_key", "subject")) == {
+        "notice:taken": "Already there",
+        "notice:0": "Notice 0",
+        "notice:1": "Notice 1",
+        "notice:2": "Notice 2",
+    }
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert sorted(message.subject for message in mail.outbox) == ["Notice 0", "Notice 1", "Notice 2"]
+
+
+@pytest.mark.django_db
+def test_a_batch_left_by_an_error_writes_nothing(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+        emails_batched(),
+    ):
+        enqueue()
+        raise RuntimeError("the sweep batch failed")
+
+    assert OutboundEmail.objects.count() == 0
+    assert callbacks == []
 
 
 @pytest.mark.django_db
