@@ -124,7 +124,10 @@ def emails_batched() -> Iterator[None]:
         _batch.reset(token)
     # Of two emails with one key, the first is written, as two email_enqueue calls would do.
     urgent = {email.idempotency_key: flag for email, flag in reversed(pending)}
-    for email in insert_many_unless_taken([email for email, _ in pending], key="idempotency_key"):
+    # In key order (a stable sort): two transactions writing the same keys wait for each other
+    # in one order, never each for the other.
+    emails = sorted((email for email, _ in pending), key=lambda email: email.idempotency_key)
+    for email in insert_many_unless_taken(emails, key="idempotency_key"):
         transaction.on_commit(partial(_publish, email.pk, send_here_if_unqueued=urgent[email.idempotency_key]))
 
 
